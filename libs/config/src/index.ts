@@ -1,0 +1,3 @@
+export { ConfigError, loadConfig, loadConfigOrExit, maskConfigValue, type ConfigProblem } from './load-config';
+export { EnvBoolean, EnvInt, EnvList } from './env-transforms';
+export { ServiceEnv, LOG_LEVELS, LOG_FORMATS, type LogLevelName, type LogFormatName } from './service.env';

@@ -1,0 +1,75 @@
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ArrayNotEmpty } from 'class-validator';
+import { EnvBoolean, EnvInt, EnvList } from './env-transforms';
+
+export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+export const LOG_FORMATS = ['json', 'text'] as const;
+export type LogFormatName = (typeof LOG_FORMATS)[number];
+
+/**
+ * The environment every meshtrail service reads: logging, HTTP, Kafka and PostgreSQL.
+ * Services extend it with their own variables; defaults suit the local stack.
+ */
+export class ServiceEnv {
+  @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
+  LOG_LEVEL: LogLevelName = 'info';
+
+  @IsIn(LOG_FORMATS, { message: `must be one of ${LOG_FORMATS.join(', ')}` })
+  LOG_FORMAT: LogFormatName = 'json';
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer port number' })
+  @Min(0, { message: 'must be a port number from 0 to 65535' })
+  @Max(65535, { message: 'must be a port number from 0 to 65535' })
+  PORT = 8080;
+
+  @IsString()
+  HOST = '0.0.0.0';
+
+  @EnvList()
+  @ArrayNotEmpty({ message: 'must list at least one broker as host:port' })
+  @Matches(/^[^\s:,]+:\d{1,5}$/, { each: true, message: 'each broker must be host:port' })
+  KAFKA_BROKERS: string[] = ['127.0.0.1:9092'];
+
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  KAFKA_SSL = false;
+
+  @IsOptional()
+  @IsIn(['plain', 'scram-sha-256', 'scram-sha-512'], { message: 'must be plain, scram-sha-256 or scram-sha-512' })
+  KAFKA_SASL_MECHANISM?: 'plain' | 'scram-sha-256' | 'scram-sha-512';
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_USERNAME?: string;
+
+  @IsOptional()
+  @IsString()
+  KAFKA_SASL_PASSWORD?: string;
+
+  /** Prepended to every topic and consumer group name: isolates test runs and shared clusters. */
+  @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'may hold only letters, digits, ".", "_" and "-"' })
+  KAFKA_TOPIC_PREFIX = '';
+
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
+  DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/meshtrail';
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(200, { message: 'must be at most 200' })
+  DATABASE_POOL_MAX = 10;
+
+  /** Upper bound for each health check, so probes answer even when a dependency hangs. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  @Max(60000, { message: 'must be at most 60000 ms' })
+  HEALTH_TIMEOUT_MS = 2000;
+
+  /** How long a graceful shutdown may take before the process exits anyway. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' })
+  SHUTDOWN_TIMEOUT_MS = 25000;
+}

@@ -1,0 +1,1 @@
+export { TOPICS, prefixedTopic, type TopicKey, type TopicName } from './topics';

@@ -1,0 +1,26 @@
+/**
+ * Every Kafka topic meshtrail reads or writes, in one place. Names are versioned: a breaking
+ * change to a topic's key or value is a new topic, never a reinterpretation of an old one.
+ */
+export const TOPICS = {
+  /** CloudEvents audit events from platform components. Key: workspace id, or "global". */
+  auditEvents: 'audit.events.v1',
+  /** Records that could not be stored, with the reason and the original bytes. */
+  auditEventsDeadLetter: 'audit.events.dlq.v1',
+  /** Raw lines of Keycloak's org.keycloak.events log. Key: realm. */
+  keycloakEventsRaw: 'keycloak.events.raw.v1',
+  /** One structured record per API request. Key: service name. */
+  accessLogs: 'access-logs.v1',
+  /** OTLP protobuf ExportMetricsServiceRequest, as the OpenTelemetry Collector's Kafka receiver reads. */
+  telemetryOtlp: 'telemetry.otlp.v1',
+  /** Product-usage events, relayed only when usage reporting is enabled. */
+  usageEvents: 'usage.events.v1',
+} as const;
+
+export type TopicKey = keyof typeof TOPICS;
+export type TopicName = (typeof TOPICS)[TopicKey];
+
+/** The actual topic name on a cluster shared by several installations or test runs. */
+export function prefixedTopic(topic: TopicName, prefix: string): string {
+  return `${prefix}${topic}`;
+}

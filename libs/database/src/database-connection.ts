@@ -1,0 +1,48 @@
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { DataSource } from 'typeorm';
+import { AppLogger } from '@meshtrail/observability';
+import { createDataSource } from './data-source.factory';
+import { DATABASE_OPTIONS, type DatabaseModuleOptions } from './database.options';
+
+/**
+ * Owns the service's TypeORM DataSource. A database that is down at start does not stop the
+ * service: the connection is retried on demand, and health reports DOWN until it succeeds.
+ */
+@Injectable()
+export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new AppLogger('Database');
+  readonly dataSource: DataSource;
+  private connecting?: Promise<DataSource>;
+
+  constructor(@Inject(DATABASE_OPTIONS) options: DatabaseModuleOptions) {
+    this.dataSource = createDataSource(options);
+  }
+
+  async onModuleInit(): Promise<void> {
+    try {
+      await this.ready();
+    } catch (error) {
+      this.logger.warn('Database Unavailable At Start', { error: (error as Error).message });
+    }
+  }
+
+  /** The initialised DataSource; connects first when needed (one attempt shared by all callers). */
+  ready(): Promise<DataSource> {
+    if (this.dataSource.isInitialized) return Promise.resolve(this.dataSource);
+    this.connecting ??= this.dataSource
+      .initialize()
+      .then((ds) => {
+        this.logger.info('Database Connected');
+        return ds;
+      })
+      .finally(() => {
+        this.connecting = undefined;
+      });
+    return this.connecting;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.connecting?.catch(() => undefined);
+    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  }
+}

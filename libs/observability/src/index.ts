@@ -1,0 +1,12 @@
+export { AppLogger, configureLogging, logLevelFromName, type LoggingOptions } from './logging/app-logger';
+export { NestLoggerAdapter } from './logging/nest-logger.adapter';
+export { formatJson, formatText } from './logging/log-format';
+export type { Level, LogFields, LogRecord } from './logging/log-record';
+export { HealthModule, type HealthModuleOptions } from './health/health.module';
+export { HealthService } from './health/health.service';
+export { aggregateHealth, httpStatusFor, withTimeout } from './health/health-aggregation';
+export type { ComponentHealth, CompositeHealth, HealthIndicator, HealthStatus } from './health/health.types';
+export { startTelemetry, currentTelemetry, type TelemetryHandle } from './telemetry/telemetry';
+export { MetricsController } from './telemetry/metrics.controller';
+export { readBuildInfo, type BuildInfo } from './build-info';
+export { bootstrapService, runService, type ServiceBootstrapOptions } from './bootstrap/bootstrap-service';

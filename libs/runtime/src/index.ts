@@ -1,0 +1,1 @@
+export { CoreModule, SERVICE_CONFIG } from './core.module';
