@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { loadConfigOrExit } from '@meshtrail/config';
+import { migrateDatabase } from '@meshtrail/database';
+import { AppLogger, configureLogging, logLevelFromName } from '@meshtrail/observability';
+import { AdminEnv } from './admin.env';
+import { provisionTopicsCommand } from './provision-topics.command';
+
+const USAGE = `usage: admin-cli <command>
+
+  migrate            create the database if missing and apply pending migrations
+  provision-topics   create the Kafka topics, grow partitions, apply retention
+  setup              migrate, then provision-topics (what the start command and the deploy job run)
+`;
+
+async function main(command: string | undefined): Promise<void> {
+  const env = loadConfigOrExit('admin-cli', AdminEnv);
+  configureLogging({ service: 'admin-cli', level: logLevelFromName(env.LOG_LEVEL), format: env.LOG_FORMAT });
+  const logger = new AppLogger('AdminCli');
+  const migrate = async () => logger.info('Database Migrated', { ...(await migrateDatabase(env.DATABASE_URL)) });
+  const topics = async () => logger.info('Topics Provisioned', { ...(await provisionTopicsCommand(env)) });
+  switch (command) {
+    case 'migrate':
+      return migrate();
+    case 'provision-topics':
+      return topics();
+    case 'setup':
+      await migrate();
+      return topics();
+    default:
+      process.stderr.write(USAGE);
+      process.exit(2);
+  }
+}
+
+main(process.argv[2]).catch((error: unknown) => {
+  new AppLogger('AdminCli').fatal('Command Failed', { command: process.argv[2], error: error as Error });
+  process.exit(1);
+});

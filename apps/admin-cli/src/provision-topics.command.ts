@@ -1,0 +1,22 @@
+import { createKafkaClient, planTopics, provisionTopics, type ProvisioningReport } from '@meshtrail/kafka';
+import type { AdminEnv } from './admin.env';
+
+export async function provisionTopicsCommand(env: AdminEnv): Promise<ProvisioningReport> {
+  const admin = createKafkaClient(env, 'meshtrail-admin').admin();
+  await admin.connect();
+  try {
+    return await provisionTopics(
+      admin,
+      planTopics({
+        prefix: env.KAFKA_TOPIC_PREFIX,
+        partitions: env.KAFKA_TOPIC_PARTITIONS,
+        replicationFactor: env.KAFKA_REPLICATION_FACTOR,
+        retentionHours: env.KAFKA_TOPIC_RETENTION_HOURS,
+        deadLetterRetentionHours: env.KAFKA_DLQ_RETENTION_HOURS,
+        telemetryRetentionHours: env.KAFKA_TELEMETRY_RETENTION_HOURS,
+      }),
+    );
+  } finally {
+    await admin.disconnect();
+  }
+}

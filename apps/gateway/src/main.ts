@@ -1,0 +1,10 @@
+import './instrument';
+import { loadConfigOrExit } from '@meshtrail/config';
+import { bootstrapService, runService } from '@meshtrail/observability';
+import { GatewayEnv } from './gateway.env';
+import { GatewayModule } from './gateway.module';
+
+runService(async () => {
+  const config = loadConfigOrExit('gateway', GatewayEnv);
+  await bootstrapService({ service: 'gateway', module: GatewayModule.register(config), config });
+});

@@ -1,0 +1,13 @@
+import { Controller, Get } from '@nestjs/common';
+import { readBuildInfo, type BuildInfo } from '@meshtrail/observability';
+
+/** What is running: package version, git commit and branch (read once, at start). */
+@Controller('version')
+export class VersionController {
+  private readonly info: BuildInfo = readBuildInfo();
+
+  @Get()
+  version(): BuildInfo {
+    return this.info;
+  }
+}

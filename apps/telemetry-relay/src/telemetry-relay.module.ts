@@ -1,0 +1,14 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { CoreModule } from '@meshtrail/runtime';
+import type { TelemetryRelayEnv } from './telemetry-relay.env';
+
+/** Relays telemetry.otlp.v1 and usage.events.v1 to the central operations center. */
+@Module({})
+export class TelemetryRelayModule {
+  static register(config: TelemetryRelayEnv): DynamicModule {
+    return {
+      module: TelemetryRelayModule,
+      imports: [CoreModule.register('telemetry-relay', config)],
+    };
+  }
+}

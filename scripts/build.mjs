@@ -1,0 +1,29 @@
+#!/usr/bin/env node
+// Compiles every app and lib in one tsc pass into dist/, rewrites the @meshtrail/* path aliases
+// into relative requires, and records the build's version, commit and branch in dist/build-info.json.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit' });
+
+run(bin('tsc'), ['-p', 'tsconfig.build.json']);
+run(bin('tsc-alias'), ['-p', 'tsconfig.build.json']);
+
+const git = (args) => {
+  try {
+    return execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+};
+const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
+const info = {
+  package: pkg.version,
+  git: process.env.GIT_COMMIT || git(['rev-parse', 'HEAD']) || 'unknown',
+  branch: process.env.GIT_BRANCH || git(['rev-parse', '--abbrev-ref', 'HEAD']) || 'unknown',
+};
+fs.writeFileSync(path.join(root, 'dist', 'build-info.json'), `${JSON.stringify(info, null, 2)}\n`);

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Starts the whole system on this machine: npm dependencies, the build, the local Kafka broker,
+// the database schema and topics, then all five services. Ctrl-C stops everything it started.
+import { spawn, execFileSync } from 'node:child_process';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, ensureDependencies } from './lib/ensure-deps.mjs';
+import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const portBase = Number(process.env.MESHTRAIL_PORT_BASE ?? 8080);
+const SERVICES = ['gateway', 'audit-ingest', 'access-log', 'telemetry-relay', 'retention'];
+const say = (message) => process.stderr.write(`[start] ${message}\n`);
+
+ensureDependencies(root);
+build(root);
+const { startBroker, stopBroker } = await import('./kafka-local.mjs');
+const kafkaPort = Number(process.env.KAFKA_PORT ?? 9092);
+const broker = await startBroker({ port: kafkaPort });
+const env = {
+  ...process.env,
+  DATABASE_URL: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+  KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? `127.0.0.1:${kafkaPort}`,
+};
+await requirePostgres(env.DATABASE_URL);
+execFileSync(process.execPath, [path.join(root, 'dist/apps/admin-cli/src/main.js'), 'setup'], {
+  env,
+  stdio: 'inherit',
+});
+
+const children = new Map();
+let stopping = false;
+
+async function stopAll(exitCode) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping services');
+  const exits = [...children.values()].map(
+    (child) => new Promise((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', resolve))),
+  );
+  for (const child of children.values()) if (child.exitCode === null) child.kill('SIGTERM');
+  await Promise.all(exits);
+  if (broker.started && process.env.MESHTRAIL_KEEP_BROKER !== '1') await stopBroker({ port: kafkaPort });
+  say('stopped');
+  process.exit(exitCode);
+}
+
+SERVICES.forEach((service, index) => {
+  const child = spawn(process.execPath, [path.join(root, `dist/apps/${service}/src/main.js`)], {
+    env: { ...env, PORT: String(portBase + index) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  children.set(service, child);
+  child.once('exit', (code, signal) => {
+    if (stopping) return;
+    say(`${service} exited unexpectedly (code ${code}, signal ${signal}); stopping the rest`);
+    void stopAll(1);
+  });
+});
+
+async function waitLive(service, port) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && !stopping) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/actuator/health/liveness`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${service} did not come up on port ${port}`);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+try {
+  await Promise.all(SERVICES.map((service, index) => waitLive(service, portBase + index)));
+  const lines = SERVICES.map((service, index) => `  ${service.padEnd(16)} http://127.0.0.1:${portBase + index}`);
+  say(
+    [
+      'meshtrail is running:',
+      ...lines,
+      `  kafka            127.0.0.1:${kafkaPort}`,
+      `  postgres         ${new URL(env.DATABASE_URL).host}${new URL(env.DATABASE_URL).pathname}`,
+      `health: http://127.0.0.1:${portBase}/actuator/health   version: http://127.0.0.1:${portBase}/version`,
+      'Ctrl-C stops everything.',
+    ].join('\n'),
+  );
+} catch (error) {
+  say(error.message);
+  await stopAll(1);
+}

@@ -1,0 +1,22 @@
+import { migrateDatabase, withDatabase } from '@meshtrail/database';
+import { baseDatabaseUrl, templateDatabaseName, testRunId } from './run-id';
+
+/**
+ * Once per run: the broker answers (started when none runs), and a template database holds the
+ * migrated schema, which every suite clones in well under a second.
+ */
+export default async function globalSetup(): Promise<void> {
+  if (process.env.MESHTRAIL_TEST_TEMPLATE_URL) return; // the other real-stack project did it already
+  const kafkaPort = Number(process.env.KAFKA_PORT ?? 9092);
+  const kafkaLocal = (await import('../../scripts/kafka-local.mjs')) as {
+    startBroker(options: { port: number }): Promise<{ started: boolean }>;
+  };
+  if (!process.env.KAFKA_BROKERS) {
+    await kafkaLocal.startBroker({ port: kafkaPort });
+    process.env.KAFKA_BROKERS = `127.0.0.1:${kafkaPort}`;
+  }
+  const runId = testRunId();
+  const templateUrl = withDatabase(baseDatabaseUrl(), templateDatabaseName(runId));
+  await migrateDatabase(templateUrl);
+  process.env.MESHTRAIL_TEST_TEMPLATE_URL = templateUrl;
+}

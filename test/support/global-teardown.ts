@@ -1,0 +1,36 @@
+import { Client, escapeIdentifier } from 'pg';
+import { createKafkaClient } from '@meshtrail/kafka';
+import { withDatabase } from '@meshtrail/database';
+import { baseDatabaseUrl, kafkaBrokers, TEST_DATABASE_PREFIX } from './run-id';
+import { testTopicPrefixOf } from './test-stack';
+
+/** Removes every database and topic this run created (set MESHTRAIL_KEEP_TEST_DATA=1 to inspect them). */
+export default async function globalTeardown(): Promise<void> {
+  const runId = process.env.MESHTRAIL_TEST_RUN_ID;
+  if (!runId || process.env.MESHTRAIL_KEEP_TEST_DATA === '1' || process.env.MESHTRAIL_TEST_TORN_DOWN) return;
+  process.env.MESHTRAIL_TEST_TORN_DOWN = '1';
+  const client = new Client({ connectionString: withDatabase(baseDatabaseUrl(), 'postgres') });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ datname: string }>(
+      "SELECT datname FROM pg_database WHERE datname LIKE $1 || '%'",
+      [`${TEST_DATABASE_PREFIX}${runId}_`],
+    );
+    for (const { datname } of rows)
+      await client.query(`DROP DATABASE IF EXISTS ${escapeIdentifier(datname)} WITH (FORCE)`);
+  } finally {
+    await client.end();
+  }
+  const admin = createKafkaClient(
+    { KAFKA_BROKERS: kafkaBrokers(), KAFKA_SSL: false },
+    'meshtrail-test-teardown',
+  ).admin();
+  await admin.connect();
+  try {
+    const prefix = testTopicPrefixOf(runId);
+    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 20000 });
+  } finally {
+    await admin.disconnect();
+  }
+}

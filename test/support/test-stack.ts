@@ -1,0 +1,102 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { createKafkaClient, planTopics, provisionTopics } from '@meshtrail/kafka';
+import { dropDatabase, parseDatabaseUrl, withDatabase } from '@meshtrail/database';
+import { deleteTopics } from '@meshtrail/kafka';
+import { prefixedTopic, type TopicName } from '@meshtrail/contracts';
+import { baseDatabaseUrl, kafkaBrokers, TEST_DATABASE_PREFIX, testRunId } from './run-id';
+
+export function testTopicPrefixOf(runId: string): string {
+  return `t-${runId}-`;
+}
+
+/** A suite's own slice of the real stack: a migrated database and a full set of topics. */
+export interface TestStack {
+  databaseUrl: string;
+  topicPrefix: string;
+  brokers: string[];
+  /** The environment a service needs to run against this slice. */
+  env: Record<string, string>;
+  topic(name: TopicName): string;
+  query<T extends Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  teardown(): Promise<void>;
+}
+
+async function cloneTemplate(target: string): Promise<void> {
+  const template = process.env.MESHTRAIL_TEST_TEMPLATE_URL;
+  if (!template) throw new Error('no template database: run the tests through jest with the int or e2e project');
+  const { database: templateName } = parseDatabaseUrl(template);
+  const client = new Client({ connectionString: withDatabase(baseDatabaseUrl(), 'postgres') });
+  await client.connect();
+  try {
+    // Identifiers cannot be parameters; both names are generated here from [a-z0-9_].
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await client.query(`CREATE DATABASE "${target}" TEMPLATE "${templateName}"`);
+        return;
+      } catch (error) {
+        // another suite cloning the same template at this instant
+        if ((error as { code?: string }).code !== '55006' || attempt >= 20) throw error;
+        await new Promise((r) => setTimeout(r, 100 + Math.random() * 200));
+      }
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+export async function createTestStack(name: string): Promise<TestStack> {
+  const runId = testRunId();
+  const slug = `${name
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 20)}_${randomBytes(3).toString('hex')}`;
+  const database = `${TEST_DATABASE_PREFIX}${runId}_${slug}`;
+  await cloneTemplate(database);
+  const databaseUrl = withDatabase(baseDatabaseUrl(), database);
+  const topicPrefix = `${testTopicPrefixOf(runId)}${slug}.`;
+  const brokers = kafkaBrokers();
+  const kafka = createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'meshtrail-test');
+  const admin = kafka.admin();
+  await admin.connect();
+  const specs = planTopics({
+    prefix: topicPrefix,
+    partitions: 3,
+    replicationFactor: 1,
+    retentionHours: 24,
+    deadLetterRetentionHours: 24,
+    telemetryRetentionHours: 24,
+  });
+  await provisionTopics(admin, specs);
+  await admin.disconnect();
+
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+
+  return {
+    databaseUrl,
+    topicPrefix,
+    brokers,
+    env: {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: brokers.join(','),
+      KAFKA_TOPIC_PREFIX: topicPrefix,
+      LOG_LEVEL: 'info',
+    },
+    topic: (topic) => prefixedTopic(topic, topicPrefix),
+    query: async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+      (await db.query(sql, params)).rows as T[],
+    teardown: async () => {
+      await db.end();
+      if (process.env.MESHTRAIL_KEEP_TEST_DATA === '1') return;
+      await dropDatabase(databaseUrl);
+      const cleanup = kafka.admin();
+      await cleanup.connect();
+      await deleteTopics(
+        cleanup,
+        specs.map((spec) => spec.name),
+      );
+      await cleanup.disconnect();
+    },
+  };
+}
