@@ -6,10 +6,12 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, ensureDependencies } from './lib/ensure-deps.mjs';
+import { ensureTools } from './lib/ensure-tools.mjs';
 import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 ensureDependencies(root);
+ensureTools();
 // e2e tests run the compiled services as real processes
 build(root);
 
@@ -25,5 +27,6 @@ const jest = spawnSync(process.execPath, [path.join(root, 'node_modules/jest/bin
   stdio: 'inherit',
   env: process.env,
 });
+// A broker this run started is stopped again; one that was already running is left alone.
 if (broker.started && process.env.MESHTRAIL_KEEP_BROKER !== '1') await stopBroker({ port: kafkaPort });
 process.exit(jest.status ?? 1);
