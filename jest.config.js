@@ -25,7 +25,6 @@ const shared = {
   transform: { '^.+\\.ts$': swc },
   moduleFileExtensions: ['ts', 'js', 'json'],
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
-  testTimeout: 60_000,
 };
 
 // Only suites that touch PostgreSQL and Kafka pay for the per-run template database and broker check.
@@ -37,6 +36,8 @@ const realStack = {
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // a global option: jest ignores it inside projects
+  testTimeout: 60_000,
   projects: [
     { ...shared, displayName: 'unit', testMatch: ['<rootDir>/{apps,libs,test}/**/*.spec.ts'] },
     { ...shared, ...realStack, displayName: 'int', testMatch: ['<rootDir>/{apps,libs,test}/**/*.int-spec.ts'] },

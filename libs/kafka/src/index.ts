@@ -5,3 +5,7 @@ export { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.op
 export { TopicNames } from './topic-names';
 export { planTopics, type TopicPlanSettings } from './topic-plan';
 export { provisionTopics, deleteTopics, type TopicSpec, type ProvisioningReport } from './topic-provisioning';
+export { BatchConsumer, type BatchConsumerOptions, type BatchContext, type BatchHandler } from './batch-consumer';
+export { toConsumedRecord, type ConsumedRecord } from './consumed-record';
+export { backoffDelay, type BackoffPolicy } from './backoff';
+export { KafkaProducer } from './producer';

@@ -2,6 +2,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { createKafkaClient } from './kafka-client.factory';
 import { KafkaHealthIndicator } from './kafka-health.indicator';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.options';
+import { KafkaProducer } from './producer';
 import { TopicNames } from './topic-names';
 
 @Module({})
@@ -15,8 +16,9 @@ export class KafkaModule {
         { provide: KAFKA_CLIENT, useFactory: () => createKafkaClient(options.connection, options.clientId) },
         KafkaHealthIndicator,
         TopicNames,
+        KafkaProducer,
       ],
-      exports: [KAFKA_OPTIONS, KAFKA_CLIENT, KafkaHealthIndicator, TopicNames],
+      exports: [KAFKA_OPTIONS, KAFKA_CLIENT, KafkaHealthIndicator, TopicNames, KafkaProducer],
     };
   }
 }
