@@ -3,6 +3,38 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import fs from 'node:fs';
+
+// Apps depend on libs, never on each other; libs never on apps.
+const apps = fs.readdirSync(new URL('./apps', import.meta.url)).filter((name) => !name.startsWith('.'));
+const layering = [
+  ...apps.map((app) => ({
+    files: [`apps/${app}/**/*.ts`],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: apps.filter((other) => other !== app).map((other) => `**/${other}/src/**`),
+              message: 'apps depend on libs, never on each other',
+            },
+          ],
+        },
+      ],
+    },
+  })),
+  {
+    files: ['libs/**/*.ts'],
+    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [{ group: ['**/apps/**'], message: 'libs never depend on apps' }] },
+      ],
+    },
+  },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test-artifacts/**', 'apps/gateway/web/dist/**'] },
@@ -17,12 +49,9 @@ export default tseslint.config(
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
       ],
       '@typescript-eslint/no-unsafe-function-type': 'off',
-      'no-restricted-imports': [
-        'error',
-        { patterns: [{ group: ['**/apps/*/src/**'], message: 'apps depend on libs, never on each other' }] },
-      ],
     },
   },
+  ...layering,
   {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: { sourceType: 'commonjs' },

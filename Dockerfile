@@ -1,0 +1,26 @@
+# One image for every meshtrail service; the command picks the service:
+#   node dist/apps/<service>/src/main.js       (gateway, audit-ingest, access-log, telemetry-relay, retention)
+#   node dist/apps/admin-cli/src/main.js setup (schema migration and topic provisioning)
+# Build with the commit and branch, which /version reports (the image has no .git):
+#   docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) --build-arg GIT_BRANCH=$(git rev-parse --abbrev-ref HEAD) .
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY . .
+ARG GIT_COMMIT=unknown
+ARG GIT_BRANCH=unknown
+RUN GIT_COMMIT=$GIT_COMMIT GIT_BRANCH=$GIT_BRANCH node scripts/build.mjs && npm prune --omit=dev
+
+FROM node:20-bookworm-slim
+WORKDIR /app
+ENV NODE_ENV=production
+COPY --from=build /app/package.json /app/nest-cli.json ./
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+ARG GIT_COMMIT=unknown
+ARG GIT_BRANCH=unknown
+ENV GIT_COMMIT=$GIT_COMMIT GIT_BRANCH=$GIT_BRANCH
+USER node
+ENTRYPOINT ["node"]
+CMD ["dist/apps/gateway/src/main.js"]
