@@ -1,29 +1,15 @@
 // Three projects by reach: unit (pure, beside the code), int (real PostgreSQL and Kafka),
 // e2e (the compiled services as processes, talking over the real broker).
+const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.base.json');
-
-// swc rewrites the @meshtrail/* aliases itself, so they resolve in global setup too (which runs
-// outside jest's module registry and ignores moduleNameMapper).
-const swc = [
-  '@swc/jest',
-  {
-    jsc: {
-      parser: { syntax: 'typescript', decorators: true },
-      transform: { legacyDecorator: true, decoratorMetadata: true, useDefineForClassFields: false },
-      target: 'es2022',
-      baseUrl: __dirname,
-      paths: compilerOptions.paths,
-    },
-    module: { type: 'commonjs', ignoreDynamic: true },
-    sourceMaps: 'inline',
-  },
-];
 
 const shared = {
   rootDir: __dirname,
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': swc },
+  // transpile only (types are checked by the build and the linter), with decorator metadata for Nest
+  transform: { '^.+\\.ts$': ['ts-jest', { isolatedModules: true, tsconfig: '<rootDir>/tsconfig.json' }] },
   moduleFileExtensions: ['ts', 'js', 'json'],
+  moduleNameMapper: pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' }),
   modulePathIgnorePatterns: ['<rootDir>/dist/'],
 };
 

@@ -1,3 +1,4 @@
+import './register-paths';
 import { migrateDatabase, withDatabase } from '@meshtrail/database';
 import { baseDatabaseUrl, templateDatabaseName, testRunId } from './run-id';
 
@@ -8,7 +9,9 @@ import { baseDatabaseUrl, templateDatabaseName, testRunId } from './run-id';
 export default async function globalSetup(): Promise<void> {
   if (process.env.MESHTRAIL_TEST_TEMPLATE_URL) return; // the other real-stack project did it already
   const kafkaPort = Number(process.env.KAFKA_PORT ?? 9092);
-  const kafkaLocal = (await import('../../scripts/kafka-local.mjs')) as {
+  // a native import(): the script is an ES module shared with the plain-node start and test commands
+  const importModule = new Function('specifier', 'return import(specifier)') as (specifier: string) => Promise<unknown>;
+  const kafkaLocal = (await importModule(require.resolve('../../scripts/kafka-local.mjs'))) as {
     startBroker(options: { port: number }): Promise<{ started: boolean }>;
   };
   if (!process.env.KAFKA_BROKERS) {

@@ -1,3 +1,4 @@
+import './register-paths';
 import { Client, escapeIdentifier } from 'pg';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { withDatabase } from '@meshtrail/database';
