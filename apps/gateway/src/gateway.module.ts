@@ -1,7 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@meshtrail/runtime';
 import type { GatewayEnv } from './gateway.env';
-import { VersionController } from './version/version.controller';
 
 @Module({})
 export class GatewayModule {
@@ -9,7 +8,6 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       imports: [CoreModule.register('gateway', config)],
-      controllers: [VersionController],
     };
   }
 }

@@ -67,6 +67,13 @@ export class ServiceEnv {
   @Max(60000, { message: 'must be at most 60000 ms' })
   HEALTH_TIMEOUT_MS = 2000;
 
+  /** How often the service pushes its metrics, as OTLP protobuf, to telemetry.otlp.v1. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' })
+  @Max(3600000, { message: 'must be at most 3600000 ms (one hour)' })
+  TELEMETRY_EXPORT_INTERVAL_MS = 60000;
+
   /** How long a graceful shutdown may take before the process exits anyway. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })

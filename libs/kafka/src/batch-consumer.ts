@@ -42,6 +42,11 @@ const consumedBytes = meter.createCounter('meshtrail.kafka.consumer.bytes', {
 const failedBatches = meter.createCounter('meshtrail.kafka.consumer.batch_failures', {
   description: 'Batch handling attempts that failed and were retried',
 });
+const batchDuration = meter.createHistogram('meshtrail.kafka.consumer.batch.duration', {
+  unit: 's',
+  description: 'Time from receiving a batch to committing it, retries included',
+  advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] },
+});
 const lagGauge = meter.createObservableGauge('meshtrail.kafka.consumer.lag', {
   description: 'Records behind the partition high watermark at the last batch',
 });
@@ -93,6 +98,7 @@ export class BatchConsumer {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale } =
       payload;
     if (batch.messages.length === 0) return;
+    const started = process.hrtime.bigint();
     const context = { topic: batch.topic, partition: batch.partition };
     const records = batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message));
     const policy = this.options.retry ?? { initialMs: 200, maxMs: 10_000 };
@@ -123,6 +129,7 @@ export class BatchConsumer {
     await commitOffsetsIfNecessary(uncommittedOffsets());
     const attributes = { topic: batch.topic, group: this.options.groupId };
     consumedRecords.add(records.length, attributes);
+    batchDuration.record(Number(process.hrtime.bigint() - started) / 1e9, attributes);
     consumedBytes.add(
       records.reduce((sum, record) => sum + record.size, 0),
       attributes,

@@ -1,6 +1,15 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
 import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { KAFKA_CLIENT } from './kafka.options';
+
+const meter = metrics.getMeter('meshtrail');
+const producedRecords = meter.createCounter('meshtrail.kafka.producer.records', {
+  description: 'Records the broker acknowledged, by topic',
+});
+const failedSends = meter.createCounter('meshtrail.kafka.producer.failures', {
+  description: 'Sends that failed after the client exhausted its retries, by topic',
+});
 
 /**
  * The service's shared producer: idempotent (no duplicates from its own retries), acks from all
@@ -37,8 +46,15 @@ export class KafkaProducer implements OnApplicationShutdown {
   }
 
   async send(topic: string, messages: Message[]): Promise<RecordMetadata[]> {
-    const producer = await this.ready();
-    return producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None });
+    try {
+      const producer = await this.ready();
+      const metadata = await producer.send({ topic, messages, acks: -1, compression: CompressionTypes.None });
+      producedRecords.add(messages.length, { topic });
+      return metadata;
+    } catch (error) {
+      failedSends.add(1, { topic });
+      throw error;
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

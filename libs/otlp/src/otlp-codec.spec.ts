@@ -60,7 +60,9 @@ describe('OTLP metrics codec', () => {
     expect(counter.sum?.isMonotonic).toBe(true);
     expect(counter.sum?.aggregationTemporality).toBe(2);
     expect(counter.sum?.dataPoints[0].asDouble ?? Number(counter.sum?.dataPoints[0].asInt)).toBe(42);
-    expect(counter.sum?.dataPoints[0].attributes).toEqual([{ key: 'topic', value: { stringValue: 'audit.events.v1' } }]);
+    expect(counter.sum?.dataPoints[0].attributes).toEqual([
+      { key: 'topic', value: { stringValue: 'audit.events.v1' } },
+    ]);
     expect(Math.abs(nanosToMillis(counter.sum?.dataPoints[0].timeUnixNano) - Date.now())).toBeLessThan(60_000);
 
     const histogram = byName(metrics, 'http.server.request.duration');

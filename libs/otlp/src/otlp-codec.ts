@@ -43,7 +43,9 @@ export function anyValueToString(value: AnyValue | undefined): string {
   if (value.bytesValue !== undefined) return Buffer.from(value.bytesValue).toString('base64');
   if (value.arrayValue) return JSON.stringify(value.arrayValue.values.map(anyValueToString));
   if (value.kvlistValue)
-    return JSON.stringify(Object.fromEntries(value.kvlistValue.values.map((kv) => [kv.key, anyValueToString(kv.value)])));
+    return JSON.stringify(
+      Object.fromEntries(value.kvlistValue.values.map((kv) => [kv.key, anyValueToString(kv.value)])),
+    );
   return '';
 }
 

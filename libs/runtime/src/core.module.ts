@@ -1,17 +1,19 @@
-import { type DynamicModule, Module } from '@nestjs/common';
+import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
 import type { ServiceEnv } from '@meshtrail/config';
 import { DatabaseHealthIndicator, DatabaseModule } from '@meshtrail/database';
 import { KafkaHealthIndicator, KafkaModule } from '@meshtrail/kafka';
-import { HealthModule, MetricsController } from '@meshtrail/observability';
+import { HealthModule, HttpMetricsMiddleware, MetricsController, VersionController } from '@meshtrail/observability';
+import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
 
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
- * connections, the actuator health probes and /metrics. Feature modules come on top.
+ * connections, the actuator health probes, /version, /metrics with HTTP request metrics, and its
+ * metrics pushed to telemetry.otlp.v1. Feature modules come on top.
  */
 @Module({})
-export class CoreModule {
+export class CoreModule implements NestModule {
   static register(service: string, config: ServiceEnv): DynamicModule {
     return {
       module: CoreModule,
@@ -32,9 +34,20 @@ export class CoreModule {
           indicators: [DatabaseHealthIndicator, KafkaHealthIndicator],
         }),
       ],
-      controllers: [MetricsController],
-      providers: [{ provide: SERVICE_CONFIG, useValue: config }],
+      controllers: [MetricsController, VersionController],
+      providers: [
+        { provide: SERVICE_CONFIG, useValue: config },
+        {
+          provide: TELEMETRY_PUBLISHER_OPTIONS,
+          useValue: { service, intervalMs: config.TELEMETRY_EXPORT_INTERVAL_MS },
+        },
+        TelemetryPublisher,
+      ],
       exports: [SERVICE_CONFIG],
     };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }
