@@ -5,6 +5,11 @@ import { execFileSync, spawnSync } from 'node:child_process';
 
 export const TEST_TOOLS = [
   { command: 'kcat', pkg: 'kcat', for: 'publishing audit events with a non-Node Kafka client' },
+  {
+    command: 'prometheus',
+    pkg: 'prometheus',
+    for: 'the operations center receiving remote-write in the telemetry e2e test',
+  },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

@@ -1,6 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@meshtrail/runtime';
 import type { TelemetryRelayEnv } from './telemetry-relay.env';
+import { RELAY_CONFIG, TelemetryRelayService } from './telemetry-relay.service';
+import { TransmissionLog } from './transmission/transmission-log';
 
 /** Relays telemetry.otlp.v1 and usage.events.v1 to the central operations center. */
 @Module({})
@@ -9,6 +11,7 @@ export class TelemetryRelayModule {
     return {
       module: TelemetryRelayModule,
       imports: [CoreModule.register('telemetry-relay', config)],
+      providers: [{ provide: RELAY_CONFIG, useValue: config }, TransmissionLog, TelemetryRelayService],
     };
   }
 }

@@ -35,7 +35,11 @@ describe('toWriteRequest', () => {
                 },
                 {
                   name: 'system.memory.usage',
-                  gauge: { dataPoints: [{ attributes: [kv('system.memory.state', 'used')], timeUnixNano: at(1000), asDouble: 5.5 }] },
+                  gauge: {
+                    dataPoints: [
+                      { attributes: [kv('system.memory.state', 'used')], timeUnixNano: at(1000), asDouble: 5.5 },
+                    ],
+                  },
                 },
               ],
             },
@@ -62,7 +66,9 @@ describe('toWriteRequest', () => {
       },
     ]);
     expect(write.timeseries[0].samples).toEqual([{ value: 42, timestamp: 1000 }]);
-    expect(write.timeseries[0].labels.map((l) => l.name)).toEqual([...write.timeseries[0].labels.map((l) => l.name)].sort());
+    expect(write.timeseries[0].labels.map((l) => l.name)).toEqual(
+      [...write.timeseries[0].labels.map((l) => l.name)].sort(),
+    );
   });
 
   it('turns a histogram into cumulative _bucket series with le, plus _sum and _count', () => {

@@ -53,7 +53,14 @@ export function toWriteRequest(request: ExportMetricsServiceRequest): { write: W
   const metadata = new Map<string, PromMetricMetadata>();
   const stats: ConversionStats = { samples: 0, unsupported: 0 };
 
-  const add = (name: string, target: PromLabel[], attributes: KeyValue[], extra: PromLabel[], value: number, time: number) => {
+  const add = (
+    name: string,
+    target: PromLabel[],
+    attributes: KeyValue[],
+    extra: PromLabel[],
+    value: number,
+    time: number,
+  ) => {
     const labels = new Map<string, string>();
     labels.set('__name__', name);
     for (const label of target) labels.set(label.name, label.value);
@@ -86,7 +93,12 @@ export function toWriteRequest(request: ExportMetricsServiceRequest): { write: W
       for (const metric of scope.metrics) {
         const base = promName(metric.name);
         const describe = (family: string, type: number) =>
-          metadata.set(family, { type, metricFamilyName: family, help: metric.description ?? '', unit: metric.unit ?? '' });
+          metadata.set(family, {
+            type,
+            metricFamilyName: family,
+            help: metric.description ?? '',
+            unit: metric.unit ?? '',
+          });
         if (metric.gauge) {
           describe(base, PROM_METRIC_TYPE.GAUGE);
           for (const p of metric.gauge.dataPoints)
@@ -112,7 +124,14 @@ export function toWriteRequest(request: ExportMetricsServiceRequest): { write: W
             let cumulative = 0;
             p.explicitBounds.forEach((bound, i) => {
               cumulative += Number(p.bucketCounts[i] ?? 0);
-              add(`${base}_bucket`, target, p.attributes, [{ name: 'le', value: formatBound(bound) }], cumulative, time);
+              add(
+                `${base}_bucket`,
+                target,
+                p.attributes,
+                [{ name: 'le', value: formatBound(bound) }],
+                cumulative,
+                time,
+              );
             });
             const count = Number(p.count ?? 0);
             add(`${base}_bucket`, target, p.attributes, [{ name: 'le', value: '+Inf' }], count, time);
@@ -124,7 +143,14 @@ export function toWriteRequest(request: ExportMetricsServiceRequest): { write: W
           for (const p of metric.summary.dataPoints) {
             const time = nanosToMillis(p.timeUnixNano);
             for (const q of p.quantileValues)
-              add(base, target, p.attributes, [{ name: 'quantile', value: String(q.quantile ?? 0) }], q.value ?? 0, time);
+              add(
+                base,
+                target,
+                p.attributes,
+                [{ name: 'quantile', value: String(q.quantile ?? 0) }],
+                q.value ?? 0,
+                time,
+              );
             add(`${base}_count`, target, p.attributes, [], Number(p.count ?? 0), time);
             add(`${base}_sum`, target, p.attributes, [], p.sum ?? 0, time);
           }

@@ -24,6 +24,7 @@ export const METRIC_CATEGORY_RULES: ReadonlyArray<{ match: string; category: Cat
   { match: 'meshtrail.audit.events_ingested', category: 'application', what: 'events ingested by type and action' },
   { match: 'meshtrail.health.', category: 'health', what: 'service, broker and database status and version' },
   { match: 'meshtrail.heartbeat', category: 'heartbeat', what: 'the relay is alive' },
+  { match: 'meshtrail.heartbeat.', category: 'heartbeat', what: 'relay uptime' },
 ];
 
 export function categoryOf(metricName: string): Category | undefined {

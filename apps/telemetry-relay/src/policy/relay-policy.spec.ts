@@ -54,6 +54,7 @@ describe('categoryOf', () => {
     expect(categoryOf('meshtrail.audit.events_ingested')).toBe('application');
     expect(categoryOf('meshtrail.health.status')).toBe('health');
     expect(categoryOf('meshtrail.heartbeat')).toBe('heartbeat');
+    expect(categoryOf('meshtrail.heartbeat.uptime')).toBe('heartbeat');
     expect(categoryOf('meshtrail.heartbeats.fake')).toBeUndefined();
     expect(categoryOf('customer.revenue')).toBeUndefined();
   });

@@ -91,7 +91,9 @@ export function applyPolicy(request: ExportMetricsServiceRequest, policy: RelayP
           target = { resource, scopeMetrics: [] };
           perCategory.set(category, target);
         }
-        let targetScope = target.scopeMetrics.find((s) => s.scope?.name === scope.name && s.scope?.version === scope.version);
+        let targetScope = target.scopeMetrics.find(
+          (s) => s.scope?.name === scope.name && s.scope?.version === scope.version,
+        );
         if (!targetScope) {
           targetScope = { scope, metrics: [] };
           target.scopeMetrics.push(targetScope);
@@ -221,8 +223,10 @@ function mergeHistogramPoints(points: HistogramDataPoint[], stats: PolicyStats):
     stats.merged++;
     existing.count = (BigInt(existing.count ?? '0') + BigInt(point.count ?? '0')).toString();
     if (existing.sum !== undefined || point.sum !== undefined) existing.sum = (existing.sum ?? 0) + (point.sum ?? 0);
-    if (point.min !== undefined) existing.min = existing.min === undefined ? point.min : Math.min(existing.min, point.min);
-    if (point.max !== undefined) existing.max = existing.max === undefined ? point.max : Math.max(existing.max, point.max);
+    if (point.min !== undefined)
+      existing.min = existing.min === undefined ? point.min : Math.min(existing.min, point.min);
+    if (point.max !== undefined)
+      existing.max = existing.max === undefined ? point.max : Math.max(existing.max, point.max);
     existing.bucketCounts = existing.bucketCounts.map((n, i) =>
       (BigInt(n) + BigInt(point.bucketCounts[i] ?? '0')).toString(),
     );

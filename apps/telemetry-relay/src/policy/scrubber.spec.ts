@@ -10,7 +10,11 @@ const names = (attributes: KeyValue[]) => attributes.map((a) => a.key);
 
 describe('label scrubber: the allow-list fails closed', () => {
   it('keeps known-safe labels with ordinary values', () => {
-    const input = [kv('http.route', '/api/v1/events/:id'), kv('http.request.method', 'GET'), kv('topic', 'audit.events.v1')];
+    const input = [
+      kv('http.route', '/api/v1/events/:id'),
+      kv('http.request.method', 'GET'),
+      kv('topic', 'audit.events.v1'),
+    ];
     expect(scrubAttributes(input, drop)).toEqual({ attributes: input, removed: {}, hashed: 0 });
   });
 

@@ -99,7 +99,8 @@ export function scrubAttributes(attributes: readonly KeyValue[], rules: ScrubRul
       continue;
     }
     const value = attribute.value;
-    const nested = value?.arrayValue !== undefined || value?.kvlistValue !== undefined || value?.bytesValue !== undefined;
+    const nested =
+      value?.arrayValue !== undefined || value?.kvlistValue !== undefined || value?.bytesValue !== undefined;
     const text = anyValueToString(value);
     if (nested || isSuspiciousValue(text, rules.maxValueLength)) {
       remove('suspicious_value');

@@ -35,7 +35,8 @@ describe('DiskQueue', () => {
   it('drops the oldest segments past its size bound and reports what it dropped', async () => {
     const segmentBytes = encodeSegment(payload('x'.repeat(100))).length;
     const queue = await DiskQueue.open(dir, segmentBytes * 3);
-    for (let i = 0; i < 3; i++) await queue.append([{ category: 'host', items: 10, payload: payload('x'.repeat(100)) }]);
+    for (let i = 0; i < 3; i++)
+      await queue.append([{ category: 'host', items: 10, payload: payload('x'.repeat(100)) }]);
     const dropped = await queue.append([
       { category: 'heartbeat', items: 1, payload: payload('y'.repeat(100)) },
       { category: 'heartbeat', items: 1, payload: payload('z'.repeat(100)) },

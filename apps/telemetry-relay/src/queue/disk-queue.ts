@@ -166,11 +166,12 @@ export function encodeSegment(payload: Uint8Array): Buffer {
 }
 
 export function decodeSegment(body: Buffer, name = 'segment'): Uint8Array {
-  if (body.length < 12 || !body.subarray(0, 4).equals(MAGIC)) throw new CorruptSegmentError(`${name}: not a queue segment`);
+  if (body.length < 12 || !body.subarray(0, 4).equals(MAGIC))
+    throw new CorruptSegmentError(`${name}: not a queue segment`);
   const length = body.readUInt32BE(4);
   if (body.length !== 12 + length) throw new CorruptSegmentError(`${name}: truncated (${body.length} bytes)`);
   const payload = body.subarray(8, 8 + length);
-  if ((crc32(payload) >>> 0) !== body.readUInt32BE(8 + length))
+  if (crc32(payload) >>> 0 !== body.readUInt32BE(8 + length))
     throw new CorruptSegmentError(`${name}: checksum mismatch`);
   return payload;
 }

@@ -1,0 +1,169 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import type { Kafka } from 'kafkajs';
+import { TOPICS } from '@meshtrail/contracts';
+import { BatchConsumer, KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
+import { AppLogger, HealthService, readBuildInfo } from '@meshtrail/observability';
+import { DeliveryLoop } from './delivery/delivery-loop';
+import { readCa } from './delivery/http-post';
+import { OtlpHttpSender, RemoteWriteSender, type MetricsSender } from './delivery/metrics-sender';
+import { healthMetrics, heartbeatMetrics, observeService, parseHealthTargets } from './exchanges/health-check';
+import type { RelayIdentity } from './exchanges/exchange-metrics';
+import { TelemetryIntake } from './ingest/telemetry-intake';
+import { SAFE_USAGE_PROPS } from './policy/label-rules';
+import { describePolicy, policyFromConfig } from './policy/policy-from-config';
+import { buildScrubRules } from './policy/scrubber';
+import { DiskQueue } from './queue/disk-queue';
+import type { TelemetryRelayEnv } from './telemetry-relay.env';
+import { TransmissionLog } from './transmission/transmission-log';
+import { SAFE_PATH_WORDS } from './usage/usage-scrubbing';
+import { UsageRelay } from './usage/usage-relay';
+
+export const RELAY_CONFIG = Symbol('RELAY_CONFIG');
+const DAY_MS = 86_400_000;
+
+/**
+ * The relay's moving parts, started once the app is up and stopped first on shutdown: the
+ * telemetry consumer feeding the disk queue, the delivery loop draining it, the scheduled health
+ * and heartbeat exchanges, and (only when enabled) the usage relay.
+ */
+@Injectable()
+export class TelemetryRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new AppLogger('TelemetryRelay');
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly consumers: BatchConsumer[] = [];
+  private delivery?: DeliveryLoop;
+  private intake?: TelemetryIntake;
+  private readonly startedAt = Date.now();
+  private readonly identity: RelayIdentity = {
+    serviceName: 'meshtrail-telemetry-relay',
+    serviceVersion: readBuildInfo().package,
+    instanceId: randomUUID(),
+  };
+
+  constructor(
+    @Inject(RELAY_CONFIG) private readonly config: TelemetryRelayEnv,
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly transmissions: TransmissionLog,
+    private readonly moduleRef: ModuleRef,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const config = this.config;
+    const policy = policyFromConfig(config);
+    this.logger.info('Telemetry Policy', describePolicy(policy, config));
+    const log = (entry: Parameters<TransmissionLog['record']>[0]) => this.transmissions.record(entry);
+    await this.transmissions.ensurePartitions(new Date());
+    this.every(DAY_MS, () => this.transmissions.ensurePartitions(new Date()), false);
+
+    if (!config.TELEMETRY_ENDPOINT) {
+      this.logger.warn('Telemetry Relay Idle', {
+        reason: 'TELEMETRY_ENDPOINT is not set: nothing is consumed or sent',
+      });
+    } else {
+      const queue = await DiskQueue.open(path.resolve(config.TELEMETRY_QUEUE_DIR), config.TELEMETRY_QUEUE_MAX_BYTES);
+      this.logger.info('Telemetry Queue Opened', { dir: queue.dir, ...queue.size, maxBytes: queue.maxBytes });
+      const sender = this.sender();
+      this.intake = new TelemetryIntake(policy, queue, log, sender.destination);
+      this.delivery = new DeliveryLoop(queue, sender, log, {
+        batchMaxBytes: config.TELEMETRY_BATCH_MAX_BYTES,
+        retry: { initialMs: config.TELEMETRY_RETRY_INITIAL_MS, maxMs: config.TELEMETRY_RETRY_MAX_MS },
+      });
+      this.delivery.start();
+      const intake = this.intake;
+      await this.startConsumer(
+        new BatchConsumer({
+          kafka: this.kafka,
+          name: 'Telemetry',
+          groupId: this.topics.group('telemetry-relay'),
+          topics: [this.topics.topic(TOPICS.telemetryOtlp)],
+          fromBeginning: false,
+          handle: (records) => intake.acceptRecords(records),
+        }),
+      );
+      this.every(config.TELEMETRY_HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
+      this.every(config.TELEMETRY_HEALTH_INTERVAL_MS, () => this.healthCheck());
+    }
+
+    if (config.TELEMETRY_USAGE_ENABLED && config.TELEMETRY_USAGE_ENDPOINT) {
+      const usage = new UsageRelay(
+        {
+          endpoint: config.TELEMETRY_USAGE_ENDPOINT,
+          domain: config.TELEMETRY_USAGE_DOMAIN,
+          timeoutMs: config.TELEMETRY_REQUEST_TIMEOUT_MS,
+          propRules: buildScrubRules({ allow: SAFE_USAGE_PROPS, deny: config.TELEMETRY_DENY_LABELS, mode: 'drop' }),
+          safePathWords: new Set(SAFE_PATH_WORDS),
+        },
+        log,
+      );
+      await this.startConsumer(
+        new BatchConsumer({
+          kafka: this.kafka,
+          name: 'Usage',
+          groupId: this.topics.group('telemetry-relay.usage'),
+          topics: [this.topics.topic(TOPICS.usageEvents)],
+          fromBeginning: false,
+          handle: (records) => usage.handle(records),
+        }),
+      );
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+    await this.delivery?.stop();
+  }
+
+  private sender(): MetricsSender {
+    const settings = {
+      endpoint: this.config.TELEMETRY_ENDPOINT!,
+      token: this.config.TELEMETRY_TOKEN,
+      ca: readCa(this.config.TELEMETRY_CA_FILE),
+      timeoutMs: this.config.TELEMETRY_REQUEST_TIMEOUT_MS,
+    };
+    return this.config.TELEMETRY_PROTOCOL === 'remote-write'
+      ? new RemoteWriteSender(settings)
+      : new OtlpHttpSender(settings);
+  }
+
+  private async startConsumer(consumer: BatchConsumer): Promise<void> {
+    this.consumers.push(consumer);
+    await consumer.start();
+  }
+
+  /** Runs the task now (unless told otherwise) and then every intervalMs; a failing run is logged, never fatal. */
+  private every(intervalMs: number, task: () => Promise<void>, now = true): void {
+    const run = () =>
+      void task().catch((error: unknown) =>
+        this.logger.warn('Scheduled Task Failed', { error: (error as Error).message }),
+      );
+    if (now) run();
+    const timer = setInterval(run, intervalMs);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  private async heartbeat(): Promise<void> {
+    await this.intake?.accept([heartbeatMetrics(this.identity, this.startedAt, Date.now())]);
+  }
+
+  private async healthCheck(): Promise<void> {
+    const timeoutMs = this.config.HEALTH_TIMEOUT_MS;
+    const fetchJson = async (url: string) => {
+      const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+      return { status: response.status, body: (await response.json()) as unknown };
+    };
+    const targets = parseHealthTargets(this.config.TELEMETRY_HEALTH_TARGETS);
+    const observations = await Promise.all(targets.map((target) => observeService(target, fetchJson)));
+    const own = await this.moduleRef.get(HealthService, { strict: false }).health();
+    await this.intake?.accept([healthMetrics(this.identity, observations, own, Date.now())]);
+    this.logger.info('Health Check Sent', {
+      services: observations.length + 1,
+      down: observations.filter((o) => o.health?.status !== 'UP').map((o) => o.service),
+    });
+  }
+}
