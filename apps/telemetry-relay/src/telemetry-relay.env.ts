@@ -136,7 +136,7 @@ export class TelemetryRelayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of bytes' })
   @Min(65_536, { message: 'must be at least 65536' })
   @Max(67_108_864, { message: 'must be at most 67108864 (64 MiB)' })
-  TELEMETRY_BATCH_MAX_BYTES = 2_097_152;
+  TELEMETRY_BATCH_MAX_BYTES = 1_048_576;
 
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })

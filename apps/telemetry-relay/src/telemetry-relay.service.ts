@@ -80,7 +80,9 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
           name: 'Telemetry',
           groupId: this.topics.group('telemetry-relay'),
           topics: [this.topics.topic(TOPICS.telemetryOtlp)],
-          fromBeginning: false,
+          // small fetches keep the decoded batch (JS objects are many times the protobuf) small
+          maxBytesPerPartition: 524_288,
+          maxBytes: 2_097_152,
           handle: (records) => intake.acceptRecords(records),
         }),
       );
@@ -105,7 +107,6 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
           name: 'Usage',
           groupId: this.topics.group('telemetry-relay.usage'),
           topics: [this.topics.topic(TOPICS.usageEvents)],
-          fromBeginning: false,
           handle: (records) => usage.handle(records),
         }),
       );
