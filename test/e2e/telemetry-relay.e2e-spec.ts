@@ -3,46 +3,32 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { waitFor } from '../support/poll';
 import { PrometheusServer } from '../support/prometheus';
+import { sdkOtlpBytes } from '../support/sdk-metrics';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
 
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-
 /** A service that labels its metrics with customer data, as a careless one might, in OTLP on the topic. */
-async function customerLabelledOtlp(): Promise<Buffer> {
-  const reader = new CollectingReader();
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'meshtrail-audit-ingest',
-      'service.instance.id': 'ingest-1',
-      'host.name': 'acme-prod-node-7.acme.internal',
-      'process.command_args': ['node', 'main.js', '--customer=acme'],
-    }),
-    readers: [reader],
+function customerLabelledOtlp(): Promise<Buffer> {
+  const resource = {
+    'service.name': 'meshtrail-audit-ingest',
+    'service.instance.id': 'ingest-1',
+    'host.name': 'acme-prod-node-7.acme.internal',
+    'process.command_args': ['node', 'main.js', '--customer=acme'],
+  };
+  return sdkOtlpBytes(resource, (meter) => {
+    meter.createObservableGauge('meshtrail.objects.count').addCallback((result) => {
+      result.observe(5, { object_type: 'project', workspace: 'acme-corp' });
+      result.observe(2, { object_type: 'project', workspace: 'globex' });
+      result.observe(1, { object_type: 'tenant', workspace: 'acme-corp', 'user.email': 'jane@acme.example' });
+    });
+    meter
+      .createCounter('meshtrail.audit.events_ingested')
+      .add(3, { object_type: 'project', action: 'created', tenant_id: 'acme-t1' });
+    meter.createCounter('customer.invoices.total').add(1, { object_type: 'invoice' });
   });
-  const meter = provider.getMeter('meshtrail');
-  const objects = meter.createObservableGauge('meshtrail.objects.count');
-  objects.addCallback((result) => {
-    result.observe(5, { object_type: 'project', workspace: 'acme-corp' });
-    result.observe(2, { object_type: 'project', workspace: 'globex' });
-    result.observe(1, { object_type: 'tenant', workspace: 'acme-corp', 'user.email': 'jane@acme.example' });
-  });
-  meter
-    .createCounter('meshtrail.audit.events_ingested')
-    .add(3, { object_type: 'project', action: 'created', tenant_id: 'acme-t1' });
-  meter.createCounter('customer.invoices.total').add(1, { object_type: 'invoice' });
-  const { resourceMetrics } = await reader.collect();
-  await provider.shutdown();
-  return Buffer.from(ProtobufMetricsSerializer.serializeRequest(resourceMetrics)!);
 }
 
 describe('telemetry relay to a real Prometheus (remote-write) as the operations center', () => {

@@ -1,6 +1,4 @@
-import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
-import { resourceFromAttributes } from '@opentelemetry/resources';
-import { MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
+import { sdkOtlpBytes } from '../../../test/support/sdk-metrics';
 import {
   anyValueToString,
   decodeMetricsRequest,
@@ -12,33 +10,21 @@ import {
   type Metric,
 } from './index';
 
-class CollectingReader extends MetricReader {
-  protected async onForceFlush(): Promise<void> {}
-  protected async onShutdown(): Promise<void> {}
-}
-
 /** Real SDK output, serialised by the OpenTelemetry transformer the services use. */
-async function sdkBytes(): Promise<Uint8Array> {
-  const reader = new CollectingReader();
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({ 'service.name': 'meshtrail-test', 'host.name': 'customer-host-01' }),
-    readers: [reader],
+function sdkBytes(): Promise<Uint8Array> {
+  return sdkOtlpBytes({ 'service.name': 'meshtrail-test', 'host.name': 'customer-host-01' }, (meter) => {
+    meter.createCounter('meshtrail.test.records').add(42, { topic: 'audit.events.v1' });
+    const histogram = meter.createHistogram('http.server.request.duration', {
+      unit: 's',
+      advice: { explicitBucketBoundaries: [0.1, 1] },
+    });
+    histogram.record(0.05, { 'http.route': '/version' });
+    histogram.record(0.5, { 'http.route': '/version' });
+    histogram.record(3, { 'http.route': '/version' });
+    meter
+      .createObservableGauge('meshtrail.test.gauge')
+      .addCallback((result) => result.observe(7, { workspace: 'acme' }));
   });
-  const meter = provider.getMeter('meshtrail');
-  meter.createCounter('meshtrail.test.records').add(42, { topic: 'audit.events.v1' });
-  const histogram = meter.createHistogram('http.server.request.duration', {
-    unit: 's',
-    advice: { explicitBucketBoundaries: [0.1, 1] },
-  });
-  histogram.record(0.05, { 'http.route': '/version' });
-  histogram.record(0.5, { 'http.route': '/version' });
-  histogram.record(3, { 'http.route': '/version' });
-  meter.createObservableGauge('meshtrail.test.gauge').addCallback((result) => result.observe(7, { workspace: 'acme' }));
-  const { resourceMetrics } = await reader.collect();
-  await provider.shutdown();
-  const bytes = ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
-  if (!bytes) throw new Error('serializer produced nothing');
-  return bytes;
 }
 
 const byName = (metrics: Metric[], name: string) => metrics.find((m) => m.name === name)!;
