@@ -69,3 +69,24 @@ describe('DiskQueue', () => {
     expect(() => decodeSegment(Buffer.from('nope'))).toThrow(CorruptSegmentError);
   });
 });
+
+describe('DiskQueue under concurrent appends', () => {
+  it('indexes segments in sequence order whatever the interleaving', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-queue-'));
+    try {
+      const queue = await DiskQueue.open(dir, 10_000_000);
+      await Promise.all(
+        Array.from({ length: 20 }, (_, i) =>
+          queue.append([
+            { category: i % 2 ? 'heartbeat' : 'health', items: 1, payload: Buffer.alloc((20 - i) * 1000) },
+          ]),
+        ),
+      );
+      const seqs = queue.list().map((s) => s.seq);
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(seqs).toHaveLength(20);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -41,6 +41,8 @@ export class DiskQueue {
   private totalBytes = 0;
   private nextSeq = 1;
   private readonly listeners = new Set<() => void>();
+  /** Appends run one at a time, so the index stays in sequence order (oldest first). */
+  private appending: Promise<unknown> = Promise.resolve();
 
   private constructor(
     readonly dir: string,
@@ -86,7 +88,13 @@ export class DiskQueue {
    * Writes the items durably, then enforces the size bound. Resolves once everything is on disk:
    * only then may the Kafka offsets of the records they came from be committed.
    */
-  async append(items: QueuedItem[]): Promise<DroppedSegments> {
+  append(items: QueuedItem[]): Promise<DroppedSegments> {
+    const result = this.appending.then(() => this.appendNow(items));
+    this.appending = result.catch(() => undefined);
+    return result;
+  }
+
+  private async appendNow(items: QueuedItem[]): Promise<DroppedSegments> {
     const written: Segment[] = [];
     for (const item of items) {
       if (!/^[a-z]+$/.test(item.category)) throw new Error(`invalid queue category "${item.category}"`);
