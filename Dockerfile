@@ -21,6 +21,9 @@ COPY --from=build /app/dist ./dist
 ARG GIT_COMMIT=unknown
 ARG GIT_BRANCH=unknown
 ENV GIT_COMMIT=$GIT_COMMIT GIT_BRANCH=$GIT_BRANCH
+# the telemetry relay's disk queue (mount a volume here): owned by the user the services run as
+ENV TELEMETRY_QUEUE_DIR=/var/lib/meshtrail/telemetry-queue
+RUN mkdir -p /var/lib/meshtrail/telemetry-queue && chown -R node:node /var/lib/meshtrail
 USER node
 ENTRYPOINT ["node"]
 CMD ["dist/apps/gateway/src/main.js"]
