@@ -42,6 +42,9 @@ const THROUGHPUT_RECORDS = Number(args['throughput-records'] ?? 600);
 const PROTOCOL = (args.protocol ?? 'otlp') as 'otlp' | 'remote-write';
 const ROOT = path.resolve(__dirname, '../..');
 const say = (line: string) => process.stdout.write(`${line}\n`);
+/** What the receiver counts: OTLP data points, or remote-write samples (a histogram point is 7 samples here). */
+const UNIT = PROTOCOL === 'remote-write' ? 'samples' : 'points';
+const PER_EXPORT = PROTOCOL === 'remote-write' ? POINTS + 6 * Math.floor(POINTS / 3) : POINTS;
 
 /** One service's export: gauges, counters and a histogram family, POINTS data points in all. */
 function serviceExport(service: string, atMillis: number, seq: number): ExportMetricsServiceRequest {
@@ -246,7 +249,7 @@ async function main(): Promise<void> {
     for (let minute = 0; minute < MINUTES; minute++)
       for (let s = 0; s < SERVICES; s++)
         outage.push(serviceExport(`bench-svc-${s}`, now - (MINUTES - minute) * 60_000, minute));
-    const outagePoints = outage.length * POINTS;
+    const outagePoints = outage.length * PER_EXPORT;
     const produceStart = Date.now();
     await produce(outage);
     await until('the relay to queue the outage data', async () => (await committed()) >= outage.length, 600_000);
@@ -262,33 +265,41 @@ async function main(): Promise<void> {
 
     // 2. steady state: the receiver is up; points from topic to receiver
     const steady: ExportMetricsServiceRequest[] = [];
+    // distinct timestamps: one series never gets two samples for the same millisecond
+    const base = Date.now() - THROUGHPUT_RECORDS;
     for (let i = 0; i < THROUGHPUT_RECORDS; i++)
-      steady.push(serviceExport(`bench-svc-${i % SERVICES}`, Date.now(), 1000 + i));
+      steady.push(serviceExport(`bench-svc-${i % SERVICES}`, base + i, 1000 + i));
     const before = receiver.points;
     const steadyStart = Date.now();
     await produce(steady);
     await until(
       'the steady-state records to arrive',
-      () => receiver.points - before >= steady.length * POINTS,
+      () => receiver.points - before >= steady.length * PER_EXPORT,
       600_000,
     );
     const steadySeconds = (Date.now() - steadyStart) / 1000;
     const final = peakRssMiB(relay.pid!);
 
     say(`relay benchmark (protocol ${PROTOCOL}, ${SERVICES} services x ${POINTS} points per export)`);
-    say(`  simulated outage: ${MINUTES} min of exports = ${outage.length} records, ${outagePoints} data points`);
+    const queuedPoints = outage.length * POINTS;
+    const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+    say(`  simulated outage: ${MINUTES} min of exports = ${outage.length} records, ${queuedPoints} data points`);
     say(
-      `    queued on disk in ${queuedIn.toFixed(1)} s (${Math.round(outagePoints / queuedIn)} points/s), queue ${(queueBytes / 1048576).toFixed(1)} MiB`,
+      `    queued on disk in ${queuedIn.toFixed(1)} s (${Math.round(queuedPoints / queuedIn)} points/s), queue ${mib(queueBytes)} MiB`,
     );
+    say(`    receiver refused ${receiver.refused} requests while down`);
     say(
-      `    receiver refused ${receiver.refused} requests while down; backlog delivered in ${drainSeconds.toFixed(1)} s (${Math.round(outagePoints / drainSeconds)} points/s)`,
+      `    backlog of ${outagePoints} ${UNIT} delivered in ${drainSeconds.toFixed(1)} s (${Math.round(outagePoints / drainSeconds)} ${UNIT}/s)`,
     );
+    say(`    relay memory: idle RSS ${idle.current.toFixed(0)} MiB`);
     say(
-      `    relay memory: idle RSS ${idle.current.toFixed(0)} MiB; peak RSS (VmHWM) ${duringOutage.peak.toFixed(0)} MiB during the outage, ${afterDrain.peak.toFixed(0)} MiB after the drain`,
+      `    relay peak RSS (VmHWM): ${duringOutage.peak.toFixed(0)} MiB during the outage, ${afterDrain.peak.toFixed(0)} MiB after the drain`,
     );
+    const steadyPoints = steady.length * POINTS;
     say(
-      `  steady state: ${steady.length * POINTS} points in ${steadySeconds.toFixed(1)} s = ${Math.round((steady.length * POINTS) / steadySeconds)} points/s end to end (topic -> policy -> disk -> HTTP)`,
+      `  steady state: ${steadyPoints} data points (${steady.length * PER_EXPORT} ${UNIT} out) in ${steadySeconds.toFixed(1)} s`,
     );
+    say(`    = ${Math.round(steadyPoints / steadySeconds)} data points/s end to end (topic -> policy -> disk -> HTTP)`);
     say(`  relay peak RSS over the whole run: ${final.peak.toFixed(0)} MiB; outbound requests ${receiver.requests}`);
   } finally {
     relay.kill('SIGTERM');
