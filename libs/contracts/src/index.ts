@@ -1,2 +1,35 @@
 export { TOPICS, prefixedTopic, type TopicKey, type TopicName } from './topics';
 export { parseUsageEvent, type UsageEvent, type UsageEventParse } from './usage-event';
+export { DEAD_LETTER_REASON_HEADER, type DeadLetterRecord } from './dead-letter';
+export {
+  ACTIONS,
+  ACTOR_KINDS,
+  OBJECT_TYPES,
+  WORKSPACE_SCOPED_TYPES,
+  normaliseAction,
+  normaliseObjectType,
+  type ActorKind,
+  type AuditAction,
+  type ObjectType,
+} from './audit/vocabulary';
+export { EVENT_FAILURES, failure, type EventFailure, type EventFailureCode } from './audit/failure';
+export { canonicalHash, canonicalJson } from './audit/canonical-json';
+export {
+  GLOBAL_KEY,
+  auditEventKey,
+  type AuditActor,
+  type AuditChange,
+  type AuditCloudEvent,
+  type AuditEventData,
+  type ValidAuditEvent,
+} from './audit/audit-event';
+export { AuditActorDto, AuditChangeDto, AuditCloudEventDto, AuditEventDataDto } from './audit/audit-event.dto';
+export { validateAuditEvent, type AuditValidationOptions } from './audit/validate-audit-event';
+export { MAX_AUDIT_EVENT_BYTES, parseAuditRecord, type AuditParseResult } from './audit/parse-audit-record';
+export {
+  AuditEventPublisher,
+  AuditEventRejectedError,
+  type AuditEventInput,
+  type AuditEventPublisherOptions,
+  type PublishedAuditEvent,
+} from './audit/audit-event.publisher';

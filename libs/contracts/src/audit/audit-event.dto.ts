@@ -1,0 +1,145 @@
+import 'reflect-metadata';
+import { Type } from 'class-transformer';
+import {
+  Equals,
+  IsArray,
+  IsIn,
+  IsNotEmpty,
+  IsObject,
+  IsOptional,
+  IsString,
+  Matches,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
+import { ACTIONS, ACTOR_KINDS, OBJECT_TYPES, type ActorKind, type AuditAction, type ObjectType } from './vocabulary';
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
+const ONE_LINE = /^[^\r\n]*$/;
+
+/** Who did it: a person, an API key, or the platform itself. */
+export class AuditActorDto {
+  @IsIn(ACTOR_KINDS, { message: `must be one of ${ACTOR_KINDS.join(', ')}` })
+  kind: ActorKind;
+
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  id: string;
+
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  displayName: string;
+}
+
+/** One entry of the structured diff. */
+export class AuditChangeDto {
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  field: string;
+
+  /** Any JSON value (absent or null when the field had no value before). */
+  from?: unknown;
+
+  /** Any JSON value (absent or null when the field has no value after). */
+  to?: unknown;
+}
+
+/** The audit facts a CloudEvent's data carries. */
+export class AuditEventDataDto {
+  @IsIn(OBJECT_TYPES, { message: 'must be a known object type' })
+  objectType: ObjectType;
+
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  objectId: string;
+
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(512, { message: 'must be at most 512 characters' })
+  objectName?: string;
+
+  @IsIn(ACTIONS, { message: `must be one of ${ACTIONS.join(', ')}` })
+  action: AuditAction;
+
+  /** Absent only for global objects. */
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty (leave it out for global objects)' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  workspace?: string;
+
+  @IsObject({ message: 'must be an object {kind, id, displayName}' })
+  @ValidateNested()
+  @Type(() => AuditActorDto)
+  actor: AuditActorDto;
+
+  /** One human line, e.g. "added jane@example.com as Workspace Manager". */
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @Matches(ONE_LINE, { message: 'must be one line (no line breaks)' })
+  @MaxLength(4096, { message: 'must be at most 4096 characters' })
+  change: string;
+
+  @IsOptional()
+  @IsArray({ message: 'must be an array of {field, from, to}' })
+  @ValidateNested({ each: true })
+  @Type(() => AuditChangeDto)
+  changes?: AuditChangeDto[];
+
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(64, { message: 'must be at most 64 characters' })
+  sourceIp?: string;
+
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  correlationId?: string;
+}
+
+/** The CloudEvents 1.0 envelope (structured mode), with meshtrail's required attributes. */
+export class AuditCloudEventDto {
+  @Equals('1.0', { message: 'must be "1.0"' })
+  specversion: '1.0';
+
+  /** The producer's idempotency key. */
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  id: string;
+
+  /** The component that published it. */
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(512, { message: 'must be at most 512 characters' })
+  source: string;
+
+  /** For example meshstack.project.created. */
+  @IsString({ message: 'must be a string' })
+  @IsNotEmpty({ message: 'must not be empty' })
+  @MaxLength(256, { message: 'must be at most 256 characters' })
+  type: string;
+
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  @MaxLength(512, { message: 'must be at most 512 characters' })
+  subject?: string;
+
+  /** When it happened (RFC 3339, with a time zone). */
+  @IsString({ message: 'must be an RFC 3339 timestamp such as 2026-11-23T10:15:00Z' })
+  @Matches(RFC3339, { message: 'must be an RFC 3339 timestamp with a time zone, such as 2026-11-23T10:15:00Z' })
+  time: string;
+
+  @IsOptional()
+  @IsString({ message: 'must be a string' })
+  datacontenttype?: string;
+
+  @IsObject({ message: 'must be an object' })
+  @ValidateNested()
+  @Type(() => AuditEventDataDto)
+  data: AuditEventDataDto;
+}
