@@ -1,0 +1,191 @@
+import { EVENT_FAILURES, failure, type EventFailure } from '@meshtrail/contracts';
+
+/** One Keycloak authentication ("login") or admin event, as its event logger wrote it. */
+export interface KeycloakEvent {
+  kind: 'login' | 'admin';
+  /** LOGIN, LOGIN_ERROR, LOGOUT, … for login events; CREATE, UPDATE, DELETE, ACTION for admin events. */
+  type: string;
+  occurredAt: Date;
+  realmId: string | null;
+  realmName: string | null;
+  clientId: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  ipAddress: string | null;
+  /** Set for failures (LOGIN_ERROR and other *_ERROR events, failed admin operations). */
+  error: string | null;
+  resourceType: string | null;
+  resourcePath: string | null;
+  /** Every other key=value pair of the line (username, auth_method, redirect_uri, …). */
+  details: Record<string, string | null>;
+}
+
+export type KeycloakParseResult = { ok: true; event: KeycloakEvent } | EventFailure;
+
+const EVENT_LOGGER = 'org.keycloak.events';
+const LEVELS = 'TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL';
+/**
+ * "<date> <time> <LEVEL> [<logger>] (<thread>) <message>", Keycloak's (Quarkus and WildFly)
+ * console and file format; the date is absent in older WildFly files.
+ */
+const PREFIXED = new RegExp(
+  `^(?<time>(?:\\d{4}-\\d{2}-\\d{2}[ T])?\\d{2}:\\d{2}:\\d{2}(?:[.,]\\d{1,9})?(?:Z|[+-]\\d{2}:?\\d{2})?)\\s+` +
+    `(?:${LEVELS})\\s+\\[(?<logger>[^\\]]+)\\]\\s+\\((?<thread>.*?)\\)\\s+(?<message>(?:type|operationType)=.*)$`,
+);
+const OPERATION_TYPES = new Set(['CREATE', 'UPDATE', 'DELETE', 'ACTION']);
+const LOGIN_FIELDS = ['type', 'realmId', 'realmName', 'clientId', 'userId', 'sessionId', 'ipAddress', 'error'];
+const ADMIN_FIELDS = [
+  'operationType',
+  'realmId',
+  'realmName',
+  'clientId',
+  'userId',
+  'ipAddress',
+  'resourceType',
+  'resourcePath',
+  'error',
+];
+
+const unparseable = (why: string): EventFailure => failure(EVENT_FAILURES.KEYCLOAK_UNPARSEABLE, why);
+
+/**
+ * Splits `key=value, key="quoted \"value\"", key='old style value', cookies=[a, b]` into pairs.
+ * Keycloak quotes values with " (newer versions, escaping quotes inside) or ' (older versions,
+ * only values with spaces), or not at all; the literal null means no value.
+ */
+export function parseKeyValues(message: string): Map<string, string | null> | undefined {
+  const pairs = new Map<string, string | null>();
+  let at = 0;
+  const keyPattern = /([A-Za-z0-9_.-]+)=/y;
+  while (at < message.length) {
+    keyPattern.lastIndex = at;
+    const key = keyPattern.exec(message);
+    if (!key) return undefined;
+    at = keyPattern.lastIndex;
+    let value: string;
+    let quoted = false;
+    const open = message[at];
+    if (open === '"' || open === "'") {
+      quoted = true;
+      let end = at + 1;
+      let text = '';
+      while (end < message.length && message[end] !== open) {
+        if (open === '"' && message[end] === '\\' && end + 1 < message.length) end++;
+        text += message[end++];
+      }
+      if (end >= message.length) return undefined;
+      value = text;
+      at = end + 1;
+    } else if (open === '[') {
+      const end = message.indexOf(']', at);
+      if (end < 0) return undefined;
+      value = message.slice(at + 1, end);
+      at = end + 1;
+    } else {
+      const rest = message.slice(at);
+      const next = rest.search(/, [A-Za-z0-9_.-]+=/);
+      value = next < 0 ? rest : rest.slice(0, next);
+      at += value.length;
+    }
+    pairs.set(key[1], !quoted && value === 'null' ? null : quoted && value === 'null' ? null : value);
+    if (at >= message.length) break;
+    if (!message.startsWith(', ', at)) return undefined;
+    at += 2;
+  }
+  return pairs;
+}
+
+function lineTime(text: string, fallback: Date): Date | undefined {
+  const normalised = text.replace(',', '.').replace(' ', 'T');
+  if (/^\d{2}:\d{2}/.test(normalised)) {
+    // no date (older WildFly files): the day the record was published; a line from just before
+    // midnight published just after it belongs to the day before
+    const day = fallback.toISOString().slice(0, 10);
+    const time = new Date(`${day}T${normalised}${/Z|[+-]\d{2}:?\d{2}$/.test(normalised) ? '' : 'Z'}`);
+    if (time.getTime() - fallback.getTime() > 12 * 3_600_000) time.setUTCDate(time.getUTCDate() - 1);
+    return Number.isNaN(time.getTime()) ? undefined : time;
+  }
+  // Keycloak writes local time without a zone; servers run in UTC, so a zone-less time is UTC
+  const time = new Date(/Z|[+-]\d{2}:?\d{2}$/.test(normalised) ? normalised : `${normalised}Z`);
+  return Number.isNaN(time.getTime()) ? undefined : time;
+}
+
+function fromJsonLine(line: string): { time?: string; logger?: string; message?: string } | undefined {
+  try {
+    const parsed = JSON.parse(line) as Record<string, unknown>;
+    const message = parsed.message;
+    if (typeof message !== 'string') return undefined;
+    return {
+      time: typeof parsed.timestamp === 'string' ? parsed.timestamp : undefined,
+      logger: typeof parsed.loggerName === 'string' ? parsed.loggerName : undefined,
+      message,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Parses one line of Keycloak's org.keycloak.events log: with its log prefix (timestamp, level,
+ * logger, thread), as a JSON log record, or the bare message. `publishedAt` (the Kafka record's
+ * timestamp) stands in for a time the line does not carry. Pure; never throws.
+ */
+export function parseKeycloakLine(raw: string, publishedAt: Date): KeycloakParseResult {
+  const line = raw.replace(/\r?\n$/, '').trim();
+  if (line.length === 0) return unparseable('the line is empty');
+  let message = line;
+  let occurredAt: Date | undefined = publishedAt;
+  let logger: string | undefined;
+  const json = line.startsWith('{') ? fromJsonLine(line) : undefined;
+  const prefixed = json ? undefined : PREFIXED.exec(line);
+  if (json) {
+    message = json.message!;
+    logger = json.logger;
+    occurredAt = json.time ? lineTime(json.time, publishedAt) : publishedAt;
+  } else if (prefixed?.groups) {
+    message = prefixed.groups.message;
+    logger = prefixed.groups.logger.trim();
+    occurredAt = lineTime(prefixed.groups.time, publishedAt);
+  } else if (!/^(type|operationType)=/.test(line)) {
+    return unparseable(
+      'not an org.keycloak.events line: expected "type=…" or "operationType=…", after the log prefix if any',
+    );
+  }
+  if (logger !== undefined && !logger.startsWith(EVENT_LOGGER)) {
+    return unparseable(`logger "${logger}" is not ${EVENT_LOGGER}`);
+  }
+  if (!occurredAt) return unparseable('the timestamp of the line is not a valid date');
+  const pairs = parseKeyValues(message);
+  if (!pairs) return unparseable('the event is not a list of key=value pairs separated by ", "');
+
+  const admin = pairs.has('operationType');
+  const type = admin ? pairs.get('operationType') : pairs.get('type');
+  if (!type || !/^[A-Z][A-Z0-9_]*$/.test(type))
+    return unparseable(`${admin ? 'operationType' : 'type'}: missing or not an event type`);
+  if (admin && !OPERATION_TYPES.has(type))
+    return unparseable(`operationType: "${type}" is not CREATE, UPDATE, DELETE or ACTION`);
+  if (!pairs.get('realmId')) return unparseable('realmId: missing');
+
+  const known = admin ? ADMIN_FIELDS : LOGIN_FIELDS;
+  const details: Record<string, string | null> = {};
+  for (const [key, value] of pairs) if (!known.includes(key)) details[key] = value;
+  const field = (name: string) => pairs.get(name) ?? null;
+  return {
+    ok: true,
+    event: {
+      kind: admin ? 'admin' : 'login',
+      type,
+      occurredAt,
+      realmId: field('realmId'),
+      realmName: field('realmName'),
+      clientId: field('clientId'),
+      userId: field('userId'),
+      sessionId: field('sessionId'),
+      ipAddress: field('ipAddress'),
+      error: field('error'),
+      resourceType: field('resourceType'),
+      resourcePath: field('resourcePath'),
+      details,
+    },
+  };
+}
