@@ -29,6 +29,16 @@ function describe(errors: ValidationError[], path = ''): string[] {
   });
 }
 
+/** PostgreSQL cannot store U+0000 in text or jsonb: refused here rather than failing a whole batch there. */
+function containsNul(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (Array.isArray(value)) return value.some(containsNul);
+  if (value !== null && typeof value === 'object') {
+    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
+  }
+  return false;
+}
+
 function requiredRole(event: AuditCloudEvent): string | undefined {
   const { objectType, action, changes } = event.data;
   if (objectType !== 'WorkspaceAccess' || (action !== 'granted' && action !== 'revoked')) return undefined;
@@ -92,6 +102,12 @@ export function validateAuditEvent(
     return failure(
       EVENT_FAILURES.INVALID_SCHEMA,
       `data.workspace: required for ${objectType} events (only global objects have none)`,
+    );
+  }
+  if (containsNul(event)) {
+    return failure(
+      EVENT_FAILURES.INVALID_SCHEMA,
+      'the event contains a NUL character (\\u0000), which cannot be stored',
     );
   }
   const missingRole = requiredRole(event);

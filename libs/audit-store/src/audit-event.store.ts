@@ -1,0 +1,92 @@
+import { foldEvents } from './projections/projection-delta';
+import { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
+import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows, inTransaction, type SqlClient } from './sql-client';
+import {
+  AUDIT_EVENT_COLUMNS,
+  auditEventRow,
+  splitRepeatsWithinBatch,
+  type IncomingAuditEvent,
+} from './stored-audit-event';
+
+export interface StoreOutcome {
+  /** Newly stored, in seq order. */
+  stored: IncomingAuditEvent[];
+  /** Already stored with the same content (a redelivery or a producer's retry): skipped. */
+  duplicates: IncomingAuditEvent[];
+  /** The id was stored with other content: refused, never overwritten. */
+  conflicts: Array<{ event: IncomingAuditEvent; storedHash: string }>;
+  /** Object counts this batch changed (for the gauge). */
+  objectCounts: ObjectCount[];
+}
+
+/**
+ * Stores a batch of validated events exactly once, in one transaction: registers the ids
+ * (existing ones are duplicates or conflicts, told apart by hash), COPYs only the new events into
+ * audit_events, and folds them into the projections. Runs as the ingest role, which can insert
+ * but never update or delete. Throws when the database fails: nothing of the batch is stored.
+ */
+export async function storeAuditEvents(client: SqlClient, events: IncomingAuditEvent[]): Promise<StoreOutcome> {
+  const split = splitRepeatsWithinBatch(events);
+  const outcome: StoreOutcome = {
+    stored: [],
+    duplicates: [...split.repeats],
+    conflicts: [...split.conflicts],
+    objectCounts: [],
+  };
+  if (split.unique.length === 0) return outcome;
+
+  return inTransaction(client, async () => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_WRITE_LOCK]);
+    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
+    const ids = split.unique.map((item) => item.event.id);
+    const registered = await client.query<{ id: string }>(
+      `INSERT INTO audit_event_ids (id, hash, occurred_at)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+       ON CONFLICT (id) DO NOTHING RETURNING id`,
+      [ids, split.unique.map((item) => item.hash), split.unique.map((item) => item.occurredAt)],
+    );
+    const fresh = new Set(registered.rows.map((row) => row.id));
+    if (fresh.size < ids.length) {
+      const known = await client.query<{ id: string; hash: string }>(
+        'SELECT id, hash FROM audit_event_ids WHERE id = ANY($1::text[])',
+        [ids.filter((id) => !fresh.has(id))],
+      );
+      const storedHash = new Map(known.rows.map((row) => [row.id, row.hash]));
+      for (const item of split.unique) {
+        if (fresh.has(item.event.id)) continue;
+        const hash = storedHash.get(item.event.id)!;
+        if (hash === item.hash) outcome.duplicates.push(item);
+        else outcome.conflicts.push({ event: item, storedHash: hash });
+      }
+    }
+    outcome.stored = split.unique.filter((item) => fresh.has(item.event.id));
+    if (outcome.stored.length === 0) return outcome;
+
+    const { rows } = await client.query<{ seq: string }>(
+      `SELECT nextval('audit_events_seq')::text AS seq FROM generate_series(1, $1::int)`,
+      [outcome.stored.length],
+    );
+    const seqs = rows.map((row) => row.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    await copyRows(
+      client,
+      'audit_events',
+      AUDIT_EVENT_COLUMNS,
+      outcome.stored.map((item, index) => auditEventRow(item, seqs[index])),
+    );
+    outcome.objectCounts = await applyProjectionDelta(
+      client,
+      foldEvents(
+        outcome.stored.map((item, index) => ({
+          seq: Number(seqs[index]),
+          occurredAt: item.occurredAt,
+          objectType: item.event.data.objectType,
+          objectId: item.event.data.objectId,
+          action: item.event.data.action,
+          workspace: item.event.data.workspace,
+          changes: item.event.data.changes,
+        })),
+      ),
+    );
+    return outcome;
+  });
+}

@@ -1,0 +1,68 @@
+import { INGEST_ROLE, inTransaction, type SqlClient } from './sql-client';
+
+/** One Keycloak event ready to store (see the auth_events table). */
+export interface AuthEventRow {
+  occurredAt: Date;
+  kind: 'login' | 'admin';
+  type: string;
+  realmId: string | null;
+  realmName: string | null;
+  clientId: string | null;
+  userId: string | null;
+  sessionId: string | null;
+  ipAddress: string | null;
+  error: string | null;
+  resourceType: string | null;
+  resourcePath: string | null;
+  details: Record<string, string | null>;
+  line: string;
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Stores Keycloak events once: the record's topic, partition and offset identify it, so a
+ * redelivered batch inserts nothing twice. Returns how many rows were new.
+ */
+export async function storeAuthEvents(client: SqlClient, rows: AuthEventRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  return inTransaction(client, async () => {
+    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
+    const result = await client.query(
+      `INSERT INTO auth_events (occurred_at, kind, type, realm_id, realm_name, client_id, user_id, session_id,
+         ip_address, error, resource_type, resource_path, details, line, kafka_topic, kafka_partition, kafka_offset)
+       SELECT occurred_at, kind, type, realm_id, realm_name, client_id, user_id, session_id, ip_address, error,
+         resource_type, resource_path, details, line, kafka_topic, kafka_partition, kafka_offset
+       FROM json_to_recordset($1::json) AS r(occurred_at timestamptz, kind text, type text, realm_id text,
+         realm_name text, client_id text, user_id text, session_id text, ip_address text, error text,
+         resource_type text, resource_path text, details jsonb, line text, kafka_topic text,
+         kafka_partition integer, kafka_offset bigint)
+       ON CONFLICT DO NOTHING`,
+      [
+        JSON.stringify(
+          rows.map((row) => ({
+            occurred_at: row.occurredAt,
+            kind: row.kind,
+            type: row.type,
+            realm_id: row.realmId,
+            realm_name: row.realmName,
+            client_id: row.clientId,
+            user_id: row.userId,
+            session_id: row.sessionId,
+            ip_address: row.ipAddress,
+            error: row.error,
+            resource_type: row.resourceType,
+            resource_path: row.resourcePath,
+            details: row.details,
+            line: row.line,
+            kafka_topic: row.topic,
+            kafka_partition: row.partition,
+            kafka_offset: row.offset,
+          })),
+        ),
+      ],
+    );
+    return result.rowCount ?? 0;
+  });
+}

@@ -1,0 +1,20 @@
+export { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows, inTransaction, type SqlClient } from './sql-client';
+export {
+  AUDIT_EVENT_COLUMNS,
+  auditEventRow,
+  splitRepeatsWithinBatch,
+  type BatchSplit,
+  type IncomingAuditEvent,
+} from './stored-audit-event';
+export { storeAuditEvents, type StoreOutcome } from './audit-event.store';
+export { storeAuthEvents, type AuthEventRow } from './auth-event.store';
+export { ensurePartitions, PARTITIONED_TABLES } from './partitions';
+export {
+  emptyDelta,
+  foldEvents,
+  type Membership,
+  type ProjectedEvent,
+  type ProjectionDelta,
+} from './projections/projection-delta';
+export { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
+export { rebuildProjections, type RebuildReport } from './projections/rebuild-projections';

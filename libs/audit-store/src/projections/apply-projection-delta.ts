@@ -1,0 +1,75 @@
+import type { SqlClient } from '../sql-client';
+import type { ProjectionDelta } from './projection-delta';
+
+export interface ObjectCount {
+  objectType: string;
+  count: number;
+}
+
+/**
+ * Writes a delta into the projections with a handful of set-based statements, inside the
+ * caller's transaction. Returns the object counts it changed.
+ */
+export async function applyProjectionDelta(client: SqlClient, delta: ProjectionDelta): Promise<ObjectCount[]> {
+  for (const [deleted, column] of [
+    [delta.usersDeleted, 'user_id'],
+    [delta.workspacesDeleted, 'workspace'],
+  ] as const) {
+    if (deleted.size === 0) continue;
+    await client.query(
+      `DELETE FROM workspace_memberships m USING unnest($1::text[], $2::bigint[]) AS d(key, seq)
+       WHERE m.${column} = d.key AND m.granted_seq < d.seq`,
+      [[...deleted.keys()], [...deleted.values()]],
+    );
+  }
+  if (delta.revokes.size > 0) {
+    const revokes = [...delta.revokes.values()];
+    await client.query(
+      `DELETE FROM workspace_memberships m USING unnest($1::text[], $2::text[], $3::text[]) AS d(workspace, user_id, role)
+       WHERE m.workspace = d.workspace AND m.user_id = d.user_id AND m.role = d.role`,
+      [revokes.map((r) => r.workspace), revokes.map((r) => r.userId), revokes.map((r) => r.role)],
+    );
+  }
+  if (delta.grants.size > 0) {
+    const grants = [...delta.grants.values()];
+    await client.query(
+      `INSERT INTO workspace_memberships (workspace, user_id, role, since, granted_seq)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::timestamptz[], $5::bigint[])
+       ON CONFLICT (workspace, user_id, role) DO UPDATE SET since = excluded.since, granted_seq = excluded.granted_seq`,
+      [
+        grants.map((g) => g.workspace),
+        grants.map((g) => g.userId),
+        grants.map((g) => g.role),
+        grants.map((g) => g.since),
+        grants.map((g) => g.grantedSeq),
+      ],
+    );
+  }
+  if (delta.objects.size === 0) return [];
+  const objects = [...delta.objects.values()];
+  const { rows } = await client.query<{ object_type: string; count: string }>(
+    `WITH d AS (SELECT * FROM unnest($1::text[], $2::text[], $3::boolean[]) AS d(object_type, object_id, present)),
+     added AS (
+       INSERT INTO live_objects (object_type, object_id) SELECT object_type, object_id FROM d WHERE present
+       ON CONFLICT DO NOTHING RETURNING object_type),
+     removed AS (
+       DELETE FROM live_objects l USING d
+       WHERE NOT d.present AND l.object_type = d.object_type AND l.object_id = d.object_id
+       RETURNING l.object_type),
+     change AS (
+       SELECT object_type, sum(n)::bigint AS n
+       FROM (SELECT object_type, 1 AS n FROM added UNION ALL SELECT object_type, -1 FROM removed) x
+       GROUP BY object_type)
+     INSERT INTO object_counts (object_type, count) SELECT object_type, n FROM change
+     ON CONFLICT (object_type) DO UPDATE SET count = object_counts.count + excluded.count
+     RETURNING object_type, count::text`,
+    [objects.map((o) => o.objectType), objects.map((o) => o.objectId), objects.map((o) => o.exists)],
+  );
+  const counts = rows.map((row) => ({ objectType: row.object_type, count: Number(row.count) }));
+  const emptied = counts.filter((c) => c.count === 0).map((c) => c.objectType);
+  // a type with no objects left has no row, however it got there (a rebuild never writes one)
+  if (emptied.length > 0) {
+    await client.query('DELETE FROM object_counts WHERE object_type = ANY($1::text[]) AND count = 0', [emptied]);
+  }
+  return counts;
+}

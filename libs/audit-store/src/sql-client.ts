@@ -1,0 +1,55 @@
+import type { ClientBase } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+
+/** A checked-out pg connection: the store runs its own transactions and COPY on it. */
+export type SqlClient = ClientBase;
+
+/** The role that writes the trail: INSERT and SELECT only on the event tables (see the migration). */
+export const INGEST_ROLE = 'meshtrail_ingest';
+
+/**
+ * One writer at a time (transaction-scoped advisory lock): sequence numbers are then assigned in
+ * commit order, so projections fold events in the order they are numbered, and a reader paging by
+ * seq never misses a row that commits later with a lower number.
+ */
+export const AUDIT_WRITE_LOCK = 7_281_930_003;
+
+export async function inTransaction<T>(client: SqlClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    const result = await work();
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  }
+}
+
+/** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
+function copyField(value: unknown): string {
+  if (value === null || value === undefined) return '\\N';
+  const text =
+    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
+  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
+
+/**
+ * Streams rows into a table with COPY FROM STDIN, PostgreSQL's fastest way in. Table and column
+ * names come from constants in this library, never from input.
+ */
+export async function copyRows(
+  client: SqlClient,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const text = rows.map((row) => row.map(copyField).join('\t')).join('\n') + '\n';
+  await new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+    stream.on('finish', () => resolve());
+    stream.on('error', reject);
+    stream.end(text);
+  });
+}
