@@ -4,12 +4,14 @@ import { migrateDatabase } from '@meshtrail/database';
 import { AppLogger, configureLogging, logLevelFromName } from '@meshtrail/observability';
 import { AdminEnv } from './admin.env';
 import { provisionTopicsCommand } from './provision-topics.command';
+import { rebuildProjectionsCommand } from './rebuild-projections.command';
 
 const USAGE = `usage: admin-cli <command>
 
-  migrate            create the database if missing and apply pending migrations
-  provision-topics   create the Kafka topics, grow partitions, apply retention
-  setup              migrate, then provision-topics (what the start command and the deploy job run)
+  migrate              create the database if missing and apply pending migrations
+  provision-topics     create the Kafka topics, grow partitions, apply retention
+  setup                migrate, then provision-topics (what the start command and the deploy job run)
+  rebuild-projections  rebuild workspace memberships and object counts from the audit event store
 `;
 
 async function main(command: string | undefined): Promise<void> {
@@ -23,6 +25,8 @@ async function main(command: string | undefined): Promise<void> {
       return migrate();
     case 'provision-topics':
       return topics();
+    case 'rebuild-projections':
+      return logger.info('Projections Rebuilt', { ...(await rebuildProjectionsCommand(env)) });
     case 'setup':
       await migrate();
       return topics();

@@ -1,6 +1,11 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from './audit-ingest.env';
+import { AuditEventsIngestor } from './audit-events/audit-events.ingestor';
+import { DeadLetterSender } from './ingest/dead-letter.sender';
+import { IngestLifecycle } from './ingest/ingest.lifecycle';
+import { ObjectCountsGauge } from './ingest/object-counts.gauge';
+import { KeycloakEventsIngestor } from './keycloak/keycloak-events.ingestor';
 
 /** Consumes audit.events.v1 and keycloak.events.raw.v1 into the append-only event store. */
 @Module({})
@@ -9,6 +14,7 @@ export class AuditIngestModule {
     return {
       module: AuditIngestModule,
       imports: [CoreModule.register('audit-ingest', config)],
+      providers: [AuditEventsIngestor, KeycloakEventsIngestor, DeadLetterSender, ObjectCountsGauge, IngestLifecycle],
     };
   }
 }

@@ -1,5 +1,5 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Pool } from 'pg';
+import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppLogger } from '@meshtrail/observability';
@@ -44,6 +44,19 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
         this.connecting = undefined;
       });
     return this.connecting;
+  }
+
+  /**
+   * Runs `work` on one pooled pg connection (for transactions, COPY and set-based SQL that
+   * TypeORM does not model), and gives it back; a broken connection is dropped by the pool.
+   */
+  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+    const runner = (await this.ready()).createQueryRunner();
+    try {
+      return await work((await runner.connect()) as PoolClient);
+    } finally {
+      await runner.release();
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

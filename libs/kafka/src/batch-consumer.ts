@@ -30,6 +30,8 @@ export interface BatchConsumerOptions {
   /** Upper bound of the bytes fetched per partition per request: bounds batch size and memory. */
   maxBytesPerPartition?: number;
   maxBytes?: number;
+  /** How long the group waits for a silent member (a crashed process) before reassigning its partitions. */
+  sessionTimeoutMs?: number;
 }
 
 const meter = metrics.getMeter('meshtrail');
@@ -79,8 +81,8 @@ export class BatchConsumer {
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       maxBytes: this.options.maxBytes ?? 10_485_760,
       // heartbeats continue during long retries (we call heartbeat()), so a modest timeout suffices
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
+      heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: 10 },
     });
     await this.consumer.connect();

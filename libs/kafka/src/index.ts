@@ -9,3 +9,4 @@ export { BatchConsumer, type BatchConsumerOptions, type BatchContext, type Batch
 export { toConsumedRecord, type ConsumedRecord } from './consumed-record';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export { KafkaProducer } from './producer';
+export { deadLetterMessage, type DeadLetter } from './dead-letter';

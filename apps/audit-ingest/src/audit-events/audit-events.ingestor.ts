@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
+import { EVENT_FAILURES, parseAuditRecord } from '@meshtrail/contracts';
+import { DatabaseConnection } from '@meshtrail/database';
+import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
+import { AppLogger } from '@meshtrail/observability';
+import { SERVICE_CONFIG } from '@meshtrail/runtime';
+import type { AuditIngestEnv } from '../audit-ingest.env';
+import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
+import { DeadLetterSender } from '../ingest/dead-letter.sender';
+import { ObjectCountsGauge } from '../ingest/object-counts.gauge';
+
+type Incoming = IncomingAuditEvent & { record: ConsumedRecord };
+
+/**
+ * One batch of audit.events.v1: validate every record, store the valid ones exactly once in one
+ * transaction, dead-letter the rest (and conflicting redeliveries), and only then let the
+ * consumer commit. Any failure throws: the whole batch is retried, and the store is idempotent.
+ */
+@Injectable()
+export class AuditEventsIngestor {
+  private readonly logger = new AppLogger('AuditEvents');
+
+  constructor(
+    private readonly database: DatabaseConnection,
+    private readonly deadLetters: DeadLetterSender,
+    private readonly objectCounts: ObjectCountsGauge,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
+  ) {}
+
+  async ingest(records: ConsumedRecord[], context: BatchContext): Promise<void> {
+    const started = Date.now();
+    const options = { now: new Date(), maxFutureSkewMs: this.config.AUDIT_MAX_FUTURE_SKEW_SECONDS * 1000 };
+    const valid: Incoming[] = [];
+    const refused: DeadLetter[] = [];
+    for (const record of records) {
+      const result = parseAuditRecord(record.value, record.headers, options);
+      if (result.ok) {
+        valid.push({ ...result, topic: record.topic, partition: record.partition, offset: record.offset, record });
+      } else refused.push({ record, reason: result.code, message: result.message });
+    }
+
+    const outcome = await this.database.withClient((client) => storeAuditEvents(client, valid));
+    for (const { event, storedHash } of outcome.conflicts) {
+      refused.push({
+        record: (event as Incoming).record,
+        reason: EVENT_FAILURES.CONFLICTING_DUPLICATE,
+        message: `id: "${event.event.id}" was stored before with other content (stored hash ${storedHash}, this one ${event.hash}); the stored event stands`,
+      });
+    }
+    await this.deadLetters.send(refused);
+
+    this.objectCounts.update(outcome.objectCounts);
+    const byKind = new Map<string, { object_type: string; action: string; n: number }>();
+    for (const { event } of outcome.stored) {
+      const key = `${event.data.objectType}/${event.data.action}`;
+      const entry = byKind.get(key) ?? { object_type: event.data.objectType, action: event.data.action, n: 0 };
+      entry.n++;
+      byKind.set(key, entry);
+    }
+    for (const { n, ...attributes } of byKind.values()) eventsIngested.add(n, attributes);
+    if (outcome.duplicates.length > 0) duplicatesSkipped.add(outcome.duplicates.length, { topic: context.topic });
+    this.logger.info('Events Ingested', {
+      topic: context.topic,
+      partition: context.partition,
+      count: outcome.stored.length,
+      deadLetters: refused.length,
+      duplicates: outcome.duplicates.length,
+      durationMs: Date.now() - started,
+    });
+  }
+}

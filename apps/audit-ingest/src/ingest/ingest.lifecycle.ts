@@ -1,0 +1,86 @@
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { ensurePartitions } from '@meshtrail/audit-store';
+import { TOPICS } from '@meshtrail/contracts';
+import { DatabaseConnection } from '@meshtrail/database';
+import { BatchConsumer, KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
+import { AppLogger } from '@meshtrail/observability';
+import { SERVICE_CONFIG } from '@meshtrail/runtime';
+import type { AuditIngestEnv } from '../audit-ingest.env';
+import { AuditEventsIngestor } from '../audit-events/audit-events.ingestor';
+import { KeycloakEventsIngestor } from '../keycloak/keycloak-events.ingestor';
+import { ObjectCountsGauge } from './object-counts.gauge';
+
+const PARTITION_CHECK_MS = 6 * 3_600_000;
+
+/**
+ * Starts the ingestion once the service listens (partitions ahead, counts, both consumers) and
+ * stops consuming first on shutdown: the batch in flight finishes and commits before the
+ * database and Kafka connections close.
+ */
+@Injectable()
+export class IngestLifecycle implements BeforeApplicationShutdown {
+  private readonly logger = new AppLogger('Ingest');
+  private readonly consumers: BatchConsumer[] = [];
+  private partitionTimer?: NodeJS.Timeout;
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
+    private readonly topics: TopicNames,
+    private readonly database: DatabaseConnection,
+    private readonly auditEvents: AuditEventsIngestor,
+    private readonly keycloakEvents: KeycloakEventsIngestor,
+    private readonly objectCounts: ObjectCountsGauge,
+  ) {}
+
+  async start(): Promise<void> {
+    await this.ensurePartitions();
+    this.partitionTimer = setInterval(() => void this.ensurePartitions(), PARTITION_CHECK_MS);
+    this.partitionTimer.unref();
+    this.objectCounts.start();
+    const shared = {
+      kafka: this.kafka,
+      retry: { initialMs: 200, maxMs: 10_000 },
+      partitionsConsumedConcurrently: this.config.AUDIT_INGEST_CONCURRENCY,
+      maxBytesPerPartition: this.config.AUDIT_INGEST_MAX_BATCH_BYTES,
+      maxBytes: this.config.AUDIT_INGEST_MAX_BATCH_BYTES * this.config.AUDIT_INGEST_CONCURRENCY,
+      sessionTimeoutMs: this.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+    };
+    this.consumers.push(
+      new BatchConsumer({
+        ...shared,
+        name: 'AuditEvents',
+        groupId: this.topics.group('audit-ingest'),
+        topics: [this.topics.topic(TOPICS.auditEvents)],
+        handle: (records, context) => this.auditEvents.ingest(records, context),
+      }),
+      new BatchConsumer({
+        ...shared,
+        name: 'KeycloakEvents',
+        groupId: this.topics.group('audit-ingest.keycloak'),
+        topics: [this.topics.topic(TOPICS.keycloakEventsRaw)],
+        handle: (records, context) => this.keycloakEvents.ingest(records, context),
+      }),
+    );
+    for (const consumer of this.consumers) await consumer.start();
+  }
+
+  private async ensurePartitions(): Promise<void> {
+    try {
+      const created = await this.database.withClient((client) =>
+        ensurePartitions(client, this.config.AUDIT_PARTITION_MONTHS_AHEAD),
+      );
+      this.logger.info('Partitions Ensured', { created, monthsAhead: this.config.AUDIT_PARTITION_MONTHS_AHEAD });
+    } catch (error) {
+      // events still land (in the default partition); the next check creates what is missing
+      this.logger.warn('Partitions Not Ensured', { error: (error as Error).message });
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.partitionTimer);
+    this.objectCounts.stop();
+    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
+  }
+}

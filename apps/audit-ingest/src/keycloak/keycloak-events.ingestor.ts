@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { storeAuthEvents, type AuthEventRow } from '@meshtrail/audit-store';
+import { DatabaseConnection } from '@meshtrail/database';
+import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
+import { AppLogger } from '@meshtrail/observability';
+import { authEventsIngested } from '../ingest/audit.metrics';
+import { DeadLetterSender } from '../ingest/dead-letter.sender';
+import { parseKeycloakLine } from './keycloak-line.parser';
+
+/**
+ * One batch of keycloak.events.raw.v1: each record is one line of Keycloak's event log. Parsed
+ * lines become authentication and admin events (failures kept with their error); a line that
+ * does not parse is a dead letter. Stored once per record, then committed.
+ */
+@Injectable()
+export class KeycloakEventsIngestor {
+  private readonly logger = new AppLogger('KeycloakEvents');
+
+  constructor(
+    private readonly database: DatabaseConnection,
+    private readonly deadLetters: DeadLetterSender,
+  ) {}
+
+  async ingest(records: ConsumedRecord[], context: BatchContext): Promise<void> {
+    const started = Date.now();
+    const rows: AuthEventRow[] = [];
+    const refused: DeadLetter[] = [];
+    for (const record of records) {
+      const line = record.value?.toString('utf8') ?? '';
+      const result = parseKeycloakLine(line, new Date(Number(record.timestamp)));
+      if (result.ok) {
+        rows.push({ ...result.event, line, topic: record.topic, partition: record.partition, offset: record.offset });
+      } else refused.push({ record, reason: result.code, message: result.message });
+    }
+    const stored = await this.database.withClient((client) => storeAuthEvents(client, rows));
+    await this.deadLetters.send(refused);
+    for (const kind of ['login', 'admin'] as const) {
+      const n = rows.filter((row) => row.kind === kind).length;
+      if (n > 0) authEventsIngested.add(n, { kind });
+    }
+    this.logger.info('Events Ingested', {
+      topic: context.topic,
+      partition: context.partition,
+      count: stored,
+      deadLetters: refused.length,
+      duplicates: rows.length - stored,
+      durationMs: Date.now() - started,
+    });
+  }
+}
