@@ -8,42 +8,40 @@ export interface RebuildReport {
   objectTypes: number;
 }
 
-const CHUNK = 10_000;
-
 /**
  * Rebuilds every projection from the event store with the same fold the ingestion applies, in
  * one transaction (readers see the old projections until it commits) that holds the writers'
  * lock, so no batch is stored half-way through the rebuild.
  */
-export async function rebuildProjections(client: SqlClient): Promise<RebuildReport> {
+export async function rebuildProjections(client: SqlClient, { chunkSize = 10_000 } = {}): Promise<RebuildReport> {
   return inTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_WRITE_LOCK]);
     await client.query('TRUNCATE workspace_memberships, live_objects, object_counts');
     await client.query(
       `DECLARE projection_source NO SCROLL CURSOR FOR
-       SELECT seq::text, occurred_at, object_type, object_id, action, workspace, changes
+       SELECT seq::text AS position, occurred_at, object_type, object_id, action, workspace, changes
        FROM audit_events
        WHERE object_type IN ('WorkspaceAccess', 'User', 'Workspace') OR action IN ('created', 'deleted')
-       ORDER BY seq`,
+       ORDER BY audit_events.seq`,
     );
     let events = 0;
     for (;;) {
       const { rows } = await client.query<{
-        seq: string;
+        position: string;
         occurred_at: Date;
         object_type: string;
         object_id: string;
         action: string;
         workspace: string | null;
         changes: ProjectedEvent['changes'];
-      }>(`FETCH ${CHUNK} FROM projection_source`);
+      }>(`FETCH ${Math.max(1, Math.floor(chunkSize))} FROM projection_source`);
       if (rows.length === 0) break;
       events += rows.length;
       await applyProjectionDelta(
         client,
         foldEvents(
           rows.map((row) => ({
-            seq: Number(row.seq),
+            seq: Number(row.position),
             occurredAt: row.occurred_at,
             objectType: row.object_type,
             objectId: row.object_id,

@@ -1,0 +1,212 @@
+import { Client } from 'pg';
+import { validateAuditEvent, type AuditCloudEvent } from '@meshtrail/contracts';
+import { createTestStack, type TestStack } from '../../../test/support/test-stack';
+import { storeAuditEvents } from './audit-event.store';
+import { storeAuthEvents } from './auth-event.store';
+import { rebuildProjections } from './projections/rebuild-projections';
+import { INGEST_ROLE } from './sql-client';
+import type { IncomingAuditEvent } from './stored-audit-event';
+
+const now = new Date();
+let offset = 0;
+
+function incoming(
+  id: string,
+  data: Record<string, unknown>,
+  time = new Date(now.getTime() - 60_000),
+): IncomingAuditEvent {
+  const result = validateAuditEvent(
+    {
+      specversion: '1.0',
+      id,
+      source: 'test',
+      type: 'meshstack.test',
+      time: time.toISOString(),
+      data: {
+        actor: { kind: 'system', id: 'replicator', displayName: 'Replicator' },
+        change: 'something happened',
+        ...data,
+      },
+    },
+    { now, maxFutureSkewMs: 60_000 },
+  );
+  if (!result.ok) throw new Error(result.message);
+  return { ...result, topic: 'audit.events.v1', partition: 0, offset: String(offset++) };
+}
+
+const project = (id: string, action: string, objectId = id, workspace = 'acme') =>
+  incoming(id, { objectType: 'Project', objectId, action, workspace });
+const access = (id: string, action: 'granted' | 'revoked', userId: string, workspace: string, role: string) =>
+  incoming(id, {
+    objectType: 'WorkspaceAccess',
+    objectId: userId,
+    action,
+    workspace,
+    changes: [{ field: 'role', ...(action === 'granted' ? { from: null, to: role } : { from: role, to: null }) }],
+  });
+
+describe('the audit event store (real PostgreSQL)', () => {
+  let stack: TestStack;
+  let client: Client;
+
+  beforeAll(async () => {
+    stack = await createTestStack('auditstore');
+    client = new Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+  });
+  afterAll(async () => {
+    await client.end();
+    await stack.teardown();
+  });
+  beforeEach(async () => {
+    await stack.query('TRUNCATE audit_events, audit_event_ids, workspace_memberships, live_objects, object_counts');
+  });
+
+  it('stores each event once: redeliveries are duplicates, changed content under a known id is a conflict', async () => {
+    const first = [project('e1', 'created'), project('e2', 'updated'), project('e1', 'created')];
+    const outcome = await storeAuditEvents(client, first);
+    expect(outcome.stored.map((e) => e.event.id)).toEqual(['e1', 'e2']);
+    expect(outcome.duplicates.map((e) => e.event.id)).toEqual(['e1']);
+
+    const changed = project('e2', 'deleted');
+    const again = await storeAuditEvents(client, [project('e1', 'created'), changed, project('e3', 'updated')]);
+    expect(again.stored.map((e) => e.event.id)).toEqual(['e3']);
+    expect(again.duplicates.map((e) => e.event.id)).toEqual(['e1']);
+    expect(again.conflicts).toEqual([{ event: changed, storedHash: outcome.stored[1].hash }]);
+
+    const rows = await stack.query<{ id: string; action: string; hash: string; seq: string }>(
+      'SELECT id, action, hash, seq::text FROM audit_events ORDER BY seq',
+    );
+    expect(rows.map((r) => [r.id, r.action])).toEqual([
+      ['e1', 'created'],
+      ['e2', 'updated'],
+      ['e3', 'updated'],
+    ]);
+    expect(rows[1].hash).toBe(outcome.stored[1].hash);
+    const [stored] = await stack.query<{ event: AuditCloudEvent; changes: unknown }>(
+      `SELECT event, changes FROM audit_events WHERE id = 'e1'`,
+    );
+    expect(stored.event).toEqual(JSON.parse(JSON.stringify(first[0].event)));
+  });
+
+  it('puts each event in the partition of its month', async () => {
+    await storeAuditEvents(client, [project('m1', 'created'), project('m2', 'created', 'p', 'acme')]);
+    const old = incoming(
+      'm3',
+      { objectType: 'Project', objectId: 'x', action: 'created', workspace: 'acme' },
+      new Date('2001-05-05T00:00:00Z'),
+    );
+    await storeAuditEvents(client, [old]);
+    const placed = await stack.query<{ id: string; part: string }>(
+      'SELECT id, tableoid::regclass::text AS part FROM audit_events ORDER BY id',
+    );
+    const month = `audit_events_${now.toISOString().slice(0, 7).replace('-', '')}`;
+    expect(placed).toEqual([
+      { id: 'm1', part: month },
+      { id: 'm2', part: month },
+      { id: 'm3', part: 'audit_events_default' },
+    ]);
+  });
+
+  it('lets the ingest role insert but never update or delete; nobody updates, the owner may delete (retention)', async () => {
+    await storeAuditEvents(client, [project('r1', 'created')]);
+    const attempt = async (sql: string, role?: string) => {
+      await client.query('BEGIN');
+      try {
+        if (role) await client.query(`SET LOCAL ROLE ${role}`);
+        await client.query(sql);
+        return 'allowed';
+      } catch (error) {
+        return `${(error as { code?: string }).code}: ${(error as Error).message}`;
+      } finally {
+        await client.query('ROLLBACK');
+      }
+    };
+    expect(await attempt(`UPDATE audit_events SET change = 'rewritten'`, INGEST_ROLE)).toMatch(
+      /^42501: permission denied/,
+    );
+    expect(await attempt(`DELETE FROM audit_events`, INGEST_ROLE)).toMatch(/^42501: permission denied/);
+    expect(await attempt(`DELETE FROM audit_event_ids`, INGEST_ROLE)).toMatch(/^42501: permission denied/);
+    expect(await attempt(`UPDATE audit_event_ids SET hash = 'x'`, INGEST_ROLE)).toMatch(/^42501: permission denied/);
+    expect(await attempt(`TRUNCATE audit_events`, INGEST_ROLE)).toMatch(/^42501: permission denied/);
+    expect(await attempt(`UPDATE audit_events SET change = 'rewritten'`)).toMatch(/^42501: .*append-only/);
+    expect(await attempt(`DELETE FROM audit_events`)).toBe('allowed');
+    const [row] = await stack.query<{ change: string }>('SELECT change FROM audit_events');
+    expect(row.change).toBe('something happened');
+  });
+
+  it('keeps the projections up to date batch by batch, and a rebuild gives exactly the same', async () => {
+    const batches = [
+      [
+        access('a1', 'granted', 'jane', 'acme', 'Workspace Manager'),
+        access('a2', 'granted', 'bob', 'acme', 'Workspace Member'),
+        project('p1', 'created'),
+      ],
+      [access('a3', 'revoked', 'bob', 'acme', 'Workspace Member'), project('p2', 'created'), project('p3', 'created')],
+      [
+        incoming('u1', { objectType: 'User', objectId: 'jane', action: 'deleted' }),
+        access('a4', 'granted', 'jane', 'globex', 'Workspace Owner'),
+      ],
+      [
+        project('p1-gone', 'deleted', 'p1'),
+        project('p2-gone', 'remove', 'p2'),
+        incoming('t1', { objectType: 'Tenant', objectId: 't1', action: 'add', workspace: 'acme' }),
+      ],
+      [
+        access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
+        access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
+      ],
+    ];
+    for (const batch of batches) await storeAuditEvents(client, batch);
+    const snapshot = async () => ({
+      memberships: await stack.query(
+        'SELECT workspace, user_id, role, since, granted_seq::text FROM workspace_memberships ORDER BY 1, 2, 3',
+      ),
+      objects: await stack.query('SELECT object_type, object_id FROM live_objects ORDER BY 1, 2'),
+      counts: await stack.query('SELECT object_type, count::text FROM object_counts ORDER BY 1'),
+    });
+    const incremental = await snapshot();
+    expect(incremental.memberships.map((m) => `${m.workspace}/${m.user_id}/${m.role}`)).toEqual([
+      'acme/joe/Workspace Member',
+      'globex/jane/Workspace Owner',
+    ]);
+    expect(incremental.counts).toEqual([
+      { object_type: 'Project', count: '1' },
+      { object_type: 'Tenant', count: '1' },
+    ]);
+
+    const report = await rebuildProjections(client);
+    expect(report).toMatchObject({ memberships: 2, objectTypes: 2 });
+    expect(await snapshot()).toEqual(incremental);
+    // chunks that cut across the original batches fold to the same result
+    await rebuildProjections(client, { chunkSize: 2 });
+    expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('stores a Keycloak record once, however often it is delivered', async () => {
+    const row = {
+      occurredAt: new Date(),
+      kind: 'login' as const,
+      type: 'LOGIN_ERROR',
+      realmId: 'master',
+      realmName: null,
+      clientId: 'web',
+      userId: null,
+      sessionId: null,
+      ipAddress: '10.0.0.1',
+      error: 'invalid_user_credentials',
+      resourceType: null,
+      resourcePath: null,
+      details: { username: 'jane' },
+      line: 'type=LOGIN_ERROR, realmId=master',
+      topic: 'keycloak.events.raw.v1',
+      partition: 1,
+      offset: '7',
+    };
+    expect(await storeAuthEvents(client, [row])).toBe(1);
+    expect(await storeAuthEvents(client, [row, { ...row, offset: '8' }])).toBe(1);
+    const rows = await stack.query<{ error: string; details: unknown }>('SELECT error, details FROM auth_events');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toEqual({ error: 'invalid_user_credentials', details: { username: 'jane' } });
+  });
+});
