@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Admin, Kafka, Producer } from 'kafkajs';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { EVENT_FAILURES, TOPICS } from '@meshtrail/contracts';
-import { auditEvent, readTopic, sendAll } from '../support/audit-fixtures';
+import { auditEvent, caughtUp, readTopic, sendAll } from '../support/audit-fixtures';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -153,13 +153,7 @@ describe('audit-ingest: 10,000 valid events, 500 invalid ones, repeats and a cra
     await waitFor('all 10,000 events stored', async () => (await stored()) >= VALID, { timeoutMs: 90_000 });
     const reader = dlq;
     await waitFor('500 distinct dead letters', () => reader.distinct().size >= 500, { timeoutMs: 30_000 });
-    await waitFor('the second process to have worked through the whole topic', async () => {
-      const offsets = await admin.fetchOffsets({ groupId: group, topics: [topic] });
-      const ends = await admin.fetchTopicOffsets(topic);
-      return ends.every(
-        (end) => offsets[0].partitions.find((p) => p.partition === end.partition)?.offset === end.offset,
-      );
-    });
+    await waitFor('the second process to have worked through the whole topic', () => caughtUp(admin, group, topic));
 
     expect(await stored()).toBe(VALID);
     const [{ ids }] = await stack.query<{ ids: string }>('SELECT count(DISTINCT id)::text AS ids FROM audit_events');

@@ -1,4 +1,4 @@
-import type { Kafka, Producer } from 'kafkajs';
+import type { Admin, Kafka, Producer } from 'kafkajs';
 import type { DeadLetterRecord } from '@meshtrail/contracts';
 
 /** A valid audit CloudEvent (structured mode) for tests; `n` numbers it within its workspace. */
@@ -72,4 +72,15 @@ export async function readTopic(kafka: Kafka, topic: string, groupId: string) {
     distinct: () => new Map(records.map((r) => [`${r.source.topic}/${r.source.partition}/${r.source.offset}`, r])),
     stop: () => consumer.disconnect(),
   };
+}
+
+/** Whether a consumer group has committed every partition of a topic up to its end. */
+export async function caughtUp(admin: Admin, groupId: string, topic: string): Promise<boolean> {
+  const committed = (await admin.fetchOffsets({ groupId, topics: [topic] }))[0].partitions;
+  const ends = await admin.fetchTopicOffsets(topic);
+  return ends.every((end) => {
+    const offset = committed.find((p) => p.partition === end.partition)?.offset ?? '-1';
+    // "-1": nothing committed, which is up to date for a partition that never had a record
+    return offset === end.offset || (offset === '-1' && end.offset === '0');
+  });
 }
