@@ -1,20 +1,27 @@
 import { INGEST_ROLE, inTransaction, type SqlClient } from './sql-client';
 
-/** One Keycloak event ready to store (see the auth_events table). */
-export interface AuthEventRow {
-  occurredAt: Date;
+/** One Keycloak authentication ("login") or admin event. */
+export interface AuthEvent {
   kind: 'login' | 'admin';
+  /** LOGIN, LOGIN_ERROR, LOGOUT, … for login events; CREATE, UPDATE, DELETE, ACTION for admin events. */
   type: string;
+  occurredAt: Date;
   realmId: string | null;
   realmName: string | null;
   clientId: string | null;
   userId: string | null;
   sessionId: string | null;
   ipAddress: string | null;
+  /** Set for failures (LOGIN_ERROR and other *_ERROR events, failed admin operations). */
   error: string | null;
   resourceType: string | null;
   resourcePath: string | null;
+  /** Every other key=value pair of the line (username, auth_method, redirect_uri, …). */
   details: Record<string, string | null>;
+}
+
+/** An event ready to store (see the auth_events table): the line it came from and where it was read. */
+export interface AuthEventRow extends AuthEvent {
   line: string;
   topic: string;
   partition: number;

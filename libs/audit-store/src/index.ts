@@ -7,7 +7,7 @@ export {
   type IncomingAuditEvent,
 } from './stored-audit-event';
 export { storeAuditEvents, type StoreOutcome } from './audit-event.store';
-export { storeAuthEvents, type AuthEventRow } from './auth-event.store';
+export { storeAuthEvents, type AuthEvent, type AuthEventRow } from './auth-event.store';
 export { ensurePartitions, PARTITIONED_TABLES } from './partitions';
 export {
   emptyDelta,

@@ -1,24 +1,8 @@
+import type { AuthEvent } from '@meshtrail/audit-store';
 import { EVENT_FAILURES, failure, type EventFailure } from '@meshtrail/contracts';
 
-/** One Keycloak authentication ("login") or admin event, as its event logger wrote it. */
-export interface KeycloakEvent {
-  kind: 'login' | 'admin';
-  /** LOGIN, LOGIN_ERROR, LOGOUT, … for login events; CREATE, UPDATE, DELETE, ACTION for admin events. */
-  type: string;
-  occurredAt: Date;
-  realmId: string | null;
-  realmName: string | null;
-  clientId: string | null;
-  userId: string | null;
-  sessionId: string | null;
-  ipAddress: string | null;
-  /** Set for failures (LOGIN_ERROR and other *_ERROR events, failed admin operations). */
-  error: string | null;
-  resourceType: string | null;
-  resourcePath: string | null;
-  /** Every other key=value pair of the line (username, auth_method, redirect_uri, …). */
-  details: Record<string, string | null>;
-}
+/** A parsed line: the event shape the auth_events store keeps. */
+export type KeycloakEvent = AuthEvent;
 
 export type KeycloakParseResult = { ok: true; event: KeycloakEvent } | EventFailure;
 

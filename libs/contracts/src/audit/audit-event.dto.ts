@@ -14,6 +14,24 @@ import {
 } from 'class-validator';
 import { ACTIONS, ACTOR_KINDS, OBJECT_TYPES, type ActorKind, type AuditAction, type ObjectType } from './vocabulary';
 
+/** A required string: present, not empty, at most `max` characters. */
+function RequiredText(max: number): PropertyDecorator {
+  return (target, key) => {
+    IsString({ message: 'must be a string' })(target, key);
+    IsNotEmpty({ message: 'must not be empty' })(target, key);
+    MaxLength(max, { message: `must be at most ${max} characters` })(target, key);
+  };
+}
+
+/** An optional string of at most `max` characters. */
+function OptionalText(max: number): PropertyDecorator {
+  return (target, key) => {
+    IsOptional()(target, key);
+    IsString({ message: 'must be a string' })(target, key);
+    MaxLength(max, { message: `must be at most ${max} characters` })(target, key);
+  };
+}
+
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const ONE_LINE = /^[^\r\n]*$/;
 
@@ -22,22 +40,16 @@ export class AuditActorDto {
   @IsIn(ACTOR_KINDS, { message: `must be one of ${ACTOR_KINDS.join(', ')}` })
   kind: ActorKind;
 
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @RequiredText(256)
   id: string;
 
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @RequiredText(256)
   displayName: string;
 }
 
 /** One entry of the structured diff. */
 export class AuditChangeDto {
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @RequiredText(256)
   field: string;
 
   /** Any JSON value (absent or null when the field had no value before). */
@@ -52,14 +64,10 @@ export class AuditEventDataDto {
   @IsIn(OBJECT_TYPES, { message: 'must be a known object type' })
   objectType: ObjectType;
 
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @RequiredText(256)
   objectId: string;
 
-  @IsOptional()
-  @IsString({ message: 'must be a string' })
-  @MaxLength(512, { message: 'must be at most 512 characters' })
+  @OptionalText(512)
   objectName?: string;
 
   @IsIn(ACTIONS, { message: `must be one of ${ACTIONS.join(', ')}` })
@@ -90,14 +98,10 @@ export class AuditEventDataDto {
   @Type(() => AuditChangeDto)
   changes?: AuditChangeDto[];
 
-  @IsOptional()
-  @IsString({ message: 'must be a string' })
-  @MaxLength(64, { message: 'must be at most 64 characters' })
+  @OptionalText(64)
   sourceIp?: string;
 
-  @IsOptional()
-  @IsString({ message: 'must be a string' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @OptionalText(256)
   correlationId?: string;
 }
 
@@ -107,26 +111,18 @@ export class AuditCloudEventDto {
   specversion: '1.0';
 
   /** The producer's idempotency key. */
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @RequiredText(256)
   id: string;
 
   /** The component that published it. */
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(512, { message: 'must be at most 512 characters' })
+  @RequiredText(512)
   source: string;
 
   /** For example meshstack.project.created. */
-  @IsString({ message: 'must be a string' })
-  @IsNotEmpty({ message: 'must not be empty' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @RequiredText(256)
   type: string;
 
-  @IsOptional()
-  @IsString({ message: 'must be a string' })
-  @MaxLength(512, { message: 'must be at most 512 characters' })
+  @OptionalText(512)
   subject?: string;
 
   /** When it happened (RFC 3339, with a time zone). */
