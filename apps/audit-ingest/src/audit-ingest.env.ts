@@ -24,7 +24,7 @@ export class AuditIngestEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of bytes' })
   @Min(65_536, { message: 'must be at least 65536 bytes' })
   @Max(67_108_864, { message: 'must be at most 67108864 bytes (64 MiB)' })
-  AUDIT_INGEST_MAX_BATCH_BYTES = 4_194_304;
+  AUDIT_INGEST_MAX_BATCH_BYTES = 2_097_152;
 
   /** Monthly partitions kept ready ahead of the current month (checked at start and every 6 hours). */
   @EnvInt()
