@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { TOPICS } from '@meshtrail/contracts';
+import { AuditEventPublisher, TOPICS } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { readTopic } from '../support/audit-fixtures';
 import { waitFor } from '../support/poll';
@@ -32,7 +32,10 @@ describe('publishing with kcat (structured and binary CloudEvents, Keycloak log 
     const time = new Date(Date.now() - 1000).toISOString();
     // the README's one-liner
     kcat(
-      ['-P', '-b', broker, '-t', topic, '-k', 'acme', '-H', 'content-type=application/cloudevents+json'],
+      [
+        ...['-P', '-b', broker, '-t', topic, '-k', 'acme', '-H', 'content-type=application/cloudevents+json'],
+        ...['-X', 'partitioner=murmur2_random'],
+      ],
       JSON.stringify({
         specversion: '1.0',
         id: structuredId,
@@ -71,6 +74,8 @@ describe('publishing with kcat (structured and binary CloudEvents, Keycloak log 
         `ce_time=${time}`,
         '-H',
         'content-type=application/json',
+        '-X',
+        'partitioner=murmur2_random',
       ],
       JSON.stringify({
         objectType: 'Tenant',
@@ -91,6 +96,30 @@ describe('publishing with kcat (structured and binary CloudEvents, Keycloak log 
       { id: structuredId, action: 'created', source: 'billing-service', object_type: 'PaymentMethod' },
       { id: binaryId, action: 'deleted', source: 'go-service', object_type: 'Tenant' },
     ]);
+
+    // our publisher hashes the key the same way: one workspace, one partition, whoever publishes
+    const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'kcat-e2e-publisher');
+    const publisher = new AuditEventPublisher({ kafka, source: 'node-service', topicPrefix: stack.topicPrefix });
+    await publisher.connect();
+    const [published] = await publisher.publish({
+      data: {
+        objectType: 'Tenant',
+        objectId: 't-10',
+        action: 'created',
+        workspace: 'acme',
+        actor: { kind: 'system', id: 'replicator', displayName: 'Replicator' },
+        change: 'created tenant t-10',
+      },
+    });
+    await publisher.disconnect();
+    const partitions = await waitFor('the Node-published event stored', async () => {
+      const found = await stack.query<{ id: string; kafka_partition: number }>(
+        'SELECT id, kafka_partition FROM audit_events ORDER BY seq',
+      );
+      return found.length >= 3 ? found : undefined;
+    });
+    expect(partitions[2].id).toBe(published.id);
+    expect(new Set(partitions.map((row) => row.kafka_partition)).size).toBe(1);
   });
 
   it('turns Keycloak event log lines into authentication and admin events, and a stray line into a dead letter', async () => {

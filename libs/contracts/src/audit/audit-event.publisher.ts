@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kafka, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Producer } from 'kafkajs';
 import { prefixedTopic, TOPICS } from '../topics';
 import { auditEventKey, type AuditCloudEvent, type AuditEventData } from './audit-event';
 import type { EventFailureCode } from './failure';
 import { validateAuditEvent } from './validate-audit-event';
+import { normaliseAction, normaliseObjectType } from './vocabulary';
 
 /** What a producer supplies; the envelope attributes it leaves out are filled in. */
 export interface AuditEventInput {
@@ -11,7 +12,7 @@ export interface AuditEventInput {
   id?: string;
   /** When it happened. Default: now. */
   time?: Date | string;
-  /** Default: meshstack.<objecttype>.<action>, e.g. meshstack.project.created. */
+  /** Default: meshstack.<objecttype>.<action> in canonical form, e.g. meshstack.project.created. */
   type?: string;
   /** Default: data.objectId. */
   subject?: string;
@@ -57,8 +58,15 @@ export class AuditEventPublisher {
   private readonly topic: string;
 
   constructor(private readonly options: AuditEventPublisherOptions) {
-    // one request in flight per broker: a retried request can never overtake a later one
-    this.producer = options.kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    this.producer = options.kafka.producer({
+      idempotent: true,
+      // one request in flight per broker: a retried request can never overtake a later one
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 on the key, as the Java client does: any producer that hashes the same way
+      // (kcat with -X partitioner=murmur2_random) puts a workspace on the same partition
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     this.topic = prefixedTopic(TOPICS.auditEvents, options.topicPrefix ?? '');
   }
 
@@ -72,8 +80,8 @@ export class AuditEventPublisher {
 
   /** The CloudEvent an input becomes (exposed for producers that send through other clients). */
   toCloudEvent(input: AuditEventInput): AuditCloudEvent {
-    const objectType = input.data.objectType;
-    const action = input.data.action;
+    const objectType = normaliseObjectType(input.data.objectType) ?? input.data.objectType;
+    const action = normaliseAction(input.data.action) ?? input.data.action;
     const time = input.time ?? this.options.now?.() ?? new Date();
     return {
       specversion: '1.0',
