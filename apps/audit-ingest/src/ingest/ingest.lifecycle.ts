@@ -12,6 +12,7 @@ import { KeycloakEventsIngestor } from '../keycloak/keycloak-events.ingestor';
 import { ObjectCountsGauge } from './object-counts.gauge';
 
 const PARTITION_CHECK_MS = 6 * 3_600_000;
+const PARTITION_RETRY_MS = 60_000;
 
 /**
  * Starts the ingestion once the service listens (partitions ahead, counts, both consumers) and
@@ -23,6 +24,7 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
   private readonly logger = new AppLogger('Ingest');
   private readonly consumers: BatchConsumer[] = [];
   private partitionTimer?: NodeJS.Timeout;
+  private partitionRetry?: NodeJS.Timeout;
 
   constructor(
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
@@ -73,13 +75,17 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
       );
       this.logger.info('Partitions Ensured', { created, monthsAhead: this.config.AUDIT_PARTITION_MONTHS_AHEAD });
     } catch (error) {
-      // events still land (in the default partition); the next check creates what is missing
-      this.logger.warn('Partitions Not Ensured', { error: (error as Error).message });
+      // events still land (in the default partition) meanwhile; try again in a minute
+      this.logger.warn('Partitions Not Ensured', { error: (error as Error).message, retryInMs: PARTITION_RETRY_MS });
+      clearTimeout(this.partitionRetry);
+      this.partitionRetry = setTimeout(() => void this.ensurePartitions(), PARTITION_RETRY_MS);
+      this.partitionRetry.unref();
     }
   }
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.partitionTimer);
+    clearTimeout(this.partitionRetry);
     this.objectCounts.stop();
     await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
