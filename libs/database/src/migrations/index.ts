@@ -1,10 +1,12 @@
 import { MonthlyPartitions1763900000000 } from './1763900000000-monthly-partitions';
 import { AuditEventStore1763910000000 } from './1763910000000-audit-event-store';
+import { ApiKeys1763920000000 } from './1763920000000-api-keys';
 import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-transmissions';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
   MonthlyPartitions1763900000000,
   AuditEventStore1763910000000,
+  ApiKeys1763920000000,
   TelemetryTransmissions1763940000000,
 ];

@@ -1,0 +1,47 @@
+import { type DynamicModule, Module } from '@nestjs/common';
+import { DatabaseConnection } from '@meshtrail/database';
+import { ApiKeyStore } from './api-keys/api-key.store';
+import { AuthGuard } from './auth.guard';
+import { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+import { Authenticator } from './authenticator';
+import { MembershipReader } from './memberships/membership.reader';
+import { OidcKeySource } from './oidc/oidc-key-source';
+import { TokenVerifier } from './oidc/token-verifier';
+import type { SqlRunner } from './sql-runner';
+
+export const AUTH_SQL = Symbol('AUTH_SQL');
+
+/** Authentication for the gateway's APIs: OIDC bearer tokens, API keys, and the guard that checks them. */
+@Module({})
+export class AuthModule {
+  static register(options: AuthModuleOptions): DynamicModule {
+    return {
+      module: AuthModule,
+      global: true,
+      providers: [
+        { provide: AUTH_OPTIONS, useValue: options },
+        {
+          provide: AUTH_SQL,
+          inject: [DatabaseConnection],
+          useFactory: (connection: DatabaseConnection): SqlRunner => ({
+            query: async (sql, params) => (await connection.ready()).query(sql, params),
+          }),
+        },
+        { provide: ApiKeyStore, inject: [AUTH_SQL], useFactory: (db: SqlRunner) => new ApiKeyStore(db) },
+        { provide: MembershipReader, inject: [AUTH_SQL], useFactory: (db: SqlRunner) => new MembershipReader(db) },
+        {
+          provide: TokenVerifier,
+          useFactory: () => (options.oidc ? new TokenVerifier(options.oidc, new OidcKeySource(options.oidc)) : null),
+        },
+        {
+          provide: Authenticator,
+          inject: [AUTH_OPTIONS, ApiKeyStore, MembershipReader, TokenVerifier],
+          useFactory: (o: AuthModuleOptions, keys: ApiKeyStore, m: MembershipReader, t: TokenVerifier | null) =>
+            new Authenticator(o, keys, m, t),
+        },
+        AuthGuard,
+      ],
+      exports: [AUTH_OPTIONS, ApiKeyStore, MembershipReader, Authenticator, AuthGuard],
+    };
+  }
+}

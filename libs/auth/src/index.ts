@@ -1,0 +1,25 @@
+export { ApiError, type ApiErrorBody } from './api-error';
+export { canReadWorkspace, type Principal } from './principal';
+export { AuthModule } from './auth.module';
+export { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
+export { AuthGuard, REQUIRE_ADMIN, type RequestWithPrincipal } from './auth.guard';
+export { Authenticated, CurrentPrincipal, RequireAdmin } from './auth.decorators';
+export { Authenticator } from './authenticator';
+export { credentialsFrom, type Credentials } from './credentials';
+export { ApiKeyStore, type ApiKeyInfo, type ApiKeyScope } from './api-keys/api-key.store';
+export { issueApiKey, parseApiKey, API_KEY_PREFIX } from './api-keys/api-key-secret';
+export { MembershipReader } from './memberships/membership.reader';
+export { effectiveWorkspaces, type MembershipRecord } from './memberships/effective-workspaces';
+export {
+  claimValues,
+  displayNameFromClaims,
+  rolesFromClaims,
+  READING_WORKSPACE_ROLES,
+  type ClaimMapping,
+  type WorkspaceRole,
+} from './oidc/claims';
+export { ASYMMETRIC_ALGORITHMS, type OidcSettings } from './oidc/oidc-settings';
+export { OidcKeySource } from './oidc/oidc-key-source';
+export { TokenVerifier } from './oidc/token-verifier';
+export { IdentityProviderUnavailable, TokenRejected } from './oidc/token-errors';
+export type { SqlRunner } from './sql-runner';
