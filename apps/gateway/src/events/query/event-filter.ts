@@ -1,0 +1,120 @@
+import { invalidParameter } from '../../common/invalid-parameter';
+import { canonicalAction, canonicalObjectType } from './vocabulary';
+import { parseQuery, QSyntaxError, type QTerm } from './q-parser';
+import { intersectBounds, parseCreatedExpression, parseInstantRange, type TimeBounds } from './time-range';
+
+export const FILTER_FIELDS = [
+  'workspace',
+  'objectType',
+  'objectId',
+  'objectName',
+  'action',
+  'actor',
+  'source',
+  'change',
+] as const;
+export type FilterField = (typeof FILTER_FIELDS)[number];
+
+/** One condition: the field equals one of `values` (for `change`: contains one of them), or none of them when negated. */
+export interface FieldCondition {
+  field: FilterField;
+  values: string[];
+  negated: boolean;
+}
+
+/** Every condition must hold (AND); inside a condition, any value (OR). Time: from inclusive, to exclusive. */
+export interface EventFilter extends TimeBounds {
+  conditions: FieldCondition[];
+}
+
+/** The filter parameters of the REST API, as strings, before they mean anything. */
+export type FilterParams = Partial<Record<FilterField | 'from' | 'to' | 'q', string>>;
+
+export const MAX_VALUE_LENGTH = 500;
+
+/** Checks and canonicalises one value of a field (action aliases, object type spelling); throws a 400 naming `parameter`. */
+function canonicalValue(field: FilterField, raw: string, parameter: string, position?: number): string {
+  const value = raw.trim();
+  if (value === '') throw invalidParameter(parameter, 'must not be empty', position);
+  if (value.length > MAX_VALUE_LENGTH) {
+    throw invalidParameter(parameter, `must be at most ${MAX_VALUE_LENGTH} characters`, position);
+  }
+  if (field === 'action') {
+    const action = canonicalAction(value);
+    if (!action) throw invalidParameter(parameter, `unknown action "${value}"`, position);
+    return action;
+  }
+  if (field === 'objectType') {
+    const objectType = canonicalObjectType(value);
+    if (!objectType) throw invalidParameter(parameter, `unknown object type "${value}"`, position);
+    return objectType;
+  }
+  return value;
+}
+
+/** The conditions of a `q` expression: same-qualifier terms OR'd, text terms and negations each on their own. */
+export function filterFromQuery(q: string): EventFilter {
+  let terms: QTerm[];
+  try {
+    terms = parseQuery(q);
+  } catch (error) {
+    if (error instanceof QSyntaxError)
+      throw invalidParameter('q', error.message.replace(/ \(at position \d+\)$/, ''), error.position);
+    throw error;
+  }
+  const positive = new Map<FilterField, string[]>();
+  const conditions: FieldCondition[] = [];
+  let bounds: TimeBounds = {};
+  for (const term of terms) {
+    if (term.field === 'created') {
+      if (term.negated) throw invalidParameter('q', 'created: cannot be negated; use < or >', term.position);
+      const parsed = parseCreatedExpression(term.value);
+      if (typeof parsed === 'string') throw invalidParameter('q', `created: ${parsed}`, term.valuePosition);
+      bounds = intersectBounds(bounds, parsed);
+      continue;
+    }
+    const field: FilterField = term.field === 'text' ? 'change' : term.field;
+    const value = canonicalValue(field, term.value, 'q', term.valuePosition);
+    if (term.negated || field === 'change') conditions.push({ field, values: [value], negated: term.negated });
+    else positive.set(field, [...(positive.get(field) ?? []), value]);
+  }
+  for (const [field, values] of positive) conditions.push({ field, values: [...new Set(values)], negated: false });
+  return { conditions, ...bounds };
+}
+
+/** The REST filter parameters and `q`, all of which must hold. */
+export function filterFromParams(params: FilterParams): EventFilter {
+  const conditions: FieldCondition[] = [];
+  for (const field of FILTER_FIELDS) {
+    const raw = params[field];
+    if (raw !== undefined) conditions.push({ field, values: [canonicalValue(field, raw, field)], negated: false });
+  }
+  let bounds: TimeBounds = {};
+  for (const parameter of ['from', 'to'] as const) {
+    const raw = params[parameter];
+    if (raw === undefined) continue;
+    const instant = parseInstantRange(raw.trim());
+    if (!instant) throw invalidParameter(parameter, `"${raw}" is not an ISO 8601 date or date-time`);
+    bounds = intersectBounds(bounds, parameter === 'from' ? { from: instant.start } : { to: instant.start });
+  }
+  const filter: EventFilter = { conditions, ...bounds };
+  if (params.q === undefined) return filter;
+  const query = filterFromQuery(params.q);
+  return { conditions: [...filter.conditions, ...query.conditions], ...intersectBounds(filter, query) };
+}
+
+/** The workspaces a filter insists on: each positive workspace condition's values (for scope checks). */
+export function requestedWorkspaces(filter: EventFilter): string[] {
+  return filter.conditions.filter((c) => c.field === 'workspace' && !c.negated).flatMap((c) => c.values);
+}
+
+/** A stable text form of a filter: cursors carry its hash so they cannot be replayed against other filters. */
+export function canonicalFilter(filter: EventFilter): string {
+  return JSON.stringify({
+    c: filter.conditions
+      .map((c) => [c.field, c.negated, [...c.values].sort()])
+      .sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))),
+    f: filter.from?.toISOString() ?? null,
+    t: filter.to?.toISOString() ?? null,
+  });
+}
