@@ -1,6 +1,145 @@
-import { ServiceEnv } from '@meshtrail/config';
+import {
+  ArrayNotEmpty,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+} from 'class-validator';
+import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
+import { ASYMMETRIC_ALGORITHMS } from '@meshtrail/auth';
 
-/** The gateway's environment: the common service variables; feature variables join as features land. */
+const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
+
+/** A regular expression that compiles and has a named group `workspace`. */
+function IsWorkspaceRolePattern(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isWorkspaceRolePattern',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string' || !value.includes('(?<workspace>')) return false;
+        try {
+          new RegExp(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be a regular expression with a named group (?<workspace>...) and optionally (?<role>...)',
+    },
+  });
+}
+
+/** The gateway's environment: the common service variables, authentication, and the query API. */
 export class GatewayEnv extends ServiceEnv {
   override PORT = 8080;
+
+  /** The OIDC issuer (Keycloak: https://host/realms/<realm>); unset: only API keys are accepted. */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'must be an http(s) URL' })
+  AUTH_OIDC_ISSUER?: string;
+
+  @EnvList()
+  @ArrayNotEmpty({ message: 'must name at least one audience' })
+  @IsString({ each: true })
+  AUTH_OIDC_AUDIENCE: string[] = ['meshtrail'];
+
+  /** Where the signing keys are; unset: the issuer's discovery document says. */
+  @IsOptional()
+  @IsUrl(URL_OPTIONS, { message: 'must be an http(s) URL' })
+  AUTH_OIDC_JWKS_URL?: string;
+
+  @EnvList()
+  @ArrayNotEmpty({ message: 'must name at least one algorithm' })
+  @IsIn(ASYMMETRIC_ALGORITHMS, { each: true, message: `each must be one of ${ASYMMETRIC_ALGORITHMS.join(', ')}` })
+  AUTH_OIDC_ALGORITHMS: string[] = [...ASYMMETRIC_ALGORITHMS];
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(0, { message: 'must be from 0 to 300 seconds' })
+  @Max(300, { message: 'must be from 0 to 300 seconds' })
+  AUTH_OIDC_CLOCK_TOLERANCE_S = 30;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(0, { message: 'must be at least 0' })
+  AUTH_JWKS_COOLDOWN_MS = 30_000;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' })
+  AUTH_JWKS_CACHE_MAX_AGE_MS = 600_000;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  @Max(60_000, { message: 'must be at most 60000 ms' })
+  AUTH_IDP_TIMEOUT_MS = 5000;
+
+  /** Dotted claim paths holding role or group names. */
+  @EnvList()
+  @ArrayNotEmpty({ message: 'must name at least one claim path' })
+  @Matches(/^[A-Za-z0-9_:/-]+(\.[A-Za-z0-9_:/-]+)*$/, { each: true, message: 'each must be a dotted claim path' })
+  AUTH_ROLE_CLAIMS: string[] = ['realm_access.roles', 'resource_access.meshtrail.roles', 'groups'];
+
+  @IsString()
+  @MinLength(1)
+  AUTH_ADMIN_ROLE = 'meshtrail-admin';
+
+  @IsWorkspaceRolePattern()
+  AUTH_WORKSPACE_ROLE_PATTERN = '^workspace:(?<workspace>[^:/]+):(?<role>owner|manager)$';
+
+  @EnvList()
+  @ArrayNotEmpty({ message: 'must name at least one claim' })
+  AUTH_NAME_CLAIMS: string[] = ['preferred_username', 'email', 'name'];
+
+  /** The claim whose value the platform's membership events use as user id. */
+  @IsString()
+  @MinLength(1)
+  AUTH_USER_ID_CLAIM = 'sub';
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  API_RATE_LIMIT_PER_MINUTE = 600;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  API_RATE_LIMIT_BURST = 100;
+
+  /** Signs pagination cursors; unset: a random secret per process (cursors do not survive a restart). */
+  @IsOptional()
+  @MinLength(32, { message: 'must be at least 32 characters' })
+  @MaxLength(1024)
+  QUERY_CURSOR_SECRET?: string;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be from 1 to 1000' })
+  @Max(1000, { message: 'must be from 1 to 1000' })
+  QUERY_DEFAULT_LIMIT = 50;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  QUERY_TIMEOUT_MS = 10_000;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' })
+  EXPORT_IDLE_TIMEOUT_MS = 60_000;
+
+  /** Reading the audit log is audited; a read fails with 503 when its AuditLogViewed event cannot be published within this time. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  AUDIT_VIEW_PUBLISH_TIMEOUT_MS = 5000;
 }

@@ -69,14 +69,15 @@ export class Authenticator {
     }
     const roles = rolesFromClaims(claims, this.options.claims);
     const [userId] = claimValues(claims, this.options.userIdClaim);
-    const memberships = userId ? await this.memberships.membershipsOf(userId) : [];
     const issuedAt = typeof claims.iat === 'number' ? new Date(claims.iat * 1000) : undefined;
+    const claimed = [...roles.workspaces.keys()];
+    const memberships = userId ? await this.memberships.membershipsOf(userId, claimed, issuedAt) : [];
     return {
       kind: 'user',
       id: String(claims.sub),
       name: displayNameFromClaims(claims, this.options.claims),
       admin: roles.admin,
-      workspaces: effectiveWorkspaces(roles.workspaces.keys(), memberships, issuedAt),
+      workspaces: effectiveWorkspaces(claimed, memberships, issuedAt),
     };
   }
 

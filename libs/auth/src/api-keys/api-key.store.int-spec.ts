@@ -7,7 +7,9 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     stack = await createTestStack('apikeys');
-    store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) });
+    store = new ApiKeyStore({
+      query: async <T>(sql: string, params?: unknown[]) => (await stack.query(sql, params)) as T[],
+    });
   });
   afterAll(() => stack.teardown());
 

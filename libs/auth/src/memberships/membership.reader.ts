@@ -1,24 +1,35 @@
 import type { SqlRunner } from '../sql-runner';
-import { READING_WORKSPACE_ROLES } from '../oidc/claims';
+import { normaliseWorkspaceRole } from '../oidc/claims';
 import type { MembershipRecord } from './effective-workspaces';
 
 /**
- * Reads a user's workspace memberships from the `workspace_memberships` projection (kept by
- * audit-ingest from granted and revoked events), on every request: no cache, so a revocation
- * counts from the moment it is projected.
+ * Reads a user's workspace standing on every request, with no cache, so a revocation counts from
+ * the moment audit-ingest has stored it:
+ * - the reading roles (owner, manager) the `workspace_memberships` projection holds, and
+ * - the WorkspaceAccess revocations in `audit_events` since the token was issued, for the
+ *   workspaces the token claims (the projection forgets a membership once it is revoked).
  */
 export class MembershipReader {
   constructor(private readonly db: SqlRunner) {}
 
-  async membershipsOf(userId: string): Promise<MembershipRecord[]> {
-    const rows = await this.db.query<{ workspace: string; role: string; since: Date }>(
-      `SELECT workspace, role, since FROM workspace_memberships WHERE user_id = $1`,
-      [userId],
+  async membershipsOf(
+    userId: string,
+    claimed: readonly string[],
+    since: Date | undefined,
+  ): Promise<MembershipRecord[]> {
+    const rows = await this.db.query<{ workspace: string; role: string | null; changed_at: Date; active: boolean }>(
+      `SELECT workspace, role, since AS changed_at, true AS active
+         FROM workspace_memberships WHERE user_id = $1
+       UNION ALL
+       SELECT workspace, NULL, max(occurred_at), false
+         FROM audit_events
+        WHERE object_id = $1 AND object_type = 'WorkspaceAccess' AND action = 'revoked'
+          AND workspace = ANY($2::text[]) AND occurred_at >= $3
+        GROUP BY workspace`,
+      [userId, claimed, since ?? new Date(0)],
     );
-    return rows.map((row) => ({
-      workspace: row.workspace,
-      active: (READING_WORKSPACE_ROLES as readonly string[]).includes(row.role),
-      changedAt: row.since,
-    }));
+    return rows
+      .filter((row) => !row.active || (row.role !== null && normaliseWorkspaceRole(row.role) !== undefined))
+      .map((row) => ({ workspace: row.workspace, active: row.active, changedAt: row.changed_at }));
   }
 }

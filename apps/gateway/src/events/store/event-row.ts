@@ -1,0 +1,72 @@
+/** One row of the event store as the queries select it. */
+export interface EventRow {
+  id: string;
+  occurred_at: Date;
+  ingested_at: Date;
+  seq: string;
+  occurred_us: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  object_type: string;
+  object_id: string;
+  object_name: string | null;
+  action: string;
+  workspace: string | null;
+  actor_kind: string;
+  actor_id: string;
+  actor_name: string | null;
+  change: string | null;
+  changes: unknown;
+  source_ip: string | null;
+  correlation_id: string | null;
+  hash: string;
+  event?: unknown;
+}
+
+/** An audit event as the API shows it. */
+export interface AuditEventView {
+  id: string;
+  time: string;
+  ingestedAt: string;
+  source: string;
+  type: string;
+  subject: string | null;
+  objectType: string;
+  objectId: string;
+  objectName: string | null;
+  action: string;
+  workspace: string | null;
+  actor: { kind: string; id: string; name: string | null };
+  change: string | null;
+  changes: unknown;
+  sourceIp: string | null;
+  correlationId: string | null;
+  hash: string;
+  /** The full CloudEvent as it was published (single-event reads only). */
+  event?: unknown;
+}
+
+export function toEventView(row: EventRow): AuditEventView {
+  const view: AuditEventView = {
+    id: row.id,
+    time: row.occurred_at.toISOString(),
+    ingestedAt: row.ingested_at.toISOString(),
+    source: row.source,
+    type: row.type,
+    subject: row.subject,
+    objectType: row.object_type,
+    objectId: row.object_id,
+    objectName: row.object_name,
+    action: row.action,
+    workspace: row.workspace,
+    actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name },
+    change: row.change,
+    changes: row.changes ?? [],
+    sourceIp: row.source_ip,
+    correlationId: row.correlation_id,
+    hash: row.hash,
+  };
+  if (row.event !== undefined) view.event = row.event;
+  return view;
+}

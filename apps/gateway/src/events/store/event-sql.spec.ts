@@ -1,0 +1,81 @@
+import { filterFromParams } from '../query/event-filter';
+import { byIdQuery, countQuery, exportQuery, likePattern, pageQuery, type ReadScope } from './event-sql';
+
+const manager: ReadScope = { all: false, workspaces: ['ws-1'] };
+const admin: ReadScope = { all: true };
+const hostile = "x' OR 1=1; DROP TABLE audit_events; --";
+
+function placeholders(text: string): number[] {
+  return [...new Set([...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
+}
+
+describe('event SQL', () => {
+  it('binds every value as a parameter and never splices it into the text', () => {
+    const filter = filterFromParams({
+      objectName: hostile,
+      actor: hostile,
+      change: hostile,
+      objectId: hostile,
+      source: hostile,
+      workspace: hostile,
+      q: `"${hostile.replace(/"/g, '')}" -objectId:"${hostile}"`,
+    });
+    for (const query of [
+      pageQuery(filter, manager, 50, { occurredUs: '1', seq: '2' }),
+      countQuery(filter, manager),
+      exportQuery(filter, manager),
+      byIdQuery(hostile, manager),
+    ]) {
+      expect(query.text).not.toContain('DROP');
+      expect(query.text).not.toContain("'x");
+      expect(placeholders(query.text)).toEqual(query.values.map((_, i) => i + 1));
+    }
+  });
+
+  it('always restricts a scoped caller to its workspaces, on every query shape', () => {
+    const filter = filterFromParams({ q: '-workspace:ws-1' });
+    for (const query of [
+      pageQuery(filter, manager, 10),
+      countQuery(filter, manager),
+      exportQuery(filter, manager),
+      byIdQuery('e1', manager),
+    ]) {
+      expect(query.text).toMatch(/WHERE workspace = ANY\(\$1::text\[\]\)/);
+      expect(query.values[0]).toEqual(['ws-1']);
+    }
+  });
+
+  it('puts no scope restriction on an admin', () => {
+    const query = pageQuery(filterFromParams({}), admin, 10);
+    expect(query.text).not.toContain('WHERE');
+    expect(query.values).toEqual([11]);
+  });
+
+  it('orders newest first with the keyset tie-breaker and asks for one row more than the page', () => {
+    const query = pageQuery(filterFromParams({ action: 'created' }), manager, 100, {
+      occurredUs: '1767225600123456',
+      seq: '7',
+    });
+    expect(query.text).toContain('ORDER BY occurred_at DESC, seq DESC');
+    expect(query.text).toContain(
+      "(occurred_at, seq) < (('epoch'::timestamptz + $3::bigint * interval '1 microsecond'), $4::bigint)",
+    );
+    expect(query.values).toEqual([['ws-1'], ['created'], '1767225600123456', '7', 101]);
+  });
+
+  it('negates with IS NOT TRUE so rows with NULL columns stay in', () => {
+    const query = countQuery(filterFromParams({ q: '-workspace:ws-9' }), admin);
+    expect(query.text).toContain('(workspace = ANY($1::text[])) IS NOT TRUE');
+  });
+
+  it('matches actor and object name case-insensitively', () => {
+    const query = countQuery(filterFromParams({ actor: 'Jane@Example.com', objectName: 'Prod' }), admin);
+    expect(query.values).toEqual([['prod'], ['jane@example.com']]);
+  });
+});
+
+describe('likePattern', () => {
+  it('escapes LIKE wildcards so they match themselves', () => {
+    expect(likePattern('100%_done\\')).toBe('%100\\%\\_done\\\\%');
+  });
+});

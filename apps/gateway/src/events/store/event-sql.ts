@@ -1,0 +1,112 @@
+import type { EventFilter, FieldCondition } from '../query/event-filter';
+import type { CursorPosition } from '../query/cursor';
+import { SqlParams } from './sql-params';
+
+/** What a caller may see: everything, or the events of these workspaces (never the global ones). */
+export type ReadScope = { all: true } | { all: false; workspaces: readonly string[] };
+
+export interface SqlQuery {
+  text: string;
+  values: unknown[];
+}
+
+/** The columns of one event as the API shows it, plus the keyset position of the row. */
+export const EVENT_COLUMNS = `id, occurred_at, ingested_at, seq::text AS seq,
+  (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us,
+  source, type, subject, object_type, object_id, object_name, action, workspace,
+  actor_kind, actor_id, actor_name, change, changes, source_ip, correlation_id, hash`;
+
+/** `%` and `_` in a searched substring are literal characters, not wildcards. */
+export function likePattern(substring: string): string {
+  return `%${substring.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+function conditionSql(condition: FieldCondition, params: SqlParams): string {
+  const lower = () => params.add(condition.values.map((v) => v.toLowerCase()));
+  const exact = () => params.add(condition.values);
+  let sql: string;
+  switch (condition.field) {
+    case 'workspace':
+      sql = `workspace = ANY(${exact()}::text[])`;
+      break;
+    case 'objectType':
+      sql = `object_type = ANY(${exact()}::text[])`;
+      break;
+    case 'objectId':
+      sql = `object_id = ANY(${exact()}::text[])`;
+      break;
+    case 'objectName':
+      sql = `lower(object_name) = ANY(${lower()}::text[])`;
+      break;
+    case 'action':
+      sql = `action = ANY(${exact()}::text[])`;
+      break;
+    case 'source':
+      sql = `source = ANY(${exact()}::text[])`;
+      break;
+    case 'actor': {
+      const values = lower();
+      sql = `(lower(actor_id) = ANY(${values}::text[]) OR lower(actor_name) = ANY(${values}::text[]))`;
+      break;
+    }
+    case 'change':
+      sql = `change ILIKE ANY(${params.add(condition.values.map(likePattern))}::text[])`;
+      break;
+  }
+  // IS NOT TRUE: a negated condition also keeps rows where the column is NULL
+  return condition.negated ? `(${sql}) IS NOT TRUE` : sql;
+}
+
+/** The WHERE clause: the caller's scope first, then the filter, then the cursor position. */
+export function whereClause(filter: EventFilter, scope: ReadScope, params: SqlParams, after?: CursorPosition): string {
+  const clauses: string[] = [];
+  if (!scope.all) clauses.push(`workspace = ANY(${params.add(scope.workspaces)}::text[])`);
+  for (const condition of filter.conditions) clauses.push(conditionSql(condition, params));
+  if (filter.from) clauses.push(`occurred_at >= ${params.add(filter.from)}`);
+  if (filter.to) clauses.push(`occurred_at < ${params.add(filter.to)}`);
+  if (after) {
+    const at = `('epoch'::timestamptz + ${params.add(after.occurredUs)}::bigint * interval '1 microsecond')`;
+    const seq = params.add(after.seq);
+    // the plain bound lets the planner skip newer partitions; the row comparison is the keyset
+    clauses.push(`occurred_at <= ${at}`, `(occurred_at, seq) < (${at}, ${seq}::bigint)`);
+  }
+  return clauses.length ? `WHERE ${clauses.join('\n  AND ')}` : '';
+}
+
+/** One page, newest first; one row more than asked for tells whether another page follows. */
+export function pageQuery(filter: EventFilter, scope: ReadScope, limit: number, after?: CursorPosition): SqlQuery {
+  const params = new SqlParams();
+  const where = whereClause(filter, scope, params, after);
+  return {
+    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\nORDER BY occurred_at DESC, seq DESC\nLIMIT ${params.add(limit + 1)}`,
+    values: params.values,
+  };
+}
+
+export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
+  const params = new SqlParams();
+  const where = whereClause(filter, scope, params);
+  return { text: `SELECT count(*)::bigint::text AS total FROM audit_events\n${where}`, values: params.values };
+}
+
+/** Every matching event, newest first, for an export stream. */
+export function exportQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
+  const params = new SqlParams();
+  const where = whereClause(filter, scope, params);
+  return {
+    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\nORDER BY occurred_at DESC, seq DESC`,
+    values: params.values,
+  };
+}
+
+/** One event by id, within the caller's scope. */
+export function byIdQuery(id: string, scope: ReadScope): SqlQuery {
+  const params = new SqlParams();
+  const clauses: string[] = [];
+  if (!scope.all) clauses.push(`workspace = ANY(${params.add(scope.workspaces)}::text[])`);
+  clauses.push(`id = ${params.add(id)}`);
+  return {
+    text: `SELECT ${EVENT_COLUMNS}, event\nFROM audit_events\nWHERE ${clauses.join(' AND ')}`,
+    values: params.values,
+  };
+}
