@@ -35,10 +35,12 @@ export const OBJECT_TYPES = [
   'CustomerMessage',
   /** An administrator assigned themselves to (or left) a customer. */
   'CustomerAssignment',
+  /** The audit log itself: reading it is audited (action viewed, the filters in changes). */
+  'AuditLog',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 
-export const ACTIONS = ['created', 'updated', 'deleted', 'runs_requested', 'granted', 'revoked'] as const;
+export const ACTIONS = ['created', 'updated', 'deleted', 'runs_requested', 'granted', 'revoked', 'viewed'] as const;
 export type AuditAction = (typeof ACTIONS)[number];
 
 const ACTION_ALIASES: Record<string, AuditAction> = {

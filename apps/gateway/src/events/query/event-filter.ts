@@ -1,5 +1,5 @@
 import { invalidParameter } from '../../common/invalid-parameter';
-import { canonicalAction, canonicalObjectType } from './vocabulary';
+import { normaliseAction, normaliseObjectType } from '@meshtrail/contracts';
 import { parseQuery, QSyntaxError, type QTerm } from './q-parser';
 import { intersectBounds, parseCreatedExpression, parseInstantRange, type TimeBounds } from './time-range';
 
@@ -40,12 +40,12 @@ function canonicalValue(field: FilterField, raw: string, parameter: string, posi
     throw invalidParameter(parameter, `must be at most ${MAX_VALUE_LENGTH} characters`, position);
   }
   if (field === 'action') {
-    const action = canonicalAction(value);
+    const action = normaliseAction(value);
     if (!action) throw invalidParameter(parameter, `unknown action "${value}"`, position);
     return action;
   }
   if (field === 'objectType') {
-    const objectType = canonicalObjectType(value);
+    const objectType = normaliseObjectType(value);
     if (!objectType) throw invalidParameter(parameter, `unknown object type "${value}"`, position);
     return objectType;
   }

@@ -1,5 +1,5 @@
 import { filterFromParams } from '../query/event-filter';
-import { byIdQuery, countQuery, exportQuery, likePattern, pageQuery, type ReadScope } from './event-sql';
+import { byIdQuery, countQuery, exportQuery, fanOutWorkspaces, likePattern, pageQuery, type ReadScope } from './event-sql';
 
 const manager: ReadScope = { all: false, workspaces: ['ws-1'] };
 const admin: ReadScope = { all: true };
@@ -70,7 +70,25 @@ describe('event SQL', () => {
 
   it('matches actor and object name case-insensitively', () => {
     const query = countQuery(filterFromParams({ actor: 'Jane@Example.com', objectName: 'Prod' }), admin);
-    expect(query.values).toEqual([['prod'], ['jane@example.com']]);
+    expect(query.values).toEqual([['prod'], ['Jane@Example.com'], ['jane@example.com']]);
+  });
+});
+
+describe('pageQuery fan-out', () => {
+  it('reads each workspace of a multi-workspace scope from its own index range and merges', () => {
+    const scope: ReadScope = { all: false, workspaces: ['ws-2', 'ws-1'] };
+    const query = pageQuery(filterFromParams({ action: 'deleted' }), scope, 20);
+    expect(query.text).toContain('FROM unnest($3::text[]) AS fan(workspace)');
+    expect(query.text).toContain('AND audit_events.workspace = fan.workspace');
+    expect(query.values).toEqual([['ws-2', 'ws-1'], ['deleted'], ['ws-1', 'ws-2'], 21]);
+  });
+
+  it('narrows the fan-out to the workspaces the filter insists on, and skips it for one', () => {
+    const scope: ReadScope = { all: false, workspaces: ['ws-1', 'ws-2', 'ws-3'] };
+    expect(fanOutWorkspaces(filterFromParams({ q: 'workspace:ws-1 workspace:ws-3' }), scope)).toEqual(['ws-1', 'ws-3']);
+    expect(pageQuery(filterFromParams({ workspace: 'ws-2' }), scope, 5).text).not.toContain('unnest');
+    expect(fanOutWorkspaces(filterFromParams({}), admin)).toBeUndefined();
+    expect(fanOutWorkspaces(filterFromParams({ q: 'workspace:a workspace:b' }), admin)).toEqual(['a', 'b']);
   });
 });
 

@@ -44,13 +44,15 @@ function conditionSql(condition: FieldCondition, params: SqlParams): string {
     case 'source':
       sql = `source = ANY(${exact()}::text[])`;
       break;
-    case 'actor': {
-      const values = lower();
-      sql = `(lower(actor_id) = ANY(${values}::text[]) OR lower(actor_name) = ANY(${values}::text[]))`;
+    case 'actor':
+      sql = `(actor_id = ANY(${exact()}::text[]) OR lower(actor_name) = ANY(${lower()}::text[]))`;
       break;
-    }
     case 'change':
-      sql = `change ILIKE ANY(${params.add(condition.values.map(likePattern))}::text[])`;
+      // one LIKE per value: the trigram index on lower(change) serves LIKE, not LIKE ANY(array)
+      sql = condition.values
+        .map((value) => `lower(change) LIKE ${params.add(likePattern(value.toLowerCase()))}`)
+        .join(' OR ');
+      if (condition.values.length > 1) sql = `(${sql})`;
       break;
   }
   // IS NOT TRUE: a negated condition also keeps rows where the column is NULL
@@ -73,12 +75,49 @@ export function whereClause(filter: EventFilter, scope: ReadScope, params: SqlPa
   return clauses.length ? `WHERE ${clauses.join('\n  AND ')}` : '';
 }
 
-/** One page, newest first; one row more than asked for tells whether another page follows. */
+/**
+ * The workspaces a query can be split by: the caller's scope, narrowed by the workspaces the
+ * filter insists on. Undefined when any workspace (or none) may match.
+ */
+export function fanOutWorkspaces(filter: EventFilter, scope: ReadScope): string[] | undefined {
+  let workspaces: string[] | undefined = scope.all ? undefined : [...scope.workspaces];
+  for (const condition of filter.conditions) {
+    if (condition.field !== 'workspace' || condition.negated) continue;
+    workspaces = workspaces ? workspaces.filter((w) => condition.values.includes(w)) : [...condition.values];
+  }
+  return workspaces ? [...new Set(workspaces)].sort() : undefined;
+}
+
+/**
+ * One page, newest first; one row more than asked for tells whether another page follows. When
+ * the workspaces are known, each one's newest rows are read from the (workspace, occurred_at,
+ * seq) index and merged, instead of sorting everything of several workspaces.
+ */
 export function pageQuery(filter: EventFilter, scope: ReadScope, limit: number, after?: CursorPosition): SqlQuery {
   const params = new SqlParams();
+  const workspaces = fanOutWorkspaces(filter, scope);
   const where = whereClause(filter, scope, params, after);
+  const order = 'ORDER BY occurred_at DESC, seq DESC';
+  if (!workspaces || workspaces.length < 2) {
+    return {
+      text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\n${order}\nLIMIT ${params.add(limit + 1)}`,
+      values: params.values,
+    };
+  }
+  const fanOut = params.add(workspaces);
+  const rows = params.add(limit + 1);
   return {
-    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\nORDER BY occurred_at DESC, seq DESC\nLIMIT ${params.add(limit + 1)}`,
+    text: `SELECT page.* FROM unnest(${fanOut}::text[]) AS fan(workspace)
+CROSS JOIN LATERAL (
+  SELECT ${EVENT_COLUMNS}
+  FROM audit_events
+  ${where}
+    AND audit_events.workspace = fan.workspace
+  ${order}
+  LIMIT ${rows}
+) page
+${order}
+LIMIT ${rows}`,
     values: params.values,
   };
 }
@@ -104,7 +143,9 @@ export function byIdQuery(id: string, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const clauses: string[] = [];
   if (!scope.all) clauses.push(`workspace = ANY(${params.add(scope.workspaces)}::text[])`);
-  clauses.push(`id = ${params.add(id)}`);
+  const idParam = params.add(id);
+  // the id registry knows the event time, so only one partition is searched
+  clauses.push(`id = ${idParam}`, `occurred_at = (SELECT occurred_at FROM audit_event_ids WHERE id = ${idParam})`);
   return {
     text: `SELECT ${EVENT_COLUMNS}, event\nFROM audit_events\nWHERE ${clauses.join(' AND ')}`,
     values: params.values,
