@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@meshtrail/config';
 import { migrateDatabase } from '@meshtrail/database';
 import { AppLogger, configureLogging, logLevelFromName } from '@meshtrail/observability';
 import { AdminEnv } from './admin.env';
+import { createApiKeyCommand } from './create-api-key.command';
 import { provisionTopicsCommand } from './provision-topics.command';
 import { rebuildProjectionsCommand } from './rebuild-projections.command';
 
@@ -12,6 +13,7 @@ const USAGE = `usage: admin-cli <command>
   provision-topics     create the Kafka topics, grow partitions, apply retention
   setup                migrate, then provision-topics (what the start command and the deploy job run)
   rebuild-projections  rebuild workspace memberships and object counts from the audit event store
+  create-api-key       --name <name> (--admin | --workspace <id>...): print a new API key once
 `;
 
 async function main(command: string | undefined): Promise<void> {
@@ -30,6 +32,17 @@ async function main(command: string | undefined): Promise<void> {
     case 'setup':
       await migrate();
       return topics();
+    case 'create-api-key': {
+      const created = await createApiKeyCommand(env.DATABASE_URL, process.argv.slice(3));
+      logger.info('Api Key Created', {
+        keyId: created.id,
+        admin: created.admin,
+        workspaces: created.workspaces.length,
+      });
+      // the result of the command, not a log line: the only time the key is shown
+      process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, key: created.key })}\n`);
+      return;
+    }
     default:
       process.stderr.write(USAGE);
       process.exit(2);

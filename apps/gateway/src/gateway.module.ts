@@ -1,13 +1,24 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@meshtrail/auth';
 import { CoreModule } from '@meshtrail/runtime';
+import { ApiKeysModule } from './api-keys/api-keys.module';
+import { authOptionsFrom } from './auth/auth-options';
+import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
+import { RateLimitModule } from './rate-limit/rate-limit.module';
 
 @Module({})
 export class GatewayModule {
   static register(config: GatewayEnv): DynamicModule {
     return {
       module: GatewayModule,
-      imports: [CoreModule.register('gateway', config)],
+      imports: [
+        CoreModule.register('gateway', config),
+        AuthModule.register(authOptionsFrom(config)),
+        RateLimitModule.register({ perMinute: config.API_RATE_LIMIT_PER_MINUTE, burst: config.API_RATE_LIMIT_BURST }),
+        EventsModule.register(config),
+        ApiKeysModule,
+      ],
     };
   }
 }

@@ -10,6 +10,8 @@ export interface ServiceBootstrapOptions {
   /** The service's root module, already given its configuration. */
   module: unknown;
   config: { PORT: number; HOST: string; LOG_LEVEL: string; LOG_FORMAT: 'json' | 'text'; SHUTDOWN_TIMEOUT_MS: number };
+  /** Called before the HTTP server listens: routes that need the app (API docs) are added here. */
+  beforeListen?: (app: INestApplication) => Promise<void> | void;
   /** Called once the HTTP server listens: start consuming here, never earlier. */
   afterListen?: (app: INestApplication) => Promise<void>;
 }
@@ -28,6 +30,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   const logger = new AppLogger('Bootstrap');
   const app = await NestFactory.create(options.module as never, { logger: new NestLoggerAdapter(), bodyParser: true });
   app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+  if (options.beforeListen) await options.beforeListen(app);
   await app.listen(options.config.PORT, options.config.HOST);
   const address = app.getHttpServer().address() as { port: number } | null;
   const port = address?.port ?? options.config.PORT;

@@ -59,7 +59,7 @@ export function csvLine(values: readonly unknown[]): string {
 }
 
 /** Rows of the store in, lines of the export format out (object mode in, bytes out; backpressure passes through). */
-export function exportTransform(format: ExportFormat): Transform {
+export function exportTransform(format: ExportFormat, counter: { rows: number } = { rows: 0 }): Transform {
   let first = true;
   return new Transform({
     writableObjectMode: true,
@@ -74,6 +74,7 @@ export function exportTransform(format: ExportFormat): Transform {
         out += csvLine(CSV_COLUMNS.map(([, get]) => get(view)));
       }
       first = false;
+      counter.rows++;
       done(null, out);
     },
     flush(done) {

@@ -1,5 +1,13 @@
 import { filterFromParams } from '../query/event-filter';
-import { byIdQuery, countQuery, exportQuery, fanOutWorkspaces, likePattern, pageQuery, type ReadScope } from './event-sql';
+import {
+  byIdQuery,
+  countQuery,
+  exportQuery,
+  fanOutWorkspaces,
+  likePattern,
+  pageQuery,
+  type ReadScope,
+} from './event-sql';
 
 const manager: ReadScope = { all: false, workspaces: ['ws-1'] };
 const admin: ReadScope = { all: true };

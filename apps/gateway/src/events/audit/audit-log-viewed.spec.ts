@@ -1,0 +1,68 @@
+import { validateAuditEvent, AuditEventPublisher } from '@meshtrail/contracts';
+import type { Kafka } from 'kafkajs';
+import { filterFromParams } from '../query/event-filter';
+import { auditLogViewedEvent, describeFilter } from './audit-log-viewed';
+
+const jane = { kind: 'user' as const, id: 'u-1', name: 'jane', admin: false, workspaces: ['ws-1'] };
+// toCloudEvent is pure; the producer is never connected here
+const envelope = new AuditEventPublisher({
+  kafka: { producer: () => ({}) } as unknown as Kafka,
+  source: 'meshtrail/gateway',
+});
+
+describe('AuditLogViewed', () => {
+  it('describes a filter in the q language', () => {
+    const filter = filterFromParams({ q: 'action:deleted -workspace:ws-2 "landing zone" created:>=2026-01-01' });
+    expect(describeFilter(filter)).toBe(
+      '-workspace:ws-2 "landing zone" action:deleted created:>=2026-01-01T00:00:00.000Z',
+    );
+  });
+
+  it('records who listed which filters, in the workspace read, and passes the audit contract', () => {
+    const input = auditLogViewedEvent({
+      principal: jane,
+      operation: 'list',
+      filter: filterFromParams({ workspace: 'ws-1', action: 'deleted' }),
+      workspace: 'ws-1',
+      returned: 3,
+      sourceIp: '10.0.0.1',
+    });
+    expect(input.data).toMatchObject({
+      objectType: 'AuditLog',
+      action: 'viewed',
+      workspace: 'ws-1',
+      actor: { kind: 'user', id: 'u-1', displayName: 'jane' },
+      change: 'listed audit events where workspace:ws-1 action:deleted',
+      sourceIp: '10.0.0.1',
+    });
+    expect(input.data.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'operation', to: 'list' },
+        { field: 'returned', to: 3 },
+        { field: 'filters', to: expect.objectContaining({ conditions: expect.any(Array) }) },
+      ]),
+    );
+    const result = validateAuditEvent(envelope.toCloudEvent(input), { now: new Date(), maxFutureSkewMs: 300_000 });
+    expect(result).toMatchObject({ ok: true });
+  });
+
+  it('records exports and single reads of an API key without a workspace as global events', () => {
+    const key = { kind: 'apiKey' as const, id: 'k-1', name: 'siem\nline', admin: true, workspaces: [] };
+    const exported = auditLogViewedEvent({
+      principal: key,
+      operation: 'export',
+      format: 'csv',
+      filter: filterFromParams({}),
+    });
+    expect(exported.data).not.toHaveProperty('workspace');
+    expect(exported.data.change).toBe('exported (csv) audit events');
+    expect(exported.data.actor.displayName).toBe('siem line');
+    const read = auditLogViewedEvent({ principal: key, operation: 'get', eventId: 'e-9' });
+    expect(read.data).toMatchObject({ objectId: 'e-9', change: 'read audit event e-9' });
+    for (const input of [exported, read]) {
+      expect(validateAuditEvent(envelope.toCloudEvent(input), { now: new Date(), maxFutureSkewMs: 0 })).toMatchObject({
+        ok: true,
+      });
+    }
+  });
+});

@@ -1,0 +1,82 @@
+import type { AuditEventInput } from '@meshtrail/contracts';
+import type { Principal } from '@meshtrail/auth';
+import type { EventFilter } from '../query/event-filter';
+
+/** One read of the audit log, as it is itself audited. */
+export interface AuditLogView {
+  principal: Principal;
+  operation: 'list' | 'get' | 'export';
+  filter?: EventFilter;
+  /** The single workspace the read was confined to, if any: the event lands in that workspace's trail. */
+  workspace?: string;
+  eventId?: string;
+  format?: string;
+  /** How many events the caller received (lists and single reads). */
+  returned?: number;
+  sourceIp?: string;
+  correlationId?: string;
+}
+
+export const AUDIT_LOG_VIEWED_TYPE = 'meshtrail.auditlog.viewed';
+
+const quote = (value: string) => (/[\s"]/.test(value) ? `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"` : value);
+
+/** A filter in the `q` language, as people read it in the trail: `action:deleted workspace:ws-1 "landing zone"`. */
+export function describeFilter(filter: EventFilter): string {
+  const terms = filter.conditions.flatMap((condition) =>
+    condition.values.map((value) => {
+      const term = condition.field === 'change' ? quote(value) : `${condition.field}:${quote(value)}`;
+      return condition.negated ? `-${term}` : term;
+    }),
+  );
+  if (filter.from) terms.push(`created:>=${filter.from.toISOString()}`);
+  if (filter.to) terms.push(`created:<${filter.to.toISOString()}`);
+  return terms.join(' ');
+}
+
+function oneLine(text: string, max: number): string {
+  const flat = text.replace(/[\r\n]+/g, ' ');
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+}
+
+/** The AuditLogViewed event for one read: who read, how, with which filters. */
+export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
+  const description = view.filter ? describeFilter(view.filter) : '';
+  const what =
+    view.operation === 'get'
+      ? `read audit event ${view.eventId}`
+      : `${view.operation === 'export' ? `exported (${view.format})` : 'listed'} audit events${description ? ` where ${description}` : ''}`;
+  const changes: Array<{ field: string; to: unknown }> = [{ field: 'operation', to: view.operation }];
+  if (view.filter) {
+    changes.push({
+      field: 'filters',
+      to: {
+        conditions: view.filter.conditions,
+        from: view.filter.from?.toISOString() ?? null,
+        to: view.filter.to?.toISOString() ?? null,
+      },
+    });
+  }
+  if (view.format) changes.push({ field: 'format', to: view.format });
+  if (view.returned !== undefined) changes.push({ field: 'returned', to: view.returned });
+  return {
+    type: AUDIT_LOG_VIEWED_TYPE,
+    subject: 'audit-log',
+    data: {
+      objectType: 'AuditLog',
+      objectId: view.eventId ?? (view.workspace ? `workspace/${view.workspace}` : 'all'),
+      objectName: 'audit log',
+      action: 'viewed',
+      ...(view.workspace ? { workspace: view.workspace } : {}),
+      actor: {
+        kind: view.principal.kind,
+        id: view.principal.id.slice(0, 256),
+        displayName: oneLine(view.principal.name, 256) || view.principal.id.slice(0, 256),
+      },
+      change: oneLine(what, 2000),
+      changes,
+      ...(view.sourceIp ? { sourceIp: view.sourceIp.slice(0, 64) } : {}),
+      ...(view.correlationId ? { correlationId: view.correlationId.slice(0, 256) } : {}),
+    },
+  };
+}

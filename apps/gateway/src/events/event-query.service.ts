@@ -1,0 +1,135 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { ApiError, type Principal } from '@meshtrail/auth';
+import { AuditViewRecorder } from './audit/audit-view.recorder';
+import type { AuditLogView } from './audit/audit-log-viewed';
+import { CursorCodec } from './query/cursor';
+import {
+  canonicalFilter,
+  filterFromParams,
+  requestedWorkspaces,
+  type EventFilter,
+  type FilterParams,
+} from './query/event-filter';
+import { toEventView, type AuditEventView } from './store/event-row';
+import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
+import { EventStoreReader } from './store/event-store.reader';
+import type { ExportFormat } from './export/export-format';
+
+export const QUERY_DEFAULT_LIMIT = Symbol('QUERY_DEFAULT_LIMIT');
+
+/** Where a read came from, for its AuditLogViewed event. */
+export interface ReadContext {
+  principal: Principal;
+  sourceIp?: string;
+  correlationId?: string;
+}
+
+export interface EventPage {
+  events: AuditEventView[];
+  nextCursor: string | null;
+  total?: number;
+}
+
+/**
+ * The event-log queries: who may read what (403 before any SQL runs), the keyset pages, the
+ * single event (404 outside the caller's scope), the export, and the AuditLogViewed event of
+ * every read.
+ */
+@Injectable()
+export class EventQueryService {
+  constructor(
+    private readonly reader: EventStoreReader,
+    private readonly cursors: CursorCodec,
+    private readonly views: AuditViewRecorder,
+    @Inject(QUERY_DEFAULT_LIMIT) private readonly defaultLimit: number,
+  ) {}
+
+  async list(
+    context: ReadContext,
+    params: FilterParams & { limit?: number; cursor?: string; count?: boolean },
+  ): Promise<EventPage> {
+    const filter = filterFromParams(params);
+    const scope = this.scopeFor(context.principal, filter);
+    const canonical = canonicalFilter(filter);
+    const after = params.cursor === undefined ? undefined : this.cursors.decode(params.cursor, canonical);
+    const limit = params.limit ?? this.defaultLimit;
+    const [rows, total] = await Promise.all([
+      this.reader.page(filter, scope, limit, after),
+      params.count ? this.reader.count(filter, scope) : Promise.resolve(undefined),
+    ]);
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    const nextCursor =
+      rows.length > limit && last
+        ? this.cursors.encode({ occurredUs: last.occurred_us, seq: last.seq }, canonical)
+        : null;
+    await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'list', returned: page.length });
+    return { events: page.map(toEventView), nextCursor, ...(total === undefined ? {} : { total }) };
+  }
+
+  /** One event; 404 alike when it does not exist and when it lies outside the caller's scope. */
+  async get(context: ReadContext, id: string): Promise<AuditEventView> {
+    const scope = this.baseScope(context.principal);
+    const row = await this.reader.byId(id, scope);
+    if (!row) throw new ApiError(404, 'QUERY.NOT_FOUND', `no event ${JSON.stringify(id)} that you may read`);
+    await this.views.record({
+      principal: context.principal,
+      operation: 'get',
+      eventId: id,
+      returned: 1,
+      workspace: row.workspace ?? undefined,
+      sourceIp: context.sourceIp,
+      correlationId: context.correlationId,
+    });
+    return toEventView(row);
+  }
+
+  /** Every matching event as a row stream; the read is recorded before the first byte goes out. */
+  async export(context: ReadContext, params: FilterParams, format: ExportFormat): Promise<Readable> {
+    const filter = filterFromParams(params);
+    const scope = this.scopeFor(context.principal, filter);
+    const rows = await this.reader.export(filter, scope);
+    try {
+      await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'export', format });
+    } catch (error) {
+      rows.destroy();
+      throw error;
+    }
+    return rows;
+  }
+
+  /** Admins read everything; others their workspaces; nobody else anything (403). */
+  private baseScope(principal: Principal): ReadScope {
+    if (principal.admin) return { all: true };
+    if (principal.workspaces.length === 0) {
+      throw new ApiError(403, 'QUERY.FORBIDDEN', 'you are not an owner or manager of any workspace');
+    }
+    return { all: false, workspaces: principal.workspaces };
+  }
+
+  /** The caller's scope, after checking that every workspace the filter names is inside it (403 otherwise). */
+  private scopeFor(principal: Principal, filter: EventFilter): ReadScope {
+    const scope = this.baseScope(principal);
+    if (!scope.all) {
+      const outside = requestedWorkspaces(filter).filter((w) => !scope.workspaces.includes(w));
+      if (outside.length > 0) {
+        throw new ApiError(403, 'QUERY.FORBIDDEN', `you may not read the events of workspace ${outside.join(', ')}`, {
+          workspaces: outside,
+        });
+      }
+    }
+    return scope;
+  }
+
+  private viewOf(context: ReadContext, filter: EventFilter, scope: ReadScope): Omit<AuditLogView, 'operation'> {
+    const workspaces = fanOutWorkspaces(filter, scope);
+    return {
+      principal: context.principal,
+      filter,
+      workspace: workspaces?.length === 1 ? workspaces[0] : undefined,
+      sourceIp: context.sourceIp,
+      correlationId: context.correlationId,
+    };
+  }
+}

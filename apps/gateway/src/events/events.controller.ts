@@ -1,0 +1,135 @@
+import { Controller, Get, Headers, Param, Query, Req, Res, UsePipes } from '@nestjs/common';
+import {
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+  ApiTooManyRequestsResponse,
+  ApiBadRequestResponse,
+} from '@nestjs/swagger';
+import type { Request, Response } from 'express';
+import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
+import { invalidParameter } from '../common/invalid-parameter';
+import { StrictInputPipe } from '../common/strict-input.pipe';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { AuditEventDetailDto, EventPageDto } from './dto/event-page.dto';
+import {
+  EventExportQueryDto,
+  EventQueryDto,
+  WorkspaceEventExportQueryDto,
+  WorkspaceEventQueryDto,
+} from './dto/event-query.dto';
+import { EventQueryService, type EventPage, type ReadContext } from './event-query.service';
+import { sendExport } from './export/send-export';
+import type { AuditEventView } from './store/event-row';
+
+const MAX_ID_LENGTH = 256;
+
+function contextOf(principal: Principal, request: Request): ReadContext {
+  const correlation = request.headers['x-correlation-id'] ?? request.headers['x-request-id'];
+  return {
+    principal,
+    sourceIp: request.ip,
+    correlationId: typeof correlation === 'string' ? correlation : undefined,
+  };
+}
+
+function pathId(name: string, value: string): string {
+  if (value.length === 0 || value.length > MAX_ID_LENGTH) {
+    throw invalidParameter(name, `must be 1 to ${MAX_ID_LENGTH} characters`);
+  }
+  return value;
+}
+
+/** `GET /api/v1/events`: the audit trail, filtered, newest first, in keyset pages; its export; one event. */
+@ApiTags('events')
+@Controller('api/v1/events')
+@Authenticated(RateLimitGuard)
+@UsePipes(StrictInputPipe)
+@ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
+@ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' })
+export class EventsController {
+  constructor(private readonly events: EventQueryService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Audit events, newest first, filtered by parameters and/or q' })
+  @ApiOkResponse({ type: EventPageDto })
+  @ApiForbiddenResponse({ description: 'A workspace filter names a workspace outside your scope' })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Query() query: EventQueryDto,
+  ): Promise<EventPage> {
+    return this.events.list(contextOf(principal, request), query);
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: 'Every matching event, streamed as NDJSON or CSV' })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  @ApiOkResponse({ description: 'One event per line (NDJSON) or row (CSV), newest first' })
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res() response: Response,
+    @Query() query: EventExportQueryDto,
+    @Headers('accept') accept?: string,
+  ): Promise<void> {
+    await sendExport(this.events, contextOf(principal, request), query, accept, response);
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One audit event with its full CloudEvent' })
+  @ApiOkResponse({ type: AuditEventDetailDto })
+  @ApiNotFoundResponse({ description: 'No such event, or not one you may read' })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Param('id') id: string,
+    @Query() query: Record<string, unknown>,
+  ): Promise<AuditEventView> {
+    const [unknown] = Object.keys(query);
+    if (unknown !== undefined) throw invalidParameter(unknown, 'is not a known parameter');
+    return this.events.get(contextOf(principal, request), pathId('id', id));
+  }
+}
+
+/** `GET /api/v1/workspaces/{id}/events`: one workspace's trail, for its owners and managers (and admins). */
+@ApiTags('events')
+@Controller('api/v1/workspaces/:workspaceId/events')
+@Authenticated(RateLimitGuard)
+@UsePipes(StrictInputPipe)
+@ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
+@ApiForbiddenResponse({ description: 'You are not an owner or manager of this workspace' })
+@ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' })
+export class WorkspaceEventsController {
+  constructor(private readonly events: EventQueryService) {}
+
+  @Get()
+  @ApiOperation({ summary: "A workspace's audit events, newest first" })
+  @ApiOkResponse({ type: EventPageDto })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Param('workspaceId') workspaceId: string,
+    @Query() query: WorkspaceEventQueryDto,
+  ): Promise<EventPage> {
+    return this.events.list(contextOf(principal, request), { ...query, workspace: pathId('workspaceId', workspaceId) });
+  }
+
+  @Get('export')
+  @ApiOperation({ summary: "A workspace's matching events, streamed as NDJSON or CSV" })
+  @ApiProduces('application/x-ndjson', 'text/csv')
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Res() response: Response,
+    @Param('workspaceId') workspaceId: string,
+    @Query() query: WorkspaceEventExportQueryDto,
+    @Headers('accept') accept?: string,
+  ): Promise<void> {
+    const params = { ...query, workspace: pathId('workspaceId', workspaceId) };
+    await sendExport(this.events, contextOf(principal, request), params, accept, response);
+  }
+}
