@@ -1,0 +1,260 @@
+import { createKafkaClient } from '@meshtrail/kafka';
+import { DatabaseConnection } from '@meshtrail/database';
+import { ApiError, type Principal } from '@meshtrail/auth';
+import { text } from 'node:stream/consumers';
+import { storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
+import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { AuditViewRecorder } from './audit/audit-view.recorder';
+import { EventQueryService, type ReadContext } from './event-query.service';
+import { exportTransform } from './export/export-format';
+import { CursorCodec } from './query/cursor';
+import { EventStoreReader } from './store/event-store.reader';
+
+const admin: Principal = { kind: 'user', id: 'admin-1', name: 'root', admin: true, workspaces: [] };
+const managerA: Principal = { kind: 'user', id: 'u-a', name: 'anna', admin: false, workspaces: ['ws-a'] };
+const keyB: Principal = { kind: 'apiKey', id: 'k-b', name: 'siem-b', admin: false, workspaces: ['ws-b'] };
+const managerAC: Principal = { kind: 'user', id: 'u-ac', name: 'carl', admin: false, workspaces: ['ws-a', 'ws-c'] };
+const nobody: Principal = { kind: 'user', id: 'u-0', name: 'nobody', admin: false, workspaces: [] };
+const ctx = (principal: Principal): ReadContext => ({ principal, sourceIp: '127.0.0.1' });
+
+const base = Date.parse('2026-01-10T12:00:00Z');
+const actors = [
+  { kind: 'user' as const, id: 'jane@example.com', displayName: 'Jane Doe' },
+  { kind: 'user' as const, id: 'u-bob', displayName: 'bob@example.com' },
+  { kind: 'system' as const, id: 'replicator', displayName: 'Replicator' },
+];
+const types = ['Project', 'LandingZone', 'Tenant', 'BuildingBlock'];
+const actions = ['created', 'updated', 'deleted'];
+
+/** 40 events in ws-a, 25 in ws-b, 10 in ws-c, 5 global; every third pair shares a timestamp (the seq breaks the tie). */
+function dataset(): FixtureEvent[] {
+  const events: FixtureEvent[] = [];
+  const add = (workspace: string | null, count: number) => {
+    for (let i = 0; i < count; i++) {
+      const n = events.length;
+      events.push({
+        id: `${workspace ?? 'global'}-${i}`,
+        time: new Date(base + Math.floor(n / 2) * 60_000 - (n % 3 === 0 ? 0 : 1)),
+        workspace,
+        objectType: workspace ? types[n % types.length] : 'AdminSettings',
+        objectId: `${workspace ?? 'global'}-obj-${i % 5}`,
+        objectName: `Object ${i % 5} of ${workspace ?? 'global'}`,
+        action: actions[n % actions.length],
+        actor: actors[n % actors.length],
+        change:
+          n % 7 === 0 ? `moved to Landing Zone 100%_safe in ${workspace}` : `changed quota of ${workspace} to ${n}`,
+        source: n % 2 ? 'meshstack/project-service' : 'meshstack/workspace-service',
+      });
+    }
+  };
+  add('ws-a', 40);
+  add('ws-b', 25);
+  add('ws-c', 10);
+  add(null, 5);
+  return events;
+}
+
+describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLogViewed)', () => {
+  let stack: TestStack;
+  let connection: DatabaseConnection;
+  let service: EventQueryService;
+  let all: FixtureEvent[];
+  let recorder: AuditViewRecorder;
+
+  beforeAll(async () => {
+    stack = await createTestStack('eventquery');
+    all = dataset();
+    await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, all);
+    connection = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 4, applicationName: 'query-test' });
+    const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'query-test');
+    recorder = new AuditViewRecorder(
+      kafka,
+      {
+        topicPrefix: stack.topicPrefix,
+        clientId: 'query-test',
+        connection: { KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false },
+      },
+      10_000,
+    );
+    service = new EventQueryService(
+      new EventStoreReader(connection, { statementTimeoutMs: 5000, exportIdleTimeoutMs: 10_000, exportBatchSize: 7 }),
+      new CursorCodec(Buffer.from('integration-test-cursor-secret-0123456789')),
+      recorder,
+      50,
+    );
+  });
+  afterAll(async () => {
+    await recorder?.onApplicationShutdown();
+    await connection.onApplicationShutdown();
+    await stack.teardown();
+  });
+
+  /** Every page of a listing, following cursors. */
+  async function everything(principal: Principal, params: Record<string, unknown>, limit = 7): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await service.list(ctx(principal), { ...params, limit, cursor });
+      ids.push(...page.events.map((e) => e.id));
+      if (!page.nextCursor) return ids;
+      cursor = page.nextCursor;
+    }
+    throw new Error('too many pages');
+  }
+
+  async function exported(principal: Principal, params: Record<string, string>): Promise<string[]> {
+    const rows = await service.export(ctx(principal), params, 'ndjson');
+    const out = await text(rows.pipe(exportTransform('ndjson')));
+    return out.trimEnd() === ''
+      ? []
+      : out
+          .trimEnd()
+          .split('\n')
+          .map((line) => (JSON.parse(line) as { id: string }).id);
+  }
+
+  async function refusal(run: () => Promise<unknown>): Promise<{ status: number; body: Record<string, unknown> }> {
+    const error = await run().then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    if (!(error instanceof ApiError)) throw new Error(`expected an ApiError, got ${String(error)}`);
+    return { status: error.getStatus(), body: error.getResponse() as Record<string, unknown> };
+  }
+
+  const newestFirst = (events: FixtureEvent[]) =>
+    events
+      .map((e, seq) => ({ id: e.id!, t: new Date(e.time).getTime(), seq }))
+      .sort((x, y) => y.t - x.t || y.seq - x.seq)
+      .map((e) => e.id);
+
+  it('gives an admin every event, newest first, across cursor pages without gaps or repeats', async () => {
+    const ids = await everything(admin, {});
+    expect(ids).toEqual(newestFirst(all));
+  });
+
+  it('gives a manager exactly their workspace, on every path: list, cursor pages, q, export', async () => {
+    const expected = newestFirst(all.filter((e) => e.workspace === 'ws-a'));
+    expect(await everything(managerA, {})).toEqual(expected);
+    expect(await everything(managerA, { workspace: 'ws-a' })).toEqual(expected);
+    expect(await everything(managerA, { q: 'workspace:ws-a' }, 1000)).toEqual(expected);
+    expect(await exported(managerA, {})).toEqual(expected);
+    expect(await exported(managerA, { q: '-workspace:ws-b' })).toEqual(expected);
+    // a negation never widens the scope: everything outside ws-a that a manager of ws-a may see is nothing
+    expect(await everything(managerA, { q: '-workspace:ws-a' })).toEqual([]);
+    // text that names another workspace finds only this workspace's events
+    expect(await everything(managerA, { q: '"ws-b"' })).toEqual([]);
+  });
+
+  it('merges the newest events of a multi-workspace scope in one order', async () => {
+    const expected = newestFirst(all.filter((e) => e.workspace === 'ws-a' || e.workspace === 'ws-c'));
+    expect(await everything(managerAC, {}, 6)).toEqual(expected);
+    expect(await everything(managerAC, { action: 'deleted' }, 4)).toEqual(
+      newestFirst(all.filter((e) => (e.workspace === 'ws-a' || e.workspace === 'ws-c') && e.action === 'deleted')),
+    );
+  });
+
+  it('scopes an API key to its workspaces like a manager', async () => {
+    expect(await everything(keyB, {})).toEqual(newestFirst(all.filter((e) => e.workspace === 'ws-b')));
+  });
+
+  it('refuses with 403 a filter naming a workspace outside the scope, through parameters and q alike', async () => {
+    for (const params of [{ workspace: 'ws-b' }, { q: 'workspace:ws-b' }, { q: 'workspace:ws-a workspace:ws-b' }]) {
+      const { status, body } = await refusal(() => service.list(ctx(managerA), params));
+      expect(status).toBe(403);
+      expect(body).toMatchObject({ code: 'QUERY.FORBIDDEN', workspaces: ['ws-b'] });
+    }
+    expect((await refusal(() => service.export(ctx(managerA), { workspace: 'ws-b' }, 'csv'))).status).toBe(403);
+    expect((await refusal(() => service.list(ctx(nobody), {}))).status).toBe(403);
+  });
+
+  it('answers 404 alike for a missing event and for one outside the scope', async () => {
+    expect((await service.get(ctx(managerA), 'ws-a-3')).workspace).toBe('ws-a');
+    expect((await service.get(ctx(admin), 'ws-b-3')).event).toMatchObject({ id: 'ws-b-3', specversion: '1.0' });
+    for (const id of ['ws-b-3', 'global-1', 'no-such-event']) {
+      const { status, body } = await refusal(() => service.get(ctx(managerA), id));
+      expect(status).toBe(404);
+      expect(body.message).toBe(`no event ${JSON.stringify(id)} that you may read`);
+    }
+  });
+
+  it('re-applies the scope to every page: a cursor from a wider scope shows nothing more', async () => {
+    const adminPage = await service.list(ctx(admin), { limit: 5 });
+    const page = await service.list(ctx(managerA), { cursor: adminPage.nextCursor!, limit: 1000 });
+    expect(page.events.length).toBeGreaterThan(0);
+    expect(page.events.every((e) => e.workspace === 'ws-a')).toBe(true);
+  });
+
+  it('refuses a cursor used with other filters, or altered', async () => {
+    const page = await service.list(ctx(managerA), { action: 'created', limit: 2 });
+    expect(
+      (await refusal(() => service.list(ctx(managerA), { action: 'deleted', cursor: page.nextCursor! }))).body,
+    ).toMatchObject({
+      parameter: 'cursor',
+    });
+    const [body, mac] = page.nextCursor!.split('.');
+    const forged = `${body.slice(0, -2)}${body.endsWith('AA') ? 'AB' : 'AA'}.${mac}`;
+    expect(
+      (await refusal(() => service.list(ctx(managerA), { action: 'created', cursor: forged }))).body,
+    ).toMatchObject({
+      parameter: 'cursor',
+    });
+  });
+
+  it('filters by object type and action, actor (id, name or e-mail, any case), object, source and time', async () => {
+    const ids = async (params: Record<string, unknown>) => (await everything(admin, params, 1000)).sort();
+    const expect_ = (predicate: (e: FixtureEvent) => boolean) =>
+      all
+        .filter(predicate)
+        .map((e) => e.id!)
+        .sort();
+    expect(await ids({ objectType: 'landingzone', action: 'delete' })).toEqual(
+      expect_((e) => e.objectType === 'LandingZone' && e.action === 'deleted'),
+    );
+    expect(await ids({ actor: 'jane@example.com' })).toEqual(expect_((e) => e.actor.id === 'jane@example.com'));
+    expect(await ids({ actor: 'JANE DOE' })).toEqual(expect_((e) => e.actor.id === 'jane@example.com'));
+    expect(await ids({ q: 'actor:BOB@example.com' })).toEqual(expect_((e) => e.actor.id === 'u-bob'));
+    expect(await ids({ objectId: 'ws-b-obj-2' })).toEqual(expect_((e) => e.objectId === 'ws-b-obj-2'));
+    expect(await ids({ objectName: 'object 2 OF ws-b' })).toEqual(expect_((e) => e.objectId === 'ws-b-obj-2'));
+    expect(await ids({ source: 'meshstack/project-service', workspace: 'ws-c' })).toEqual(
+      expect_((e) => e.source === 'meshstack/project-service' && e.workspace === 'ws-c'),
+    );
+    const from = new Date(base + 10 * 60_000);
+    const to = new Date(base + 20 * 60_000);
+    expect(await ids({ from: from.toISOString(), to: to.toISOString() })).toEqual(
+      expect_((e) => new Date(e.time) >= from && new Date(e.time) < to),
+    );
+    expect(await ids({ q: `created:>=${from.toISOString()} created:<${to.toISOString()}` })).toEqual(
+      expect_((e) => new Date(e.time) >= from && new Date(e.time) < to),
+    );
+  });
+
+  it('finds change-line substrings case-insensitively, with % and _ as plain characters', async () => {
+    const landing = all
+      .filter((e) => e.change.includes('Landing Zone'))
+      .map((e) => e.id!)
+      .sort();
+    expect((await everything(admin, { change: 'landing zone' }, 1000)).sort()).toEqual(landing);
+    expect((await everything(admin, { q: '"LANDING ZONE 100%_SAFE"' }, 1000)).sort()).toEqual(landing);
+    expect(await everything(admin, { change: '100%%' }, 1000)).toEqual([]);
+    expect(await everything(admin, { change: 'zone_100' }, 1000)).toEqual([]);
+  });
+
+  it('counts every match only when asked', async () => {
+    const page = await service.list(ctx(managerA), { limit: 3, count: true });
+    expect(page.total).toBe(40);
+    expect(page.events).toHaveLength(3);
+    expect(await service.list(ctx(managerA), { limit: 3 })).not.toHaveProperty('total');
+  });
+
+  it('treats values that look like SQL as values', async () => {
+    for (const hostile of ["' OR '1'='1", "ws-a'; DROP TABLE audit_events; --", '%', '\\', '_']) {
+      expect(await everything(admin, { objectId: hostile, actor: hostile }, 1000)).toEqual([]);
+      const quoted = hostile.replace(/["\\]/g, (c) => `\\${c}`);
+      expect(await everything(admin, { q: `objectName:"${quoted}"` }, 1000)).toEqual([]);
+    }
+    expect((await refusal(() => service.list(ctx(managerA), { workspace: "ws-a' OR '1'='1" }))).status).toBe(403);
+    const [{ count }] = await stack.query<{ count: string }>('SELECT count(*)::text AS count FROM audit_events');
+    expect(Number(count)).toBe(all.length);
+  });
+});
