@@ -84,8 +84,8 @@ export async function grantWorkspaceRole(
   userId: string,
   role: string,
   at = new Date(),
-): Promise<void> {
-  await storeAuditEvents(db, [
+): Promise<string> {
+  const [id] = await storeAuditEvents(db, [
     {
       time: at,
       workspace,
@@ -102,6 +102,7 @@ export async function grantWorkspaceRole(
      VALUES ($1, $2, $3, $4, (SELECT max(seq) FROM audit_events)) ON CONFLICT DO NOTHING`,
     [workspace, userId, role, at],
   );
+  return id;
 }
 
 export async function revokeWorkspaceRole(

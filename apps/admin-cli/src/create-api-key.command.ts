@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { ApiKeyStore, type ApiKeyInfo } from '@meshtrail/auth';
-import { createDataSource } from '@meshtrail/database';
+import { createDataSource, poolOf } from '@meshtrail/database';
 
 export const CREATE_API_KEY_USAGE = `usage: admin-cli create-api-key --name <name> (--admin | --workspace <id> [--workspace <id>...])`;
 
@@ -23,7 +23,7 @@ export async function createApiKeyCommand(databaseUrl: string, args: string[]): 
   const dataSource = createDataSource({ url: databaseUrl, poolMax: 1, applicationName: 'meshtrail-admin-cli' });
   await dataSource.initialize();
   try {
-    const store = new ApiKeyStore({ query: (sql, params) => dataSource.query(sql, params) });
+    const store = new ApiKeyStore({ query: async (sql, params) => (await poolOf(dataSource).query(sql, params)).rows });
     return await store.create(values.name, { admin: values.admin ?? false, workspaces }, 'admin-cli');
   } finally {
     await dataSource.destroy();

@@ -24,7 +24,7 @@ export class AuthModule {
           provide: AUTH_SQL,
           inject: [DatabaseConnection],
           useFactory: (connection: DatabaseConnection): SqlRunner => ({
-            query: async (sql, params) => (await connection.ready()).query(sql, params),
+            query: async (sql, params) => (await (await connection.pool()).query(sql, params)).rows,
           }),
         },
         { provide: ApiKeyStore, inject: [AUTH_SQL], useFactory: (db: SqlRunner) => new ApiKeyStore(db) },

@@ -59,9 +59,22 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * The pg pool beneath the DataSource, for plain parameterised SQL (rows back for every
+   * statement, unlike DataSource.query with UPDATE ... RETURNING) and server-side cursors.
+   */
+  async pool(): Promise<Pool> {
+    return poolOf(await this.ready());
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.connecting?.catch(() => undefined);
     untrackPool(this.options.applicationName);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
+}
+
+/** The pg pool of an initialised postgres DataSource. */
+export function poolOf(dataSource: DataSource): Pool {
+  return (dataSource.driver as unknown as { master: Pool }).master;
 }

@@ -1,5 +1,5 @@
 export { createDataSource, dataSourceOptions, type DatabaseSettings } from './data-source.factory';
-export { DatabaseConnection } from './database-connection';
+export { DatabaseConnection, poolOf } from './database-connection';
 export { DatabaseHealthIndicator } from './database-health.indicator';
 export { DatabaseModule } from './database.module';
 export type { DatabaseModuleOptions } from './database.options';

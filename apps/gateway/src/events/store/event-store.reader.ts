@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
+import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { Readable } from 'node:stream';
 import { DatabaseConnection } from '@meshtrail/database';
@@ -101,8 +101,7 @@ export class EventStoreReader {
   }
 
   private async client(): Promise<PoolClient> {
-    const dataSource = await this.connection.ready();
-    return (dataSource.driver as unknown as { master: Pool }).master.connect();
+    return (await this.connection.pool()).connect();
   }
 }
 
