@@ -146,6 +146,25 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     expect(await everything(managerA, { q: '"ws-b"' })).toEqual([]);
   });
 
+  it('exports NDJSON lines equal to the events the list API returns, and CSV rows of the same values', async () => {
+    const page = await service.list(ctx(managerA), { limit: 1000 });
+    const ndjson = await text((await service.export(ctx(managerA), {}, 'ndjson')).pipe(exportTransform('ndjson')));
+    const lines = ndjson
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(lines).toEqual(JSON.parse(JSON.stringify(page.events)));
+    expect(page.events[0].time).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/);
+    const csv = await text((await service.export(ctx(managerA), {}, 'csv')).pipe(exportTransform('csv')));
+    const [header, first] = csv.split('\r\n');
+    expect(header).toBe(
+      'id,time,workspace,objectType,objectId,objectName,action,actorKind,actorId,actorName,change,changes,source,type,subject,sourceIp,correlationId,ingestedAt,hash',
+    );
+    const newest = page.events[0];
+    expect(first.startsWith(`${newest.id},${newest.time},ws-a,${newest.objectType},${newest.objectId},`)).toBe(true);
+    expect(first.endsWith(`,${newest.ingestedAt},${newest.hash}`)).toBe(true);
+  });
+
   it('merges the newest events of a multi-workspace scope in one order', async () => {
     const expected = newestFirst(all.filter((e) => e.workspace === 'ws-a' || e.workspace === 'ws-c'));
     expect(await everything(managerAC, {}, 6)).toEqual(expected);

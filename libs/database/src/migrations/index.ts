@@ -1,6 +1,7 @@
 import { MonthlyPartitions1763900000000 } from './1763900000000-monthly-partitions';
 import { AuditEventStore1763910000000 } from './1763910000000-audit-event-store';
 import { ApiKeys1763920000000 } from './1763920000000-api-keys';
+import { EventQueryIndexes1763920000001 } from './1763920000001-event-query-indexes';
 import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-transmissions';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
@@ -8,5 +9,6 @@ export const MIGRATIONS: Function[] = [
   MonthlyPartitions1763900000000,
   AuditEventStore1763910000000,
   ApiKeys1763920000000,
+  EventQueryIndexes1763920000001,
   TelemetryTransmissions1763940000000,
 ];

@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { toEventView, type AuditEventView, type EventRow } from '../store/event-row';
+import { CSV_COLUMNS } from '../store/event-sql';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -21,28 +21,6 @@ export function formatFromAccept(accept: string | undefined): ExportFormat | und
   return undefined;
 }
 
-export const CSV_COLUMNS: ReadonlyArray<[string, (e: AuditEventView) => unknown]> = [
-  ['id', (e) => e.id],
-  ['time', (e) => e.time],
-  ['workspace', (e) => e.workspace],
-  ['objectType', (e) => e.objectType],
-  ['objectId', (e) => e.objectId],
-  ['objectName', (e) => e.objectName],
-  ['action', (e) => e.action],
-  ['actorKind', (e) => e.actor.kind],
-  ['actorId', (e) => e.actor.id],
-  ['actorName', (e) => e.actor.name],
-  ['change', (e) => e.change],
-  ['changes', (e) => JSON.stringify(e.changes)],
-  ['source', (e) => e.source],
-  ['type', (e) => e.type],
-  ['subject', (e) => e.subject],
-  ['sourceIp', (e) => e.sourceIp],
-  ['correlationId', (e) => e.correlationId],
-  ['ingestedAt', (e) => e.ingestedAt],
-  ['hash', (e) => e.hash],
-];
-
 /**
  * One RFC 4180 field. Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
  * leading apostrophe: an actor name must not become a formula on an auditor's machine.
@@ -58,20 +36,24 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-/** Rows of the store in, lines of the export format out (object mode in, bytes out; backpressure passes through). */
+const CSV_HEADER = csvLine(CSV_COLUMNS.map(([name]) => name));
+
+/**
+ * Rows of the export query in (NDJSON: `{line}` built by PostgreSQL; CSV: the column texts as an
+ * array), text out. Object mode in, bytes out; backpressure passes through.
+ */
 export function exportTransform(format: ExportFormat, counter: { rows: number } = { rows: 0 }): Transform {
   let first = true;
   return new Transform({
     writableObjectMode: true,
-    writableHighWaterMark: 256,
-    transform(row: EventRow, _encoding, done) {
-      const view = toEventView(row);
-      let out = '';
+    writableHighWaterMark: 1000,
+    transform(row: { line: string } | unknown[], _encoding, done) {
+      let out: string;
       if (format === 'ndjson') {
-        out = `${JSON.stringify(view)}\n`;
+        out = `${(row as { line: string }).line}\n`;
       } else {
-        if (first) out = csvLine(CSV_COLUMNS.map(([name]) => name));
-        out += csvLine(CSV_COLUMNS.map(([, get]) => get(view)));
+        out = csvLine(row as unknown[]);
+        if (first) out = CSV_HEADER + out;
       }
       first = false;
       counter.rows++;
@@ -79,7 +61,7 @@ export function exportTransform(format: ExportFormat, counter: { rows: number } 
     },
     flush(done) {
       // an empty CSV export still names its columns
-      done(null, format === 'csv' && first ? csvLine(CSV_COLUMNS.map(([name]) => name)) : undefined);
+      done(null, format === 'csv' && first ? CSV_HEADER : undefined);
     },
   });
 }

@@ -1,8 +1,9 @@
 /** One row of the event store as the queries select it. */
 export interface EventRow {
   id: string;
-  occurred_at: Date;
-  ingested_at: Date;
+  /** RFC 3339, UTC, microseconds. */
+  time: string;
+  ingested: string;
   seq: string;
   occurred_us: string;
   source: string;
@@ -50,8 +51,8 @@ export interface AuditEventView {
 export function toEventView(row: EventRow): AuditEventView {
   const view: AuditEventView = {
     id: row.id,
-    time: row.occurred_at.toISOString(),
-    ingestedAt: row.ingested_at.toISOString(),
+    time: row.time,
+    ingestedAt: row.ingested,
     source: row.source,
     type: row.type,
     subject: row.subject,

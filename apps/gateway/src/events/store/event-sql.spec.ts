@@ -31,7 +31,7 @@ describe('event SQL', () => {
     for (const query of [
       pageQuery(filter, manager, 50, { occurredUs: '1', seq: '2' }),
       countQuery(filter, manager),
-      exportQuery(filter, manager),
+      exportQuery(filter, manager, 'csv'),
       byIdQuery(hostile, manager),
     ]) {
       expect(query.text).not.toContain('DROP');
@@ -45,7 +45,7 @@ describe('event SQL', () => {
     for (const query of [
       pageQuery(filter, manager, 10),
       countQuery(filter, manager),
-      exportQuery(filter, manager),
+      exportQuery(filter, manager, 'csv'),
       byIdQuery('e1', manager),
     ]) {
       expect(query.text).toMatch(/WHERE workspace = ANY\(\$1::text\[\]\)/);

@@ -10,11 +10,45 @@ export interface SqlQuery {
   values: unknown[];
 }
 
+/** An RFC 3339 UTC timestamp with microseconds, formatted by PostgreSQL (no Date parsing in Node). */
+const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
+
 /** The columns of one event as the API shows it, plus the keyset position of the row. */
-export const EVENT_COLUMNS = `id, occurred_at, ingested_at, seq::text AS seq,
+export const EVENT_COLUMNS = `id, ${iso('occurred_at')} AS time, ${iso('ingested_at')} AS ingested, seq::text AS seq,
   (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us,
   source, type, subject, object_type, object_id, object_name, action, workspace,
   actor_kind, actor_id, actor_name, change, changes, source_ip, correlation_id, hash`;
+
+/** One event as an NDJSON line, built by PostgreSQL in the shape of the API's event (see toEventView). */
+export const NDJSON_LINE = `json_build_object(
+  'id', id, 'time', ${iso('occurred_at')}, 'ingestedAt', ${iso('ingested_at')}, 'source', source, 'type', type,
+  'subject', subject, 'objectType', object_type, 'objectId', object_id, 'objectName', object_name, 'action', action,
+  'workspace', workspace, 'actor', json_build_object('kind', actor_kind, 'id', actor_id, 'name', actor_name),
+  'change', change, 'changes', changes, 'sourceIp', source_ip, 'correlationId', correlation_id, 'hash', hash
+)::text AS line`;
+
+/** The CSV export's columns: header and the SQL giving its text. */
+export const CSV_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['id', 'id'],
+  ['time', iso('occurred_at')],
+  ['workspace', 'workspace'],
+  ['objectType', 'object_type'],
+  ['objectId', 'object_id'],
+  ['objectName', 'object_name'],
+  ['action', 'action'],
+  ['actorKind', 'actor_kind'],
+  ['actorId', 'actor_id'],
+  ['actorName', 'actor_name'],
+  ['change', 'change'],
+  ['changes', 'changes::text'],
+  ['source', 'source'],
+  ['type', 'type'],
+  ['subject', 'subject'],
+  ['sourceIp', 'source_ip'],
+  ['correlationId', 'correlation_id'],
+  ['ingestedAt', iso('ingested_at')],
+  ['hash', 'hash'],
+];
 
 /** `%` and `_` in a searched substring are literal characters, not wildcards. */
 export function likePattern(substring: string): string {
@@ -116,7 +150,7 @@ CROSS JOIN LATERAL (
   ${order}
   LIMIT ${rows}
 ) page
-${order}
+ORDER BY page.occurred_us::bigint DESC, page.seq::bigint DESC
 LIMIT ${rows}`,
     values: params.values,
   };
@@ -128,12 +162,13 @@ export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   return { text: `SELECT count(*)::bigint::text AS total FROM audit_events\n${where}`, values: params.values };
 }
 
-/** Every matching event, newest first, for an export stream. */
-export function exportQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
+/** Every matching event, newest first, for an export stream: NDJSON lines, or CSV fields as text. */
+export function exportQuery(filter: EventFilter, scope: ReadScope, format: 'ndjson' | 'csv'): SqlQuery {
   const params = new SqlParams();
   const where = whereClause(filter, scope, params);
+  const select = format === 'ndjson' ? NDJSON_LINE : CSV_COLUMNS.map(([, sql]) => sql).join(', ');
   return {
-    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\nORDER BY occurred_at DESC, seq DESC`,
+    text: `SELECT ${select}\nFROM audit_events\n${where}\nORDER BY occurred_at DESC, seq DESC`,
     values: params.values,
   };
 }

@@ -20,11 +20,14 @@ export interface ReaderSettings {
 export const READER_SETTINGS = Symbol('READER_SETTINGS');
 
 /**
- * Reads the event store in read-only transactions: pages and counts under a statement timeout,
- * exports through a server-side cursor, so memory stays constant however many rows match.
+ * Reads the event store: pages, counts and single events under a statement timeout; exports in a
+ * read-only snapshot through a server-side cursor, so memory stays constant however many rows match.
  */
 @Injectable()
 export class EventStoreReader {
+  /** Pooled connections whose session already carries the statement timeout. */
+  private readonly timed = new WeakSet<PoolClient>();
+
   constructor(
     private readonly connection: DatabaseConnection,
     private readonly settings: ReaderSettings,
@@ -49,20 +52,24 @@ export class EventStoreReader {
    * the next batch only when the consumer has read the last one. The connection is released
    * when the stream ends, fails or is destroyed (a client that went away).
    */
-  async export(filter: EventFilter, scope: ReadScope): Promise<Readable> {
+  async export(filter: EventFilter, scope: ReadScope, format: 'ndjson' | 'csv'): Promise<Readable> {
     const client = await this.client();
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SELECT set_config('idle_in_transaction_session_timeout', $1, true)`, [
-        String(this.settings.exportIdleTimeoutMs),
-      ]);
+      await client.query(
+        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = 0; ` +
+          `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(this.settings.exportIdleTimeoutMs)}`,
+      );
     } catch (error) {
       client.release(error as Error);
       throw error;
     }
-    const query = exportQuery(filter, scope);
+    const query = exportQuery(filter, scope, format);
     const stream = client.query(
-      new QueryStream(query.text, query.values, { batchSize: this.settings.exportBatchSize }),
+      new QueryStream(query.text, query.values, {
+        batchSize: this.settings.exportBatchSize,
+        // CSV rows as arrays in column order; NDJSON rows carry one line built by PostgreSQL
+        ...(format === 'csv' ? { rowMode: 'array' as const } : {}),
+      }),
     );
     let released = false;
     const release = (error?: Error) => {
@@ -83,15 +90,19 @@ export class EventStoreReader {
     return stream;
   }
 
+  /**
+   * Runs one query shape under the statement timeout. The timeout is set once per pooled
+   * connection (a session setting), so a page costs one round trip, not a transaction's four.
+   */
   private async readOnly<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
     const client = await this.client();
     try {
-      await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      await client.query(`SELECT set_config('statement_timeout', $1, true)`, [
-        String(this.settings.statementTimeoutMs),
-      ]);
+      if (!this.timed.has(client)) {
+        // a validated integer from the configuration, not input
+        await client.query(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
+        this.timed.add(client);
+      }
       const result = await work(client);
-      await client.query('COMMIT');
       client.release();
       return result;
     } catch (error) {

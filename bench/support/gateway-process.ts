@@ -1,0 +1,49 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+
+/** The compiled gateway as a process, for benchmarks that measure it the way clients see it. */
+export class GatewayProcess {
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly url: string,
+  ) {}
+
+  static async start(root: string, env: Record<string, string>): Promise<GatewayProcess> {
+    const child = spawn(process.execPath, [path.join(root, 'dist/apps/gateway/src/main.js')], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        LOG_LEVEL: 'info',
+        ...env,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`gateway did not start:\n${output}`)), 30_000);
+      child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
+      const onData = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /"message":"Service Started".*?"port":(\d+)/.exec(output);
+        if (match) {
+          clearTimeout(timer);
+          resolve(`http://127.0.0.1:${match[1]}`);
+        }
+      };
+      child.stdout!.on('data', onData);
+      child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    });
+    // keep draining, so a chatty gateway never blocks on a full pipe
+    child.stdout!.resume();
+    return new GatewayProcess(child, url);
+  }
+
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null) return;
+    const exited = new Promise((resolve) => this.child.once('exit', resolve));
+    this.child.kill('SIGTERM');
+    await exited;
+  }
+}
