@@ -166,8 +166,19 @@ async function main(): Promise<void> {
       ),
     );
     results.push(
-      await measure('change substring, rare (50)', (i) =>
-        get(keys.admin, `/api/v1/events?limit=50&change=${encodeURIComponent(`payments ${(i * 7) % 1000} `)}`),
+      await measure('change substring, one landing zone (50)', (i) =>
+        get(
+          keys.admin,
+          `/api/v1/events?limit=50&change=${encodeURIComponent(`landing zone lz-${(i * 7919) % 50000} `)}`,
+        ),
+      ),
+    );
+    results.push(
+      await measure('change substring in a workspace (50)', (i) =>
+        get(
+          keys.admin,
+          `/api/v1/workspaces/${workspace(i)}/events?limit=50&change=${encodeURIComponent('project p-')}`,
+        ),
       ),
     );
     results.push(

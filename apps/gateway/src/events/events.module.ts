@@ -26,6 +26,7 @@ export class EventsModule {
       statementTimeoutMs: config.QUERY_TIMEOUT_MS,
       exportIdleTimeoutMs: config.EXPORT_IDLE_TIMEOUT_MS,
       exportBatchSize: 1000,
+      textSearchWindow: 5000,
     };
     return {
       module: EventsModule,

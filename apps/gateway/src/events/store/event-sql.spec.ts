@@ -5,20 +5,24 @@ import {
   exportQuery,
   fanOutWorkspaces,
   likePattern,
+  monthSearchQuery,
   pageQuery,
+  windowedSearchQuery,
   type ReadScope,
 } from './event-sql';
 
 const manager: ReadScope = { all: false, workspaces: ['ws-1'] };
+const twoWorkspaces: ReadScope = { all: false, workspaces: ['ws-1', 'ws-2'] };
 const admin: ReadScope = { all: true };
 const hostile = "x' OR 1=1; DROP TABLE audit_events; --";
+const month = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-02-01T00:00:00Z') };
 
 function placeholders(text: string): number[] {
   return [...new Set([...text.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])))].sort((a, b) => a - b);
 }
 
 describe('event SQL', () => {
-  it('binds every value as a parameter and never splices it into the text', () => {
+  it('binds every value as a parameter and never splices it into the text, on every query shape', () => {
     const filter = filterFromParams({
       objectName: hostile,
       actor: hostile,
@@ -28,28 +32,40 @@ describe('event SQL', () => {
       workspace: hostile,
       q: `"${hostile.replace(/"/g, '')}" -objectId:"${hostile}"`,
     });
-    for (const query of [
-      pageQuery(filter, manager, 50, { occurredUs: '1', seq: '2' }),
-      countQuery(filter, manager),
-      exportQuery(filter, manager, 'csv'),
-      byIdQuery(hostile, manager),
-    ]) {
-      expect(query.text).not.toContain('DROP');
-      expect(query.text).not.toContain("'x");
-      expect(placeholders(query.text)).toEqual(query.values.map((_, i) => i + 1));
+    const after = { occurredUs: '1', seq: '2' };
+    for (const scope of [manager, twoWorkspaces, admin]) {
+      for (const query of [
+        pageQuery(filter, scope, 50, after),
+        countQuery(filter, scope),
+        exportQuery(filter, scope, 'csv'),
+        exportQuery(filter, scope, 'ndjson'),
+        byIdQuery(hostile, scope),
+        windowedSearchQuery(filter, scope, 50, after, 5000),
+        monthSearchQuery(filter, scope, 51, after, month),
+      ]) {
+        expect(query.text).not.toContain('DROP');
+        expect(query.text).not.toContain("'x");
+        expect(placeholders(query.text)).toEqual(query.values.map((_, i) => i + 1));
+      }
     }
   });
 
   it('always restricts a scoped caller to its workspaces, on every query shape', () => {
-    const filter = filterFromParams({ q: '-workspace:ws-1' });
+    const filter = filterFromParams({ q: '-workspace:ws-1 landing' });
     for (const query of [
       pageQuery(filter, manager, 10),
       countQuery(filter, manager),
-      exportQuery(filter, manager, 'csv'),
+      exportQuery(filter, manager, 'ndjson'),
       byIdQuery('e1', manager),
+      windowedSearchQuery(filter, manager, 10, undefined, 5000),
+      monthSearchQuery(filter, manager, 10, undefined, month),
     ]) {
+      expect(query.text).toMatch(/WHERE workspace = \$1\b/);
+      expect(query.values[0]).toBe('ws-1');
+    }
+    for (const query of [countQuery(filter, twoWorkspaces), exportQuery(filter, twoWorkspaces, 'csv')]) {
       expect(query.text).toMatch(/WHERE workspace = ANY\(\$1::text\[\]\)/);
-      expect(query.values[0]).toEqual(['ws-1']);
+      expect(query.values[0]).toEqual(['ws-1', 'ws-2']);
     }
   });
 
@@ -59,36 +75,51 @@ describe('event SQL', () => {
     expect(query.values).toEqual([11]);
   });
 
-  it('orders newest first with the keyset tie-breaker and asks for one row more than the page', () => {
+  it('orders newest first by the table columns with the keyset tie-breaker, one row more than the page', () => {
     const query = pageQuery(filterFromParams({ action: 'created' }), manager, 100, {
       occurredUs: '1767225600123456',
       seq: '7',
     });
-    expect(query.text).toContain('ORDER BY occurred_at DESC, seq DESC');
+    // qualified, since the select list's own `seq` is text
+    expect(query.text).toContain('ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC');
     expect(query.text).toContain(
       "(occurred_at, seq) < (('epoch'::timestamptz + $3::bigint * interval '1 microsecond'), $4::bigint)",
     );
-    expect(query.values).toEqual([['ws-1'], ['created'], '1767225600123456', '7', 101]);
+    expect(query.values).toEqual(['ws-1', 'created', '1767225600123456', '7', 101]);
+  });
+
+  it('compares single values with = (so an index returns them in order) and several with ANY', () => {
+    expect(pageQuery(filterFromParams({ objectType: 'project' }), admin, 5).text).toContain('object_type = $1');
+    expect(pageQuery(filterFromParams({ q: 'type:project type:tenant' }), admin, 5).text).toContain(
+      'object_type = ANY($1::text[])',
+    );
   });
 
   it('negates with IS NOT TRUE so rows with NULL columns stay in', () => {
     const query = countQuery(filterFromParams({ q: '-workspace:ws-9' }), admin);
-    expect(query.text).toContain('(workspace = ANY($1::text[])) IS NOT TRUE');
+    expect(query.text).toContain('(workspace = $1) IS NOT TRUE');
   });
 
-  it('matches actor and object name case-insensitively', () => {
-    const query = countQuery(filterFromParams({ actor: 'Jane@Example.com', objectName: 'Prod' }), admin);
-    expect(query.values).toEqual([['prod'], ['Jane@Example.com'], ['jane@example.com']]);
+  it('matches actor and object name case-insensitively, and the change line as a lower-case substring', () => {
+    const query = countQuery(
+      filterFromParams({ actor: 'Jane@Example.com', objectName: 'Prod', change: 'Zone_1' }),
+      admin,
+    );
+    expect(query.text).toContain('(actor_id = $2 OR lower(actor_name) = $3)');
+    expect(query.text).toContain('lower(change) LIKE $4');
+    expect(query.values).toEqual(['prod', 'Jane@Example.com', 'jane@example.com', '%zone\\_1%']);
   });
 });
 
 describe('pageQuery fan-out', () => {
-  it('reads each workspace of a multi-workspace scope from its own index range and merges', () => {
+  it('reads each workspace of a multi-workspace scope from its own index range, checks the list against the scope, and merges', () => {
     const scope: ReadScope = { all: false, workspaces: ['ws-2', 'ws-1'] };
     const query = pageQuery(filterFromParams({ action: 'deleted' }), scope, 20);
-    expect(query.text).toContain('FROM unnest($3::text[]) AS fan(workspace)');
+    expect(query.text).toContain('FROM unnest($1::text[]) AS fan(workspace)');
     expect(query.text).toContain('AND audit_events.workspace = fan.workspace');
-    expect(query.values).toEqual([['ws-2', 'ws-1'], ['deleted'], ['ws-1', 'ws-2'], 21]);
+    expect(query.text).toContain('WHERE fan.workspace = ANY($2::text[])');
+    expect(query.text).toContain('ORDER BY page.occurred_us::bigint DESC, page.seq::bigint DESC');
+    expect(query.values).toEqual([['ws-1', 'ws-2'], ['ws-2', 'ws-1'], 'deleted', 21]);
   });
 
   it('narrows the fan-out to the workspaces the filter insists on, and skips it for one', () => {
@@ -97,6 +128,32 @@ describe('pageQuery fan-out', () => {
     expect(pageQuery(filterFromParams({ workspace: 'ws-2' }), scope, 5).text).not.toContain('unnest');
     expect(fanOutWorkspaces(filterFromParams({}), admin)).toBeUndefined();
     expect(fanOutWorkspaces(filterFromParams({ q: 'workspace:a workspace:b' }), admin)).toEqual(['a', 'b']);
+  });
+});
+
+describe('text search pages', () => {
+  it('searches the newest events of the window for the text first', () => {
+    const query = windowedSearchQuery(
+      filterFromParams({ change: 'Landing', action: 'created' }),
+      admin,
+      50,
+      undefined,
+      5000,
+    );
+    expect(query.text).toMatch(/LIMIT \$3\n\) audit_events\nWHERE lower\(change\) LIKE \$2/);
+    expect(query.values).toEqual(['created', '%landing%', 5000, 51]);
+  });
+
+  it('then one month at a time through the trigram index, ordered by an expression', () => {
+    const query = monthSearchQuery(
+      filterFromParams({ change: 'zone', from: '2026-01-15' }),
+      admin,
+      51,
+      undefined,
+      month,
+    );
+    expect(query.text).toContain("ORDER BY audit_events.occurred_at + interval '0 seconds' DESC");
+    expect(query.values).toEqual(['%zone%', new Date('2026-01-15T00:00:00Z'), month.end, 51]);
   });
 });
 

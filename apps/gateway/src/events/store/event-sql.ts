@@ -55,37 +55,44 @@ export function likePattern(substring: string): string {
   return `%${substring.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/**
+ * `column = $n` for one value (an index can then return rows in order), `column = ANY($n)` for
+ * several.
+ */
+function oneOf(column: string, values: readonly string[], params: SqlParams): string {
+  return values.length === 1
+    ? `${column} = ${params.add(values[0])}`
+    : `${column} = ANY(${params.add(values)}::text[])`;
+}
+
 function conditionSql(condition: FieldCondition, params: SqlParams): string {
-  const lower = () => params.add(condition.values.map((v) => v.toLowerCase()));
-  const exact = () => params.add(condition.values);
+  const lower = condition.values.map((v) => v.toLowerCase());
   let sql: string;
   switch (condition.field) {
     case 'workspace':
-      sql = `workspace = ANY(${exact()}::text[])`;
+      sql = oneOf('workspace', condition.values, params);
       break;
     case 'objectType':
-      sql = `object_type = ANY(${exact()}::text[])`;
+      sql = oneOf('object_type', condition.values, params);
       break;
     case 'objectId':
-      sql = `object_id = ANY(${exact()}::text[])`;
+      sql = oneOf('object_id', condition.values, params);
       break;
     case 'objectName':
-      sql = `lower(object_name) = ANY(${lower()}::text[])`;
+      sql = oneOf('lower(object_name)', lower, params);
       break;
     case 'action':
-      sql = `action = ANY(${exact()}::text[])`;
+      sql = oneOf('action', condition.values, params);
       break;
     case 'source':
-      sql = `source = ANY(${exact()}::text[])`;
+      sql = oneOf('source', condition.values, params);
       break;
     case 'actor':
-      sql = `(actor_id = ANY(${exact()}::text[]) OR lower(actor_name) = ANY(${lower()}::text[]))`;
+      sql = `(${oneOf('actor_id', condition.values, params)} OR ${oneOf('lower(actor_name)', lower, params)})`;
       break;
     case 'change':
       // one LIKE per value: the trigram index on lower(change) serves LIKE, not LIKE ANY(array)
-      sql = condition.values
-        .map((value) => `lower(change) LIKE ${params.add(likePattern(value.toLowerCase()))}`)
-        .join(' OR ');
+      sql = lower.map((value) => `lower(change) LIKE ${params.add(likePattern(value))}`).join(' OR ');
       if (condition.values.length > 1) sql = `(${sql})`;
       break;
   }
@@ -93,11 +100,24 @@ function conditionSql(condition: FieldCondition, params: SqlParams): string {
   return condition.negated ? `(${sql}) IS NOT TRUE` : sql;
 }
 
-/** The WHERE clause: the caller's scope first, then the filter, then the cursor position. */
-export function whereClause(filter: EventFilter, scope: ReadScope, params: SqlParams, after?: CursorPosition): string {
+/**
+ * The WHERE clause: the caller's scope first, then the filter, then the cursor position. When the
+ * query fans out over known workspaces, the scope and the positive workspace conditions are
+ * applied to that list instead (see pageQuery), so each workspace's index range stays in order.
+ */
+export function whereClause(
+  filter: EventFilter,
+  scope: ReadScope,
+  params: SqlParams,
+  after?: CursorPosition,
+  fannedOut = false,
+): string {
   const clauses: string[] = [];
-  if (!scope.all) clauses.push(`workspace = ANY(${params.add(scope.workspaces)}::text[])`);
-  for (const condition of filter.conditions) clauses.push(conditionSql(condition, params));
+  if (!scope.all && !fannedOut) clauses.push(oneOf('workspace', scope.workspaces, params));
+  for (const condition of filter.conditions) {
+    if (fannedOut && condition.field === 'workspace' && !condition.negated) continue;
+    clauses.push(conditionSql(condition, params));
+  }
   if (filter.from) clauses.push(`occurred_at >= ${params.add(filter.from)}`);
   if (filter.to) clauses.push(`occurred_at < ${params.add(filter.to)}`);
   if (after) {
@@ -130,31 +150,106 @@ export function fanOutWorkspaces(filter: EventFilter, scope: ReadScope): string[
 export function pageQuery(filter: EventFilter, scope: ReadScope, limit: number, after?: CursorPosition): SqlQuery {
   const params = new SqlParams();
   const workspaces = fanOutWorkspaces(filter, scope);
-  const where = whereClause(filter, scope, params, after);
-  const order = 'ORDER BY occurred_at DESC, seq DESC';
+  // qualified: the select list has its own `seq` (text), which an unqualified name would mean
+  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
   if (!workspaces || workspaces.length < 2) {
+    const where = whereClause(filter, scope, params, after);
     return {
       text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\n${order}\nLIMIT ${params.add(limit + 1)}`,
       values: params.values,
     };
   }
+  // the fan list is the scope (narrowed by the filter); checked against the scope here, in SQL
   const fanOut = params.add(workspaces);
+  const scoped = scope.all ? '' : `\nWHERE fan.workspace = ANY(${params.add(scope.workspaces)}::text[])`;
+  const inner = whereClause(filter, scope, params, after, true);
   const rows = params.add(limit + 1);
   return {
     text: `SELECT page.* FROM unnest(${fanOut}::text[]) AS fan(workspace)
 CROSS JOIN LATERAL (
   SELECT ${EVENT_COLUMNS}
   FROM audit_events
-  ${where}
-    AND audit_events.workspace = fan.workspace
+  ${inner ? `${inner}\n    AND` : 'WHERE'} audit_events.workspace = fan.workspace
   ${order}
   LIMIT ${rows}
-) page
+) page${scoped}
 ORDER BY page.occurred_us::bigint DESC, page.seq::bigint DESC
 LIMIT ${rows}`,
     values: params.values,
   };
 }
+
+/** True when the filter searches the change line (the case pages take in two steps, see textSearchPages). */
+export function searchesText(filter: EventFilter): boolean {
+  return filter.conditions.some((c) => c.field === 'change' && !c.negated);
+}
+
+/**
+ * The first step of a text search page: the newest `window` events matching everything but the
+ * text, searched for the text. Fast when the text is common; when it does not fill the page, the
+ * reader asks the trigram index month by month (monthSearchQuery), since the planner cannot tell
+ * a common substring from a rare one.
+ */
+export function windowedSearchQuery(
+  filter: EventFilter,
+  scope: ReadScope,
+  limit: number,
+  after: CursorPosition | undefined,
+  window: number,
+): SqlQuery {
+  const text = filter.conditions.filter((c) => c.field === 'change' && !c.negated);
+  const rest: EventFilter = { ...filter, conditions: filter.conditions.filter((c) => !text.includes(c)) };
+  const params = new SqlParams();
+  const inner = whereClause(rest, scope, params, after);
+  const outer = text.map((c) => conditionSql(c, params)).join(' AND ');
+  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  return {
+    text: `SELECT ${EVENT_COLUMNS} FROM (
+  SELECT * FROM audit_events
+  ${inner}
+  ${order}
+  LIMIT ${params.add(window)}
+) audit_events
+WHERE ${outer}
+${order}
+LIMIT ${params.add(limit + 1)}`,
+    values: params.values,
+  };
+}
+
+/**
+ * A text search within one month [start, end): the trigram index finds the matches, only those
+ * are sorted (ordering by an expression keeps the planner off the time index, which would walk
+ * millions of rows for a rare text). One partition per query; the reader goes back month by
+ * month until the page is full.
+ */
+export function monthSearchQuery(
+  filter: EventFilter,
+  scope: ReadScope,
+  limit: number,
+  after: CursorPosition | undefined,
+  month: { start: Date; end: Date },
+): SqlQuery {
+  const params = new SqlParams();
+  const bounded: EventFilter = {
+    ...filter,
+    from: filter.from && filter.from > month.start ? filter.from : month.start,
+    to: filter.to && filter.to < month.end ? filter.to : month.end,
+  };
+  const where = whereClause(bounded, scope, params, after);
+  return {
+    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}
+ORDER BY audit_events.occurred_at + interval '0 seconds' DESC, audit_events.seq DESC
+LIMIT ${params.add(limit)}`,
+    values: params.values,
+  };
+}
+
+/** The time span the store holds (both null when it is empty): where a month-by-month search starts and ends. */
+export const STORE_SPAN_QUERY: SqlQuery = {
+  text: 'SELECT min(occurred_at) AS oldest, max(occurred_at) AS newest FROM audit_events',
+  values: [],
+};
 
 export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
@@ -168,7 +263,7 @@ export function exportQuery(filter: EventFilter, scope: ReadScope, format: 'ndjs
   const where = whereClause(filter, scope, params);
   const select = format === 'ndjson' ? NDJSON_LINE : CSV_COLUMNS.map(([, sql]) => sql).join(', ');
   return {
-    text: `SELECT ${select}\nFROM audit_events\n${where}\nORDER BY occurred_at DESC, seq DESC`,
+    text: `SELECT ${select}\nFROM audit_events\n${where}\nORDER BY audit_events.occurred_at DESC, audit_events.seq DESC`,
     values: params.values,
   };
 }
@@ -177,7 +272,7 @@ export function exportQuery(filter: EventFilter, scope: ReadScope, format: 'ndjs
 export function byIdQuery(id: string, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const clauses: string[] = [];
-  if (!scope.all) clauses.push(`workspace = ANY(${params.add(scope.workspaces)}::text[])`);
+  if (!scope.all) clauses.push(oneOf('workspace', scope.workspaces, params));
   const idParam = params.add(id);
   // the id registry knows the event time, so only one partition is searched
   clauses.push(`id = ${idParam}`, `occurred_at = (SELECT occurred_at FROM audit_event_ids WHERE id = ${idParam})`);

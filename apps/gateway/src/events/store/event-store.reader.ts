@@ -6,7 +6,45 @@ import { DatabaseConnection } from '@meshtrail/database';
 import type { CursorPosition } from '../query/cursor';
 import type { EventFilter } from '../query/event-filter';
 import type { EventRow } from './event-row';
-import { byIdQuery, countQuery, exportQuery, pageQuery, type ReadScope, type SqlQuery } from './event-sql';
+import {
+  byIdQuery,
+  countQuery,
+  exportQuery,
+  fanOutWorkspaces,
+  monthSearchQuery,
+  pageQuery,
+  searchesText,
+  STORE_SPAN_QUERY,
+  windowedSearchQuery,
+  type ReadScope,
+  type SqlQuery,
+} from './event-sql';
+
+interface Month {
+  start: Date;
+  end: Date;
+}
+
+function monthOf(instant: Date): Month {
+  const start = new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), 1));
+  return { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) };
+}
+
+function previousMonth(month: Month): Month {
+  return {
+    start: new Date(Date.UTC(month.start.getUTCFullYear(), month.start.getUTCMonth() - 1, 1)),
+    end: month.start,
+  };
+}
+
+/** The instant of a cursor position (to the millisecond, rounded up: the cursor condition itself is exact). */
+function cursorTime(after: CursorPosition): Date {
+  return new Date(Number(BigInt(after.occurredUs) / 1000n) + 1);
+}
+
+function minDate(...dates: Array<Date | undefined>): Date {
+  return new Date(Math.min(...dates.filter((d): d is Date => d !== undefined).map((d) => d.getTime())));
+}
 
 export interface ReaderSettings {
   /** Upper bound for a page, count or single-event query. */
@@ -15,6 +53,8 @@ export interface ReaderSettings {
   exportIdleTimeoutMs: number;
   /** Rows fetched per round trip while exporting. */
   exportBatchSize: number;
+  /** How many of the newest candidate events a text search looks through before asking the trigram index. */
+  textSearchWindow: number;
 }
 
 export const READER_SETTINGS = Symbol('READER_SETTINGS');
@@ -34,7 +74,28 @@ export class EventStoreReader {
   ) {}
 
   async page(filter: EventFilter, scope: ReadScope, limit: number, after?: CursorPosition): Promise<EventRow[]> {
-    return this.readOnly((client) => rows<EventRow>(client, pageQuery(filter, scope, limit, after)));
+    if (!searchesText(filter) || (fanOutWorkspaces(filter, scope)?.length ?? 0) > 1) {
+      return this.readOnly((client) => rows<EventRow>(client, pageQuery(filter, scope, limit, after)));
+    }
+    return this.readOnly(async (client) => {
+      const found = await rows<EventRow>(
+        client,
+        windowedSearchQuery(filter, scope, limit, after, this.settings.textSearchWindow),
+      );
+      if (found.length > limit) return found;
+      // a rarer text: month by month, newest first, until the page (and one more row) is full
+      const [span] = await rows<{ oldest: Date | null; newest: Date | null }>(client, STORE_SPAN_QUERY);
+      if (!span.oldest || !span.newest) return [];
+      const page: EventRow[] = [];
+      const upper = minDate(span.newest, filter.to, after ? cursorTime(after) : undefined);
+      const lower = filter.from && filter.from > span.oldest ? filter.from : span.oldest;
+      for (let month = monthOf(upper); month.end > lower && page.length <= limit; month = previousMonth(month)) {
+        page.push(
+          ...(await rows<EventRow>(client, monthSearchQuery(filter, scope, limit + 1 - page.length, after, month))),
+        );
+      }
+      return page;
+    });
   }
 
   async count(filter: EventFilter, scope: ReadScope): Promise<number> {
