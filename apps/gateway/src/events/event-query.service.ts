@@ -89,7 +89,7 @@ export class EventQueryService {
   async export(context: ReadContext, params: FilterParams, format: ExportFormat): Promise<Readable> {
     const filter = filterFromParams(params);
     const scope = this.scopeFor(context.principal, filter);
-    const rows = await this.reader.export(filter, scope, format);
+    const rows = await this.reader.export(filter, scope);
     try {
       await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'export', format });
     } catch (error) {

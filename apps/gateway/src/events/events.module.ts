@@ -25,8 +25,8 @@ export class EventsModule {
     const readerSettings: ReaderSettings = {
       statementTimeoutMs: config.QUERY_TIMEOUT_MS,
       exportIdleTimeoutMs: config.EXPORT_IDLE_TIMEOUT_MS,
-      exportBatchSize: 1000,
-      textSearchWindow: 5000,
+      exportBatchSize: 2000,
+      textSearchWindow: 1000,
     };
     return {
       module: EventsModule,

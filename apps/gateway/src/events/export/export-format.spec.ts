@@ -1,13 +1,42 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
+import { EXPORT_COLUMNS } from '../store/event-sql';
 import { csvField, exportTransform, formatFromAccept } from './export-format';
 
 describe('export formats', () => {
-  it('writes the lines PostgreSQL built, one per row', async () => {
-    const out = await text(
-      Readable.from([{ line: '{"id":"e-1"}' }, { line: '{"id":"e-2"}' }]).pipe(exportTransform('ndjson')),
+  it('writes one JSON object per line, in the shape of the API event, with changes as given', async () => {
+    const row: Array<string | null> = EXPORT_COLUMNS.map(([name]) =>
+      name === 'changes' ? '[{"field": "quota", "to": 5}]' : `${name} "v"`,
     );
-    expect(out).toBe('{"id":"e-1"}\n{"id":"e-2"}\n');
+    row[EXPORT_COLUMNS.findIndex(([name]) => name === 'subject')] = null;
+    const out = await text(Readable.from([row, row]).pipe(exportTransform('ndjson')));
+    const lines = out.split('\n');
+    expect(lines).toHaveLength(3);
+    expect(Object.keys(JSON.parse(lines[0]))).toEqual([
+      'id',
+      'time',
+      'ingestedAt',
+      'source',
+      'type',
+      'subject',
+      'objectType',
+      'objectId',
+      'objectName',
+      'action',
+      'workspace',
+      'actor',
+      'change',
+      'changes',
+      'sourceIp',
+      'correlationId',
+      'hash',
+    ]);
+    expect(JSON.parse(lines[0])).toMatchObject({
+      id: 'id "v"',
+      subject: null,
+      actor: { kind: 'actorKind "v"', id: 'actorId "v"', name: 'actorName "v"' },
+      changes: [{ field: 'quota', to: 5 }],
+    });
   });
 
   it('writes RFC 4180 CSV with a header, quoting what needs it and defusing formulas', async () => {

@@ -1,5 +1,5 @@
 import { Transform } from 'node:stream';
-import { CSV_COLUMNS } from '../store/event-sql';
+import { EXPORT_COLUMNS } from '../store/event-sql';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -36,23 +36,65 @@ export function csvLine(values: readonly unknown[]): string {
   return `${values.map(csvField).join(',')}\r\n`;
 }
 
-const CSV_HEADER = csvLine(CSV_COLUMNS.map(([name]) => name));
+const CSV_HEADER = csvLine(EXPORT_COLUMNS.map(([name]) => name));
+
+const column = new Map(EXPORT_COLUMNS.map(([name], index) => [name, index]));
+const at = (name: string) => column.get(name)!;
+const [ID, TIME, WORKSPACE, OBJECT_TYPE, OBJECT_ID, OBJECT_NAME, ACTION, ACTOR_KIND, ACTOR_ID, ACTOR_NAME] = [
+  'id',
+  'time',
+  'workspace',
+  'objectType',
+  'objectId',
+  'objectName',
+  'action',
+  'actorKind',
+  'actorId',
+  'actorName',
+].map(at);
+const [CHANGE, CHANGES, SOURCE, TYPE, SUBJECT, SOURCE_IP, CORRELATION_ID, INGESTED_AT, HASH] = [
+  'change',
+  'changes',
+  'source',
+  'type',
+  'subject',
+  'sourceIp',
+  'correlationId',
+  'ingestedAt',
+  'hash',
+].map(at);
 
 /**
- * Rows of the export query in (NDJSON: `{line}` built by PostgreSQL; CSV: the column texts as an
- * array), text out. Object mode in, bytes out; backpressure passes through.
+ * One NDJSON line from the export columns, in the shape (and key order) of the API's event.
+ * `changes` is already JSON text from PostgreSQL; every other value is a string or null.
+ */
+export function ndjsonLine(row: ReadonlyArray<string | null>): string {
+  const j = JSON.stringify;
+  return (
+    `{"id":${j(row[ID])},"time":${j(row[TIME])},"ingestedAt":${j(row[INGESTED_AT])},"source":${j(row[SOURCE])},` +
+    `"type":${j(row[TYPE])},"subject":${j(row[SUBJECT])},"objectType":${j(row[OBJECT_TYPE])},` +
+    `"objectId":${j(row[OBJECT_ID])},"objectName":${j(row[OBJECT_NAME])},"action":${j(row[ACTION])},` +
+    `"workspace":${j(row[WORKSPACE])},"actor":{"kind":${j(row[ACTOR_KIND])},"id":${j(row[ACTOR_ID])},` +
+    `"name":${j(row[ACTOR_NAME])}},"change":${j(row[CHANGE])},"changes":${row[CHANGES] ?? '[]'},` +
+    `"sourceIp":${j(row[SOURCE_IP])},"correlationId":${j(row[CORRELATION_ID])},"hash":${j(row[HASH])}}\n`
+  );
+}
+
+/**
+ * Rows of the export query in (the texts of EXPORT_COLUMNS), lines out. Object mode in, bytes
+ * out; backpressure passes through.
  */
 export function exportTransform(format: ExportFormat, counter: { rows: number } = { rows: 0 }): Transform {
   let first = true;
   return new Transform({
     writableObjectMode: true,
     writableHighWaterMark: 1000,
-    transform(row: { line: string } | unknown[], _encoding, done) {
+    transform(row: Array<string | null>, _encoding, done) {
       let out: string;
       if (format === 'ndjson') {
-        out = `${(row as { line: string }).line}\n`;
+        out = ndjsonLine(row);
       } else {
-        out = csvLine(row as unknown[]);
+        out = csvLine(row);
         if (first) out = CSV_HEADER + out;
       }
       first = false;

@@ -37,8 +37,7 @@ describe('event SQL', () => {
       for (const query of [
         pageQuery(filter, scope, 50, after),
         countQuery(filter, scope),
-        exportQuery(filter, scope, 'csv'),
-        exportQuery(filter, scope, 'ndjson'),
+        exportQuery(filter, scope),
         byIdQuery(hostile, scope),
         windowedSearchQuery(filter, scope, 50, after, 5000),
         monthSearchQuery(filter, scope, 51, after, month),
@@ -54,8 +53,13 @@ describe('event SQL', () => {
     const filter = filterFromParams({ q: '-workspace:ws-1 landing' });
     for (const query of [
       pageQuery(filter, manager, 10),
+      pageQuery(
+        { ...filter, conditions: [...filter.conditions, { field: 'actor', values: ['jane'], negated: false }] },
+        manager,
+        10,
+      ),
       countQuery(filter, manager),
-      exportQuery(filter, manager, 'ndjson'),
+      exportQuery(filter, manager),
       byIdQuery('e1', manager),
       windowedSearchQuery(filter, manager, 10, undefined, 5000),
       monthSearchQuery(filter, manager, 10, undefined, month),
@@ -63,7 +67,7 @@ describe('event SQL', () => {
       expect(query.text).toMatch(/WHERE workspace = \$1\b/);
       expect(query.values[0]).toBe('ws-1');
     }
-    for (const query of [countQuery(filter, twoWorkspaces), exportQuery(filter, twoWorkspaces, 'csv')]) {
+    for (const query of [countQuery(filter, twoWorkspaces), exportQuery(filter, twoWorkspaces)]) {
       expect(query.text).toMatch(/WHERE workspace = ANY\(\$1::text\[\]\)/);
       expect(query.values[0]).toEqual(['ws-1', 'ws-2']);
     }
@@ -128,6 +132,16 @@ describe('pageQuery fan-out', () => {
     expect(pageQuery(filterFromParams({ workspace: 'ws-2' }), scope, 5).text).not.toContain('unnest');
     expect(fanOutWorkspaces(filterFromParams({}), admin)).toBeUndefined();
     expect(fanOutWorkspaces(filterFromParams({ q: 'workspace:a workspace:b' }), admin)).toEqual(['a', 'b']);
+  });
+});
+
+describe('pageQuery for one actor', () => {
+  it('merges the newest rows by actor id and by actor name, each read in index order', () => {
+    const query = pageQuery(filterFromParams({ actor: 'Jane@Example.com', action: 'deleted' }), manager, 10);
+    expect(query.text).toContain('AND actor_id = $3');
+    expect(query.text).toContain('AND lower(actor_name) = $4 AND actor_id IS DISTINCT FROM $3');
+    expect(query.text).toContain('UNION ALL');
+    expect(query.values).toEqual(['ws-1', 'deleted', 'Jane@Example.com', 'jane@example.com', 11]);
   });
 });
 

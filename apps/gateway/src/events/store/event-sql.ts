@@ -19,16 +19,8 @@ export const EVENT_COLUMNS = `id, ${iso('occurred_at')} AS time, ${iso('ingested
   source, type, subject, object_type, object_id, object_name, action, workspace,
   actor_kind, actor_id, actor_name, change, changes, source_ip, correlation_id, hash`;
 
-/** One event as an NDJSON line, built by PostgreSQL in the shape of the API's event (see toEventView). */
-export const NDJSON_LINE = `json_build_object(
-  'id', id, 'time', ${iso('occurred_at')}, 'ingestedAt', ${iso('ingested_at')}, 'source', source, 'type', type,
-  'subject', subject, 'objectType', object_type, 'objectId', object_id, 'objectName', object_name, 'action', action,
-  'workspace', workspace, 'actor', json_build_object('kind', actor_kind, 'id', actor_id, 'name', actor_name),
-  'change', change, 'changes', changes, 'sourceIp', source_ip, 'correlationId', correlation_id, 'hash', hash
-)::text AS line`;
-
-/** The CSV export's columns: header and the SQL giving its text. */
-export const CSV_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+/** The export's columns, as text, in CSV order: header and the SQL giving the text. */
+export const EXPORT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['id', 'id'],
   ['time', iso('occurred_at')],
   ['workspace', 'workspace'],
@@ -152,6 +144,8 @@ export function pageQuery(filter: EventFilter, scope: ReadScope, limit: number, 
   const workspaces = fanOutWorkspaces(filter, scope);
   // qualified: the select list has its own `seq` (text), which an unqualified name would mean
   const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const actor = filter.conditions.find((c) => c.field === 'actor' && !c.negated && c.values.length === 1);
+  if (actor && (!workspaces || workspaces.length < 2)) return actorPageQuery(filter, actor, scope, limit, after);
   if (!workspaces || workspaces.length < 2) {
     const where = whereClause(filter, scope, params, after);
     return {
@@ -173,6 +167,45 @@ CROSS JOIN LATERAL (
   ${order}
   LIMIT ${rows}
 ) page${scoped}
+ORDER BY page.occurred_us::bigint DESC, page.seq::bigint DESC
+LIMIT ${rows}`,
+    values: params.values,
+  };
+}
+
+/**
+ * An actor's page: the actor is an id or a name, two indexes; each gives its newest rows in
+ * order and the two lists are merged (an OR would read every event of the actor and sort them).
+ */
+function actorPageQuery(
+  filter: EventFilter,
+  actor: FieldCondition,
+  scope: ReadScope,
+  limit: number,
+  after: CursorPosition | undefined,
+): SqlQuery {
+  const params = new SqlParams();
+  const where = whereClause(
+    { ...filter, conditions: filter.conditions.filter((c) => c !== actor) },
+    scope,
+    params,
+    after,
+  );
+  const id = params.add(actor.values[0]);
+  const name = params.add(actor.values[0].toLowerCase());
+  const rows = params.add(limit + 1);
+  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const and = where ? `${where}\n  AND` : 'WHERE';
+  return {
+    text: `SELECT page.* FROM (
+(SELECT ${EVENT_COLUMNS} FROM audit_events
+  ${and} actor_id = ${id}
+  ${order} LIMIT ${rows})
+UNION ALL
+(SELECT ${EVENT_COLUMNS} FROM audit_events
+  ${and} lower(actor_name) = ${name} AND actor_id IS DISTINCT FROM ${id}
+  ${order} LIMIT ${rows})
+) page
 ORDER BY page.occurred_us::bigint DESC, page.seq::bigint DESC
 LIMIT ${rows}`,
     values: params.values,
@@ -257,13 +290,18 @@ export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   return { text: `SELECT count(*)::bigint::text AS total FROM audit_events\n${where}`, values: params.values };
 }
 
-/** Every matching event, newest first, for an export stream: NDJSON lines, or CSV fields as text. */
-export function exportQuery(filter: EventFilter, scope: ReadScope, format: 'ndjson' | 'csv'): SqlQuery {
+/**
+ * Every matching event, newest first, for an export stream, as the texts of EXPORT_COLUMNS. The
+ * rows are ordered in a subquery and formatted outside it, so the planner weighs sorting whole
+ * rows and prefers reading an index in order (which streams from the first row).
+ */
+export function exportQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const where = whereClause(filter, scope, params);
-  const select = format === 'ndjson' ? NDJSON_LINE : CSV_COLUMNS.map(([, sql]) => sql).join(', ');
+  const select = EXPORT_COLUMNS.map(([, sql]) => sql).join(', ');
+  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
   return {
-    text: `SELECT ${select}\nFROM audit_events\n${where}\nORDER BY audit_events.occurred_at DESC, audit_events.seq DESC`,
+    text: `SELECT ${select}\nFROM (\n  SELECT * FROM audit_events\n  ${where}\n  ${order}\n) audit_events\n${order}`,
     values: params.values,
   };
 }

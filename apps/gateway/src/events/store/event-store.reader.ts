@@ -113,7 +113,7 @@ export class EventStoreReader {
    * the next batch only when the consumer has read the last one. The connection is released
    * when the stream ends, fails or is destroyed (a client that went away).
    */
-  async export(filter: EventFilter, scope: ReadScope, format: 'ndjson' | 'csv'): Promise<Readable> {
+  async export(filter: EventFilter, scope: ReadScope): Promise<Readable> {
     const client = await this.client();
     try {
       await client.query(
@@ -124,13 +124,10 @@ export class EventStoreReader {
       client.release(error as Error);
       throw error;
     }
-    const query = exportQuery(filter, scope, format);
+    const query = exportQuery(filter, scope);
+    // rows as arrays of texts in EXPORT_COLUMNS order: nothing to parse but strings
     const stream = client.query(
-      new QueryStream(query.text, query.values, {
-        batchSize: this.settings.exportBatchSize,
-        // CSV rows as arrays in column order; NDJSON rows carry one line built by PostgreSQL
-        ...(format === 'csv' ? { rowMode: 'array' as const } : {}),
-      }),
+      new QueryStream(query.text, query.values, { batchSize: this.settings.exportBatchSize, rowMode: 'array' }),
     );
     let released = false;
     const release = (error?: Error) => {
