@@ -5,8 +5,9 @@ import {
   exportQuery,
   fanOutWorkspaces,
   likePattern,
-  monthSearchQuery,
   pageQuery,
+  spanSearchQuery,
+  windowCountQuery,
   windowedSearchQuery,
   type ReadScope,
 } from './event-sql';
@@ -40,7 +41,8 @@ describe('event SQL', () => {
         exportQuery(filter, scope),
         byIdQuery(hostile, scope),
         windowedSearchQuery(filter, scope, 50, after, 5000),
-        monthSearchQuery(filter, scope, 51, after, month),
+        windowCountQuery(filter, scope, after, 5000),
+        spanSearchQuery(filter, scope, 51, after, month),
       ]) {
         expect(query.text).not.toContain('DROP');
         expect(query.text).not.toContain("'x");
@@ -62,7 +64,8 @@ describe('event SQL', () => {
       exportQuery(filter, manager),
       byIdQuery('e1', manager),
       windowedSearchQuery(filter, manager, 10, undefined, 5000),
-      monthSearchQuery(filter, manager, 10, undefined, month),
+      windowCountQuery(filter, manager, undefined, 5000),
+      spanSearchQuery(filter, manager, 10, undefined, month),
     ]) {
       expect(query.text).toMatch(/WHERE workspace = \$1\b/);
       expect(query.values[0]).toBe('ws-1');
@@ -159,7 +162,7 @@ describe('text search pages', () => {
   });
 
   it('then one month at a time through the trigram index, ordered by an expression', () => {
-    const query = monthSearchQuery(
+    const query = spanSearchQuery(
       filterFromParams({ change: 'zone', from: '2026-01-15' }),
       admin,
       51,

@@ -219,9 +219,9 @@ export function searchesText(filter: EventFilter): boolean {
 
 /**
  * The first step of a text search page: the newest `window` events matching everything but the
- * text, searched for the text. Fast when the text is common; when it does not fill the page, the
- * reader asks the trigram index month by month (monthSearchQuery), since the planner cannot tell
- * a common substring from a rare one.
+ * text, searched for the text. Fast when the text is common; when it does not fill the page (and
+ * there were more candidates than the window), the reader asks the trigram index over spans of
+ * months (spanSearchQuery), since the planner cannot tell a common substring from a rare one.
  */
 export function windowedSearchQuery(
   filter: EventFilter,
@@ -250,13 +250,36 @@ LIMIT ${params.add(limit + 1)}`,
   };
 }
 
+/** How many candidates (events matching everything but the text) the window of a text search held. */
+export function windowCountQuery(
+  filter: EventFilter,
+  scope: ReadScope,
+  after: CursorPosition | undefined,
+  window: number,
+): SqlQuery {
+  const rest: EventFilter = {
+    ...filter,
+    conditions: filter.conditions.filter((c) => !(c.field === 'change' && !c.negated)),
+  };
+  const params = new SqlParams();
+  const where = whereClause(rest, scope, params, after);
+  return {
+    text: `SELECT count(*)::int AS candidates FROM (
+  SELECT 1 FROM audit_events
+  ${where}
+  ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC
+  LIMIT ${params.add(window)}
+) candidates`,
+    values: params.values,
+  };
+}
+
 /**
- * A text search within one month [start, end): the trigram index finds the matches, only those
- * are sorted (ordering by an expression keeps the planner off the time index, which would walk
- * millions of rows for a rare text). One partition per query; the reader goes back month by
- * month until the page is full.
+ * A text search within a span of months [start, end): the trigram index finds the matches, only
+ * those are sorted (ordering by an expression keeps the planner off the time index, which would
+ * walk millions of rows for a rare text). The reader goes back span by span until the page is full.
  */
-export function monthSearchQuery(
+export function spanSearchQuery(
   filter: EventFilter,
   scope: ReadScope,
   limit: number,

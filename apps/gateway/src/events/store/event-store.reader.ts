@@ -11,30 +11,20 @@ import {
   countQuery,
   exportQuery,
   fanOutWorkspaces,
-  monthSearchQuery,
   pageQuery,
   searchesText,
+  spanSearchQuery,
   STORE_SPAN_QUERY,
+  windowCountQuery,
   windowedSearchQuery,
   type ReadScope,
   type SqlQuery,
 } from './event-sql';
 
-interface Month {
-  start: Date;
-  end: Date;
-}
-
-function monthOf(instant: Date): Month {
+/** The month an instant falls in. */
+function monthOf(instant: Date): { start: Date; end: Date } {
   const start = new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), 1));
   return { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) };
-}
-
-function previousMonth(month: Month): Month {
-  return {
-    start: new Date(Date.UTC(month.start.getUTCFullYear(), month.start.getUTCMonth() - 1, 1)),
-    end: month.start,
-  };
 }
 
 /** The instant of a cursor position (to the millisecond, rounded up: the cursor condition itself is exact). */
@@ -83,16 +73,26 @@ export class EventStoreReader {
         windowedSearchQuery(filter, scope, limit, after, this.settings.textSearchWindow),
       );
       if (found.length > limit) return found;
-      // a rarer text: month by month, newest first, until the page (and one more row) is full
+      // fewer candidates (events matching all but the text) than the window: it saw them all
+      const [{ candidates }] = await rows<{ candidates: number }>(
+        client,
+        windowCountQuery(filter, scope, after, this.settings.textSearchWindow),
+      );
+      if (candidates < this.settings.textSearchWindow) return found;
+      // a rarer text: the trigram index over spans of 1, 2, 4, ... months, newest first, until the
+      // page (and one more row) is full; a page ends early, a text found nowhere costs few queries
       const [span] = await rows<{ oldest: Date | null; newest: Date | null }>(client, STORE_SPAN_QUERY);
       if (!span.oldest || !span.newest) return [];
       const page: EventRow[] = [];
-      const upper = minDate(span.newest, filter.to, after ? cursorTime(after) : undefined);
       const lower = filter.from && filter.from > span.oldest ? filter.from : span.oldest;
-      for (let month = monthOf(upper); month.end > lower && page.length <= limit; month = previousMonth(month)) {
+      let end = monthOf(minDate(span.newest, filter.to, after ? cursorTime(after) : undefined)).end;
+      for (let months = 1; end > lower && page.length <= limit; months *= 2) {
+        const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - months, 1));
+        const spanned = { start, end };
         page.push(
-          ...(await rows<EventRow>(client, monthSearchQuery(filter, scope, limit + 1 - page.length, after, month))),
+          ...(await rows<EventRow>(client, spanSearchQuery(filter, scope, limit + 1 - page.length, after, spanned))),
         );
+        end = start;
       }
       return page;
     });
