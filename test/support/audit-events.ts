@@ -130,3 +130,41 @@ export async function revokeWorkspaceRole(
     role,
   ]);
 }
+
+export interface FixtureAuthEvent {
+  time: Date;
+  kind: 'login' | 'admin';
+  type: string;
+  userId?: string;
+  username?: string;
+  clientId?: string;
+  ipAddress?: string;
+  error?: string;
+  resourcePath?: string;
+}
+
+/** Stores Keycloak events into the real auth_events table, as audit-ingest's Keycloak consumer does. */
+export async function storeAuthEvents(db: Queryable, fixtures: FixtureAuthEvent[]): Promise<void> {
+  for (const [i, e] of fixtures.entries()) {
+    await db.query(
+      `INSERT INTO auth_events (occurred_at, kind, type, realm_id, realm_name, client_id, user_id, session_id,
+         ip_address, error, resource_type, resource_path, details, line, kafka_topic, kafka_partition, kafka_offset)
+       VALUES ($1, $2, $3, 'realm-1', 'platform', $4, $5, $6, $7, $8, $9, $10, $11, $12, 'fixture', 0, $13)`,
+      [
+        e.time,
+        e.kind,
+        e.type,
+        e.clientId ?? null,
+        e.userId ?? null,
+        e.userId ? `session-${i}` : null,
+        e.ipAddress ?? null,
+        e.error ?? null,
+        e.resourcePath ? 'USER' : null,
+        e.resourcePath ?? null,
+        JSON.stringify(e.username ? { username: e.username } : {}),
+        `type=${e.type}, realmId=realm-1, userId=${e.userId ?? 'null'}`,
+        i,
+      ],
+    );
+  }
+}

@@ -2,7 +2,12 @@ import { createKafkaClient } from '@meshtrail/kafka';
 import { DatabaseConnection } from '@meshtrail/database';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { text } from 'node:stream/consumers';
-import { storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
+import {
+  storeAuditEvents,
+  storeAuthEvents,
+  type FixtureAuthEvent,
+  type FixtureEvent,
+} from '../../../../test/support/audit-events';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { AuditViewRecorder } from './audit/audit-view.recorder';
 import { EventQueryService, type ReadContext } from './event-query.service';
@@ -72,12 +77,26 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
   let connection: DatabaseConnection;
   let service: EventQueryService;
   let all: FixtureEvent[];
+  let logins: FixtureAuthEvent[];
   let recorder: AuditViewRecorder;
 
   beforeAll(async () => {
     stack = await createTestStack('eventquery');
     all = dataset();
     await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, all);
+    // Keycloak events, some at the very instants of audit events (audit comes first there)
+    logins = [0, 7, 8, 30, 31, 60].map((n, i) => ({
+      time: new Date(all[n].time),
+      kind: i === 5 ? ('admin' as const) : ('login' as const),
+      type: i === 5 ? 'UPDATE' : i % 2 ? 'LOGIN_ERROR' : 'LOGIN',
+      userId: i % 2 ? 'kc-user-2' : 'kc-user-1',
+      username: i % 2 ? 'mallory' : 'jane.kc',
+      clientId: 'meshstack-panel',
+      ipAddress: `10.0.0.${i}`,
+      error: i % 2 ? 'invalid_user_credentials' : undefined,
+      resourcePath: i === 5 ? 'users/kc-user-2' : undefined,
+    }));
+    await storeAuthEvents({ query: (sql, params) => stack.query(sql, params) }, logins);
     connection = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 4, applicationName: 'query-test' });
     const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'query-test');
     recorder = new AuditViewRecorder(
@@ -146,9 +165,69 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       .sort((x, y) => y.t - x.t || y.seq - x.seq)
       .map((e) => e.id);
 
-  it('gives an admin every event, newest first, across cursor pages without gaps or repeats', async () => {
-    const ids = await everything(admin, {});
-    expect(ids).toEqual(newestFirst(all));
+  /** Audit events and auth events in trail order: newest first, audit before auth at one instant. */
+  const trail = (audit: FixtureEvent[], auth: (e: FixtureAuthEvent) => boolean) =>
+    [
+      ...audit.map((e) => ({ key: e.id!, t: new Date(e.time).getTime(), rank: 1, seq: all.indexOf(e) })),
+      ...logins
+        .map((e, seq) => ({ e, key: `auth:${seq}`, t: e.time.getTime(), rank: 0, seq }))
+        .filter(({ e }) => auth(e)),
+    ]
+      .sort((x, y) => y.t - x.t || y.rank - x.rank || y.seq - x.seq)
+      .map((e) => e.key);
+  const keyOf = (e: { id: string; kind: string; actor: { id: string }; sourceIp: string | null }) =>
+    e.kind === 'auth' ? `auth:${Number(e.sourceIp!.split('.')[3])}` : e.id;
+
+  async function everythingKeyed(principal: Principal, params: Record<string, unknown>, limit = 7): Promise<string[]> {
+    const keys: string[] = [];
+    let cursor: string | undefined;
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await service.list(ctx(principal), { ...params, limit, cursor });
+      keys.push(...page.events.map(keyOf));
+      if (!page.nextCursor) return keys;
+      cursor = page.nextCursor;
+    }
+    throw new Error('too many pages');
+  }
+
+  it('gives an admin every event, audit and Keycloak, newest first, across cursor pages without gaps or repeats', async () => {
+    expect(await everythingKeyed(admin, {}, 7)).toEqual(trail(all, () => true));
+    expect(await everythingKeyed(admin, {}, 1)).toEqual(trail(all, () => true));
+    expect((await service.list(ctx(admin), { limit: 1, count: true })).total).toBe(all.length + logins.length);
+  });
+
+  it('filters Keycloak events by kind, actor and text, and never shows them to managers or keys', async () => {
+    expect(await everythingKeyed(admin, { kind: 'auth' }, 2)).toEqual(trail([], () => true));
+    expect(await everythingKeyed(admin, { q: '-kind:auth' }, 1000)).toEqual(trail(all, () => false));
+    expect(await everythingKeyed(admin, { actor: 'mallory' }, 1000)).toEqual(
+      trail([], (l) => l.username === 'mallory'),
+    );
+    expect(await everythingKeyed(admin, { kind: 'auth', change: 'invalid_user_credentials' }, 1000)).toEqual(
+      trail([], (l) => l.error !== undefined),
+    );
+    // a condition only audit events can meet leaves Keycloak's out
+    expect((await everythingKeyed(admin, { action: 'created' }, 1000)).some((k) => k.startsWith('auth:'))).toBe(false);
+    expect(await everythingKeyed(managerA, { kind: 'auth' }, 1000)).toEqual([]);
+    expect((await everythingKeyed(managerA, {}, 1000)).some((k) => k.startsWith('auth:'))).toBe(false);
+    const page = await service.list(ctx(admin), { kind: 'auth', limit: 1 });
+    const [event] = page.events;
+    expect(event).toMatchObject({ kind: 'auth', source: 'keycloak', workspace: null, hash: null });
+    expect(await service.get(ctx(admin), event.id)).toMatchObject({
+      id: event.id,
+      event: { line: expect.any(String) },
+    });
+    expect((await refusal(() => service.get(ctx(managerA), event.id))).status).toBe(404);
+  });
+
+  it('exports audit and Keycloak events merged in trail order', async () => {
+    const ndjson = await text((await service.export(ctx(admin), {}, 'ndjson')).pipe(exportTransform('ndjson')));
+    const keys = ndjson
+      .trimEnd()
+      .split('\n')
+      .map((line) =>
+        keyOf(JSON.parse(line) as { id: string; kind: string; actor: { id: string }; sourceIp: string | null }),
+      );
+    expect(keys).toEqual(trail(all, () => true));
   });
 
   it('gives a manager exactly their workspace, on every path: list, cursor pages, q, export', async () => {
@@ -176,10 +255,12 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     const csv = await text((await service.export(ctx(managerA), {}, 'csv')).pipe(exportTransform('csv')));
     const [header, first] = csv.split('\r\n');
     expect(header).toBe(
-      'id,time,workspace,objectType,objectId,objectName,action,actorKind,actorId,actorName,change,changes,source,type,subject,sourceIp,correlationId,ingestedAt,hash',
+      'id,kind,time,workspace,objectType,objectId,objectName,action,actorKind,actorId,actorName,change,changes,source,type,subject,sourceIp,correlationId,ingestedAt,hash',
     );
     const newest = page.events[0];
-    expect(first.startsWith(`${newest.id},${newest.time},ws-a,${newest.objectType},${newest.objectId},`)).toBe(true);
+    expect(first.startsWith(`${newest.id},audit,${newest.time},ws-a,${newest.objectType},${newest.objectId},`)).toBe(
+      true,
+    );
     expect(first.endsWith(`,${newest.ingestedAt},${newest.hash}`)).toBe(true);
   });
 
@@ -258,10 +339,10 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     );
     const from = new Date(base + 10 * 60_000);
     const to = new Date(base + 20 * 60_000);
-    expect(await ids({ from: from.toISOString(), to: to.toISOString() })).toEqual(
+    expect(await ids({ kind: 'audit', from: from.toISOString(), to: to.toISOString() })).toEqual(
       expect_((e) => new Date(e.time) >= from && new Date(e.time) < to),
     );
-    expect(await ids({ q: `created:>=${from.toISOString()} created:<${to.toISOString()}` })).toEqual(
+    expect(await ids({ q: `kind:audit created:>=${from.toISOString()} created:<${to.toISOString()}` })).toEqual(
       expect_((e) => new Date(e.time) >= from && new Date(e.time) < to),
     );
   });

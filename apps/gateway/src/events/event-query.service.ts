@@ -62,7 +62,7 @@ export class EventQueryService {
     const last = page[page.length - 1];
     const nextCursor =
       rows.length > limit && last
-        ? this.cursors.encode({ occurredUs: last.occurred_us, seq: last.seq }, canonical)
+        ? this.cursors.encode({ occurredUs: last.occurred_us, seq: last.seq, kind: last.kind }, canonical)
         : null;
     await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'list', returned: page.length });
     return { events: page.map(toEventView), nextCursor, ...(total === undefined ? {} : { total }) };

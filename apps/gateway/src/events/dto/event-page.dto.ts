@@ -10,8 +10,13 @@ export class ActorDto {
 }
 
 export class AuditEventDto {
-  @ApiProperty({ description: 'CloudEvents id (the producer’s idempotency key)' })
+  @ApiProperty({ description: 'CloudEvents id (the producer’s idempotency key); keycloak-… for auth events' })
   id: string;
+  @ApiProperty({
+    enum: ['audit', 'auth'],
+    description: 'audit: a platform audit event; auth: a Keycloak login or admin event (admins only)',
+  })
+  kind: string;
   @ApiProperty({ description: 'When it happened (CloudEvents time)', format: 'date-time' })
   time: string;
   @ApiProperty({ format: 'date-time' })
@@ -42,8 +47,8 @@ export class AuditEventDto {
   sourceIp: string | null;
   @ApiProperty({ nullable: true })
   correlationId: string | null;
-  @ApiProperty({ description: 'SHA-256 (hex) of the event’s canonical form' })
-  hash: string;
+  @ApiProperty({ description: 'SHA-256 (hex) of the event’s canonical form (null for auth events)', nullable: true })
+  hash: string | null;
 }
 
 export class AuditEventDetailDto extends AuditEventDto {

@@ -60,6 +60,15 @@ export class EventFilterDto {
   source?: string;
 
   @ApiPropertyOptional({
+    description:
+      'audit (platform audit events) or auth (Keycloak login and admin events, admins only); both when absent',
+    enum: ['audit', 'auth'],
+  })
+  @IsOptional()
+  @IsString(ONCE)
+  kind?: string;
+
+  @ApiPropertyOptional({
     description: 'Events at or after this time (ISO 8601 date or date-time; UTC when no offset)',
     example: '2026-01-01',
   })
@@ -77,7 +86,7 @@ export class EventFilterDto {
 
   @ApiPropertyOptional({
     description:
-      'The filters as one query: `qualifier:value` terms (workspace, objectType, objectId, objectName, action, actor, change, source, created), ' +
+      'The filters as one query: `qualifier:value` terms (workspace, objectType, objectId, objectName, action, actor, change, source, kind, created), ' +
       'bare words or "quoted phrases" searching the change line, `-` to negate; created: takes >=, >, <=, <, a date, or from..to.',
     example: 'action:deleted objectType:Project actor:jane created:>=2026-01-01 "landing zone"',
   })

@@ -14,6 +14,7 @@ describe('export formats', () => {
     expect(lines).toHaveLength(3);
     expect(Object.keys(JSON.parse(lines[0]))).toEqual([
       'id',
+      'kind',
       'time',
       'ingestedAt',
       'source',
@@ -42,6 +43,7 @@ describe('export formats', () => {
   it('writes RFC 4180 CSV with a header, quoting what needs it and defusing formulas', async () => {
     const row = [
       'e-1',
+      'audit',
       '2026-01-02T03:04:05.678000Z',
       'ws-1',
       'Project',
@@ -57,7 +59,7 @@ describe('export formats', () => {
     const counter = { rows: 0 };
     const out = await text(Readable.from([row]).pipe(exportTransform('csv', counter)));
     const [header, ...rest] = out.split('\r\n');
-    expect(header.split(',').slice(0, 4)).toEqual(['id', 'time', 'workspace', 'objectType']);
+    expect(header.split(',').slice(0, 4)).toEqual(['id', 'kind', 'time', 'workspace']);
     const line = rest.join('\r\n');
     expect(line).toContain('"Payments, ""prod"""');
     expect(line).toContain(`"'=HYPERLINK(""http://evil"")"`);
@@ -67,7 +69,7 @@ describe('export formats', () => {
   });
 
   it('writes the header of an empty CSV export, and nothing for an empty NDJSON export', async () => {
-    expect(await text(Readable.from([]).pipe(exportTransform('csv')))).toMatch(/^id,time,.*hash\r\n$/);
+    expect(await text(Readable.from([]).pipe(exportTransform('csv')))).toMatch(/^id,kind,time,.*hash\r\n$/);
     expect(await text(Readable.from([]).pipe(exportTransform('ndjson')))).toBe('');
   });
 

@@ -40,6 +40,7 @@ const CSV_HEADER = csvLine(EXPORT_COLUMNS.map(([name]) => name));
 
 const column = new Map(EXPORT_COLUMNS.map(([name], index) => [name, index]));
 const at = (name: string) => column.get(name)!;
+const KIND = at('kind');
 const [ID, TIME, WORKSPACE, OBJECT_TYPE, OBJECT_ID, OBJECT_NAME, ACTION, ACTOR_KIND, ACTOR_ID, ACTOR_NAME] = [
   'id',
   'time',
@@ -65,13 +66,14 @@ const [CHANGE, CHANGES, SOURCE, TYPE, SUBJECT, SOURCE_IP, CORRELATION_ID, INGEST
 ].map(at);
 
 /**
- * One NDJSON line from the export columns, in the shape (and key order) of the API's event.
+ * One NDJSON line from the export columns (extra trailing values are ignored), in the shape and
+ * key order of the API's event.
  * `changes` is already JSON text from PostgreSQL; every other value is a string or null.
  */
 export function ndjsonLine(row: ReadonlyArray<string | null>): string {
   const j = JSON.stringify;
   return (
-    `{"id":${j(row[ID])},"time":${j(row[TIME])},"ingestedAt":${j(row[INGESTED_AT])},"source":${j(row[SOURCE])},` +
+    `{"id":${j(row[ID])},"kind":${j(row[KIND])},"time":${j(row[TIME])},"ingestedAt":${j(row[INGESTED_AT])},"source":${j(row[SOURCE])},` +
     `"type":${j(row[TYPE])},"subject":${j(row[SUBJECT])},"objectType":${j(row[OBJECT_TYPE])},` +
     `"objectId":${j(row[OBJECT_ID])},"objectName":${j(row[OBJECT_NAME])},"action":${j(row[ACTION])},` +
     `"workspace":${j(row[WORKSPACE])},"actor":{"kind":${j(row[ACTOR_KIND])},"id":${j(row[ACTOR_ID])},` +
@@ -94,7 +96,7 @@ export function exportTransform(format: ExportFormat, counter: { rows: number } 
       if (format === 'ndjson') {
         out = ndjsonLine(row);
       } else {
-        out = csvLine(row);
+        out = csvLine(row.slice(0, EXPORT_COLUMNS.length));
         if (first) out = CSV_HEADER + out;
       }
       first = false;

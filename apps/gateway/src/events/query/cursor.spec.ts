@@ -21,7 +21,9 @@ describe('CursorCodec', () => {
   it('round-trips a position for the same filter', () => {
     const cursor = codec.encode(position, 'filter-a');
     expect(cursor).toMatch(/^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}$/);
-    expect(codec.decode(cursor, 'filter-a')).toEqual(position);
+    expect(codec.decode(cursor, 'filter-a')).toEqual({ ...position, kind: 'audit' });
+    const auth = codec.encode({ ...position, kind: 'auth' }, 'filter-a');
+    expect(codec.decode(auth, 'filter-a')).toEqual({ ...position, kind: 'auth' });
   });
 
   it('refuses a cursor whose position was altered, even with a recomputed body', () => {

@@ -5,12 +5,16 @@ import { invalidParameter } from '../../common/invalid-parameter';
 export interface CursorPosition {
   occurredUs: string;
   seq: string;
+  /** Which table the row came from: at the same instant, audit events come before auth events. */
+  kind?: 'audit' | 'auth';
 }
 
 interface CursorPayload {
   v: 1;
   t: string;
   s: string;
+  /** 'u' for an auth event; absent for an audit event. */
+  k?: 'u';
   /** Hash of the filter the cursor belongs to. */
   f: string;
 }
@@ -25,7 +29,13 @@ export class CursorCodec {
   constructor(private readonly secret: Buffer) {}
 
   encode(position: CursorPosition, canonicalFilter: string): string {
-    const payload: CursorPayload = { v: 1, t: position.occurredUs, s: position.seq, f: filterHash(canonicalFilter) };
+    const payload: CursorPayload = {
+      v: 1,
+      t: position.occurredUs,
+      s: position.seq,
+      ...(position.kind === 'auth' ? { k: 'u' as const } : {}),
+      f: filterHash(canonicalFilter),
+    };
     const body = Buffer.from(JSON.stringify(payload)).toString('base64url');
     return `${body}.${this.mac(body).toString('base64url')}`;
   }
@@ -48,11 +58,16 @@ export class CursorCodec {
     } catch {
       throw bad('is not a cursor issued by this API');
     }
-    if (payload.v !== 1 || !/^-?\d{1,19}$/.test(payload.t) || !/^\d{1,19}$/.test(payload.s)) {
+    if (
+      payload.v !== 1 ||
+      !/^-?\d{1,19}$/.test(payload.t) ||
+      !/^\d{1,19}$/.test(payload.s) ||
+      (payload.k !== undefined && payload.k !== 'u')
+    ) {
       throw bad('is not a cursor issued by this API');
     }
     if (payload.f !== filterHash(canonicalFilter)) throw bad('was issued for other filters; start again without it');
-    return { occurredUs: payload.t, seq: payload.s };
+    return { occurredUs: payload.t, seq: payload.s, kind: payload.k === 'u' ? 'auth' : 'audit' };
   }
 
   private mac(body: string): Buffer {

@@ -61,7 +61,7 @@ describe('filterFromQuery', () => {
     ['-created:>2026-01-01', 'q: created: cannot be negated; use < or > (at position 0)', 0],
     [
       'colour:red',
-      'q: unknown qualifier "colour" (known: workspace, objectType, objectId, objectName, action, actor, change, source, created) (at position 0)',
+      'q: unknown qualifier "colour" (known: workspace, objectType, objectId, objectName, action, actor, change, source, kind, created) (at position 0)',
       0,
     ],
   ])('refuses %j with the parameter and the position', (q, message, position) => {

@@ -12,6 +12,7 @@ export const FILTER_FIELDS = [
   'actor',
   'source',
   'change',
+  'kind',
 ] as const;
 export type FilterField = (typeof FILTER_FIELDS)[number];
 
@@ -32,6 +33,9 @@ export type FilterParams = Partial<Record<FilterField | 'from' | 'to' | 'q', str
 
 export const MAX_VALUE_LENGTH = 500;
 
+/** The two kinds of events in the trail: audit events, and Keycloak's authentication and admin events. */
+const EVENT_KINDS: Record<string, 'audit' | 'auth'> = { audit: 'audit', auth: 'auth', keycloak: 'auth' };
+
 /** Checks and canonicalises one value of a field (action aliases, object type spelling); throws a 400 naming `parameter`. */
 function canonicalValue(field: FilterField, raw: string, parameter: string, position?: number): string {
   const value = raw.trim();
@@ -43,6 +47,11 @@ function canonicalValue(field: FilterField, raw: string, parameter: string, posi
     const action = normaliseAction(value);
     if (!action) throw invalidParameter(parameter, `unknown action "${value}"`, position);
     return action;
+  }
+  if (field === 'kind') {
+    const kind = EVENT_KINDS[value.toLowerCase()];
+    if (!kind) throw invalidParameter(parameter, `unknown kind "${value}" (audit or auth)`, position);
+    return kind;
   }
   if (field === 'objectType') {
     const objectType = normaliseObjectType(value);

@@ -19,6 +19,7 @@ export const QUALIFIERS = [
   'actor',
   'change',
   'source',
+  'kind',
   'created',
 ] as const;
 export type Qualifier = (typeof QUALIFIERS)[number];

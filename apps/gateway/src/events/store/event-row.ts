@@ -1,6 +1,8 @@
 /** One row of the event store as the queries select it. */
 export interface EventRow {
   id: string;
+  /** audit: from audit_events; auth: a Keycloak authentication or admin event from auth_events. */
+  kind: 'audit' | 'auth';
   /** RFC 3339, UTC, microseconds. */
   time: string;
   ingested: string;
@@ -21,13 +23,14 @@ export interface EventRow {
   changes: unknown;
   source_ip: string | null;
   correlation_id: string | null;
-  hash: string;
+  hash: string | null;
   event?: unknown;
 }
 
 /** An audit event as the API shows it. */
 export interface AuditEventView {
   id: string;
+  kind: 'audit' | 'auth';
   time: string;
   ingestedAt: string;
   source: string;
@@ -43,7 +46,8 @@ export interface AuditEventView {
   changes: unknown;
   sourceIp: string | null;
   correlationId: string | null;
-  hash: string;
+  /** SHA-256 of the audit event's canonical form (null for auth events). */
+  hash: string | null;
   /** The full CloudEvent as it was published (single-event reads only). */
   event?: unknown;
 }
@@ -51,6 +55,7 @@ export interface AuditEventView {
 export function toEventView(row: EventRow): AuditEventView {
   const view: AuditEventView = {
     id: row.id,
+    kind: row.kind,
     time: row.time,
     ingestedAt: row.ingested,
     source: row.source,

@@ -14,7 +14,7 @@ export interface SqlQuery {
 const iso = (column: string) => `to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 /** The columns of one event as the API shows it, plus the keyset position of the row. */
-export const EVENT_COLUMNS = `id, ${iso('occurred_at')} AS time, ${iso('ingested_at')} AS ingested, seq::text AS seq,
+export const EVENT_COLUMNS = `id, 'audit' AS kind, ${iso('occurred_at')} AS time, ${iso('ingested_at')} AS ingested, seq::text AS seq,
   (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us,
   source, type, subject, object_type, object_id, object_name, action, workspace,
   actor_kind, actor_id, actor_name, change, changes, source_ip, correlation_id, hash`;
@@ -22,6 +22,7 @@ export const EVENT_COLUMNS = `id, ${iso('occurred_at')} AS time, ${iso('ingested
 /** The export's columns, as text, in CSV order: header and the SQL giving the text. */
 export const EXPORT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['id', 'id'],
+  ['kind', "'audit'"],
   ['time', iso('occurred_at')],
   ['workspace', 'workspace'],
   ['objectType', 'object_type'],
@@ -41,6 +42,9 @@ export const EXPORT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['ingestedAt', iso('ingested_at')],
   ['hash', 'hash'],
 ];
+
+/** The keyset position appended to every export row (after EXPORT_COLUMNS), for merging audit and auth streams. */
+export const EXPORT_POSITION = `(extract(epoch FROM occurred_at) * 1000000)::bigint::text, seq::text`;
 
 /** `%` and `_` in a searched substring are literal characters, not wildcards. */
 export function likePattern(substring: string): string {
@@ -81,6 +85,10 @@ function conditionSql(condition: FieldCondition, params: SqlParams): string {
       break;
     case 'actor':
       sql = `(${oneOf('actor_id', condition.values, params)} OR ${oneOf('lower(actor_name)', lower, params)})`;
+      break;
+    case 'kind':
+      // a constant for this table: audit events are of kind audit
+      sql = condition.values.includes('audit') ? 'true' : 'false';
       break;
     case 'change':
       // one LIKE per value: the trigram index on lower(change) serves LIKE, not LIKE ANY(array)
@@ -321,7 +329,7 @@ export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
 export function exportQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const where = whereClause(filter, scope, params);
-  const select = EXPORT_COLUMNS.map(([, sql]) => sql).join(', ');
+  const select = `${EXPORT_COLUMNS.map(([, sql]) => sql).join(', ')}, ${EXPORT_POSITION}`;
   const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
   return {
     text: `SELECT ${select}\nFROM (\n  SELECT * FROM audit_events\n  ${where}\n  ${order}\n) audit_events\n${order}`,

@@ -7,7 +7,17 @@ import type { CursorPosition } from '../query/cursor';
 import type { EventFilter } from '../query/event-filter';
 import type { EventRow } from './event-row';
 import {
+  auditEventsApply,
+  authByIdQuery,
+  authCountQuery,
+  authEventsApply,
+  authExportQuery,
+  authPageQuery,
+} from './auth-event-sql';
+import { mergePages, mergeStreams, tablePositions, type TrailPosition } from './trail-order';
+import {
   byIdQuery,
+  EXPORT_COLUMNS,
   countQuery,
   exportQuery,
   fanOutWorkspaces,
@@ -63,7 +73,27 @@ export class EventStoreReader {
     private readonly settings: ReaderSettings,
   ) {}
 
+  /**
+   * A page of the trail: audit events, and for admins Keycloak's auth events, merged in trail
+   * order (each table gives its own newest rows after the cursor).
+   */
   async page(filter: EventFilter, scope: ReadScope, limit: number, after?: CursorPosition): Promise<EventRow[]> {
+    const positions = tablePositions(after);
+    const [audit, auth] = await Promise.all([
+      auditEventsApply(filter) ? this.auditPage(filter, scope, limit, positions.audit) : Promise.resolve([]),
+      authEventsApply(filter, scope)
+        ? this.readOnly((client) => rows<EventRow>(client, authPageQuery(filter, limit, positions.auth)))
+        : Promise.resolve([]),
+    ]);
+    return mergePages(audit, auth, trailPositionOf, limit + 1);
+  }
+
+  private async auditPage(
+    filter: EventFilter,
+    scope: ReadScope,
+    limit: number,
+    after?: CursorPosition,
+  ): Promise<EventRow[]> {
     if (!searchesText(filter) || (fanOutWorkspaces(filter, scope)?.length ?? 0) > 1) {
       return this.readOnly((client) => rows<EventRow>(client, pageQuery(filter, scope, limit, after)));
     }
@@ -99,12 +129,20 @@ export class EventStoreReader {
   }
 
   async count(filter: EventFilter, scope: ReadScope): Promise<number> {
-    const [row] = await this.readOnly((client) => rows<{ total: string }>(client, countQuery(filter, scope)));
-    return Number(row.total);
+    const total = async (query: SqlQuery) =>
+      Number((await this.readOnly((c) => rows<{ total: string }>(c, query)))[0].total);
+    const [audit, auth] = await Promise.all([
+      auditEventsApply(filter) ? total(countQuery(filter, scope)) : 0,
+      authEventsApply(filter, scope) ? total(authCountQuery(filter)) : 0,
+    ]);
+    return audit + auth;
   }
 
+  /** One event of the trail; auth events (ids `keycloak-...`) only for admins. */
   async byId(id: string, scope: ReadScope): Promise<EventRow | undefined> {
-    const [row] = await this.readOnly((client) => rows<EventRow>(client, byIdQuery(id, scope)));
+    const auth = authByIdQuery(id);
+    if (auth && !scope.all) return undefined;
+    const [row] = await this.readOnly((client) => rows<EventRow>(client, auth ?? byIdQuery(id, scope)));
     return row;
   }
 
@@ -114,6 +152,22 @@ export class EventStoreReader {
    * when the stream ends, fails or is destroyed (a client that went away).
    */
   async export(filter: EventFilter, scope: ReadScope): Promise<Readable> {
+    const withAudit = auditEventsApply(filter);
+    const withAuth = authEventsApply(filter, scope);
+    if (withAudit && !withAuth) return this.stream(exportQuery(filter, scope));
+    if (withAuth && !withAudit) return this.stream(authExportQuery(filter));
+    if (!withAudit) return Readable.from([]);
+    const audit = await this.stream(exportQuery(filter, scope));
+    try {
+      return mergeStreams<ExportRow>(audit, await this.stream(authExportQuery(filter)), exportPositionOf);
+    } catch (error) {
+      audit.destroy();
+      throw error;
+    }
+  }
+
+  /** One export query as a row stream on its own connection, in a read-only snapshot. */
+  private async stream(query: SqlQuery): Promise<Readable> {
     const client = await this.client();
     try {
       await client.query(
@@ -124,7 +178,6 @@ export class EventStoreReader {
       client.release(error as Error);
       throw error;
     }
-    const query = exportQuery(filter, scope);
     // rows as arrays of texts in EXPORT_COLUMNS order: nothing to parse but strings
     const stream = client.query(
       new QueryStream(query.text, query.values, { batchSize: this.settings.exportBatchSize, rowMode: 'array' }),
@@ -172,6 +225,19 @@ export class EventStoreReader {
   private async client(): Promise<PoolClient> {
     return (await this.connection.pool()).connect();
   }
+}
+
+/** An export row: the texts of EXPORT_COLUMNS, then occurred_us and seq. */
+type ExportRow = Array<string | null>;
+const KIND_COLUMN = EXPORT_COLUMNS.findIndex(([name]) => name === 'kind');
+
+function exportPositionOf(row: ExportRow): TrailPosition {
+  const n = EXPORT_COLUMNS.length;
+  return { occurredUs: row[n]!, seq: row[n + 1]!, kind: row[KIND_COLUMN] === 'auth' ? 'auth' : 'audit' };
+}
+
+function trailPositionOf(row: EventRow): TrailPosition {
+  return { occurredUs: row.occurred_us, seq: row.seq, kind: row.kind };
 }
 
 async function rows<T>(client: PoolClient, query: SqlQuery): Promise<T[]> {
