@@ -1,5 +1,11 @@
 import { TOPICS } from '@meshtrail/contracts';
-import { grantWorkspaceRole, revokeWorkspaceRole, storeAuditEvents, type FixtureEvent } from '../support/audit-events';
+import {
+  grantWorkspaceRole,
+  revokeWorkspaceRole,
+  storeAuditEvents,
+  storeAuthEvents,
+  type FixtureEvent,
+} from '../support/audit-events';
 import { LocalOidcIssuer } from '../support/oidc-issuer';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
@@ -249,6 +255,36 @@ describe('event-log query API: admin, two managers and a workspace-scoped API ke
       position: 11,
     });
     expect((await call('/api/v1/events/export?format=xml', tokens.admin)).status).toBe(400);
+  });
+
+  it('shows Keycloak login events in the trail to admins only', async () => {
+    const db = { query: (sql: string, params?: unknown[]) => stack.query(sql, params) };
+    await storeAuthEvents(db, [
+      {
+        time: new Date(),
+        kind: 'login',
+        type: 'LOGIN_ERROR',
+        userId: 'kc-9',
+        username: 'mallory',
+        error: 'invalid_user_credentials',
+      },
+    ]);
+    const adminPage = await page('/api/v1/events?limit=1', tokens.admin);
+    expect(adminPage.events[0]).toMatchObject({
+      kind: 'auth',
+      source: 'keycloak',
+      action: 'login_error',
+      workspace: null,
+    });
+    const errors = await page(
+      `/api/v1/events?q=${encodeURIComponent('kind:auth "invalid_user_credentials"')}`,
+      tokens.admin,
+    );
+    expect(errors.events).toHaveLength(1);
+    expect((await page('/api/v1/events?kind=auth', tokens.manager1)).events).toEqual([]);
+    expect((await page('/api/v1/events?limit=1000', apiKey.key)).events.every((e) => e.workspace === 'ws-2')).toBe(
+      true,
+    );
   });
 
   it('records every read as an AuditLogViewed event with the principal and the filters', async () => {
