@@ -1,0 +1,40 @@
+import type { DataKind } from '../policy/data-kinds';
+
+/**
+ * A non-partitioned table that registers the ids of a store's rows (for idempotency across
+ * partitions). Its rows go when the store's rows go, and stay while those are held.
+ */
+export interface IdRegistry {
+  readonly table: string;
+  readonly idColumn: string;
+  readonly timeColumn: string;
+  /** The store's column that the registry's id refers to. */
+  readonly storeIdColumn: string;
+}
+
+/** Where one kind of data is stored. The table is range-partitioned by month on `timeColumn`. */
+export interface RetentionTable {
+  readonly kind: DataKind;
+  readonly table: string;
+  readonly timeColumn: string;
+  /** Rows of a workspace under legal hold are never deleted; a store without it cannot be held. */
+  readonly workspaceColumn?: string;
+  readonly idRegistries?: readonly IdRegistry[];
+}
+
+/**
+ * Every store retention prunes. A store whose table does not exist (yet) is reported as skipped,
+ * so the engine runs before and after each store's migration lands.
+ */
+export const RETENTION_TABLES: readonly RetentionTable[] = [
+  {
+    kind: 'auditEvents',
+    table: 'audit_events',
+    timeColumn: 'occurred_at',
+    workspaceColumn: 'workspace',
+    idRegistries: [{ table: 'audit_event_ids', idColumn: 'id', timeColumn: 'occurred_at', storeIdColumn: 'id' }],
+  },
+  { kind: 'authEvents', table: 'auth_events', timeColumn: 'occurred_at' },
+  { kind: 'accessLogs', table: 'access_logs', timeColumn: 'requested_at' },
+  { kind: 'telemetryTransmissions', table: 'telemetry_transmissions', timeColumn: 'sent_at' },
+];
