@@ -16,3 +16,33 @@ export { RETENTION_TABLES, type IdRegistry, type RetentionTable } from './regist
 export type { PartitionFacts, StoreInventory } from './planning/inventory';
 export type { RetentionPlan, StorePlan, Sweep, SweepReason } from './planning/retention-plan';
 export { planRetention, type PlanInput } from './planning/plan-retention';
+export { ident, inTransaction, poolSessions, singleSession, type SqlClient, type WithSession } from './execution/sql';
+export { readInventory, detachedName } from './execution/read-inventory';
+export {
+  countSelection,
+  deleteInBlockBatches,
+  type BatchOptions,
+  type BatchResult,
+  type RowSelection,
+} from './execution/block-batches';
+export { executePlan, type ExecutionOptions } from './execution/execute-plan';
+export { deletionFigures, type StoreOutcome } from './execution/store-outcome';
+export { enforceRetention, type Enforcement, type EnforcementRequest } from './run/enforce-retention';
+export {
+  HOLD_FAILURES,
+  LegalHoldError,
+  type HoldActor,
+  type HoldFailureCode,
+  type LegalHold,
+} from './legal-hold/legal-hold';
+export { activeHoldWorkspaces, listHolds } from './legal-hold/legal-hold.store';
+export { LegalHoldService, type HoldCommand } from './legal-hold/legal-hold.service';
+export {
+  RETENTION_ACTOR,
+  legalHoldPlaced,
+  legalHoldReleased,
+  retentionEnforced,
+  type AuditPublish,
+} from './audit/retention-audit-events';
+export { totalPartitionsDropped, totalRowsDeleted, type RetentionRun, type RunTrigger } from './runs/retention-run';
+export { findRun, lastRun, recentRuns, recordRun, slotEnforced } from './runs/retention-run.store';

@@ -37,6 +37,10 @@ export const OBJECT_TYPES = [
   'CustomerAssignment',
   /** The audit log itself: reading it is audited (action viewed, the filters in changes). */
   'AuditLog',
+  /** A kind of stored data pruned by its retention policy (RetentionEnforced: action deleted). */
+  'RetentionPolicy',
+  /** A workspace's data held beyond retention (LegalHoldPlaced: created; LegalHoldReleased: deleted). */
+  'LegalHold',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 

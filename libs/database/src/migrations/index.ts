@@ -3,6 +3,7 @@ import { AuditEventStore1763910000000 } from './1763910000000-audit-event-store'
 import { ApiKeys1763920000000 } from './1763920000000-api-keys';
 import { EventQueryIndexes1763920000001 } from './1763920000001-event-query-indexes';
 import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-transmissions';
+import { Retention1763950000000 } from './1763950000000-retention';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -11,4 +12,5 @@ export const MIGRATIONS: Function[] = [
   ApiKeys1763920000000,
   EventQueryIndexes1763920000001,
   TelemetryTransmissions1763940000000,
+  Retention1763950000000,
 ];

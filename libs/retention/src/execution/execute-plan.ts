@@ -1,0 +1,222 @@
+import { lockHoldsShared, notHeld } from '../legal-hold/hold-lock';
+import type { RetentionPlan, StorePlan, Sweep } from '../planning/retention-plan';
+import type { IdRegistry } from '../registry/retention-tables';
+import { countSelection, deleteInBlockBatches, type BatchOptions, type RowSelection } from './block-batches';
+import { detachedName } from './read-inventory';
+import { ident, inTransaction, type SqlClient } from './sql';
+import type { StoreOutcome } from './store-outcome';
+
+export interface ExecutionOptions extends BatchOptions {
+  /** Count what would be deleted, change nothing. */
+  readonly dryRun: boolean;
+  /** How long DDL (detach, create partition) waits for its lock before giving up and retrying. */
+  readonly lockTimeoutMs: number;
+  /** Attempts for a DDL statement that timed out waiting for its lock. */
+  readonly lockAttempts?: number;
+  /** Called after each DDL statement with how long it held its lock. */
+  readonly onDdl?: (ddl: { statement: string; relation: string; durationMs: number }) => void;
+}
+
+const LOCK_NOT_AVAILABLE = '55P03';
+
+class Figures {
+  partitionsDropped: string[] = [];
+  rowsInDroppedPartitions = 0;
+  rowsDeletedInBatches = 0;
+  registryRowsDeleted = 0;
+  deleteStatements = 0;
+  partitionsCreated = 0;
+}
+
+function expiredRows(plan: StorePlan, relation: string): RowSelection {
+  const time = `t.${ident(plan.timeColumn)}`;
+  const held = plan.workspaceColumn ? ` AND ${notHeld(`t.${ident(plan.workspaceColumn)}`)}` : '';
+  return { relation, condition: `${time} < $1${held}`, params: [plan.cutoff] };
+}
+
+/** Registry rows older than the cutoff, except those of store rows that are kept for a hold. */
+function expiredRegistryRows(plan: StorePlan, registry: IdRegistry): RowSelection {
+  const time = `t.${ident(registry.timeColumn)}`;
+  if (!plan.workspaceColumn) return { relation: registry.table, condition: `${time} < $1`, params: [plan.cutoff] };
+  const kept = `EXISTS (SELECT 1 FROM ${ident(plan.table)} e
+      JOIN legal_holds h ON h.released_at IS NULL AND h.workspace = e.${ident(plan.workspaceColumn)}
+     WHERE e.${ident(registry.storeIdColumn)} = t.${ident(registry.idColumn)} AND e.${ident(plan.timeColumn)} = ${time})`;
+  return { relation: registry.table, condition: `${time} < $1 AND NOT ${kept}`, params: [plan.cutoff] };
+}
+
+async function countRows(sql: SqlClient, relation: string): Promise<number> {
+  const { rows } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${ident(relation)}`);
+  return Number(rows[0].n);
+}
+
+async function tableExists(sql: SqlClient, relation: string): Promise<boolean> {
+  const { rows } = await sql.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [relation]);
+  return rows[0].exists;
+}
+
+/** Runs short DDL with a lock timeout, retrying when the lock was not granted in time (never queueing for long). */
+async function withLockRetries<T>(options: ExecutionOptions, work: () => Promise<T>): Promise<T> {
+  const attempts = options.lockAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await work();
+    } catch (error) {
+      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
+    }
+  }
+}
+
+/**
+ * Detaches a wholly expired partition and renames it, in one short transaction that holds the
+ * parent's lock only for the catalog change. Returns false, leaving it attached, when a hold
+ * placed since planning now covers some of its rows.
+ */
+async function detach(sql: SqlClient, plan: StorePlan, partition: string, options: ExecutionOptions): Promise<boolean> {
+  return withLockRetries(options, () =>
+    inTransaction(sql, async () => {
+      await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
+      await lockHoldsShared(sql);
+      if (plan.workspaceColumn) {
+        const workspace = `t.${ident(plan.workspaceColumn)}`;
+        const { rows } = await sql.query<{ held: boolean }>(
+          `SELECT EXISTS (SELECT 1 FROM ${ident(partition)} t WHERE NOT ${notHeld(workspace)}) AS held`,
+        );
+        if (rows[0].held) return false;
+      }
+      const began = performance.now();
+      await sql.query(`ALTER TABLE ${ident(plan.table)} DETACH PARTITION ${ident(partition)}`);
+      await sql.query(`ALTER TABLE ${ident(partition)} RENAME TO ${ident(detachedName(partition))}`);
+      options.onDdl?.({ statement: 'DETACH PARTITION', relation: partition, durationMs: performance.now() - began });
+      return true;
+    }),
+  );
+}
+
+/** Counts a detached partition's rows (nothing writes to it any more), then drops it. */
+async function dropDetached(
+  sql: SqlClient,
+  relation: string,
+  reportAs: string,
+  figures: Figures,
+  options: ExecutionOptions,
+) {
+  const rows = await countRows(sql, relation);
+  const began = performance.now();
+  await sql.query(`DROP TABLE ${ident(relation)}`);
+  options.onDdl?.({ statement: 'DROP TABLE', relation, durationMs: performance.now() - began });
+  figures.rowsInDroppedPartitions += rows;
+  figures.partitionsDropped.push(reportAs);
+}
+
+async function sweepRows(sql: SqlClient, selection: RowSelection, options: ExecutionOptions) {
+  if (options.dryRun) return { deleted: await countSelection(sql, selection), statements: 0 };
+  return deleteInBlockBatches(sql, selection, options);
+}
+
+async function missingMonths(sql: SqlClient, plan: StorePlan): Promise<number> {
+  const ahead = plan.ensureAhead!;
+  const { rows } = await sql.query<{ n: string }>(
+    `SELECT count(*) AS n FROM generate_series($2::timestamptz, $2::timestamptz + make_interval(months => $3 - 1), interval '1 month') m
+      WHERE to_regclass($1 || '_' || to_char(m AT TIME ZONE 'UTC', 'YYYYMM')) IS NULL`,
+    [plan.table, ahead.fromMonth, ahead.months],
+  );
+  return Number(rows[0].n);
+}
+
+async function ensureAhead(sql: SqlClient, plan: StorePlan, options: ExecutionOptions): Promise<number> {
+  if (!plan.ensureAhead) return 0;
+  if (options.dryRun) return missingMonths(sql, plan);
+  const { fromMonth, months } = plan.ensureAhead;
+  return withLockRetries(options, () =>
+    inTransaction(sql, async () => {
+      await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
+      const { rows } = await sql.query<{ created: number }>(
+        'SELECT meshtrail_ensure_monthly_partitions($1, $2::date, $3) AS created',
+        [plan.table, fromMonth.toISOString().slice(0, 10), months],
+      );
+      return rows[0].created;
+    }),
+  );
+}
+
+async function executeStore(sql: SqlClient, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
+  figures.partitionsCreated = await ensureAhead(sql, plan, options);
+  for (const leftover of plan.dropDetached) {
+    if (options.dryRun) {
+      figures.rowsInDroppedPartitions += await countRows(sql, leftover);
+      figures.partitionsDropped.push(leftover);
+    } else if (await tableExists(sql, leftover)) {
+      await dropDetached(sql, leftover, leftover, figures, options);
+    }
+  }
+  const sweeps: Sweep[] = [...plan.sweep];
+  for (const partition of plan.drop) {
+    if (options.dryRun) {
+      figures.rowsInDroppedPartitions += await countRows(sql, partition);
+      figures.partitionsDropped.push(partition);
+    } else if (await detach(sql, plan, partition, options)) {
+      await dropDetached(sql, detachedName(partition), partition, figures, options);
+    } else {
+      sweeps.push({ relation: partition, reason: 'held' });
+    }
+  }
+  for (const sweep of sweeps) {
+    const result = await sweepRows(sql, expiredRows(plan, sweep.relation), options);
+    figures.rowsDeletedInBatches += result.deleted;
+    figures.deleteStatements += result.statements;
+  }
+  for (const registry of plan.idRegistries) {
+    if (!(await tableExists(sql, registry.table))) continue;
+    const result = await sweepRows(sql, expiredRegistryRows(plan, registry), options);
+    figures.registryRowsDeleted += result.deleted;
+    figures.deleteStatements += result.statements;
+  }
+}
+
+function outcomeOf(plan: StorePlan, figures: Figures, durationMs: number, error?: unknown): StoreOutcome {
+  return {
+    kind: plan.kind,
+    table: plan.table,
+    retentionMonths: plan.retentionMonths,
+    cutoff: plan.cutoff.toISOString(),
+    ...(plan.skipped ? { skipped: plan.skipped } : {}),
+    partitionsDropped: figures.partitionsDropped,
+    rowsDeleted: figures.rowsInDroppedPartitions + figures.rowsDeletedInBatches,
+    rowsInDroppedPartitions: figures.rowsInDroppedPartitions,
+    rowsDeletedInBatches: figures.rowsDeletedInBatches,
+    registryRowsDeleted: figures.registryRowsDeleted,
+    deleteStatements: figures.deleteStatements,
+    partitionsCreated: figures.partitionsCreated,
+    durationMs: Math.round(durationMs),
+    ...(error === undefined ? {} : { error: (error as Error).message ?? String(error) }),
+  };
+}
+
+/**
+ * Carries out a plan on one database session. A dry run counts, with the same selections, what
+ * the real run deletes, and changes nothing. A store that fails is reported with its error and
+ * the others still run.
+ */
+export async function executePlan(
+  sql: SqlClient,
+  plan: RetentionPlan,
+  options: ExecutionOptions,
+): Promise<StoreOutcome[]> {
+  const outcomes: StoreOutcome[] = [];
+  for (const store of plan.stores) {
+    const began = performance.now();
+    const figures = new Figures();
+    if (store.skipped) {
+      outcomes.push(outcomeOf(store, figures, 0));
+      continue;
+    }
+    try {
+      await executeStore(sql, store, options, figures);
+      outcomes.push(outcomeOf(store, figures, performance.now() - began));
+    } catch (error) {
+      outcomes.push(outcomeOf(store, figures, performance.now() - began, error));
+    }
+  }
+  return outcomes;
+}
