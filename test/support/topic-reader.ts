@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createKafkaClient, toConsumedRecord, type ConsumedRecord } from '@meshtrail/kafka';
+import { waitFor } from './poll';
 import { kafkaBrokers } from './run-id';
 
 /** Reads a topic from the beginning with a consumer group of its own, collecting every record. */
@@ -22,6 +23,28 @@ export class TopicReader {
       },
     });
     return reader;
+  }
+
+  /** The records' values so far, parsed as JSON. */
+  values<T = Record<string, unknown>>(): T[] {
+    return this.records.map((record) => JSON.parse(record.value?.toString('utf8') ?? 'null') as T);
+  }
+
+  /** Waits until `count` values matching `match` have arrived, and returns them. */
+  async waitForValues<T = Record<string, unknown>>(
+    description: string,
+    match: (value: T) => boolean,
+    count = 1,
+    timeoutMs = 30_000,
+  ): Promise<T[]> {
+    return waitFor(
+      description,
+      () => {
+        const found = this.values<T>().filter(match);
+        return found.length >= count ? found : undefined;
+      },
+      { timeoutMs },
+    );
   }
 
   async stop(): Promise<void> {

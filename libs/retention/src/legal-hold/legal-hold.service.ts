@@ -41,7 +41,7 @@ export class LegalHoldService {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  place(command: HoldCommand): Promise<LegalHold> {
+  async place(command: HoldCommand): Promise<LegalHold> {
     const { workspace, reason, by } = checked(command);
     return this.sessions((sql) =>
       inTransaction(sql, async () => {
@@ -56,7 +56,7 @@ export class LegalHoldService {
     );
   }
 
-  release(command: HoldCommand): Promise<LegalHold> {
+  async release(command: HoldCommand): Promise<LegalHold> {
     const { workspace, reason, by } = checked(command);
     return this.sessions((sql) =>
       inTransaction(sql, async () => {
