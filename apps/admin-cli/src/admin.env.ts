@@ -15,7 +15,11 @@ export class AdminEnv extends ServiceEnv {
   @Max(10, { message: 'must be at most 10' })
   KAFKA_REPLICATION_FACTOR = 1;
 
-  /** Transport topics keep records a week: enough to ride out an outage, far below any store's minimum. */
+  /**
+   * Transport topics keep records a week: enough to ride out an outage, far below any store's
+   * minimum. Whatever is configured, no topic keeps records longer than its data's store may
+   * (planTopics caps each topic at its data kind's minimum retention).
+   */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of hours' })
   @Min(1, { message: 'must be at least 1 hour' })

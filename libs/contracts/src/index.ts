@@ -33,3 +33,10 @@ export {
   type AuditEventPublisherOptions,
   type PublishedAuditEvent,
 } from './audit/audit-event.publisher';
+export {
+  RETENTION_COMMAND_KEY,
+  parseRetentionCommand,
+  retentionCommandMessage,
+  type EnforceRetention,
+  type RetentionCommandParse,
+} from './retention/enforce-retention.command';

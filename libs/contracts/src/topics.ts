@@ -15,6 +15,8 @@ export const TOPICS = {
   telemetryOtlp: 'telemetry.otlp.v1',
   /** Product-usage events, relayed only when usage reporting is enabled. */
   usageEvents: 'usage.events.v1',
+  /** Commands to the retention service (EnforceRetention). Key: "retention". */
+  retentionCommands: 'retention.commands.v1',
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -1,4 +1,5 @@
 import { TOPICS } from '@meshtrail/contracts';
+import { RETENTION_BOUNDS, TOPIC_DATA_KINDS } from '@meshtrail/retention';
 import { planTopics } from './topic-plan';
 
 describe('planTopics', () => {
@@ -28,5 +29,40 @@ describe('planTopics', () => {
     });
     expect(byName['acme.audit.events.dlq.v1'].configs['retention.ms']).toBe(String(720 * 3_600_000));
     expect(byName['acme.telemetry.otlp.v1'].configs['retention.ms']).toBe(String(24 * 3_600_000));
+  });
+});
+
+describe('topic retention against the retention policies', () => {
+  // the largest values the admin CLI accepts
+  const longest = planTopics({
+    prefix: '',
+    partitions: 1,
+    replicationFactor: 1,
+    retentionHours: 720,
+    deadLetterRetentionHours: 720,
+    telemetryRetentionHours: 168,
+  });
+  const retentionDays = (topic: string) =>
+    Number(longest.find((spec) => spec.name === topic)!.configs['retention.ms']) / 86_400_000;
+
+  it('keeps no topic longer than its store’s minimum retention, counted in 28-day months', () => {
+    for (const topic of Object.values(TOPICS)) {
+      const kind = TOPIC_DATA_KINDS[topic];
+      expect(retentionDays(topic)).toBeLessThanOrEqual(RETENTION_BOUNDS[kind].minMonths * 28);
+      expect(retentionDays(topic)).toBeLessThan(RETENTION_BOUNDS[kind].maxMonths * 28);
+    }
+  });
+
+  it('caps a configured retention that would outlive the store: access logs keep at most 28 days', () => {
+    expect(retentionDays('access-logs.v1')).toBe(28);
+    expect(retentionDays('audit.events.v1')).toBe(30);
+    expect(retentionDays('keycloak.events.raw.v1')).toBe(30);
+    expect(retentionDays('audit.events.dlq.v1')).toBe(30);
+  });
+
+  it('maps every topic to the kind of data it carries', () => {
+    expect(Object.keys(TOPIC_DATA_KINDS).sort()).toEqual(Object.values(TOPICS).sort());
+    expect(TOPIC_DATA_KINDS['keycloak.events.raw.v1']).toBe('authEvents');
+    expect(TOPIC_DATA_KINDS['access-logs.v1']).toBe('accessLogs');
   });
 });

@@ -1,4 +1,5 @@
 import { TOPICS, prefixedTopic, type TopicName } from '@meshtrail/contracts';
+import { maxTopicRetentionHours } from '@meshtrail/retention';
 import type { TopicSpec } from './topic-provisioning';
 
 export interface TopicPlanSettings {
@@ -15,16 +16,28 @@ export interface TopicPlanSettings {
 
 const HOUR_MS = 3_600_000;
 
-/** The topics a meshtrail installation needs, with partitions and retention from configuration. */
-export function planTopics(settings: TopicPlanSettings): TopicSpec[] {
-  const retention: Record<TopicName, number> = {
+/** How long each topic keeps records: as configured, never longer than its data's store may keep it. */
+export function topicRetentionHours(settings: TopicPlanSettings): Record<TopicName, number> {
+  const configured: Record<TopicName, number> = {
     [TOPICS.auditEvents]: settings.retentionHours,
     [TOPICS.auditEventsDeadLetter]: settings.deadLetterRetentionHours,
     [TOPICS.keycloakEventsRaw]: settings.retentionHours,
     [TOPICS.accessLogs]: settings.retentionHours,
     [TOPICS.telemetryOtlp]: settings.telemetryRetentionHours,
     [TOPICS.usageEvents]: settings.retentionHours,
+    [TOPICS.retentionCommands]: settings.retentionHours,
   };
+  return Object.fromEntries(
+    (Object.keys(configured) as TopicName[]).map((topic) => [
+      topic,
+      Math.min(configured[topic], maxTopicRetentionHours(topic)),
+    ]),
+  ) as Record<TopicName, number>;
+}
+
+/** The topics a meshtrail installation needs, with partitions and retention from configuration. */
+export function planTopics(settings: TopicPlanSettings): TopicSpec[] {
+  const retention = topicRetentionHours(settings);
   return (Object.values(TOPICS) as TopicName[]).map((topic) => ({
     name: prefixedTopic(topic, settings.prefix),
     partitions: settings.partitions,

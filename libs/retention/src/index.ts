@@ -46,3 +46,4 @@ export {
 } from './audit/retention-audit-events';
 export { totalPartitionsDropped, totalRowsDeleted, type RetentionRun, type RunTrigger } from './runs/retention-run';
 export { findRun, lastRun, recentRuns, recordRun, slotEnforced } from './runs/retention-run.store';
+export { TOPIC_DATA_KINDS, maxTopicRetentionHours } from './policy/topic-retention';

@@ -1,11 +1,31 @@
-import { type DynamicModule, type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type MiddlewareConsumer,
+  Module,
+  type ModuleMetadata,
+  type NestModule,
+  RequestMethod,
+  type Type,
+} from '@nestjs/common';
 import type { ServiceEnv } from '@meshtrail/config';
 import { DatabaseHealthIndicator, DatabaseModule } from '@meshtrail/database';
 import { KafkaHealthIndicator, KafkaModule } from '@meshtrail/kafka';
-import { HealthModule, HttpMetricsMiddleware, MetricsController, VersionController } from '@meshtrail/observability';
+import {
+  HealthModule,
+  HttpMetricsMiddleware,
+  MetricsController,
+  VersionController,
+  type HealthIndicator,
+} from '@meshtrail/observability';
 import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
 
 export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+
+/** A service's own health components beside db and kafka, and the modules that provide them. */
+export interface ExtraHealth {
+  imports: ModuleMetadata['imports'];
+  indicators: Type<HealthIndicator>[];
+}
 
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
@@ -14,7 +34,7 @@ export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
  */
 @Module({})
 export class CoreModule implements NestModule {
-  static register(service: string, config: ServiceEnv): DynamicModule {
+  static register(service: string, config: ServiceEnv, health?: ExtraHealth): DynamicModule {
     return {
       module: CoreModule,
       global: true,
@@ -31,7 +51,8 @@ export class CoreModule implements NestModule {
         }),
         HealthModule.register({
           timeoutMs: config.HEALTH_TIMEOUT_MS,
-          indicators: [DatabaseHealthIndicator, KafkaHealthIndicator],
+          imports: health?.imports,
+          indicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ...(health?.indicators ?? [])],
         }),
       ],
       controllers: [MetricsController, VersionController],

@@ -1,1 +1,1 @@
-export { CoreModule, SERVICE_CONFIG } from './core.module';
+export { CoreModule, SERVICE_CONFIG, type ExtraHealth } from './core.module';
