@@ -7,6 +7,8 @@ import { toConsumedRecord, type ConsumedRecord } from './consumed-record';
 export interface BatchContext {
   topic: string;
   partition: number;
+  /** Keeps the group membership alive while a handler works for longer than the session timeout. */
+  heartbeat(): Promise<void>;
 }
 
 /**
@@ -101,7 +103,7 @@ export class BatchConsumer {
       payload;
     if (batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
-    const context = { topic: batch.topic, partition: batch.partition };
+    const context: BatchContext = { topic: batch.topic, partition: batch.partition, heartbeat };
     const records = batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message));
     const policy = this.options.retry ?? { initialMs: 200, maxMs: 10_000 };
 

@@ -12,6 +12,8 @@ export interface RowSelection {
 export interface BatchOptions {
   /** About how many rows one DELETE statement looks at. */
   readonly batchRows: number;
+  /** Stops the work between two statements (a shutdown): the rows so far stay deleted. */
+  readonly signal?: AbortSignal;
   /** Called after each statement, e.g. to measure how long its locks were held. */
   readonly onStatement?: (statement: { relation: string; deleted: number; durationMs: number }) => void;
 }
@@ -69,6 +71,7 @@ export async function deleteInBlockBatches(
      WHERE t.ctid >= $${first}::tid AND t.ctid < $${first + 1}::tid AND ${selection.condition}`;
   const result: BatchResult = { deleted: 0, statements: 0 };
   for (let start = 0; start < blocks; start += blocksPerStatement) {
+    options.signal?.throwIfAborted();
     const began = performance.now();
     const deleted = await inTransaction(sql, async () => {
       await lockHoldsShared(sql);

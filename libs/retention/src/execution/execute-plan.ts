@@ -141,8 +141,11 @@ async function ensureAhead(sql: SqlClient, plan: StorePlan, options: ExecutionOp
 }
 
 async function executeStore(sql: SqlClient, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
+  const { signal } = options;
+  signal?.throwIfAborted();
   figures.partitionsCreated = await ensureAhead(sql, plan, options);
   for (const leftover of plan.dropDetached) {
+    signal?.throwIfAborted();
     if (options.dryRun) {
       figures.rowsInDroppedPartitions += await countRows(sql, leftover);
       figures.partitionsDropped.push(leftover);
@@ -152,6 +155,7 @@ async function executeStore(sql: SqlClient, plan: StorePlan, options: ExecutionO
   }
   const sweeps: Sweep[] = [...plan.sweep];
   for (const partition of plan.drop) {
+    signal?.throwIfAborted();
     if (options.dryRun) {
       figures.rowsInDroppedPartitions += await countRows(sql, partition);
       figures.partitionsDropped.push(partition);

@@ -1,4 +1,5 @@
 import { escapeIdentifier, type QueryResult, type QueryResultRow } from 'pg';
+import type { DataSource } from 'typeorm';
 
 /**
  * One database session (a pg Client, or a client checked out of a pool): transactions and
@@ -49,4 +50,22 @@ export function poolSessions(pool: {
 /** The one session of a command-line tool. */
 export function singleSession(sql: SqlClient): WithSession {
   return (work) => work(sql);
+}
+
+/** Sessions from a TypeORM DataSource (what services hold): one pooled connection per call. */
+export function dataSourceSessions(dataSource: DataSource): WithSession {
+  return async (work) => {
+    const runner = dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      return await work({
+        query: async (text, values) => {
+          const result = await runner.query(text, values, true);
+          return { rows: result.records ?? [], rowCount: result.affected ?? null } as never;
+        },
+      });
+    } finally {
+      await runner.release();
+    }
+  };
 }

@@ -1,0 +1,64 @@
+import { Injectable } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
+import type { RetentionRun } from '@meshtrail/retention';
+import { totalRowsDeleted } from '@meshtrail/retention';
+import { RetentionStatus } from './retention-status';
+
+const meter = metrics.getMeter('meshtrail');
+const runs = meter.createCounter('meshtrail.retention.runs', {
+  description: 'Retention runs finished by this replica, by trigger, dry_run and status',
+});
+const skipped = meter.createCounter('meshtrail.retention.runs_skipped', {
+  description: 'Runs this replica skipped: another replica was enforcing, or the slot or command was done',
+});
+const rowsDeleted = meter.createCounter('meshtrail.retention.rows_deleted', {
+  description: 'Rows deleted by real runs (dropped partitions and batches), by kind',
+});
+const partitionsDropped = meter.createCounter('meshtrail.retention.partitions_dropped', {
+  description: 'Monthly partitions dropped by real runs, by kind',
+});
+const duration = meter.createHistogram('meshtrail.retention.run.duration', {
+  description: 'Duration of retention runs',
+  unit: 's',
+});
+const lastRunTimestamp = meter.createObservableGauge('meshtrail.retention.last_run.timestamp', {
+  description: 'When the last run (of any replica) finished, in seconds since the epoch',
+  unit: 's',
+});
+const lastRunSuccess = meter.createObservableGauge('meshtrail.retention.last_run.success', {
+  description: '1 when the last run succeeded, 0 when it failed',
+});
+const lastRunRows = meter.createObservableGauge('meshtrail.retention.last_run.rows_deleted', {
+  description: 'Rows the last run deleted (or, if dry, would have deleted)',
+});
+
+/** meshtrail.retention.* instruments. */
+@Injectable()
+export class RetentionMetrics {
+  constructor(status: RetentionStatus) {
+    const attributes = () => (status.lastRun ? { dry_run: String(status.lastRun.dryRun) } : {});
+    lastRunTimestamp.addCallback((result) => {
+      if (status.lastRun) result.observe(status.lastRun.finishedAt.getTime() / 1000, attributes());
+    });
+    lastRunSuccess.addCallback((result) => {
+      if (status.lastRun) result.observe(status.lastRun.status === 'succeeded' ? 1 : 0, attributes());
+    });
+    lastRunRows.addCallback((result) => {
+      if (status.lastRun) result.observe(totalRowsDeleted(status.lastRun.outcomes), attributes());
+    });
+  }
+
+  finished(run: RetentionRun): void {
+    runs.add(1, { trigger: run.trigger, dry_run: String(run.dryRun), status: run.status });
+    duration.record((run.finishedAt.getTime() - run.startedAt.getTime()) / 1000, { dry_run: String(run.dryRun) });
+    if (run.dryRun) return;
+    for (const outcome of run.outcomes) {
+      rowsDeleted.add(outcome.rowsDeleted, { kind: outcome.kind });
+      partitionsDropped.add(outcome.partitionsDropped.length, { kind: outcome.kind });
+    }
+  }
+
+  skipped(reason: string): void {
+    skipped.add(1, { reason });
+  }
+}
