@@ -1,0 +1,165 @@
+import { randomUUID } from 'node:crypto';
+import { TOPICS, retentionCommandMessage, type AuditCloudEvent, type EnforceRetention } from '@meshtrail/contracts';
+import { createKafkaClient } from '@meshtrail/kafka';
+import { waitFor } from '../support/poll';
+import { ServiceProcess, type LogLine } from '../support/service-process';
+import { ensureMonths, insertAuditEvent, insertAuthEvent } from '../support/store-rows';
+import { createTestStack, type TestStack } from '../support/test-stack';
+import { TopicReader } from '../support/topic-reader';
+
+const YEAR_MS = 365 * 86_400_000;
+const isEnforced = (event: AuditCloudEvent) => event.type === 'meshtrail.retention.enforced';
+
+/** Data three years old (past every policy's default) and data of last month (inside every one). */
+async function seedExpiredAndRecent(stack: TestStack, tag: string): Promise<void> {
+  const old = new Date(Date.now() - 3 * YEAR_MS);
+  const firstOfOldMonth = `${old.toISOString().slice(0, 7)}-01`;
+  await ensureMonths(stack, 'audit_events', firstOfOldMonth, 1);
+  await ensureMonths(stack, 'auth_events', firstOfOldMonth, 1);
+  await insertAuditEvent(stack, { id: `${tag}-old-1`, occurredAt: old, workspace: 'ws-1' });
+  await insertAuditEvent(stack, { id: `${tag}-old-2`, occurredAt: old, workspace: 'ws-2' });
+  await insertAuthEvent(stack, { offset: Math.floor(Math.random() * 1e9), occurredAt: old.toISOString() });
+  await insertAuditEvent(stack, { id: `${tag}-recent`, occurredAt: new Date(Date.now() - 30 * 86_400_000) });
+}
+
+function runOutcome(service: ServiceProcess): LogLine | undefined {
+  return service.logs.find(
+    (line) =>
+      (line.message === 'Retention Enforced' || line.message === 'Retention Run Skipped') &&
+      line.trigger === 'schedule',
+  );
+}
+
+describe('retention service (processes over the real broker and database)', () => {
+  let stack: TestStack;
+  let reader: TopicReader;
+
+  beforeAll(async () => {
+    stack = await createTestStack('retentione2e');
+    reader = await TopicReader.start(stack.brokers, stack.topic(TOPICS.auditEvents));
+  });
+  afterAll(async () => {
+    await reader.stop();
+    await stack.teardown();
+  });
+
+  it('two instances started together enforce the due slot once, not twice', async () => {
+    await seedExpiredAndRecent(stack, 'pair');
+    const [first, second] = await Promise.all([
+      ServiceProcess.start('retention', stack.env),
+      ServiceProcess.start('retention', stack.env),
+    ]);
+    try {
+      const outcomes = await waitFor('both instances to run or skip the slot', () => {
+        const both = [runOutcome(first), runOutcome(second)];
+        return both.every(Boolean) ? (both as LogLine[]) : undefined;
+      });
+      expect(outcomes.map((line) => line.message).sort()).toEqual(['Retention Enforced', 'Retention Run Skipped']);
+      const skipped = outcomes.find((line) => line.message === 'Retention Run Skipped')!;
+      expect(['another replica is enforcing', 'slot already enforced']).toContain(skipped.reason);
+
+      const runs = await stack.query<{ run_id: string; rows_deleted: string; status: string }>(
+        `SELECT run_id, rows_deleted, status FROM retention_runs`,
+      );
+      expect(runs).toHaveLength(1);
+      expect(runs[0]).toMatchObject({ status: 'succeeded', rows_deleted: '3' });
+      expect((await stack.query(`SELECT id FROM audit_events`)).map((row) => row.id)).toEqual(['pair-recent']);
+
+      // one RetentionEnforced per store the run touched (the event store and Keycloak's), all of that run
+      const events = await reader.waitForValues<AuditCloudEvent>('RetentionEnforced events', isEnforced, 2);
+      expect(events).toHaveLength(2);
+      expect(new Set(events.map((event) => event.data.correlationId))).toEqual(new Set([runs[0].run_id]));
+      expect(events.map((event) => event.data.objectId).sort()).toEqual(['auditEvents', 'authEvents']);
+
+      // the health details of either instance show that run
+      const health = (await (await fetch(`${second.url}/actuator/health`)).json()) as {
+        components: { retention: { status: string; details: { lastRun: { runId: string }; nextRun: string } } };
+      };
+      expect(health.components.retention.status).toBe('UP');
+      expect(health.components.retention.details.lastRun.runId).toBe(runs[0].run_id);
+      expect(new Date(health.components.retention.details.nextRun).getUTCDay()).toBe(0);
+      const metrics = await (await fetch(`${first.url}/metrics`)).text();
+      expect(metrics).toMatch(/meshtrail_retention_last_run_success\{[^}]*\} 1/);
+    } finally {
+      await Promise.all([first.stop(), second.stop()]);
+    }
+  });
+
+  it('runs on demand from EnforceRetention commands: the dry run reports what the real run then deletes', async () => {
+    const service = await ServiceProcess.start('retention', stack.env);
+    const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'retention-e2e');
+    const producer = kafka.producer({ idempotent: true });
+    await producer.connect();
+    try {
+      await waitFor('the start-up catch-up to settle', () => runOutcome(service));
+      await seedExpiredAndRecent(stack, 'demand');
+      const command = (dryRun: boolean): EnforceRetention => ({
+        type: 'EnforceRetention',
+        commandId: randomUUID(),
+        dryRun,
+        requestedAt: new Date().toISOString(),
+        requestedBy: { kind: 'user', id: 'u-admin', displayName: 'Ada Admin' },
+      });
+      const recorded = (runId: string) =>
+        waitFor(`run ${runId} to be recorded`, async () => {
+          const [row] = await stack.query<{ dry_run: boolean; outcomes: Array<Record<string, unknown>> }>(
+            `SELECT dry_run, outcomes FROM retention_runs WHERE run_id = $1`,
+            [runId],
+          );
+          return row;
+        });
+      const figures = (outcomes: Array<Record<string, unknown>>) =>
+        outcomes.map(({ kind, cutoff, partitionsDropped, rowsDeleted, registryRowsDeleted }) => ({
+          kind,
+          partitionsDropped,
+          rowsDeleted,
+          registryRowsDeleted,
+          cutoffDay: String(cutoff).slice(0, 10),
+        }));
+
+      const dry = command(true);
+      await producer.send({ topic: stack.topic(TOPICS.retentionCommands), messages: [retentionCommandMessage(dry)] });
+      const dryRun = await recorded(dry.commandId);
+      expect(dryRun.dry_run).toBe(true);
+      expect((await stack.query(`SELECT id FROM audit_events WHERE id LIKE 'demand-%'`)).length).toBe(3);
+
+      const real = command(false);
+      await producer.send({ topic: stack.topic(TOPICS.retentionCommands), messages: [retentionCommandMessage(real)] });
+      const realRun = await recorded(real.commandId);
+      expect(figures(realRun.outcomes)).toEqual(figures(dryRun.outcomes));
+      expect(figures(realRun.outcomes).find((o) => o.kind === 'auditEvents')).toMatchObject({ rowsDeleted: 2 });
+      expect((await stack.query(`SELECT id FROM audit_events WHERE id LIKE 'demand-%'`)).map((r) => r.id)).toEqual([
+        'demand-recent',
+      ]);
+      const [requester] = await stack.query(`SELECT requested_by_name, trigger FROM retention_runs WHERE run_id = $1`, [
+        real.commandId,
+      ]);
+      expect(requester).toEqual({ requested_by_name: 'Ada Admin', trigger: 'demand' });
+      // the dry run published nothing; the real one its RetentionEnforced events
+      const ofRun = (runId: string) => reader.values<AuditCloudEvent>().filter((e) => e.data.correlationId === runId);
+      await waitFor('the real run’s events', () => ofRun(real.commandId).length === 2);
+      expect(ofRun(dry.commandId)).toEqual([]);
+    } finally {
+      await producer.disconnect();
+      await service.stop();
+    }
+  });
+
+  it('refuses to start with a policy outside its bounds, naming the kind, the value and the bounds', async () => {
+    const service = ServiceProcess.spawn('retention', {
+      ...stack.env,
+      RETENTION_AUDIT_EVENTS_MONTHS: '61',
+      RETENTION_ACCESS_LOGS_MONTHS: '0',
+      RETENTION_SCHEDULE: '0 25 * * *',
+    });
+    const exit = await service.exited();
+    expect(exit.code).toBe(78);
+    expect(service.stderr).toContain(
+      'RETENTION_AUDIT_EVENTS_MONTHS: audit events must be kept from 12 months (minimum) to 60 months (maximum), in whole months (given: "61")',
+    );
+    expect(service.stderr).toContain(
+      'RETENTION_ACCESS_LOGS_MONTHS: API access logs must be kept from 1 month (minimum) to 6 months (maximum), in whole months (given: "0")',
+    );
+    expect(service.stderr).toMatch(/RETENTION_SCHEDULE: must be a five-field cron expression in UTC.*hour/);
+  });
+});
