@@ -1,11 +1,15 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@meshtrail/config';
 import { migrateDatabase } from '@meshtrail/database';
+import { LegalHoldError } from '@meshtrail/retention';
 import { AppLogger, configureLogging, logLevelFromName } from '@meshtrail/observability';
 import { AdminEnv } from './admin.env';
 import { createApiKeyCommand } from './create-api-key.command';
+import { ENFORCE_RETENTION_USAGE, enforceRetentionCommand } from './enforce-retention.command';
+import { LEGAL_HOLD_USAGE, legalHoldCommand } from './legal-hold.command';
 import { provisionTopicsCommand } from './provision-topics.command';
 import { rebuildProjectionsCommand } from './rebuild-projections.command';
+import { UsageError } from './usage-error';
 
 const USAGE = `usage: admin-cli <command>
 
@@ -14,11 +18,25 @@ const USAGE = `usage: admin-cli <command>
   setup                migrate, then provision-topics (what the start command and the deploy job run)
   rebuild-projections  rebuild workspace memberships and object counts from the audit event store
   create-api-key       --name <name> (--admin | --workspace <id>...): print a new API key once
+${LEGAL_HOLD_USAGE}
+${ENFORCE_RETENTION_USAGE}
 `;
 
-async function main(command: string | undefined): Promise<void> {
+/** Results of the operator's commands go to stdout as JSON (they may name people); logs stay free of them. */
+function print(result: unknown): void {
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+}
+
+async function main(command: string | undefined, args: string[]): Promise<void> {
   const env = loadConfigOrExit('admin-cli', AdminEnv);
-  configureLogging({ service: 'admin-cli', level: logLevelFromName(env.LOG_LEVEL), format: env.LOG_FORMAT });
+  // commands that print a result keep stdout for it (JSON a script can read); their logs go to stderr
+  const printsResult = command === 'legal-hold' || command === 'enforce-retention';
+  configureLogging({
+    service: 'admin-cli',
+    level: logLevelFromName(env.LOG_LEVEL),
+    format: env.LOG_FORMAT,
+    ...(printsResult ? { write: (line: string) => process.stderr.write(line) } : {}),
+  });
   const logger = new AppLogger('AdminCli');
   const migrate = async () => logger.info('Database Migrated', { ...(await migrateDatabase(env.DATABASE_URL)) });
   const topics = async () => logger.info('Topics Provisioned', { ...(await provisionTopicsCommand(env)) });
@@ -43,13 +61,30 @@ async function main(command: string | undefined): Promise<void> {
       process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, key: created.key })}\n`);
       return;
     }
+    case 'legal-hold': {
+      const result = await legalHoldCommand(env, args);
+      if (result.action !== 'list') {
+        logger.info(result.action === 'place' ? 'Legal Hold Placed' : 'Legal Hold Released', {
+          holdId: result.holds[0].id,
+          workspace: result.holds[0].workspace,
+        });
+      }
+      return print(result.holds);
+    }
+    case 'enforce-retention':
+      return print(await enforceRetentionCommand(env, args));
     default:
       process.stderr.write(USAGE);
       process.exit(2);
   }
 }
 
-main(process.argv[2]).catch((error: unknown) => {
+main(process.argv[2], process.argv.slice(3)).catch((error: unknown) => {
+  const refused = error instanceof UsageError || error instanceof LegalHoldError;
+  if (refused || String((error as { code?: string }).code).startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    process.exit(2);
+  }
   new AppLogger('AdminCli').fatal('Command Failed', { command: process.argv[2], error: error as Error });
   process.exit(1);
 });

@@ -1,0 +1,77 @@
+import { randomUUID } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { Client } from 'pg';
+import { TOPICS, prefixedTopic, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
+import { createKafkaClient } from '@meshtrail/kafka';
+import { findRun, type RetentionRun } from '@meshtrail/retention';
+import type { AdminEnv } from './admin.env';
+import { UsageError } from './usage-error';
+
+export const ENFORCE_RETENTION_USAGE = `  enforce-retention --by <operator> [--dry-run] [--no-wait] [--timeout <seconds>]
+                     ask the retention service for a run now; waits for it and prints it as JSON`;
+
+export interface EnforceRetentionResult {
+  runId: string;
+  dryRun: boolean;
+  /** The recorded run, unless --no-wait. */
+  run?: RetentionRun;
+}
+
+/**
+ * Publishes an EnforceRetention command (the same path as the gateway's admin endpoint) and,
+ * unless told not to, waits until a retention replica has recorded the run.
+ */
+export async function enforceRetentionCommand(env: AdminEnv, argv: string[]): Promise<EnforceRetentionResult> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      by: { type: 'string' },
+      'dry-run': { type: 'boolean', default: false },
+      'no-wait': { type: 'boolean', default: false },
+      timeout: { type: 'string', default: '900' },
+    },
+    strict: true,
+  });
+  if (!values.by) throw new UsageError('enforce-retention: missing --by <operator>');
+  const timeoutSeconds = Number(values.timeout);
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 1) {
+    throw new UsageError('enforce-retention: --timeout must be a whole number of seconds');
+  }
+  const command: EnforceRetention = {
+    type: 'EnforceRetention',
+    commandId: randomUUID(),
+    dryRun: values['dry-run'] ?? false,
+    requestedAt: new Date().toISOString(),
+    requestedBy: { kind: 'user', id: values.by, displayName: values.by },
+  };
+  const producer = createKafkaClient(env, 'meshtrail-admin-cli').producer({ idempotent: true });
+  await producer.connect();
+  try {
+    await producer.send({
+      topic: prefixedTopic(TOPICS.retentionCommands, env.KAFKA_TOPIC_PREFIX),
+      messages: [retentionCommandMessage(command)],
+      acks: -1,
+    });
+  } finally {
+    await producer.disconnect();
+  }
+  const result: EnforceRetentionResult = { runId: command.commandId, dryRun: command.dryRun };
+  if (values['no-wait']) return result;
+  const sql = new Client({ connectionString: env.DATABASE_URL, application_name: 'meshtrail-admin-cli' });
+  await sql.connect();
+  try {
+    const deadline = Date.now() + timeoutSeconds * 1000;
+    for (;;) {
+      const run = await findRun(sql, command.commandId);
+      if (run) return { ...result, run };
+      if (Date.now() > deadline) {
+        throw new Error(
+          `run ${command.commandId} not recorded within ${timeoutSeconds} s: is the retention service up?`,
+        );
+      }
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await sql.end();
+  }
+}
