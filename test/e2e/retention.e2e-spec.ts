@@ -163,3 +163,33 @@ describe('retention service (processes over the real broker and database)', () =
     expect(service.stderr).toMatch(/RETENTION_SCHEDULE: must be a five-field cron expression in UTC.*hour/);
   });
 });
+
+describe('gateway retention admin endpoints (process)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createTestStack('retentiongw');
+  });
+  afterAll(() => stack.teardown());
+
+  it('are closed to a caller no authentication has vouched for', async () => {
+    const gateway = await ServiceProcess.start('gateway', stack.env);
+    try {
+      for (const [method, path] of [
+        ['POST', '/api/v1/admin/retention/runs'],
+        ['GET', '/api/v1/admin/retention/runs'],
+        ['GET', '/api/v1/admin/legal-holds'],
+        ['POST', '/api/v1/admin/legal-holds'],
+      ]) {
+        const res = await fetch(`${gateway.url}${path}`, {
+          method,
+          headers: { 'content-type': 'application/json' },
+          body: method === 'POST' ? JSON.stringify({ dryRun: false, workspace: 'ws', reason: 'x' }) : undefined,
+        });
+        expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
+      }
+      expect(await stack.query('SELECT 1 FROM legal_holds')).toEqual([]);
+    } finally {
+      await gateway.stop();
+    }
+  });
+});

@@ -6,6 +6,7 @@ import { authOptionsFrom } from './auth/auth-options';
 import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { RetentionAdminModule } from './retention-admin/retention-admin.module';
 
 @Module({})
 export class GatewayModule {
@@ -18,6 +19,7 @@ export class GatewayModule {
         RateLimitModule.register({ perMinute: config.API_RATE_LIMIT_PER_MINUTE, burst: config.API_RATE_LIMIT_BURST }),
         EventsModule.register(config),
         ApiKeysModule,
+        RetentionAdminModule,
       ],
     };
   }

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { AuditEventPublisher, TOPICS, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
+import { DatabaseConnection } from '@meshtrail/database';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaProducer, TopicNames, type KafkaModuleOptions } from '@meshtrail/kafka';
+import {
+  LegalHoldService,
+  dataSourceSessions,
+  findRun,
+  listHolds,
+  recentRuns,
+  type HoldActor,
+  type LegalHold,
+  type RetentionRun,
+} from '@meshtrail/retention';
+
+/**
+ * What the admin endpoints do: ask the retention service for a run (an EnforceRetention command
+ * on retention.commands.v1; the run's id is the command's), read recorded runs, and place or
+ * release legal holds (each with its audit event).
+ */
+@Injectable()
+export class RetentionAdminService implements OnApplicationShutdown {
+  private readonly publisher: AuditEventPublisher;
+  private connected?: Promise<void>;
+
+  constructor(
+    private readonly database: DatabaseConnection,
+    private readonly producer: KafkaProducer,
+    private readonly names: TopicNames,
+    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
+  ) {
+    this.publisher = new AuditEventPublisher({ kafka, source: 'meshtrail/gateway', topicPrefix: options.topicPrefix });
+  }
+
+  async requestRun(dryRun: boolean, by: HoldActor): Promise<EnforceRetention> {
+    const command: EnforceRetention = {
+      type: 'EnforceRetention',
+      commandId: randomUUID(),
+      dryRun,
+      requestedAt: new Date().toISOString(),
+      requestedBy: { kind: by.kind, id: by.id, displayName: by.name },
+    };
+    await this.producer.send(this.names.topic(TOPICS.retentionCommands), [retentionCommandMessage(command)]);
+    return command;
+  }
+
+  async run(runId: string): Promise<RetentionRun | undefined> {
+    return (await this.sessions())((sql) => findRun(sql, runId));
+  }
+
+  async runs(limit: number): Promise<RetentionRun[]> {
+    return (await this.sessions())((sql) => recentRuns(sql, limit));
+  }
+
+  async holds(includeReleased: boolean): Promise<LegalHold[]> {
+    return (await this.sessions())((sql) => listHolds(sql, includeReleased));
+  }
+
+  async placeHold(workspace: string, reason: string, by: HoldActor): Promise<LegalHold> {
+    return (await this.legalHolds()).place({ workspace, reason, by });
+  }
+
+  async releaseHold(workspace: string, reason: string, by: HoldActor): Promise<LegalHold> {
+    return (await this.legalHolds()).release({ workspace, reason, by });
+  }
+
+  private async sessions() {
+    return dataSourceSessions(await this.database.ready());
+  }
+
+  private async legalHolds(): Promise<LegalHoldService> {
+    return new LegalHoldService(await this.sessions(), async (events) => {
+      this.connected ??= this.publisher.connect().catch((error: unknown) => {
+        this.connected = undefined;
+        throw error;
+      });
+      await this.connected;
+      await this.publisher.publish(events);
+    });
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.connected) await this.connected.then(() => this.publisher.disconnect()).catch(() => undefined);
+  }
+}
