@@ -172,4 +172,19 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     );
     expect(exists).toBe(false);
   });
+
+  it('stops when aborted (a shutdown), reporting each store as interrupted and deleting nothing more', async () => {
+    await ensureMonths(stack, 'audit_events', '2024-01-01', 1);
+    await insertAuditEvent(stack, { id: 'kept-by-abort', occurredAt: '2024-01-10T00:00:00Z', workspace: 'ws-1' });
+    const controller = new AbortController();
+    controller.abort(new Error('interrupted: the service is stopping'));
+
+    const { outcomes } = await enforceRetention(sql, { ...request({}, false), signal: controller.signal });
+
+    expect(outcomeOf(outcomes, 'auditEvents')).toMatchObject({
+      rowsDeleted: 0,
+      error: 'interrupted: the service is stopping',
+    });
+    expect(await ids('audit_events')).toEqual(['kept-by-abort']);
+  });
 });
