@@ -6,6 +6,7 @@ import { DatabaseConnection } from '@meshtrail/database';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaProducer, TopicNames, type KafkaModuleOptions } from '@meshtrail/kafka';
 import {
   LegalHoldService,
+  OnDemandAuditPublisher,
   dataSourceSessions,
   findRun,
   listHolds,
@@ -22,8 +23,7 @@ import {
  */
 @Injectable()
 export class RetentionAdminService implements OnApplicationShutdown {
-  private readonly publisher: AuditEventPublisher;
-  private connected?: Promise<void>;
+  private readonly publisher: OnDemandAuditPublisher;
 
   constructor(
     private readonly database: DatabaseConnection,
@@ -32,7 +32,9 @@ export class RetentionAdminService implements OnApplicationShutdown {
     @Inject(KAFKA_CLIENT) kafka: Kafka,
     @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
   ) {
-    this.publisher = new AuditEventPublisher({ kafka, source: 'meshtrail/gateway', topicPrefix: options.topicPrefix });
+    this.publisher = new OnDemandAuditPublisher(
+      new AuditEventPublisher({ kafka, source: 'meshtrail/gateway', topicPrefix: options.topicPrefix }),
+    );
   }
 
   async requestRun(dryRun: boolean, by: HoldActor): Promise<EnforceRetention> {
@@ -72,17 +74,10 @@ export class RetentionAdminService implements OnApplicationShutdown {
   }
 
   private async legalHolds(): Promise<LegalHoldService> {
-    return new LegalHoldService(await this.sessions(), async (events) => {
-      this.connected ??= this.publisher.connect().catch((error: unknown) => {
-        this.connected = undefined;
-        throw error;
-      });
-      await this.connected;
-      await this.publisher.publish(events);
-    });
+    return new LegalHoldService(await this.sessions(), (events) => this.publisher.publish(events));
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    if (this.connected) await this.connected.then(() => this.publisher.disconnect()).catch(() => undefined);
+  onApplicationShutdown(): Promise<void> {
+    return this.publisher.close();
   }
 }
