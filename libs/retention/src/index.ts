@@ -5,7 +5,6 @@ export {
   boundsRule,
   isWithinBounds,
   monthsText,
-  policyProblems,
   type DataKind,
   type RetentionBounds,
   type RetentionPolicies,

@@ -68,10 +68,3 @@ export function isWithinBounds(kind: DataKind, months: unknown): months is numbe
   const { minMonths, maxMonths } = RETENTION_BOUNDS[kind];
   return typeof months === 'number' && Number.isInteger(months) && months >= minMonths && months <= maxMonths;
 }
-
-/** Every policy outside its bounds, naming the kind, the bounds and the value; empty when all are valid. */
-export function policyProblems(policies: Record<DataKind, unknown>): string[] {
-  return DATA_KINDS.filter((kind) => !isWithinBounds(kind, policies[kind])).map(
-    (kind) => `${boundsRule(kind)} (given: ${JSON.stringify(policies[kind])})`,
-  );
-}
