@@ -71,15 +71,29 @@ describe('retention service (processes over the real broker and database)', () =
       expect(new Set(events.map((event) => event.data.correlationId))).toEqual(new Set([runs[0].run_id]));
       expect(events.map((event) => event.data.objectId).sort()).toEqual(['auditEvents', 'authEvents']);
 
-      // the health details of either instance show that run
-      const health = (await (await fetch(`${second.url}/actuator/health`)).json()) as {
+      // the health details of both instances show that run, and when each tries next
+      const [winner, loser] = runOutcome(first)!.message === 'Retention Enforced' ? [first, second] : [second, first];
+      type RetentionHealth = {
         components: { retention: { status: string; details: { lastRun: { runId: string }; nextRun: string } } };
       };
-      expect(health.components.retention.status).toBe('UP');
-      expect(health.components.retention.details.lastRun.runId).toBe(runs[0].run_id);
-      expect(new Date(health.components.retention.details.nextRun).getUTCDay()).toBe(0);
-      const metrics = await (await fetch(`${first.url}/metrics`)).text();
-      expect(metrics).toMatch(/meshtrail_retention_last_run_success\{[^}]*\} 1/);
+      const healthOf = async (instance: ServiceProcess) =>
+        ((await (await fetch(`${instance.url}/actuator/health`)).json()) as RetentionHealth).components.retention;
+      for (const instance of [winner, loser]) {
+        expect(await healthOf(instance)).toMatchObject({
+          status: 'UP',
+          details: { lastRun: { runId: runs[0].run_id } },
+        });
+      }
+      // the next slot: Sunday 03:00 UTC (the loser, if it found the lock taken, looks again a minute later)
+      const next = new Date((await healthOf(winner)).details.nextRun);
+      expect([next.getUTCDay(), next.getUTCHours(), next.getUTCMinutes()]).toEqual([0, 3, 0]);
+      expect(new Date((await healthOf(loser)).details.nextRun).getTime()).toBeGreaterThan(Date.now());
+      // and so do the metrics of both, the one that ran and the one that skipped
+      for (const instance of [first, second]) {
+        const metrics = await (await fetch(`${instance.url}/metrics`)).text();
+        expect(metrics).toMatch(/meshtrail_retention_last_run_success\{[^}]*\} 1/);
+        expect(metrics).toMatch(/meshtrail_retention_last_run_rows_deleted\{[^}]*\} 3/);
+      }
     } finally {
       await Promise.all([first.stop(), second.stop()]);
     }

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import type { RetentionRun } from '@meshtrail/retention';
-import { totalRowsDeleted } from '@meshtrail/retention';
+import { DatabaseConnection } from '@meshtrail/database';
+import { withTimeout } from '@meshtrail/observability';
+import { dataSourceSessions, lastRun, totalRowsDeleted, type RetentionRun } from '@meshtrail/retention';
 import { RetentionStatus } from './retention-status';
 
 const meter = metrics.getMeter('meshtrail');
@@ -32,20 +33,33 @@ const lastRunRows = meter.createObservableGauge('meshtrail.retention.last_run.ro
   description: 'Rows the last run deleted (or, if dry, would have deleted)',
 });
 
-/** meshtrail.retention.* instruments. */
+/**
+ * meshtrail.retention.* instruments. The last-run gauges show the last run of any replica: each
+ * scrape reads it from retention_runs (what this replica knew before, if the database is slow).
+ */
 @Injectable()
 export class RetentionMetrics {
-  constructor(status: RetentionStatus) {
-    const attributes = () => (status.lastRun ? { dry_run: String(status.lastRun.dryRun) } : {});
-    lastRunTimestamp.addCallback((result) => {
-      if (status.lastRun) result.observe(status.lastRun.finishedAt.getTime() / 1000, attributes());
-    });
-    lastRunSuccess.addCallback((result) => {
-      if (status.lastRun) result.observe(status.lastRun.status === 'succeeded' ? 1 : 0, attributes());
-    });
-    lastRunRows.addCallback((result) => {
-      if (status.lastRun) result.observe(totalRowsDeleted(status.lastRun.outcomes), attributes());
-    });
+  constructor(
+    private readonly database: DatabaseConnection,
+    private readonly status: RetentionStatus,
+  ) {
+    meter.addBatchObservableCallback(
+      async (observer) => {
+        await withTimeout(this.refresh(), 1000, 'retention_runs').catch(() => undefined);
+        const run = this.status.lastRun;
+        if (!run) return;
+        const attributes = { dry_run: String(run.dryRun) };
+        observer.observe(lastRunTimestamp, run.finishedAt.getTime() / 1000, attributes);
+        observer.observe(lastRunSuccess, run.status === 'succeeded' ? 1 : 0, attributes);
+        observer.observe(lastRunRows, totalRowsDeleted(run.outcomes), attributes);
+      },
+      [lastRunTimestamp, lastRunSuccess, lastRunRows],
+    );
+  }
+
+  private async refresh(): Promise<void> {
+    const sessions = dataSourceSessions(await this.database.ready());
+    this.status.observe(await sessions((sql) => lastRun(sql)));
   }
 
   finished(run: RetentionRun): void {

@@ -9,6 +9,8 @@ import { CronSchedule } from './cron-schedule';
 
 /** setTimeout's limit; a later slot is reached by waking up and arming again. */
 const MAX_TIMER_MS = 2_147_483_647;
+/** A slot found busy (another run holds the lock, maybe an on-demand one) is tried again after this. */
+const BUSY_RETRY_MS = 60_000;
 
 /**
  * Runs enforcement on the cron schedule (UTC). At start it also catches up the latest slot if
@@ -42,14 +44,23 @@ export class RetentionScheduler implements OnModuleDestroy {
   private fire(slot: Date): void {
     this.running = this.enforcer
       .enforce({ trigger: 'schedule', scheduledFor: slot })
-      .then(() => undefined)
-      .catch((error: unknown) =>
-        this.logger.error('Retention Run Failed', { scheduledFor: slot.toISOString(), error: error as Error }),
-      )
-      .finally(() => {
+      .then((result) => !result.ran && result.reason === 'another replica is enforcing')
+      .catch((error: unknown) => {
+        this.logger.error('Retention Run Failed', { scheduledFor: slot.toISOString(), error: error as Error });
+        return false;
+      })
+      .then((busy) => {
         this.running = undefined;
-        this.arm();
+        // the run holding the lock may be an on-demand one: come back until someone has run this slot
+        if (busy) this.retry(slot);
+        else this.arm();
       });
+  }
+
+  private retry(slot: Date): void {
+    if (this.stopped) return;
+    this.status.nextRun = new Date(this.clock().getTime() + BUSY_RETRY_MS);
+    this.timer = setTimeout(() => this.fire(slot), BUSY_RETRY_MS);
   }
 
   private arm(): void {
