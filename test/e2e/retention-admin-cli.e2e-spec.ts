@@ -15,7 +15,7 @@ describe('admin-cli legal-hold and enforce-retention (processes, real broker and
 
   beforeAll(async () => {
     stack = await createTestStack('retentioncli');
-    reader = await TopicReader.start(stack.brokers, stack.topic(TOPICS.auditEvents));
+    reader = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
   });
   afterAll(async () => {
     await reader.stop();

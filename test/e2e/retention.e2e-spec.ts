@@ -36,7 +36,7 @@ describe('retention service (processes over the real broker and database)', () =
 
   beforeAll(async () => {
     stack = await createTestStack('retentione2e');
-    reader = await TopicReader.start(stack.brokers, stack.topic(TOPICS.auditEvents));
+    reader = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
   });
   afterAll(async () => {
     await reader.stop();

@@ -33,8 +33,8 @@ describe('retention admin endpoints (real PostgreSQL and Kafka; authentication s
     });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1/admin`;
-    commands = await TopicReader.start(stack.brokers, stack.topic(TOPICS.retentionCommands));
-    audit = await TopicReader.start(stack.brokers, stack.topic(TOPICS.auditEvents));
+    commands = await TopicReader.start(stack.topic(TOPICS.retentionCommands), stack.brokers);
+    audit = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
   });
   afterAll(async () => {
     await commands.stop();
