@@ -40,3 +40,12 @@ export async function partitionsOf(stack: TestStack, table: string): Promise<str
   );
   return rows.map((row) => row.name);
 }
+
+/** Inserts one row of the telemetry relay's transmission log. */
+export async function insertTransmission(stack: TestStack, row: { sentAt: string; category: string }): Promise<void> {
+  await stack.query(
+    `INSERT INTO telemetry_transmissions (sent_at, category, destination, items, bytes, result, duration_ms)
+     VALUES ($1, $2, 'ops-center', 1, 100, 'delivered', 5)`,
+    [new Date(row.sentAt), row.category],
+  );
+}

@@ -1,6 +1,12 @@
 import { Client } from 'pg';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
-import { ensureMonths, insertAuditEvent, insertAuthEvent, partitionsOf } from '../../../../test/support/store-rows';
+import {
+  ensureMonths,
+  insertAuditEvent,
+  insertAuthEvent,
+  insertTransmission,
+  partitionsOf,
+} from '../../../../test/support/store-rows';
 import { DEFAULT_POLICIES, type RetentionPolicies } from '../policy/data-kinds';
 import { deletionFigures, type StoreOutcome } from '../execution/store-outcome';
 import { insertHold, markReleased } from '../legal-hold/legal-hold.store';
@@ -51,9 +57,13 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     await insertAuthEvent(stack, { offset: 1, occurredAt: '2026-01-15T00:00:00Z' });
     await insertAuthEvent(stack, { offset: 2, occurredAt: '2026-03-17T02:59:59Z' });
     await insertAuthEvent(stack, { offset: 3, occurredAt: '2026-03-17T03:00:01Z' });
+    // one month for the transmission log (its minimum): the cutoff is 2026-04-17T03:00Z
+    await ensureMonths(stack, 'telemetry_transmissions', '2026-04-01', 1);
+    await insertTransmission(stack, { sentAt: '2026-04-17T02:59:59Z', category: 'one-second-past' });
+    await insertTransmission(stack, { sentAt: '2026-04-17T03:00:01Z', category: 'one-second-inside' });
     const auditPartitionsBefore = await partitionsOf(stack, 'audit_events');
     const authPartitionsBefore = await partitionsOf(stack, 'auth_events');
-    const policies = { auditEvents: 12, authEvents: 2 };
+    const policies = { auditEvents: 12, authEvents: 2, telemetryTransmissions: 1 };
 
     // when a dry run comes first
     const dry = await enforceRetention(sql, request(policies, true));
@@ -105,6 +115,13 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     expect(await partitionsOf(stack, 'auth_events')).toEqual(
       expect.arrayContaining(['auth_events_202605', 'auth_events_202606', 'auth_events_202607', 'auth_events_202608']),
     );
+
+    expect(outcomeOf(real.outcomes, 'telemetryTransmissions')).toMatchObject({
+      cutoff: '2026-04-17T03:00:00.000Z',
+      rowsDeletedInBatches: 1,
+    });
+    const transmissions = await stack.query<{ category: string }>('SELECT category FROM telemetry_transmissions');
+    expect(transmissions).toEqual([{ category: 'one-second-inside' }]);
 
     // a store whose table does not exist yet is skipped, not failed
     for (const outcome of real.outcomes.filter((o) => o.skipped)) {
