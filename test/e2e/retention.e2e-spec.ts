@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, retentionCommandMessage, type AuditCloudEvent, type EnforceRetention } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { RETENTION_TABLES } from '@meshtrail/retention';
+import { ApiKeyStore } from '@meshtrail/auth';
 import { waitFor } from '../support/poll';
 import { ServiceProcess, type LogLine } from '../support/service-process';
 import { ensureMonths, insertAuditEvent, insertAuthEvent } from '../support/store-rows';
@@ -192,15 +193,20 @@ describe('retention service (processes over the real broker and database)', () =
   });
 });
 
-describe('gateway retention admin endpoints (process)', () => {
+describe('gateway retention admin endpoints (processes)', () => {
   let stack: TestStack;
   beforeAll(async () => {
     stack = await createTestStack('retentiongw');
   });
   afterAll(() => stack.teardown());
 
-  it('are closed to a caller no authentication has vouched for', async () => {
-    const gateway = await ServiceProcess.start('gateway', stack.env);
+  it('are closed without credentials, and run a dry run for an admin through the retention service', async () => {
+    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const admin = await keys.create('ops-admin', { admin: true, workspaces: [] }, 'test');
+    const [gateway, retention] = await Promise.all([
+      ServiceProcess.start('gateway', stack.env),
+      ServiceProcess.start('retention', stack.env),
+    ]);
     try {
       for (const [method, path] of [
         ['POST', '/api/v1/admin/retention/runs'],
@@ -216,8 +222,28 @@ describe('gateway retention admin endpoints (process)', () => {
         expect({ method, path, status: res.status }).toEqual({ method, path, status: 401 });
       }
       expect(await stack.query('SELECT 1 FROM legal_holds')).toEqual([]);
+
+      const asAdmin = { 'content-type': 'application/json', authorization: `Bearer ${admin.key}` };
+      const accepted = await fetch(`${gateway.url}/api/v1/admin/retention/runs`, {
+        method: 'POST',
+        headers: asAdmin,
+        body: JSON.stringify({ dryRun: true }),
+      });
+      expect(accepted.status).toBe(202);
+      const { runId, result } = (await accepted.json()) as { runId: string; result: string };
+      const run = await waitFor('the run to be recorded', async () => {
+        const res = await fetch(`${gateway.url}${result}`, { headers: asAdmin });
+        return res.status === 200 ? ((await res.json()) as Record<string, unknown>) : undefined;
+      });
+      expect(run).toMatchObject({
+        runId,
+        trigger: 'demand',
+        dryRun: true,
+        status: 'succeeded',
+        requestedBy: { kind: 'apiKey', name: 'ops-admin' },
+      });
     } finally {
-      await gateway.stop();
+      await Promise.all([gateway.stop(), retention.stop()]);
     }
   });
 });

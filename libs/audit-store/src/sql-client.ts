@@ -1,6 +1,8 @@
 import type { ClientBase } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 
+export { inTransaction } from '@meshtrail/database';
+
 /** A checked-out pg connection: the store runs its own transactions and COPY on it. */
 export type SqlClient = ClientBase;
 
@@ -13,18 +15,6 @@ export const INGEST_ROLE = 'meshtrail_ingest';
  * seq never misses a row that commits later with a lower number.
  */
 export const AUDIT_WRITE_LOCK = 7_281_930_003;
-
-export async function inTransaction<T>(client: SqlClient, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
-  try {
-    const result = await work();
-    await client.query('COMMIT');
-    return result;
-  } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
-}
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
 function copyField(value: unknown): string {

@@ -6,3 +6,4 @@ export type { DatabaseModuleOptions } from './database.options';
 export { parseDatabaseUrl, withDatabase } from './database-url';
 export { ensureDatabase, dropDatabase } from './ensure-database';
 export { migrateDatabase, type MigrationReport } from './migrate';
+export { inTransaction, type StatementSession } from './transaction';

@@ -7,13 +7,13 @@ import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaProducer, TopicNames, type KafkaModul
 import {
   LegalHoldService,
   OnDemandAuditPublisher,
-  dataSourceSessions,
   findRun,
   listHolds,
   recentRuns,
   type HoldActor,
   type LegalHold,
   type RetentionRun,
+  type WithSession,
 } from '@meshtrail/retention';
 
 /**
@@ -69,8 +69,8 @@ export class RetentionAdminService implements OnApplicationShutdown {
     return (await this.legalHolds()).release({ workspace, reason, by });
   }
 
-  private async sessions() {
-    return dataSourceSessions(await this.database.ready());
+  private async sessions(): Promise<WithSession> {
+    return (work) => this.database.withClient(work);
   }
 
   private async legalHolds(): Promise<LegalHoldService> {

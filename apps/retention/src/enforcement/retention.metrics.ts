@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
 import { DatabaseConnection } from '@meshtrail/database';
 import { withTimeout } from '@meshtrail/observability';
-import { dataSourceSessions, lastRun, totalRowsDeleted, type RetentionRun } from '@meshtrail/retention';
+import { lastRun, totalRowsDeleted, type RetentionRun } from '@meshtrail/retention';
 import { RetentionStatus } from './retention-status';
 
 const meter = metrics.getMeter('meshtrail');
@@ -58,8 +58,7 @@ export class RetentionMetrics {
   }
 
   private async refresh(): Promise<void> {
-    const sessions = dataSourceSessions(await this.database.ready());
-    this.status.observe(await sessions((sql) => lastRun(sql)));
+    this.status.observe(await lastRun(await this.database.pool()));
   }
 
   finished(run: RetentionRun): void {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DatabaseConnection } from '@meshtrail/database';
 import type { ComponentHealth, HealthIndicator } from '@meshtrail/observability';
-import { dataSourceSessions, lastRun, totalPartitionsDropped, totalRowsDeleted } from '@meshtrail/retention';
+import { lastRun, totalPartitionsDropped, totalRowsDeleted } from '@meshtrail/retention';
 import { RetentionStatus } from '../enforcement/retention-status';
 
 /**
@@ -20,8 +20,7 @@ export class RetentionHealthIndicator implements HealthIndicator {
   ) {}
 
   async check(): Promise<ComponentHealth> {
-    const sessions = dataSourceSessions(await this.database.ready());
-    this.status.observe(await sessions((sql) => lastRun(sql)));
+    this.status.observe(await lastRun(await this.database.pool()));
     const run = this.status.lastRun;
     return {
       status: 'UP',

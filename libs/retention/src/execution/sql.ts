@@ -1,5 +1,6 @@
 import { escapeIdentifier, type QueryResult, type QueryResultRow } from 'pg';
-import type { DataSource } from 'typeorm';
+
+export { inTransaction } from '@meshtrail/database';
 
 /**
  * One database session (a pg Client, or a client checked out of a pool): transactions and
@@ -15,19 +16,6 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
 export function ident(name: string): string {
   if (!IDENTIFIER.test(name)) throw new Error(`refusing the SQL identifier ${JSON.stringify(name)}`);
   return escapeIdentifier(name);
-}
-
-/** Runs `work` in a transaction on the session: committed when it resolves, rolled back when it throws. */
-export async function inTransaction<T>(sql: SqlClient, work: () => Promise<T>): Promise<T> {
-  await sql.query('BEGIN');
-  try {
-    const result = await work();
-    await sql.query('COMMIT');
-    return result;
-  } catch (error) {
-    await sql.query('ROLLBACK').catch(() => undefined);
-    throw error;
-  }
 }
 
 /** Lends a database session to `work` for its duration (a pool client, returned afterwards). */
@@ -50,22 +38,4 @@ export function poolSessions(pool: {
 /** The one session of a command-line tool. */
 export function singleSession(sql: SqlClient): WithSession {
   return (work) => work(sql);
-}
-
-/** Sessions from a TypeORM DataSource (what services hold): one pooled connection per call. */
-export function dataSourceSessions(dataSource: DataSource): WithSession {
-  return async (work) => {
-    const runner = dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      return await work({
-        query: async (text, values) => {
-          const result = await runner.query(text, values, true);
-          return { rows: result.records ?? [], rowCount: result.affected ?? null } as never;
-        },
-      });
-    } finally {
-      await runner.release();
-    }
-  };
 }
