@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { parseAccessLine } from '@meshtrail/observability';
 import { waitFor } from '../support/poll';
 import { ServiceProcess, type ServiceName } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -33,8 +34,11 @@ describe('every service: probes, graceful shutdown, and refusal of a bad configu
     expect(service.logs.map((line) => line.message)).toEqual(
       expect.arrayContaining(['Service Stopping', 'Service Stopped']),
     );
-    // every stdout line is one JSON object
-    expect(service.rawStdout.filter((line) => line.trim() !== '' && !line.startsWith('{'))).toEqual([]);
+    // every stdout line is one JSON object or one access line (one per request, the probes included)
+    expect(service.rawStdout.filter((line) => !line.startsWith('{') && !parseAccessLine(line))).toEqual([]);
+    expect(service.rawStdout.map(parseAccessLine).filter(Boolean)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ method: 'GET', path: '/metrics', status: 200 })]),
+    );
   });
 
   it.each(SERVICES)('%s exits non-zero at start, naming every bad variable', async (name) => {

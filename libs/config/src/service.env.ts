@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, ArrayNotEmpty } from 'class-validator';
+import { IsAddressRangeList } from './address-range';
 import { EnvBoolean, EnvInt, EnvList } from './env-transforms';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] as const;
@@ -79,4 +80,33 @@ export class ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(1000, { message: 'must be at least 1000 ms' })
   SHUTDOWN_TIMEOUT_MS = 25000;
+
+  /** Access logging of every HTTP request: the line on stdout and the record on access-logs.v1. */
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  ACCESS_LOG_ENABLED = true;
+
+  /** Whether access lines go to stdout too (the record is published either way). */
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  ACCESS_LOG_STDOUT = true;
+
+  /** Proxies whose X-Forwarded-For is believed: IP addresses and CIDR ranges. */
+  @EnvList()
+  @IsAddressRangeList()
+  ACCESS_LOG_TRUSTED_PROXIES: string[] = [];
+
+  /** Access-log records held for publishing; when full, as many more wait for ACCESS_LOG_DROP_AFTER_MS. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of records' })
+  @Min(100, { message: 'must be at least 100' })
+  @Max(1_000_000, { message: 'must be at most 1000000' })
+  ACCESS_LOG_BUFFER_SIZE = 10000;
+
+  /** How long the access-log buffer may stay full before records that find no room are dropped. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(0, { message: 'must be at least 0 ms' })
+  @Max(3_600_000, { message: 'must be at most 3600000 ms (an hour)' })
+  ACCESS_LOG_DROP_AFTER_MS = 30000;
 }

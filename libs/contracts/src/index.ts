@@ -40,3 +40,9 @@ export {
   type EnforceRetention,
   type RetentionCommandParse,
 } from './retention/enforce-retention.command';
+export {
+  checkAccessLogRecord,
+  decodeAccessLogRecord,
+  type AccessLogRecord,
+  type AccessLogRecordCheck,
+} from './access-log';

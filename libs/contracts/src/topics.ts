@@ -9,8 +9,10 @@ export const TOPICS = {
   auditEventsDeadLetter: 'audit.events.dlq.v1',
   /** Raw lines of Keycloak's org.keycloak.events log. Key: realm. */
   keycloakEventsRaw: 'keycloak.events.raw.v1',
-  /** One structured record per API request. Key: service name. */
+  /** One structured record per API request (AccessLogRecord). Key: service name. */
   accessLogs: 'access-logs.v1',
+  /** access-logs.v1 records that could not be stored, with the reason and the original bytes. */
+  accessLogsDeadLetter: 'access-logs.dlq.v1',
   /** OTLP protobuf ExportMetricsServiceRequest, as the OpenTelemetry Collector's Kafka receiver reads. */
   telemetryOtlp: 'telemetry.otlp.v1',
   /** Product-usage events, relayed only when usage reporting is enabled. */

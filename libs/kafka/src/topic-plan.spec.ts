@@ -28,6 +28,7 @@ describe('planTopics', () => {
       configs: { 'retention.ms': String(168 * 3_600_000), 'cleanup.policy': 'delete' },
     });
     expect(byName['acme.audit.events.dlq.v1'].configs['retention.ms']).toBe(String(720 * 3_600_000));
+    expect(byName['acme.access-logs.dlq.v1'].configs['retention.ms']).toBe(String(720 * 3_600_000));
     expect(byName['acme.telemetry.otlp.v1'].configs['retention.ms']).toBe(String(24 * 3_600_000));
   });
 });

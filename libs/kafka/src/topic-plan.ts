@@ -23,6 +23,7 @@ export function topicRetentionHours(settings: TopicPlanSettings): Record<TopicNa
     [TOPICS.auditEventsDeadLetter]: settings.deadLetterRetentionHours,
     [TOPICS.keycloakEventsRaw]: settings.retentionHours,
     [TOPICS.accessLogs]: settings.retentionHours,
+    [TOPICS.accessLogsDeadLetter]: settings.deadLetterRetentionHours,
     [TOPICS.telemetryOtlp]: settings.telemetryRetentionHours,
     [TOPICS.usageEvents]: settings.retentionHours,
     [TOPICS.retentionCommands]: settings.retentionHours,

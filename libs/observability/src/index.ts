@@ -13,3 +13,23 @@ export { HttpMetricsMiddleware, routeTemplate, httpMetricAttributes } from './te
 export { VersionController } from './version/version.controller';
 export { readBuildInfo, type BuildInfo } from './build-info';
 export { bootstrapService, runService, type ServiceBootstrapOptions } from './bootstrap/bootstrap-service';
+export {
+  escapeText,
+  escapeToken,
+  formatAccessLine,
+  parseAccessLine,
+  roundDurationMs,
+  unescapeAccessField,
+  type AccessLineFields,
+} from './access-log/access-line';
+export { maskSecretQueryValues, isSecretParameter } from './access-log/query-masking';
+export { TrustedProxies, resolveClientAddress, normaliseAddress } from './access-log/client-address';
+export { AccessLogPublisher, type AccessLogPublisherOptions } from './access-log/access-log-publisher';
+export { BatchedLineWriter } from './access-log/line-writer';
+export {
+  createAccessLogMiddleware,
+  CLIENT_CLOSED_REQUEST,
+  type AccessLogCaptureOptions,
+  type AccessLogMiddleware,
+} from './access-log/access-log.middleware';
+export { GLOBAL_HTTP_MIDDLEWARE } from './bootstrap/global-middleware';

@@ -11,15 +11,18 @@ import type { ServiceEnv } from '@meshtrail/config';
 import { DatabaseHealthIndicator, DatabaseModule } from '@meshtrail/database';
 import { KafkaHealthIndicator, KafkaModule } from '@meshtrail/kafka';
 import {
+  GLOBAL_HTTP_MIDDLEWARE,
   HealthModule,
   HttpMetricsMiddleware,
   MetricsController,
   VersionController,
   type HealthIndicator,
 } from '@meshtrail/observability';
+import { AccessLogCapture } from './access-log-capture';
 import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
+import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
-export const SERVICE_CONFIG = Symbol('SERVICE_CONFIG');
+export { SERVICE_CONFIG } from './tokens';
 
 /** A service's own health components beside db and kafka, and the modules that provide them. */
 export interface ExtraHealth {
@@ -29,8 +32,9 @@ export interface ExtraHealth {
 
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
- * connections, the actuator health probes, /version, /metrics with HTTP request metrics, and its
- * metrics pushed to telemetry.otlp.v1. Feature modules come on top.
+ * connections, the actuator health probes, /version, /metrics with HTTP request metrics, its
+ * metrics pushed to telemetry.otlp.v1, and the access log of every request. Feature modules come
+ * on top.
  */
 @Module({})
 export class CoreModule implements NestModule {
@@ -58,13 +62,20 @@ export class CoreModule implements NestModule {
       controllers: [MetricsController, VersionController],
       providers: [
         { provide: SERVICE_CONFIG, useValue: config },
+        { provide: SERVICE_NAME, useValue: service },
         {
           provide: TELEMETRY_PUBLISHER_OPTIONS,
           useValue: { service, intervalMs: config.TELEMETRY_EXPORT_INTERVAL_MS },
         },
         TelemetryPublisher,
+        AccessLogCapture,
+        {
+          provide: GLOBAL_HTTP_MIDDLEWARE,
+          useFactory: (capture: AccessLogCapture) => (capture.middleware ? [capture.middleware] : []),
+          inject: [AccessLogCapture],
+        },
       ],
-      exports: [SERVICE_CONFIG],
+      exports: [SERVICE_CONFIG, SERVICE_NAME],
     };
   }
 

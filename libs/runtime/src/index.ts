@@ -1,1 +1,3 @@
-export { CoreModule, SERVICE_CONFIG, type ExtraHealth } from './core.module';
+export { CoreModule, type ExtraHealth } from './core.module';
+export { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
+export { AccessLogCapture } from './access-log-capture';

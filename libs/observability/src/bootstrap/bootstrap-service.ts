@@ -4,6 +4,7 @@ import { AppLogger, configureLogging, logLevelFromName } from '../logging/app-lo
 import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
 import { currentTelemetry } from '../telemetry/telemetry';
 import { HealthService } from '../health/health.service';
+import { mountGlobalMiddleware } from './global-middleware';
 
 export interface ServiceBootstrapOptions {
   service: string;
@@ -30,6 +31,8 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
   const logger = new AppLogger('Bootstrap');
   const app = await NestFactory.create(options.module as never, { logger: new NestLoggerAdapter(), bodyParser: true });
   app.getHttpAdapter().getInstance().disable?.('x-powered-by');
+  // before listen(): Nest adds its body parsers and routes on init, so these run ahead of them
+  mountGlobalMiddleware(app);
   if (options.beforeListen) await options.beforeListen(app);
   await app.listen(options.config.PORT, options.config.HOST);
   const address = app.getHttpServer().address() as { port: number } | null;

@@ -10,6 +10,7 @@ export const TOPIC_DATA_KINDS: Readonly<Record<TopicName, DataKind>> = {
   [TOPICS.auditEventsDeadLetter]: 'auditEvents',
   [TOPICS.keycloakEventsRaw]: 'authEvents',
   [TOPICS.accessLogs]: 'accessLogs',
+  [TOPICS.accessLogsDeadLetter]: 'accessLogs',
   [TOPICS.telemetryOtlp]: 'telemetryTransmissions',
   [TOPICS.usageEvents]: 'telemetryTransmissions',
   // commands name the administrator who asked: kept no longer than the trail of what they asked for
