@@ -3,8 +3,16 @@ import { loadConfigOrExit } from '@meshtrail/config';
 import { bootstrapService, runService } from '@meshtrail/observability';
 import { AccessLogEnv } from './access-log.env';
 import { AccessLogModule } from './access-log.module';
+import { AccessLogStoreConsumer } from './store/access-log-store.consumer';
 
 runService(async () => {
   const config = loadConfigOrExit('access-log', AccessLogEnv);
-  await bootstrapService({ service: 'access-log', module: AccessLogModule.register(config), config });
+  await bootstrapService({
+    service: 'access-log',
+    module: AccessLogModule.register(config),
+    config,
+    afterListen: async (app) => {
+      await app.get(AccessLogStoreConsumer).start();
+    },
+  });
 });

@@ -2,6 +2,7 @@ import { MonthlyPartitions1763900000000 } from './1763900000000-monthly-partitio
 import { AuditEventStore1763910000000 } from './1763910000000-audit-event-store';
 import { ApiKeys1763920000000 } from './1763920000000-api-keys';
 import { EventQueryIndexes1763920000001 } from './1763920000001-event-query-indexes';
+import { AccessLogs1763930000000 } from './1763930000000-access-logs';
 import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-transmissions';
 import { Retention1763950000000 } from './1763950000000-retention';
 
@@ -11,6 +12,7 @@ export const MIGRATIONS: Function[] = [
   AuditEventStore1763910000000,
   ApiKeys1763920000000,
   EventQueryIndexes1763920000001,
+  AccessLogs1763930000000,
   TelemetryTransmissions1763940000000,
   Retention1763950000000,
 ];
