@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { CoreModule } from '@meshtrail/runtime';
-import type { AccessLogEnv } from './access-log.env';
+import { AccessLogEnv } from './access-log.env';
+import { SiemModule } from './siem/siem.module';
 import { StoreModule } from './store/store.module';
 
 /** Consumes access-logs.v1 into the access-log store and forwards to SIEM receivers. */
@@ -9,7 +10,10 @@ export class AccessLogModule {
   static register(config: AccessLogEnv): DynamicModule {
     return {
       module: AccessLogModule,
-      imports: [CoreModule.register('access-log', config), StoreModule],
+      global: true,
+      imports: [CoreModule.register('access-log', config), StoreModule, SiemModule],
+      providers: [{ provide: AccessLogEnv, useValue: config }],
+      exports: [AccessLogEnv],
     };
   }
 }

@@ -3,6 +3,7 @@ import { loadConfigOrExit } from '@meshtrail/config';
 import { bootstrapService, runService } from '@meshtrail/observability';
 import { AccessLogEnv } from './access-log.env';
 import { AccessLogModule } from './access-log.module';
+import { SiemForwarding } from './siem/siem-forwarding';
 import { AccessLogStoreConsumer } from './store/access-log-store.consumer';
 
 runService(async () => {
@@ -13,6 +14,7 @@ runService(async () => {
     config,
     afterListen: async (app) => {
       await app.get(AccessLogStoreConsumer).start();
+      await app.get(SiemForwarding).start();
     },
   });
 });

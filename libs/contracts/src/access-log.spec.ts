@@ -32,6 +32,7 @@ describe('checkAccessLogRecord', () => {
       durationMs: -1,
       path: '',
       principal: 42,
+      line: 'ok\n1.2.3.4 200 "GET /forged" [-] - - 1ms',
     });
     expect(result.ok).toBe(false);
     const reason = (result as { reason: string }).reason;
@@ -43,6 +44,7 @@ describe('checkAccessLogRecord', () => {
       'durationMs must be a non-negative integer',
       'path must be a non-empty string',
       'principal must be null or a string',
+      'line must not contain control characters or line breaks',
     ]) {
       expect(reason).toContain(expected);
     }

@@ -34,6 +34,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,6})?Z$/;
 /** Bounds that keep a record storable and searchable; the HTTP layer's own header limits are far lower. */
 const MAX_TEXT = 65_536;
+/** The access line is escaped by construction: a control character or line separator in it means forgery. */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const LINE_BREAKING = /[\x00-\x1f\x7f-\x9f\u2028\u2029]/;
 
 type Field = keyof AccessLogRecord;
 const TEXT_FIELDS: Field[] = ['service', 'host', 'remoteIp', 'method', 'path', 'line'];
@@ -64,6 +67,9 @@ export function checkAccessLogRecord(value: unknown): AccessLogRecordCheck {
     if (text !== null && (typeof text !== 'string' || text.length > MAX_TEXT)) {
       problems.push(`${field} must be null or a string of at most ${MAX_TEXT} characters`);
     }
+  }
+  if (typeof record.line === 'string' && LINE_BREAKING.test(record.line)) {
+    problems.push('line must not contain control characters or line breaks');
   }
   if (!Number.isInteger(record.status) || (record.status as number) < 100 || (record.status as number) > 599) {
     problems.push('status must be an integer from 100 to 599');

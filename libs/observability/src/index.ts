@@ -14,6 +14,7 @@ export { VersionController } from './version/version.controller';
 export { readBuildInfo, type BuildInfo } from './build-info';
 export { bootstrapService, runService, type ServiceBootstrapOptions } from './bootstrap/bootstrap-service';
 export {
+  escapeControls,
   escapeText,
   escapeToken,
   formatAccessLine,

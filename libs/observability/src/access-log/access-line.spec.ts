@@ -1,4 +1,5 @@
 import {
+  escapeControls,
   escapeText,
   escapeToken,
   formatAccessLine,
@@ -81,6 +82,14 @@ describe('formatAccessLine', () => {
 
   it('writes the status and duration as numbers', () => {
     expect(formatAccessLine({ ...base, status: 499, durationMs: 0 })).toMatch(/ 499 ".* 0ms$/);
+  });
+});
+
+describe('escapeControls', () => {
+  it('escapes backslashes and what breaks or disguises a line, and leaves quotes, brackets and spaces', () => {
+    expect(escapeControls('Mozilla/5.0 (X11) "quoted" [x]')).toBe('Mozilla/5.0 (X11) "quoted" [x]');
+    expect(escapeControls('a\\b\nc\r\u0000\u2028\u202e\ud800 é')).toBe('a\\\\b\\nc\\r\\x00\\u2028\\u202e\\ud800 é');
+    expect(escapeControls('-')).toBe('-');
   });
 });
 

@@ -74,30 +74,45 @@ function isLoneSurrogate(value: string, i: number): boolean {
   return false;
 }
 
-/** Escapes the principal's display name for the brackets (Unicode kept, delimiters and controls escaped). */
-export function escapeText(value: string): string {
-  if (value === ABSENT) return '\\x2d';
-  if (!TEXT_NEEDS_ESCAPE.test(value)) return value;
+function isInvisibleOrBreaking(value: string, i: number, code: number): boolean {
+  return (
+    code < 0x20 ||
+    (code >= 0x7f && code <= 0x9f) ||
+    code === 0x061c ||
+    code === 0x200e ||
+    code === 0x200f ||
+    (code >= 0x2028 && code <= 0x202e) ||
+    (code >= 0x2066 && code <= 0x2069) ||
+    isLoneSurrogate(value, i)
+  );
+}
+
+function escapeUnicode(value: string, delimiters: boolean): string {
   let out = '';
   for (let i = 0; i < value.length; i++) {
     const code = value.charCodeAt(i);
     if (code === 0x5c) out += '\\\\';
-    else if (code === 0x22) out += '\\"';
-    else if (code === 0x5d) out += '\\]';
-    else if (
-      code < 0x20 ||
-      (code >= 0x7f && code <= 0x9f) ||
-      code === 0x061c ||
-      code === 0x200e ||
-      code === 0x200f ||
-      (code >= 0x2028 && code <= 0x202e) ||
-      (code >= 0x2066 && code <= 0x2069) ||
-      isLoneSurrogate(value, i)
-    ) {
-      out += escapeControl(code);
-    } else out += value[i];
+    else if (delimiters && code === 0x22) out += '\\"';
+    else if (delimiters && code === 0x5d) out += '\\]';
+    else if (isInvisibleOrBreaking(value, i, code)) out += escapeControl(code);
+    else out += value[i];
   }
   return out;
+}
+
+/** Escapes the principal's display name for the brackets (Unicode kept, delimiters and controls escaped). */
+export function escapeText(value: string): string {
+  if (value === ABSENT) return '\\x2d';
+  return TEXT_NEEDS_ESCAPE.test(value) ? escapeUnicode(value, true) : value;
+}
+
+/**
+ * Escapes only what could break or disguise a line: backslashes, control characters, Unicode line
+ * separators, bidirectional overrides and lone surrogates (for values that other formats quote,
+ * such as syslog structured data).
+ */
+export function escapeControls(value: string): string {
+  return TEXT_NEEDS_ESCAPE.test(value) ? escapeUnicode(value, false) : value;
 }
 
 function optionalToken(value: string | null | undefined): string {

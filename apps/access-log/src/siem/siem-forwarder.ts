@@ -1,0 +1,66 @@
+import type { Kafka } from 'kafkajs';
+import { BatchConsumer, type ConsumedRecord } from '@meshtrail/kafka';
+import { AppLogger } from '@meshtrail/observability';
+import { toSiemEntry, type SiemEntry, type SiemStream } from './siem-entry';
+import type { SiemSink } from './siem-sink';
+
+export interface SiemForwarderOptions {
+  kafka: Kafka;
+  /** Its own consumer group: each destination keeps its own place in the stream. */
+  groupId: string;
+  topic: string;
+  stream: SiemStream;
+  sink: SiemSink;
+  /** Our hostname, for entries that do not carry one (audit events). */
+  hostname: string;
+  /** Where a new group starts: the oldest retained record, or only what comes from now on. */
+  fromBeginning: boolean;
+}
+
+/**
+ * One stream to one SIEM destination, in real time. Offsets are committed only after the sink
+ * took the batch, so an outage of the destination loses nothing: the forwarder retries with
+ * backoff and resumes where it stopped. Records that are not valid entries are skipped (the store
+ * dead-letters access logs; audit-ingest dead-letters audit events) and counted.
+ */
+export class SiemForwarder {
+  private readonly logger = new AppLogger('SiemForwarder');
+  private readonly consumer: BatchConsumer;
+
+  constructor(private readonly options: SiemForwarderOptions) {
+    this.consumer = new BatchConsumer({
+      kafka: options.kafka,
+      name: 'SiemForwarder',
+      groupId: options.groupId,
+      topics: [options.topic],
+      fromBeginning: options.fromBeginning,
+      // a receiver outage: try again soon, then every 5 s at the most
+      retry: { initialMs: 250, maxMs: 5000 },
+      handle: (records) => this.forward(records),
+    });
+  }
+
+  start(): Promise<void> {
+    return this.consumer.start();
+  }
+
+  async forward(records: ConsumedRecord[]): Promise<void> {
+    const entries: SiemEntry[] = [];
+    const skipped: string[] = [];
+    for (const record of records) {
+      const converted = toSiemEntry(this.options.stream, record, this.options.hostname);
+      if (converted.ok) entries.push(converted.entry);
+      else skipped.push(converted.reason);
+    }
+    if (entries.length > 0) await this.options.sink.deliver(entries);
+    const fields = { destination: this.options.sink.name, stream: this.options.stream };
+    if (skipped.length > 0)
+      this.logger.warn('SIEM Records Skipped', { ...fields, count: skipped.length, reason: skipped[0] });
+    this.logger.info('SIEM Records Forwarded', { ...fields, count: entries.length });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer.stop();
+    await this.options.sink.close();
+  }
+}

@@ -1,0 +1,65 @@
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import type { Kafka } from 'kafkajs';
+import { TOPICS } from '@meshtrail/contracts';
+import { KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
+import { AccessLogEnv } from '../access-log.env';
+import { planForwarders, type ForwarderPlan } from './forwarder-plan';
+import { NdjsonFileSink } from './ndjson/ndjson-file.sink';
+import { NdjsonHttpSink } from './ndjson/ndjson-http.sink';
+import { SiemForwarder } from './siem-forwarder';
+import type { SiemSink } from './siem-sink';
+import { SyslogSink } from './syslog/syslog.sink';
+
+const STREAM_TOPICS = { 'access-logs': TOPICS.accessLogs, 'audit-events': TOPICS.auditEvents } as const;
+
+/** Starts the configured SIEM forwarders once the service listens, and stops them first on shutdown. */
+@Injectable()
+export class SiemForwarding implements BeforeApplicationShutdown {
+  private forwarders: SiemForwarder[] = [];
+
+  constructor(
+    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly config: AccessLogEnv,
+  ) {}
+
+  private sink(plan: ForwarderPlan, ca: Buffer | undefined): SiemSink {
+    switch (plan.kind) {
+      case 'syslog':
+        return new SyslogSink(
+          plan.receiver,
+          { ca, confirmMs: this.config.SIEM_SYSLOG_CONFIRM_MS },
+          { facility: this.config.SIEM_SYSLOG_FACILITY, enterpriseId: this.config.SIEM_SYSLOG_ENTERPRISE_ID },
+        );
+      case 'ndjson-file':
+        return new NdjsonFileSink(plan.path);
+      case 'ndjson-http':
+        return new NdjsonHttpSink(plan.url, { authorization: this.config.SIEM_NDJSON_HTTP_TOKEN, ca });
+    }
+  }
+
+  async start(): Promise<void> {
+    const ca = this.config.SIEM_CA_FILE ? readFileSync(this.config.SIEM_CA_FILE) : undefined;
+    for (const plan of planForwarders(this.config)) {
+      const forwarder = new SiemForwarder({
+        kafka: this.kafka,
+        groupId: this.topics.group(plan.group),
+        topic: this.topics.topic(STREAM_TOPICS[plan.stream]),
+        stream: plan.stream,
+        sink: this.sink(plan, ca),
+        hostname: os.hostname(),
+        fromBeginning: this.config.SIEM_FORWARD_FROM === 'earliest',
+      });
+      this.forwarders.push(forwarder);
+      await forwarder.start();
+    }
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    const forwarders = this.forwarders;
+    this.forwarders = [];
+    await Promise.all(forwarders.map((forwarder) => forwarder.stop()));
+  }
+}
