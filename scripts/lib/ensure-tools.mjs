@@ -10,6 +10,8 @@ export const TEST_TOOLS = [
     pkg: 'prometheus',
     for: 'the operations center receiving remote-write in the telemetry e2e test',
   },
+  { command: 'rsyslogd', pkg: 'rsyslog', for: 'receiving SIEM forwarding as a real syslog server' },
+  { command: 'openssl', pkg: 'openssl', for: 'certificates for the TLS syslog test' },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
