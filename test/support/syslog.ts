@@ -98,7 +98,7 @@ export class TestSyslogReceiver {
       socket.once('close', () => this.sockets.delete(socket));
       socket.on('error', () => undefined);
       if (unread) return;
-      let pending = Buffer.alloc(0);
+      let pending: Buffer = Buffer.alloc(0);
       socket.on('data', (chunk: Buffer) => {
         const { messages, rest } = splitOctetCounted(Buffer.concat([pending, chunk]));
         this.messages.push(...messages);

@@ -42,7 +42,12 @@ export {
 } from './retention/enforce-retention.command';
 export {
   checkAccessLogRecord,
-  decodeAccessLogRecord,
+  decodeAccessLogLine,
+  decodeAccessLogRecords,
+  packAccessLogLines,
+  packAccessLogRecords,
+  serializeAccessLogRecord,
   type AccessLogRecord,
   type AccessLogRecordCheck,
+  type RejectedAccessLogLine,
 } from './access-log';

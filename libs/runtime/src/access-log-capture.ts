@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { TOPICS, type AccessLogRecord } from '@meshtrail/contracts';
+import { packAccessLogLines, serializeAccessLogRecord, TOPICS } from '@meshtrail/contracts';
 import type { ServiceEnv } from '@meshtrail/config';
 import { backoffDelay, KAFKA_CLIENT, KafkaProducer, TopicNames } from '@meshtrail/kafka';
 import {
@@ -36,10 +36,10 @@ export class AccessLogCapture implements OnApplicationShutdown {
     const producer = new KafkaProducer(kafka);
     const topic = topics.topic(TOPICS.accessLogs);
     const publisher = new AccessLogPublisher({
-      publish: async (records: AccessLogRecord[]) => {
+      publish: async (lines: string[]) => {
         await producer.send(
           topic,
-          records.map((record) => ({ key: service, value: JSON.stringify(record) })),
+          packAccessLogLines(lines).map((value) => ({ key: service, value })),
         );
       },
       bufferSize: config.ACCESS_LOG_BUFFER_SIZE,
@@ -54,7 +54,7 @@ export class AccessLogCapture implements OnApplicationShutdown {
       host: os.hostname(),
       trustedProxies: new TrustedProxies(config.ACCESS_LOG_TRUSTED_PROXIES),
       writeLine: lines && ((line) => lines.write(line)),
-      publish: (record) => publisher.offer(record),
+      publish: (record) => publisher.offer(serializeAccessLogRecord(record)),
     });
   }
 

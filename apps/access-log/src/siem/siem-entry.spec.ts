@@ -1,5 +1,5 @@
 import type { ConsumedRecord } from '@meshtrail/kafka';
-import { accessLogEntry, auditEventEntry, oneLineJson } from './siem-entry';
+import { accessLogEntries, auditEventEntry, oneLineJson } from './siem-entry';
 
 function consumed(value: string | null, headers: Record<string, string> = {}): ConsumedRecord {
   return {
@@ -30,48 +30,55 @@ const access = {
   line: '10.2.28.155 503 "GET /api/v1/events?workspace=ws-1" [ops\\]\\n\\"root\\"] - application/json 12ms',
 };
 
-describe('accessLogEntry', () => {
+describe('accessLogEntries', () => {
   it('carries the access line as message and the fields as single-line structured data', () => {
-    const result = accessLogEntry(consumed(JSON.stringify(access)));
+    const result = accessLogEntries(consumed(JSON.stringify(access)));
     expect(result).toEqual({
-      ok: true,
-      entry: {
-        stream: 'access-logs',
-        timestamp: access.time,
-        hostname: 'gw-1',
-        appName: 'meshtrail-gateway',
-        msgId: 'access',
-        severity: 4,
-        sdName: 'access',
-        params: [
-          ['id', access.id],
-          ['service', 'gateway'],
-          ['remoteIp', '10.2.28.155'],
-          ['status', '503'],
-          ['method', 'GET'],
-          ['path', '/api/v1/events?workspace=ws-1'],
-          ['principal', 'ops]\\n"root"'],
-          ['accept', 'application/json'],
-          ['durationMs', '12'],
-        ],
-        message: access.line,
-        json: JSON.stringify(access),
-      },
+      rejected: [],
+      entries: [
+        {
+          stream: 'access-logs',
+          timestamp: access.time,
+          hostname: 'gw-1',
+          appName: 'meshtrail-gateway',
+          msgId: 'access',
+          severity: 4,
+          sdName: 'access',
+          params: [
+            ['id', access.id],
+            ['service', 'gateway'],
+            ['remoteIp', '10.2.28.155'],
+            ['status', '503'],
+            ['method', 'GET'],
+            ['path', '/api/v1/events?workspace=ws-1'],
+            ['principal', 'ops]\\n"root"'],
+            ['accept', 'application/json'],
+            ['durationMs', '12'],
+          ],
+          message: access.line,
+          json: JSON.stringify(access),
+        },
+      ],
     });
   });
 
+  it('reads every record of a multi-record value, and the reasons for the lines it cannot', () => {
+    const value = [JSON.stringify(access), 'nope', JSON.stringify({ ...access, status: 200 })].join('\n');
+    const result = accessLogEntries(consumed(value));
+    expect(result.entries.map((e) => e.severity)).toEqual([4, 6]);
+    expect(result.rejected).toEqual([expect.stringMatching(/^ACCESS_LOG\.NOT_JSON/)]);
+  });
+
   it('grades severity by status', () => {
-    const severity = (status: number) => {
-      const result = accessLogEntry(consumed(JSON.stringify({ ...access, status })));
-      return result.ok ? result.entry.severity : undefined;
-    };
+    const severity = (status: number) =>
+      accessLogEntries(consumed(JSON.stringify({ ...access, status }))).entries[0].severity;
     expect([severity(200), severity(302), severity(404), severity(500)]).toEqual([6, 6, 5, 4]);
   });
 
   it('refuses what is not an access-log record, with the reason', () => {
-    expect(accessLogEntry(consumed('nope'))).toEqual({
-      ok: false,
-      reason: expect.stringMatching(/^ACCESS_LOG\.NOT_JSON/),
+    expect(accessLogEntries(consumed('nope'))).toEqual({
+      entries: [],
+      rejected: [expect.stringMatching(/^ACCESS_LOG\.NOT_JSON/)],
     });
   });
 });

@@ -1,4 +1,4 @@
-import { decodeAccessLogRecord } from '@meshtrail/contracts';
+import { decodeAccessLogRecords, type AccessLogRecord } from '@meshtrail/contracts';
 import type { ConsumedRecord } from '@meshtrail/kafka';
 import { escapeControls } from '@meshtrail/observability';
 
@@ -26,6 +26,12 @@ export interface SiemEntry {
 
 export type SiemConversion = { ok: true; entry: SiemEntry } | { ok: false; reason: string };
 
+/** What a Kafka record yields: entries to forward, and reasons for what could not be read. */
+export interface SiemEntries {
+  entries: SiemEntry[];
+  rejected: string[];
+}
+
 export const SEVERITY = { warning: 4, notice: 5, informational: 6 } as const;
 
 /** JSON on one line for any reader: JSON.stringify leaves U+2028 and U+2029 raw, some readers break lines there. */
@@ -40,10 +46,7 @@ function accessSeverity(status: number): number {
 }
 
 /** An access-log record: the access line as MSG, its fields as structured data. */
-export function accessLogEntry(record: ConsumedRecord): SiemConversion {
-  const decoded = decodeAccessLogRecord(record.value);
-  if (!decoded.ok) return decoded;
-  const r = decoded.record;
+export function accessLogEntry(r: AccessLogRecord): SiemEntry {
   const params: Array<[string, string | null]> = [
     ['id', r.id],
     ['service', r.service],
@@ -57,20 +60,23 @@ export function accessLogEntry(record: ConsumedRecord): SiemConversion {
     ['durationMs', String(r.durationMs)],
   ];
   return {
-    ok: true,
-    entry: {
-      stream: 'access-logs',
-      timestamp: r.time,
-      hostname: r.host,
-      appName: `meshtrail-${r.service}`,
-      msgId: 'access',
-      severity: accessSeverity(r.status),
-      sdName: 'access',
-      params: params.filter((p): p is [string, string] => p[1] !== null).map(([k, v]) => [k, escapeControls(v)]),
-      message: r.line,
-      json: oneLineJson(r),
-    },
+    stream: 'access-logs',
+    timestamp: r.time,
+    hostname: r.host,
+    appName: `meshtrail-${r.service}`,
+    msgId: 'access',
+    severity: accessSeverity(r.status),
+    sdName: 'access',
+    params: params.filter((p): p is [string, string] => p[1] !== null).map(([k, v]) => [k, escapeControls(v)]),
+    message: r.line,
+    json: oneLineJson(r),
   };
+}
+
+/** The access-log records of one access-logs.v1 value (one per line). */
+export function accessLogEntries(record: ConsumedRecord): SiemEntries {
+  const decoded = decodeAccessLogRecords(record.value);
+  return { entries: decoded.records.map(accessLogEntry), rejected: decoded.rejected.map((r) => r.reason) };
 }
 
 interface CloudEvent {
@@ -145,6 +151,8 @@ export function auditEventEntry(record: ConsumedRecord, hostname: string): SiemC
   };
 }
 
-export function toSiemEntry(stream: SiemStream, record: ConsumedRecord, hostname: string): SiemConversion {
-  return stream === 'access-logs' ? accessLogEntry(record) : auditEventEntry(record, hostname);
+export function toSiemEntries(stream: SiemStream, record: ConsumedRecord, hostname: string): SiemEntries {
+  if (stream === 'access-logs') return accessLogEntries(record);
+  const audit = auditEventEntry(record, hostname);
+  return audit.ok ? { entries: [audit.entry], rejected: [] } : { entries: [], rejected: [audit.reason] };
 }

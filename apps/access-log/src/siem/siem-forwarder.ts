@@ -1,7 +1,7 @@
 import type { Kafka } from 'kafkajs';
 import { BatchConsumer, type ConsumedRecord } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
-import { toSiemEntry, type SiemEntry, type SiemStream } from './siem-entry';
+import { toSiemEntries, type SiemEntry, type SiemStream } from './siem-entry';
 import type { SiemSink } from './siem-sink';
 
 export interface SiemForwarderOptions {
@@ -48,9 +48,9 @@ export class SiemForwarder {
     const entries: SiemEntry[] = [];
     const skipped: string[] = [];
     for (const record of records) {
-      const converted = toSiemEntry(this.options.stream, record, this.options.hostname);
-      if (converted.ok) entries.push(converted.entry);
-      else skipped.push(converted.reason);
+      const converted = toSiemEntries(this.options.stream, record, this.options.hostname);
+      entries.push(...converted.entries);
+      skipped.push(...converted.rejected);
     }
     if (entries.length > 0) await this.options.sink.deliver(entries);
     const fields = { destination: this.options.sink.name, stream: this.options.stream };

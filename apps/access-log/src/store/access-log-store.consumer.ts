@@ -1,6 +1,6 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { decodeAccessLogRecord, TOPICS, type AccessLogRecord } from '@meshtrail/contracts';
+import { decodeAccessLogRecords, TOPICS, type AccessLogRecord } from '@meshtrail/contracts';
 import {
   BatchConsumer,
   deadLetterMessage,
@@ -13,16 +13,19 @@ import {
 import { AppLogger } from '@meshtrail/observability';
 import { AccessLogRepository } from './access-log.repository';
 
-/** `ACCESS_LOG.INVALID: status must be ...` as the dead letter's stable reason and its message. */
-function refusal(record: ConsumedRecord, reason: string) {
+/**
+ * `ACCESS_LOG.INVALID: status must be ...` as the dead letter's stable reason and its message,
+ * which names the refused line of a multi-record value.
+ */
+function refusal(record: ConsumedRecord, reason: string, line: number) {
   const colon = reason.indexOf(': ');
-  return colon < 0
-    ? { record, reason, message: reason }
-    : { record, reason: reason.slice(0, colon), message: reason.slice(colon + 2) };
+  const code = colon < 0 ? reason : reason.slice(0, colon);
+  const detail = colon < 0 ? reason : reason.slice(colon + 2);
+  return { record, reason: code, message: `line ${line}: ${detail}` };
 }
 
 /**
- * Consumes access-logs.v1 in batches into the access-log store. A record that is not a valid
+ * Consumes access-logs.v1 in batches into the access-log store. A line that is not a valid
  * AccessLogRecord goes to access-logs.dlq.v1 with its reason; offsets are committed only after
  * the insert (and the dead letters) succeeded, and the insert is idempotent, so a redelivered
  * batch is stored once.
@@ -55,9 +58,12 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
     const valid: AccessLogRecord[] = [];
     const deadLetters = [];
     for (const record of records) {
-      const decoded = decodeAccessLogRecord(record.value);
-      if (decoded.ok) valid.push(decoded.record);
-      else deadLetters.push(deadLetterMessage(refusal(record, decoded.reason)));
+      const decoded = decodeAccessLogRecords(record.value);
+      valid.push(...decoded.records);
+      for (const { index, line, reason } of decoded.rejected) {
+        // the dead letter carries the refused line alone; the rest of the message is stored
+        deadLetters.push(deadLetterMessage(refusal({ ...record, value: Buffer.from(line, 'utf8') }, reason, index)));
+      }
     }
     const stored = await this.repository.insert(valid);
     if (deadLetters.length > 0) {

@@ -68,8 +68,8 @@ describe('access-log store (real PostgreSQL and Kafka)', () => {
     await producer.send(stack.topic(TOPICS.accessLogs), [
       { key: 'gateway', value: JSON.stringify(first) },
       { key: 'gateway', value: '{"id":"not json' },
-      { key: 'gateway', value: JSON.stringify({ ...second, status: 'ok' }) },
-      { key: 'gateway', value: JSON.stringify(second) },
+      // several records in one value: the bad line alone is dead-lettered
+      { key: 'gateway', value: [JSON.stringify({ ...second, status: 'ok' }), JSON.stringify(second)].join('\n') },
       { key: 'gateway', value: JSON.stringify(first) }, // a redelivery
     ]);
 
@@ -98,10 +98,10 @@ describe('access-log store (real PostgreSQL and Kafka)', () => {
       expect(stored.map((row) => row.id)).toEqual([first.id, second.id]);
       await waitFor('two dead letters', () => deadLetters.length === 2);
       expect(deadLetters).toEqual([
-        { value: '{"id":"not json', reason: expect.stringMatching(/^ACCESS_LOG\.NOT_JSON: /), offset: '1' },
+        { value: '{"id":"not json', reason: expect.stringMatching(/^ACCESS_LOG\.NOT_JSON: line 0: /), offset: '1' },
         {
           value: JSON.stringify({ ...second, status: 'ok' }),
-          reason: 'ACCESS_LOG.INVALID: status must be an integer from 100 to 599',
+          reason: 'ACCESS_LOG.INVALID: line 0: status must be an integer from 100 to 599',
           offset: '2',
         },
       ]);

@@ -1,11 +1,10 @@
 import { metrics } from '@opentelemetry/api';
-import type { AccessLogRecord } from '@meshtrail/contracts';
 import { AppLogger } from '../logging/app-logger';
 import { PublishBuffer } from './publish-buffer';
 
 export interface AccessLogPublisherOptions {
-  /** Sends one batch (to access-logs.v1); resolves once the broker has it, rejects to be retried. */
-  publish: (records: AccessLogRecord[]) => Promise<void>;
+  /** Sends one batch of serialized records (to access-logs.v1); resolves once the broker has it, rejects to be retried. */
+  publish: (records: string[]) => Promise<void>;
   /** Records the buffer holds; when full, as many more wait up to dropAfterMs for room. */
   bufferSize: number;
   dropAfterMs: number;
@@ -13,7 +12,7 @@ export interface AccessLogPublisherOptions {
   retryDelayMs: (attempt: number) => number;
   /** Most records per send. */
   batchSize?: number;
-  /** How long the first record of an idle period waits for company before a send. */
+  /** How long records wait for company before a batch smaller than batchSize is sent. */
   lingerMs?: number;
   now?: () => number;
 }
@@ -37,14 +36,15 @@ bufferedGauge.addCallback((result) => {
 });
 
 /**
- * Publishes access-log records off the request path: offer() only appends to a bounded buffer;
+ * Publishes access-log records (each already serialized to its JSON line, so the buffer holds one
+ * string per request rather than an object graph) off the request path: offer() only appends to a bounded buffer;
  * a background loop sends batches, keeps a failed batch and retries it with backoff. Records are
  * dropped only when the buffer stays full longer than configured (see PublishBuffer); drops are
  * counted in meshtrail.access_log.dropped and summarised in an "Access Log Dropped" line.
  */
 export class AccessLogPublisher {
   private readonly logger = new AppLogger('AccessLogPublisher');
-  private readonly buffer: PublishBuffer<AccessLogRecord>;
+  private readonly buffer: PublishBuffer<string>;
   private readonly now: () => number;
   private readonly batchSize: number;
   private readonly lingerMs: number;
@@ -52,6 +52,7 @@ export class AccessLogPublisher {
   private draining?: Promise<void>;
   private wake?: () => void;
   private abandoned = false;
+  private closing = false;
   private failedAttempts = 0;
   private lastFailureLog = -Infinity;
   private unloggedDrops = 0;
@@ -62,7 +63,7 @@ export class AccessLogPublisher {
     this.buffer = new PublishBuffer(options.bufferSize, options.dropAfterMs);
     this.now = options.now ?? Date.now;
     this.batchSize = options.batchSize ?? 1000;
-    this.lingerMs = options.lingerMs ?? 20;
+    this.lingerMs = options.lingerMs ?? 100;
     livePublishers.add(this);
   }
 
@@ -71,10 +72,23 @@ export class AccessLogPublisher {
   }
 
   /** Called once per request: O(1), never throws, never waits. */
-  offer(record: AccessLogRecord): void {
+  offer(record: string): void {
     if (this.abandoned) return;
     if (!this.buffer.offer(record, this.now())) this.noteDrops();
-    if (!this.draining && !this.timer) {
+    this.schedule();
+  }
+
+  /**
+   * A full batch goes at once; a smaller one waits lingerMs for company. Sending every few records
+   * as they come would cost a round trip and its overhead per handful of requests.
+   */
+  private schedule(): void {
+    if (this.draining || this.buffer.size === 0 || this.abandoned) return;
+    if (this.buffer.size >= this.batchSize || this.closing) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.startDrain();
+    } else if (!this.timer) {
       this.timer = setTimeout(() => {
         this.timer = undefined;
         this.startDrain();
@@ -86,8 +100,7 @@ export class AccessLogPublisher {
   private startDrain(): void {
     this.draining ??= this.drain().finally(() => {
       this.draining = undefined;
-      // records offered during the last send
-      if (this.buffer.size > 0 && !this.abandoned) this.startDrain();
+      this.schedule(); // records offered during the last send
     });
   }
 
@@ -106,6 +119,8 @@ export class AccessLogPublisher {
           this.failedAttempts = 0;
           this.lastFailureLog = -Infinity;
         }
+        this.noteDrops();
+        if (this.buffer.size < this.batchSize && !this.closing) break; // the rest lingers
       } catch (error) {
         this.failedAttempts++;
         this.noteFailure(error as Error);
@@ -167,9 +182,8 @@ export class AccessLogPublisher {
    * then is given up (it is on stdout already) and reported.
    */
   async close(timeoutMs: number): Promise<void> {
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    if (this.buffer.size > 0) this.startDrain();
+    this.closing = true;
+    this.schedule();
     let timeout: NodeJS.Timeout | undefined;
     await Promise.race([
       this.draining,

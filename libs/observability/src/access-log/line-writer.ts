@@ -1,32 +1,34 @@
 /**
- * Writes lines to stdout in one write per event-loop turn instead of one per line: a busy
- * service answers many requests per turn, and each write to a pipe is a system call. Lines stay
- * whole, and what is pending when the process exits is written synchronously then.
+ * Writes lines to stdout in batches: a busy service answers thousands of requests per second,
+ * and each write to a pipe is a system call (and wakes the reader). Lines stay whole and in order;
+ * they reach stdout within `flushIntervalMs`, at once when `maxPendingChars` accumulate, and
+ * synchronously when the process exits.
  */
 export class BatchedLineWriter {
   private pending = '';
-  private scheduled = false;
-  private readonly flushSoon = () => this.flush();
+  private timer?: NodeJS.Timeout;
+  private readonly flushNow = () => this.flush();
 
   constructor(
     private readonly out: (chunk: string) => void = (chunk) => void process.stdout.write(chunk),
-    /** A burst larger than this is written at once rather than held for the end of the turn. */
+    private readonly flushIntervalMs = 50,
     private readonly maxPendingChars = 65_536,
   ) {
-    process.once('exit', this.flushSoon);
+    process.once('exit', this.flushNow);
   }
 
   write(line: string): void {
     this.pending += `${line}\n`;
     if (this.pending.length >= this.maxPendingChars) this.flush();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(this.flushSoon);
+    else if (!this.timer) {
+      this.timer = setTimeout(this.flushNow, this.flushIntervalMs);
+      this.timer.unref();
     }
   }
 
   flush(): void {
-    this.scheduled = false;
+    clearTimeout(this.timer);
+    this.timer = undefined;
     if (this.pending === '') return;
     const chunk = this.pending;
     this.pending = '';
