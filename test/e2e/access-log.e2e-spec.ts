@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { parseAccessLine } from '@meshtrail/observability';
+import { LocalOidcIssuer } from '../support/oidc-issuer';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -21,15 +22,22 @@ describe('access logs: the lines the gateway writes and the records the access-l
   let stack: TestStack;
   let gateway: ServiceProcess;
   let accessLog: ServiceProcess;
+  let idp: LocalOidcIssuer;
 
   beforeAll(async () => {
     stack = await createTestStack('accesslines');
-    gateway = await ServiceProcess.start('gateway', { ...stack.env, ACCESS_LOG_TRUSTED_PROXIES: '127.0.0.1/32' });
+    idp = await LocalOidcIssuer.start('meshtrail');
+    gateway = await ServiceProcess.start('gateway', {
+      ...stack.env,
+      ...idp.env(),
+      ACCESS_LOG_TRUSTED_PROXIES: '127.0.0.1/32',
+    });
     accessLog = await ServiceProcess.start('access-log', stack.env);
   });
   afterAll(async () => {
     await gateway?.stop();
     await accessLog?.stop();
+    await idp?.stop();
     await stack.teardown();
   });
 
@@ -108,5 +116,47 @@ describe('access logs: the lines the gateway writes and the records the access-l
     expect(stored.map((row) => row.line).sort()).toEqual([...written].sort());
     expect(stored.find((row) => row.status === 404 && row.remote_ip === '198.51.100.9')).toBeDefined();
     expect(accessLog.logs.filter((line) => line.message === 'Access Logs Stored').length).toBeGreaterThan(0);
+  });
+
+  it('names the authenticated principal, and lets only admins search and export the store', async () => {
+    const admin = await idp.sign({
+      sub: 'u-admin',
+      preferred_username: 'olivia',
+      realm_access: { roles: ['meshtrail-admin'] },
+    });
+    const user = await idp.sign({ sub: 'u-x', preferred_username: 'xavier ] [root' });
+    const call = (path: string, token?: string) =>
+      fetch(`${gateway.url}${path}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+
+    expect((await call('/api/v1/access-logs?pathPrefix=/e2e/')).status).toBe(401);
+    expect((await call('/api/v1/access-logs?pathPrefix=/e2e/', user)).status).toBe(403);
+    const search = await waitFor('the admin to find the stored requests', async () => {
+      const res = await call('/api/v1/access-logs?pathPrefix=/e2e/&status=4xx', admin);
+      const body = (await res.json()) as { items: Array<{ path: string; principal: string | null }> };
+      return res.status === 200 && body.items.length >= 3 ? body : undefined;
+    });
+    expect(search.items.map((item) => item.path).sort()).toEqual([
+      '/e2e/a"b\\c]d{e}?password=***&x=1',
+      '/e2e/dash',
+      '/e2e/json',
+    ]);
+
+    const lines = await waitFor('the principals in the access lines', () => {
+      const mine = gateway.rawStdout.filter((line) => line.includes('"GET /api/v1/access-logs?pathPrefix=/e2e/'));
+      return mine.length >= 3 ? mine : undefined;
+    });
+    expect(lines.map((line) => parseAccessLine(line)?.principal ?? null)).toEqual(
+      expect.arrayContaining([null, 'olivia', 'xavier ] [root']),
+    );
+    // a principal cannot close the brackets and forge another one
+    expect(lines.find((line) => line.includes(' 403 '))).toMatch(/ \[xavier \\\] \[root\] /);
+
+    const exported = await call('/api/v1/access-logs/export?format=csv&pathPrefix=/e2e/', admin);
+    expect(exported.status).toBe(200);
+    expect(exported.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect((await exported.text()).trim().split('\r\n').length).toBeGreaterThanOrEqual(4);
+    const bad = await call('/api/v1/access-logs?status=9xx', admin);
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ code: 'QUERY.INVALID_PARAMETER', parameter: 'status' });
   });
 });

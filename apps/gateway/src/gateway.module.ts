@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { AuthModule } from '@meshtrail/auth';
 import { CoreModule } from '@meshtrail/runtime';
+import { AccessLogsModule } from './access-logs/access-logs.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { authOptionsFrom } from './auth/auth-options';
 import { EventsModule } from './events/events.module';
@@ -20,6 +21,7 @@ export class GatewayModule {
         EventsModule.register(config),
         ApiKeysModule,
         RetentionAdminModule,
+        AccessLogsModule,
       ],
     };
   }

@@ -20,7 +20,7 @@ export class InvalidParameter extends Error {
   readonly code = 'QUERY.INVALID_PARAMETER';
   constructor(
     readonly parameter: string,
-    problem: string,
+    readonly problem: string,
   ) {
     super(`${parameter}: ${problem}`);
   }

@@ -1,13 +1,17 @@
-import { BadRequestException, Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
+import { Authenticated, type ApiError, RequireAdmin } from '@meshtrail/auth';
 import type { AccessLogRecord } from '@meshtrail/contracts';
+import { invalidParameter } from '../common/invalid-parameter';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { InvalidParameter, parseAccessLogFilter, type AccessLogFilter } from './access-log-filter';
 import { CONTENT_TYPES, CSV_HEADER, EXPORT_FORMATS, exportLine, type ExportFormat } from './access-log-export';
 import { AccessLogSearchService, type AccessLogPage } from './access-log-search.service';
 
 /** 400 with the stable code and the parameter's name, as the events API answers. */
-function badRequest(error: InvalidParameter): BadRequestException {
-  return new BadRequestException({ code: error.code, parameter: error.parameter, message: error.message });
+function badRequest(error: InvalidParameter): ApiError {
+  return invalidParameter(error.parameter, error.problem);
 }
 
 function filterOf(query: Record<string, unknown>): AccessLogFilter {
@@ -36,15 +40,18 @@ async function write(response: Response, chunk: string): Promise<boolean> {
   });
 }
 
-/**
- * `GET /api/v1/access-logs` and `GET /api/v1/access-logs/export`: the access-log store for
- * admins. Not mounted until the gateway guards it as admin-only (libs/auth); see the README.
- */
+/** `GET /api/v1/access-logs` and `GET /api/v1/access-logs/export`: the access-log store, for platform admins. */
+@ApiTags('access-logs')
 @Controller('api/v1/access-logs')
+@Authenticated(RateLimitGuard)
+@RequireAdmin()
+@ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
 export class AccessLogsController {
   constructor(private readonly search: AccessLogSearchService) {}
 
   @Get()
+  @ApiOperation({ summary: 'API access records, newest first, filtered, in keyset pages' })
+  @ApiOkResponse({ description: '{ items: AccessLogRecord[], nextCursor: string | null }' })
   list(@Query() query: Record<string, unknown>): Promise<AccessLogPage> {
     if (query.format !== undefined) {
       throw badRequest(new InvalidParameter('format', 'only /api/v1/access-logs/export takes a format'));
@@ -53,6 +60,8 @@ export class AccessLogsController {
   }
 
   @Get('export')
+  @ApiOperation({ summary: 'Every matching access record, streamed as NDJSON or CSV' })
+  @ApiProduces('application/x-ndjson', 'text/csv')
   async export(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
     const { format: given = 'ndjson', limit, ...rest } = query;
     if (!EXPORT_FORMATS.includes(given as ExportFormat)) {

@@ -1,11 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
+import { AuthGuard } from '@meshtrail/auth';
 import { DatabaseModule } from '@meshtrail/database';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AccessLogsModule } from './access-logs.module';
 
-/** The search API over a real, partitioned access_logs table (mounted here as the gateway will once it is guarded). */
+/**
+ * The search API over a real, partitioned access_logs table. Authentication is the gateway's
+ * (test/e2e/access-log.e2e-spec.ts shows admin-only); here the guards let every request through.
+ */
 describe('access-log search (real PostgreSQL)', () => {
   let stack: TestStack;
   let app: INestApplication;
@@ -42,7 +47,12 @@ describe('access-log search (real PostgreSQL)', () => {
         DatabaseModule.register({ url: stack.databaseUrl, poolMax: 2, applicationName: 'test' }),
         AccessLogsModule,
       ],
-    }).compile();
+    })
+      .overrideGuard(AuthGuard)
+      .useValue({ canActivate: () => true })
+      .overrideGuard(RateLimitGuard)
+      .useValue({ canActivate: () => true })
+      .compile();
     app = moduleRef.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1/access-logs`;
