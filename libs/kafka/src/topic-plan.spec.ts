@@ -28,7 +28,8 @@ describe('planTopics', () => {
       configs: { 'retention.ms': String(168 * 3_600_000), 'cleanup.policy': 'delete' },
     });
     expect(byName['acme.audit.events.dlq.v1'].configs['retention.ms']).toBe(String(720 * 3_600_000));
-    expect(byName['acme.access-logs.dlq.v1'].configs['retention.ms']).toBe(String(720 * 3_600_000));
+    // access-log dead letters are access logs: never kept longer than the shortest access-log retention (1 month)
+    expect(byName['acme.access-logs.dlq.v1'].configs['retention.ms']).toBe(String(28 * 24 * 3_600_000));
     expect(byName['acme.telemetry.otlp.v1'].configs['retention.ms']).toBe(String(24 * 3_600_000));
   });
 });
