@@ -1,10 +1,10 @@
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import https from 'node:https';
 import os from 'node:os';
 import path from 'node:path';
 import { decodeMetricsRequest, encodeMetricsRequest, type ExportMetricsServiceRequest } from '@meshtrail/otlp';
 import { waitFor } from '../../../../test/support/poll';
+import { selfSignedCertificate } from '../../../../test/support/tls';
 import { DiskQueue } from '../queue/disk-queue';
 import type { Transmission } from '../transmission/transmission-log';
 import { DeliveryLoop } from './delivery-loop';
@@ -44,43 +44,20 @@ describe('DeliveryLoop with OtlpHttpSender over TLS (real HTTPS server, real dis
 
   beforeAll(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-otlp-'));
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'rsa:2048',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=127.0.0.1',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        path.join(dir, 'key.pem'),
-        '-out',
-        path.join(dir, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    server = https.createServer(
-      { key: fs.readFileSync(path.join(dir, 'key.pem')), cert: fs.readFileSync(path.join(dir, 'cert.pem')) },
-      (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', () => {
-          received.push({
-            path: req.url ?? '',
-            auth: req.headers.authorization,
-            type: req.headers['content-type'],
-            body: Buffer.concat(chunks),
-          });
-          res.writeHead(answers.shift() ?? 200, { 'Content-Type': 'application/x-protobuf' }).end();
+    const { key, cert } = selfSignedCertificate(dir, { commonName: '127.0.0.1', subjectAltName: 'IP:127.0.0.1' });
+    server = https.createServer({ key, cert }, (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        received.push({
+          path: req.url ?? '',
+          auth: req.headers.authorization,
+          type: req.headers['content-type'],
+          body: Buffer.concat(chunks),
         });
-      },
-    );
+        res.writeHead(answers.shift() ?? 200, { 'Content-Type': 'application/x-protobuf' }).end();
+      });
+    });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     port = (server.address() as { port: number }).port;
   });

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { configureLogging } from '@meshtrail/observability';
 import { waitFor } from '../../../../../test/support/poll';
 import { parseRfc5424, TestSyslogReceiver } from '../../../../../test/support/syslog';
+import { selfSignedCertificate } from '../../../../../test/support/tls';
 import type { SiemEntry } from '../siem-entry';
 import { SyslogSink } from './syslog.sink';
 import { parseSyslogReceiver } from './syslog-receiver';
@@ -114,29 +115,8 @@ describe('SyslogSink (real TCP and TLS connections)', () => {
   it('speaks TLS to a receiver whose certificate the configured CA signed, and refuses one it did not', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-tls-'));
     try {
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'rsa:2048',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=DNS:localhost',
-          '-keyout',
-          path.join(dir, 'key.pem'),
-          '-out',
-          path.join(dir, 'cert.pem'),
-        ],
-        { stdio: 'ignore' },
-      );
-      const cert = fs.readFileSync(path.join(dir, 'cert.pem'));
-      const receiver = new TestSyslogReceiver({ key: fs.readFileSync(path.join(dir, 'key.pem')), cert });
+      const { key, cert } = selfSignedCertificate(dir, { commonName: 'localhost', subjectAltName: 'DNS:localhost' });
+      const receiver = new TestSyslogReceiver({ key, cert });
       const port = await receiver.start();
       const trusted = new SyslogSink(
         parseSyslogReceiver(`tls://localhost:${port}`)!,
