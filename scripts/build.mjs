@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Compiles every app and lib in one tsc pass into dist/, rewrites the @meshtrail/* path aliases
-// into relative requires, and records the build's version, commit and branch in dist/build-info.json.
+// into relative requires, builds the gateway's Event Logs page with Vite into dist/apps/gateway/web,
+// and records the build's version, commit and branch in dist/build-info.json.
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,9 @@ const run = (cmd, args) => execFileSync(cmd, args, { cwd: root, stdio: 'inherit'
 
 run(bin('tsc'), ['-p', 'tsconfig.build.json']);
 run(bin('tsc-alias'), ['-p', 'tsconfig.build.json']);
+// The page: type-checked on its own (browser types), then bundled (Vite does not check types).
+run(bin('tsc'), ['-p', 'apps/gateway/web/tsconfig.json']);
+run(bin('vite'), ['build', '--config', 'apps/gateway/web/vite.config.mjs', '--logLevel', 'warn']);
 
 const git = (args) => {
   try {

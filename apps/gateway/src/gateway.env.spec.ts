@@ -65,3 +65,19 @@ describe('GatewayEnv', () => {
     expect(problems({ AUTH_WORKSPACE_ROLE_PATTERN: '(?<workspace>[' })).toHaveProperty('AUTH_WORKSPACE_ROLE_PATTERN');
   });
 });
+
+describe('GatewayEnv: the Event Logs page', () => {
+  it('signs in as the public client meshtrail-ui with openid profile by default', () => {
+    expect(loadConfig('gateway', GatewayEnv, {})).toMatchObject({
+      UI_OIDC_CLIENT_ID: 'meshtrail-ui',
+      UI_OIDC_SCOPE: 'openid profile',
+    });
+  });
+
+  it('refuses a client id or scope list with spaces where they do not belong', () => {
+    expect(problems({ UI_OIDC_CLIENT_ID: 'meshtrail ui', UI_OIDC_SCOPE: 'openid  profile' })).toEqual({
+      UI_OIDC_CLIENT_ID: 'must be 1 to 255 printable characters without spaces',
+      UI_OIDC_SCOPE: 'must be scope names separated by single spaces',
+    });
+  });
+});

@@ -137,6 +137,14 @@ export class GatewayEnv extends ServiceEnv {
   @Min(1000, { message: 'must be at least 1000 ms' })
   EXPORT_IDLE_TIMEOUT_MS = 60_000;
 
+  /** The Event Logs page signs in as this public OIDC client (authorization code with PKCE, no secret). */
+  @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1 to 255 printable characters without spaces' })
+  UI_OIDC_CLIENT_ID = 'meshtrail-ui';
+
+  /** Scopes the page asks for; the token must still carry AUTH_OIDC_AUDIENCE (Keycloak: an audience mapper). */
+  @Matches(/^[\x21-\x7e]+( [\x21-\x7e]+)*$/, { message: 'must be scope names separated by single spaces' })
+  UI_OIDC_SCOPE = 'openid profile';
+
   /** Reading the audit log is audited; a read fails with 503 when its AuditLogViewed event cannot be published within this time. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })

@@ -8,6 +8,7 @@ import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RetentionAdminModule } from './retention-admin/retention-admin.module';
+import { UiModule } from './ui/ui.module';
 
 @Module({})
 export class GatewayModule {
@@ -22,6 +23,12 @@ export class GatewayModule {
         ApiKeysModule,
         RetentionAdminModule,
         AccessLogsModule,
+        UiModule.register({
+          issuer: config.AUTH_OIDC_ISSUER,
+          clientId: config.UI_OIDC_CLIENT_ID,
+          scope: config.UI_OIDC_SCOPE,
+          httpTimeoutMs: config.AUTH_IDP_TIMEOUT_MS,
+        }),
       ],
     };
   }

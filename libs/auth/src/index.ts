@@ -20,6 +20,7 @@ export {
 } from './oidc/claims';
 export { ASYMMETRIC_ALGORITHMS, type OidcSettings } from './oidc/oidc-settings';
 export { OidcKeySource } from './oidc/oidc-key-source';
+export { fetchDiscoveryDocument, type DiscoveryDocument } from './oidc/oidc-discovery';
 export { TokenVerifier } from './oidc/token-verifier';
 export { IdentityProviderUnavailable, TokenRejected } from './oidc/token-errors';
 export type { SqlRunner } from './sql-runner';

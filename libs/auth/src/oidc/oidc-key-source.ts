@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, type JWTVerifyGetKey } from 'jose';
+import { fetchDiscoveryDocument } from './oidc-discovery';
 import { IdentityProviderUnavailable } from './token-errors';
 import type { OidcSettings } from './oidc-settings';
 
@@ -35,22 +36,8 @@ export class OidcKeySource {
 
   private async jwksUrl(): Promise<URL> {
     if (this.settings.jwksUrl) return new URL(this.settings.jwksUrl);
-    const discovery = `${this.settings.issuer.replace(/\/+$/, '')}/.well-known/openid-configuration`;
-    let document: { issuer?: unknown; jwks_uri?: unknown };
-    try {
-      const response = await this.fetchFn(discovery, { signal: AbortSignal.timeout(this.settings.httpTimeoutMs) });
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      document = (await response.json()) as typeof document;
-    } catch (error) {
-      throw new IdentityProviderUnavailable(`discovery document unavailable: ${(error as Error).message}`);
-    }
-    // OpenID Connect Discovery 1.0, 4.3: the document's issuer must be the one we trust
-    if (document.issuer !== this.settings.issuer) {
-      throw new IdentityProviderUnavailable('discovery document names a different issuer');
-    }
-    if (typeof document.jwks_uri !== 'string') {
-      throw new IdentityProviderUnavailable('discovery document has no jwks_uri');
-    }
+    const document = await fetchDiscoveryDocument(this.settings.issuer, this.settings.httpTimeoutMs, this.fetchFn);
+    if (!document.jwks_uri) throw new IdentityProviderUnavailable('discovery document has no jwks_uri');
     return new URL(document.jwks_uri);
   }
 }

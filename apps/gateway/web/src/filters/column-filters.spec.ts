@@ -1,0 +1,91 @@
+import {
+  apiParamsFor,
+  columnOfParameter,
+  eventColumnParams,
+  filtersFromSearch,
+  objectTypeOf,
+  searchFromFilters,
+} from './column-filters';
+
+describe('column filters → query API parameters', () => {
+  it("the project's name in Event and created in Type", () => {
+    expect(apiParamsFor({ event: 'payments-prod', type: 'created' })).toEqual({
+      objectName: 'payments-prod',
+      action: 'created',
+    });
+  });
+
+  it("a user's name in Change, the workspace in Workspace and remove in Type", () => {
+    expect(apiParamsFor({ change: 'jane@example.com', workspace: 'ws-1', type: 'remove' })).toEqual({
+      change: 'jane@example.com',
+      workspace: 'ws-1',
+      q: 'action:deleted action:revoked',
+    });
+  });
+
+  it('add means created or granted; other words go to the action parameter as typed', () => {
+    expect(apiParamsFor({ type: 'Added' })).toEqual({ q: 'action:created action:granted' });
+    expect(apiParamsFor({ type: 'deleted' })).toEqual({ action: 'deleted' });
+    expect(apiParamsFor({ type: 'runs requested' })).toEqual({ action: 'runs requested' });
+    expect(apiParamsFor({ type: 'remove', time: '>=2026-03-01' })).toEqual({
+      q: 'created:>=2026-03-01 action:deleted action:revoked',
+    });
+  });
+
+  it('Landing Zone in Event and change in Type', () => {
+    expect(apiParamsFor({ event: 'Landing Zone', type: 'change' })).toEqual({
+      objectType: 'LandingZone',
+      action: 'change',
+    });
+  });
+
+  it('the actor, and the time column as a created: term of q (spaces removed)', () => {
+    expect(apiParamsFor({ actor: ' Anna Admin ', time: '2026-03-01 .. 2026-03-31' })).toEqual({
+      actor: 'Anna Admin',
+      q: 'created:2026-03-01..2026-03-31',
+    });
+  });
+
+  it('leaves out empty and blank filters', () => {
+    expect(apiParamsFor({ event: '  ', type: '', change: undefined })).toEqual({});
+  });
+});
+
+describe('the Event column', () => {
+  it('reads object types in any spelling people type', () => {
+    expect(objectTypeOf('Landing Zone')).toBe('LandingZone');
+    expect(objectTypeOf('landing zones')).toBe('LandingZone');
+    expect(objectTypeOf('building-block')).toBe('BuildingBlock');
+    expect(objectTypeOf('PROJECT')).toBe('Project');
+    expect(objectTypeOf('payments-prod')).toBeUndefined();
+    expect(objectTypeOf('')).toBeUndefined();
+  });
+
+  it('takes a type, a name, or a type followed by a name', () => {
+    expect(eventColumnParams('Project')).toEqual({ objectType: 'Project' });
+    expect(eventColumnParams('Project payments prod')).toEqual({ objectType: 'Project', objectName: 'payments prod' });
+    expect(eventColumnParams('Landing Zone cloud-foundation')).toEqual({
+      objectType: 'LandingZone',
+      objectName: 'cloud-foundation',
+    });
+    expect(eventColumnParams('payments-prod')).toEqual({ objectName: 'payments-prod' });
+    expect(eventColumnParams('my  shop   app')).toEqual({ objectName: 'my shop app' });
+  });
+});
+
+describe('errors and addresses', () => {
+  it('maps the parameter an API error names back to the column', () => {
+    expect(columnOfParameter('action')).toBe('type');
+    expect(columnOfParameter('objectType')).toBe('event');
+    expect(columnOfParameter('q')).toBe('time');
+    expect(columnOfParameter('cursor')).toBeUndefined();
+    expect(columnOfParameter(undefined)).toBeUndefined();
+  });
+
+  it('round-trips the filters through the page address, with extras', () => {
+    const search = searchFromFilters({ event: 'Landing Zone', type: 'change', actor: '' }, { detail: 'e-1' });
+    expect(search).toBe('?event=Landing+Zone&type=change&detail=e-1');
+    expect(filtersFromSearch(new URLSearchParams(search))).toEqual({ event: 'Landing Zone', type: 'change' });
+    expect(searchFromFilters({})).toBe('');
+  });
+});
