@@ -26,7 +26,7 @@ describe('column filters → query API parameters', () => {
   it('add means created or granted; other words go to the action parameter as typed', () => {
     expect(apiParamsFor({ type: 'Added' })).toEqual({ q: 'action:created action:granted' });
     expect(apiParamsFor({ type: 'deleted' })).toEqual({ action: 'deleted' });
-    expect(apiParamsFor({ type: 'runs requested' })).toEqual({ action: 'runs requested' });
+    expect(apiParamsFor({ type: 'runs requested' })).toEqual({ action: 'runs_requested' });
     expect(apiParamsFor({ type: 'remove', time: '>=2026-03-01' })).toEqual({
       q: 'created:>=2026-03-01 action:deleted action:revoked',
     });

@@ -79,7 +79,7 @@ export function apiParamsFor(filters: ColumnFilters): Record<string, string> {
   if (value('time')) terms.push(`created:${value('time').replace(/\s+/g, '')}`);
   const either = EITHER_ACTION[value('type').toLowerCase()];
   if (either) terms.push(...either.map((action) => `action:${action}`));
-  else if (value('type')) params.action = value('type');
+  else if (value('type')) params.action = value('type').replace(/\s+/g, '_'); // runs requested → runs_requested
   if (terms.length > 0) params.q = terms.join(' ');
   Object.assign(params, eventColumnParams(value('event')));
   if (value('change')) params.change = value('change');
