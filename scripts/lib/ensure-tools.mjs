@@ -12,6 +12,11 @@ export const TEST_TOOLS = [
   },
   { command: 'rsyslogd', pkg: 'rsyslog', for: 'receiving SIEM forwarding as a real syslog server' },
   { command: 'openssl', pkg: 'openssl', for: 'certificates for the TLS syslog test' },
+  {
+    command: 'chromium',
+    pkg: 'chromium',
+    for: 'the Event Logs page browser test (driven headless by playwright-core)',
+  },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

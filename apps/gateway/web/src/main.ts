@@ -24,7 +24,8 @@ function showSignIn(oidc: OidcClientConfig | null, message = ''): void {
   byId('sign-in-error').textContent = message;
   const button = byId<HTMLButtonElement>('sign-in-button');
   button.disabled = oidc === null;
-  if (oidc === null) byId('sign-in-error').textContent = 'Sign-in is not configured on this gateway (AUTH_OIDC_ISSUER).';
+  if (oidc === null)
+    byId('sign-in-error').textContent = 'Sign-in is not configured on this gateway (AUTH_OIDC_ISSUER).';
   button.onclick = () => {
     button.disabled = true;
     void beginSignIn(oidc!, REDIRECT_URI, `${window.location.pathname}${window.location.search}`);

@@ -22,20 +22,24 @@ export const COLUMN_INFO: Record<Column, { label: string; hint: string; example:
     hint: 'created, updated, deleted, granted, revoked, runs_requested… or add, change, remove (remove: deleted objects and revoked access)',
     example: 'remove',
   },
-  change: { label: 'Change', hint: 'Any part of the change description, in any letter case', example: 'jane@example.com' },
+  change: {
+    label: 'Change',
+    hint: 'Any part of the change description, in any letter case',
+    example: 'jane@example.com',
+  },
   workspace: { label: 'Workspace', hint: 'The workspace id', example: 'ws-1' },
   actor: { label: 'Actor', hint: 'Who did it: their id, name or e-mail', example: 'Anna Admin' },
 };
 
-const TYPE_BY_SQUASHED = new Map<string, string>(
-  OBJECT_TYPES.map((type) => [type.toLowerCase(), type]),
-);
+const TYPE_BY_SQUASHED = new Map<string, string>(OBJECT_TYPES.map((type) => [type.toLowerCase(), type]));
 
 /** "Landing Zone", "landingzone", "landing zones" → LandingZone; undefined when no object type is meant. */
 export function objectTypeOf(text: string): string | undefined {
   const squashed = text.replace(/[\s_-]+/g, '').toLowerCase();
   if (squashed === '') return undefined;
-  return TYPE_BY_SQUASHED.get(squashed) ?? (squashed.endsWith('s') ? TYPE_BY_SQUASHED.get(squashed.slice(0, -1)) : undefined);
+  return (
+    TYPE_BY_SQUASHED.get(squashed) ?? (squashed.endsWith('s') ? TYPE_BY_SQUASHED.get(squashed.slice(0, -1)) : undefined)
+  );
 }
 
 /**

@@ -13,12 +13,28 @@ function diffTable(event: EventView): HTMLElement {
     'table',
     { class: 'diff' },
     h('caption', {}, 'What changed'),
-    h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Field'), h('th', { scope: 'col' }, 'From'), h('th', { scope: 'col' }, 'To'))),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, 'Field'),
+        h('th', { scope: 'col' }, 'From'),
+        h('th', { scope: 'col' }, 'To'),
+      ),
+    ),
     h(
       'tbody',
       {},
       ...rows.map((row) =>
-        h('tr', {}, h('th', { scope: 'row' }, row.field), h('td', { class: 'from' }, row.from), h('td', { class: 'to' }, row.to)),
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, row.field),
+          h('td', { class: 'from' }, row.from),
+          h('td', { class: 'to' }, row.to),
+        ),
       ),
     ),
   );

@@ -182,7 +182,11 @@ export class EventLogsPage {
       const label = eventLabel(event);
       const details = h(
         'button',
-        { type: 'button', class: 'details', 'aria-label': `Details of ${label} ${event.action} at ${formatTime(event.time)}` },
+        {
+          type: 'button',
+          class: 'details',
+          'aria-label': `Details of ${label} ${event.action} at ${formatTime(event.time)}`,
+        },
         'Details',
       );
       details.addEventListener('click', (click) => {
@@ -204,7 +208,9 @@ export class EventLogsPage {
       return row;
     });
     if (rows.length === 0) {
-      rows.push(h('tr', {}, h('td', { colspan: String(COLUMNS.length + 1), class: 'empty' }, 'No events match these filters.')));
+      rows.push(
+        h('tr', {}, h('td', { colspan: String(COLUMNS.length + 1), class: 'empty' }, 'No events match these filters.')),
+      );
     }
     byId('rows').replaceChildren(...rows);
   }
@@ -227,11 +233,13 @@ export class EventLogsPage {
     if (!token) return this.session.expired('Please sign in.');
     this.opener = opener;
     const dialog = byId<HTMLDialogElement>('detail');
-    if (remember) history.pushState(null, '', `${window.location.pathname}${searchFromFilters(this.filters, { detail: id })}`);
+    if (remember)
+      history.pushState(null, '', `${window.location.pathname}${searchFromFilters(this.filters, { detail: id })}`);
     try {
       renderDetail(await fetchEvent(token, id));
     } catch (failure) {
-      if (failure instanceof ApiFailure && failure.status === 401) return this.session.expired('Your session has ended. Please sign in again.');
+      if (failure instanceof ApiFailure && failure.status === 401)
+        return this.session.expired('Your session has ended. Please sign in again.');
       renderDetailError(
         failure instanceof ApiFailure && failure.status === 404
           ? 'No such event, or not one you may read.'
@@ -244,7 +252,8 @@ export class EventLogsPage {
 
   private detailClosed(): void {
     const search = new URLSearchParams(window.location.search);
-    if (search.has('detail')) history.replaceState(null, '', `${window.location.pathname}${searchFromFilters(this.filters)}`);
+    if (search.has('detail'))
+      history.replaceState(null, '', `${window.location.pathname}${searchFromFilters(this.filters)}`);
     this.opener?.focus();
   }
 

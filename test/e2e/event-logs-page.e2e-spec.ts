@@ -1,0 +1,442 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { storeAuditEvents, type FixtureEvent } from '../support/audit-events';
+import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
+import { LocalOidcIssuer } from '../support/oidc-issuer';
+import { waitFor } from '../support/poll';
+import { ServiceProcess } from '../support/service-process';
+import { createTestStack, type TestStack } from '../support/test-stack';
+
+const SHOTS = artifactsDir('event-logs-page');
+const PAGE_SIZE = 25;
+
+const anna = { kind: 'user' as const, id: 'u-anna', displayName: 'Anna Admin' };
+const max = { kind: 'user' as const, id: 'u-max', displayName: 'Max Owner' };
+const at = (day: number, minute: number) => new Date(Date.UTC(2026, 2, day, 9, minute));
+
+/**
+ * The trail the page is tested on: 50 project updates in ws-1 and 20 in ws-2 to page through,
+ * then the events behind the issue's three questions (newest), each with a near miss that the
+ * filter must leave out.
+ */
+function trail(): FixtureEvent[] {
+  const events: FixtureEvent[] = [];
+  for (let i = 0; i < 50; i++) {
+    events.push({
+      id: `ws1-app-${i}`,
+      time: at(1, i),
+      workspace: 'ws-1',
+      objectType: 'Project',
+      objectId: `app-${i}`,
+      objectName: `app-${i}`,
+      action: 'updated',
+      actor: max,
+      change: `changed the quota of app-${i} to ${i}`,
+      changes: [{ field: 'quota', from: i - 1, to: i }],
+    });
+  }
+  for (let i = 0; i < 20; i++) {
+    events.push({
+      id: `ws2-svc-${i}`,
+      time: at(2, i),
+      workspace: 'ws-2',
+      objectType: 'Project',
+      objectId: `svc-${i}`,
+      objectName: `svc-${i}`,
+      action: 'updated',
+      actor: anna,
+      change: `changed the quota of svc-${i} to ${i}`,
+    });
+  }
+  const special: Array<Omit<FixtureEvent, 'time'>> = [
+    {
+      id: 'ws1-payments-created',
+      workspace: 'ws-1',
+      objectType: 'Project',
+      objectId: 'p-pay-1',
+      objectName: 'payments-prod',
+      action: 'created',
+      actor: anna,
+      change: 'created project payments-prod',
+    },
+    {
+      id: 'ws1-payments-updated',
+      workspace: 'ws-1',
+      objectType: 'Project',
+      objectId: 'p-pay-1',
+      objectName: 'payments-prod',
+      action: 'updated',
+      actor: max,
+      change: 'changed the cost centre of payments-prod',
+      changes: [{ field: 'costCentre', from: 'CC-1', to: 'CC-2' }],
+    },
+    {
+      id: 'ws2-payments-created',
+      workspace: 'ws-2',
+      objectType: 'Project',
+      objectId: 'p-pay-2',
+      objectName: 'payments-prod',
+      action: 'created',
+      actor: anna,
+      change: 'created project payments-prod',
+    },
+    {
+      id: 'ws1-jane-granted',
+      workspace: 'ws-1',
+      objectType: 'WorkspaceAccess',
+      objectId: 'jane',
+      objectName: 'jane@example.com',
+      action: 'granted',
+      actor: anna,
+      change: 'added jane@example.com as Workspace Manager',
+      changes: [{ field: 'role', from: null, to: 'Workspace Manager' }],
+    },
+    {
+      id: 'ws1-jane-revoked',
+      workspace: 'ws-1',
+      objectType: 'WorkspaceAccess',
+      objectId: 'jane',
+      objectName: 'jane@example.com',
+      action: 'revoked',
+      actor: anna,
+      change: 'removed jane@example.com as Workspace Manager',
+      changes: [{ field: 'role', from: 'Workspace Manager', to: null }],
+    },
+    {
+      id: 'ws2-jane-revoked',
+      workspace: 'ws-2',
+      objectType: 'WorkspaceAccess',
+      objectId: 'jane',
+      objectName: 'jane@example.com',
+      action: 'revoked',
+      actor: anna,
+      change: 'removed jane@example.com as Workspace Owner',
+      changes: [{ field: 'role', from: 'Workspace Owner', to: null }],
+    },
+    {
+      id: 'lz-created',
+      workspace: null,
+      objectType: 'LandingZone',
+      objectId: 'lz-cf',
+      objectName: 'Cloud Foundation',
+      action: 'created',
+      actor: anna,
+      change: 'created landing zone Cloud Foundation',
+    },
+    {
+      id: 'lz-updated',
+      workspace: null,
+      objectType: 'LandingZone',
+      objectId: 'lz-cf',
+      objectName: 'Cloud Foundation',
+      action: 'updated',
+      actor: anna,
+      change: 'changed the platform of landing zone Cloud Foundation',
+      changes: [
+        { field: 'platform', from: 'Azure', to: 'AWS' },
+        { field: 'tags', from: { env: 'dev' }, to: { env: 'prod' } },
+      ],
+    },
+  ];
+  special.forEach((event, i) => events.push({ ...event, time: at(5, i) }));
+  return events;
+}
+
+const LABELS = { time: 'Time', event: 'Event', type: 'Type', change: 'Change', workspace: 'Workspace', actor: 'Actor' };
+type Column = keyof typeof LABELS;
+
+interface Row {
+  id: string;
+  cells: string[];
+}
+
+async function rows(page: Page): Promise<Row[]> {
+  return page.$$eval('#rows tr[data-event-id]', (trs) =>
+    trs.map((tr) => ({
+      id: tr.getAttribute('data-event-id') ?? '',
+      cells: [...(tr as HTMLTableRowElement).cells].slice(0, 6).map((cell) => cell.textContent ?? ''),
+    })),
+  );
+}
+
+/** Waits until the table shows exactly these events, in this order. */
+async function expectRows(page: Page, ids: string[]): Promise<Row[]> {
+  return waitFor(`the table to show ${ids.join(', ') || 'no events'}`, async () => {
+    const shown = await rows(page);
+    return JSON.stringify(shown.map((r) => r.id)) === JSON.stringify(ids) && shown;
+  });
+}
+
+/** Types into the filter under each column heading (by its label) and submits with the Enter key. */
+async function filter(page: Page, values: Partial<Record<Column, string>>): Promise<void> {
+  for (const [column, label] of Object.entries(LABELS)) {
+    await page.getByLabel(`${label} filter`).fill(values[column as Column] ?? '');
+  }
+  await page.getByLabel('Event filter').press('Enter');
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe('the Event Logs page in a real browser (chromium headless, real gateway, real store, PKCE sign-in)', () => {
+  let stack: TestStack;
+  let idp: LocalOidcIssuer;
+  let gateway: ServiceProcess;
+  let browser: TestBrowser;
+  let page: Page;
+  const events = trail();
+  /** Newest first, as the table shows them. */
+  const newestFirst = (predicate: (e: FixtureEvent) => boolean) =>
+    [...events]
+      .sort((a, b) => +new Date(b.time) - +new Date(a.time))
+      .filter(predicate)
+      .map((e) => e.id!);
+
+  async function signIn(login: string): Promise<void> {
+    await page.goto(`${gateway.url}/ui/`);
+    const signInButton = page.getByRole('button', { name: 'Sign in' });
+    await signInButton.waitFor();
+    await signInButton.click();
+    await page.waitForURL(/\/protocol\/openid-connect\/auth\?/);
+    await page.getByLabel('User').selectOption(login);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForURL((url) => url.href.startsWith(`${gateway.url}/ui/`) && !url.searchParams.has('code'));
+    await waitFor(
+      `${login} to be signed in`,
+      async () => (await page.locator('#session-name').textContent()) === login,
+    );
+  }
+
+  beforeAll(async () => {
+    stack = await createTestStack('eventlogspage');
+    idp = await LocalOidcIssuer.start('meshtrail');
+    idp.addUser('olivia', { sub: 'u-olivia', realm_access: { roles: ['meshtrail-admin'] } });
+    idp.addUser('max', { sub: 'u-max', resource_access: { meshtrail: { roles: ['workspace:ws-1:owner'] } } });
+    await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, events);
+    gateway = await ServiceProcess.start('gateway', {
+      ...stack.env,
+      ...idp.env(),
+      QUERY_CURSOR_SECRET: 'e2e-page-cursor-secret-0123456789-abcdefghij',
+    });
+    browser = await launchBrowser();
+    page = await browser.context.newPage();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await gateway?.stop();
+    await idp?.stop();
+    await stack?.teardown();
+  });
+
+  it('serves the page with its CSP and caching, and its sign-in configuration from the issuer', async () => {
+    const html = await fetch(`${gateway.url}/ui/`);
+    expect(html.status).toBe(200);
+    expect(html.headers.get('cache-control')).toBe('no-cache');
+    const csp = html.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain(`connect-src 'self' ${new URL(idp.issuer).origin}`);
+    const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(await html.text())![1];
+    expect((await fetch(`${gateway.url}${script}`)).headers.get('cache-control')).toBe(
+      'public, max-age=31536000, immutable',
+    );
+    expect(await (await fetch(`${gateway.url}/ui/config.json`)).json()).toEqual({
+      oidc: {
+        issuer: idp.issuer,
+        clientId: 'meshtrail-ui',
+        scope: 'openid profile',
+        authorizationEndpoint: idp.authorizationEndpoint,
+        tokenEndpoint: idp.tokenEndpoint,
+      },
+    });
+  });
+
+  it('signs the admin in with authorization code and PKCE, and shows every event newest first', async () => {
+    await signIn('olivia');
+    expect(idp.tokenExchanges).toEqual([{ clientId: 'meshtrail-ui', login: 'olivia', outcome: 'issued' }]);
+    await expectRows(page, newestFirst(() => true).slice(0, PAGE_SIZE));
+    expect(await page.locator('#page-info').textContent()).toBe('Page 1 of 4');
+    const [first] = await rows(page);
+    expect(first.cells).toEqual([
+      '2026-03-05 09:07:00 UTC',
+      'LandingZone Cloud Foundation',
+      'updated',
+      'changed the platform of landing zone Cloud Foundation',
+      'global',
+      'Anna Admin (u-anna)',
+    ]);
+    await shot(page, '01-admin-signed-in');
+  });
+
+  it("finds the project's creation: its name in Event, created in Type", async () => {
+    await filter(page, { event: 'payments-prod', type: 'created' });
+    await expectRows(page, ['ws2-payments-created', 'ws1-payments-created']);
+    expect(page.url()).toContain('?event=payments-prod&type=created');
+    await shot(page, '02-filter-project-created');
+  });
+
+  it("finds a user's removal from a workspace: their name in Change, the workspace, remove in Type", async () => {
+    await filter(page, { change: 'jane@example.com', workspace: 'ws-1', type: 'remove' });
+    const [row] = await expectRows(page, ['ws1-jane-revoked']);
+    expect(row.cells.slice(1)).toEqual([
+      'WorkspaceAccess jane@example.com',
+      'revoked',
+      'removed jane@example.com as Workspace Manager',
+      'ws-1',
+      'Anna Admin (u-anna)',
+    ]);
+    await shot(page, '03-filter-user-removed');
+  });
+
+  it('finds changes to landing zones: Landing Zone in Event, change in Type', async () => {
+    await filter(page, { event: 'Landing Zone', type: 'change' });
+    await expectRows(page, ['lz-updated']);
+    await shot(page, '04-filter-landing-zone-changed');
+  });
+
+  it('names the filter that is wrong, at its column', async () => {
+    await filter(page, { type: 'exploded' });
+    await waitFor('the Type filter to be marked invalid', async () =>
+      (await page.getByLabel('Type filter').getAttribute('aria-invalid')) === 'true' ? true : undefined,
+    );
+    expect(await page.locator('#problem-type').textContent()).toContain('unknown action "exploded"');
+    await expectRows(page, []);
+  });
+
+  it('opens the detail with the structured diff from the keyboard, and returns focus on Escape', async () => {
+    await filter(page, { event: 'Landing Zone', type: 'change' });
+    await expectRows(page, ['lz-updated']);
+    const details = page.getByRole('button', { name: /^Details of LandingZone Cloud Foundation updated/ });
+    await details.focus();
+    await page.keyboard.press('Enter');
+    const dialog = page.getByRole('dialog', { name: 'LandingZone Cloud Foundation updated' });
+    await dialog.waitFor();
+    await waitFor('the diff to be shown', async () => (await dialog.locator('table.diff tbody tr').count()) === 2);
+    const diff = await dialog
+      .locator('table.diff tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent)));
+    expect(diff).toEqual([
+      ['platform', 'Azure', 'AWS'],
+      ['tags', '{"env":"dev"}', '{"env":"prod"}'],
+    ]);
+    expect(await dialog.textContent()).toContain('meshstack.landingzone.updated');
+    expect(page.url()).toContain('detail=lz-updated');
+    await shot(page, '05-event-detail');
+    await page.keyboard.press('Escape');
+    await waitFor('the dialog to close and focus to return', async () =>
+      (await page.evaluate(() => !document.querySelector('dialog')!.open && document.activeElement?.className)) ===
+      'details'
+        ? true
+        : undefined,
+    );
+    expect(page.url()).not.toContain('detail=');
+  });
+
+  it('exports the current filter to CSV through the API', async () => {
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export CSV' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^meshtrail-events-.*\.csv$/);
+    const csv = fs.readFileSync((await download.path())!, 'utf8');
+    const lines = csv.trim().split('\r\n');
+    expect(lines).toHaveLength(2); // the header and the one landing zone change
+    expect(lines[1]).toContain('lz-updated');
+    expect(lines[1]).toContain('Cloud Foundation');
+  });
+
+  it('pages through every event with next and previous', async () => {
+    await filter(page, {});
+    const all = newestFirst(() => true);
+    await expectRows(page, all.slice(0, PAGE_SIZE));
+    const next = page.getByRole('button', { name: 'Next page' });
+    const previous = page.getByRole('button', { name: 'Previous page' });
+    expect(await previous.isDisabled()).toBe(true);
+    for (let index = 1; index * PAGE_SIZE < all.length; index++) {
+      await next.click();
+      await expectRows(page, all.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE));
+    }
+    expect(await page.locator('#page-info').textContent()).toBe('Page 4 of 4');
+    expect(await next.isDisabled()).toBe(true);
+    await shot(page, '06-last-page');
+    await previous.click();
+    await expectRows(page, all.slice(2 * PAGE_SIZE, 3 * PAGE_SIZE));
+    await previous.click();
+    await previous.click();
+    await expectRows(page, all.slice(0, PAGE_SIZE));
+  });
+
+  it('opens an event from its address (a bookmarked detail)', async () => {
+    await page.goto(`${gateway.url}/ui/?detail=ws2-payments-created`);
+    const dialog = page.getByRole('dialog', { name: 'Project payments-prod created' });
+    await dialog.waitFor();
+    expect(await dialog.textContent()).toContain('ws-2');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+  });
+
+  describe('a workspace owner', () => {
+    const ws1 = newestFirst((e) => e.workspace === 'ws-1');
+
+    it('signs in and sees only their workspace, on every page', async () => {
+      await signIn('max');
+      expect(idp.tokenExchanges.map((e) => e.login)).toEqual(['olivia', 'max']);
+      await expectRows(page, ws1.slice(0, PAGE_SIZE));
+      expect(await page.locator('#page-info').textContent()).toBe(`Page 1 of ${Math.ceil(ws1.length / PAGE_SIZE)}`);
+      const seen: Row[] = [...(await rows(page))];
+      for (let index = 1; index * PAGE_SIZE < ws1.length; index++) {
+        await page.getByRole('button', { name: 'Next page' }).click();
+        seen.push(...(await expectRows(page, ws1.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE))));
+      }
+      expect(seen.map((r) => r.id)).toEqual(ws1);
+      expect(new Set(seen.map((r) => r.cells[4]))).toEqual(new Set(['ws-1']));
+      await page.getByLabel('Event filter').fill('payments-prod');
+      await page.getByLabel('Type filter').fill('created');
+      await page.getByLabel('Type filter').press('Enter');
+      await expectRows(page, ['ws1-payments-created']);
+      await shot(page, '07-owner-own-workspace');
+    });
+
+    it("cannot reach another workspace's events through the filter", async () => {
+      await filter(page, { workspace: 'ws-2' });
+      await waitFor(
+        'the refusal',
+        async () =>
+          ((await page.locator('#error').textContent()) ?? '').includes('You may not read these events') || undefined,
+      );
+      await expectRows(page, []);
+      await shot(page, '08-owner-other-workspace-refused');
+    });
+
+    it("cannot reach another workspace's events by editing the address", async () => {
+      await page.goto(`${gateway.url}/ui/?workspace=ws-2&type=created`);
+      await waitFor(
+        'the refusal',
+        async () =>
+          ((await page.locator('#error').textContent()) ?? '').includes('You may not read these events') || undefined,
+      );
+      await expectRows(page, []);
+
+      await page.goto(`${gateway.url}/ui/?detail=ws2-payments-created`);
+      const dialog = page.getByRole('dialog');
+      await dialog.waitFor();
+      await waitFor(
+        'the detail to be refused',
+        async () =>
+          ((await dialog.textContent()) ?? '').includes('No such event, or not one you may read.') || undefined,
+      );
+      expect(await dialog.textContent()).not.toContain('p-pay-2');
+      await shot(page, '09-owner-foreign-event-by-address');
+      await page.keyboard.press('Escape');
+      await expectRows(page, ws1.slice(0, PAGE_SIZE));
+    });
+  });
+
+  it('ran without script errors or Content Security Policy violations', () => {
+    const problems = browser.consoleErrors.filter((text) => !/status of (403|404|400)/.test(text));
+    expect(problems).toEqual([]);
+  });
+});
