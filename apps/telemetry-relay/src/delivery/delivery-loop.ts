@@ -174,7 +174,17 @@ export class DeliveryLoop {
     if (outcome.result === 'rejected') {
       failedRequests.add(1, { result: 'rejected' });
       this.logger.warn('Delivery Rejected', { category, items, statusCode: outcome.statusCode, error: outcome.error });
-    } else sentPoints.add(items, { category });
+    } else {
+      sentPoints.add(items, { category });
+      this.logger.info('Telemetry Sent', {
+        category,
+        items,
+        bytes: outcome.bytes,
+        segments: readable.length,
+        statusCode: outcome.statusCode,
+        durationMs,
+      });
+    }
     await this.queue.remove(readable);
   }
 }
