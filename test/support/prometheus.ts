@@ -31,9 +31,11 @@ export class PrometheusServer {
     readonly dir: string,
   ) {}
 
-  static async start(): Promise<PrometheusServer> {
+  /** `configure` writes prometheus.yml (and any files it names) into the server's directory; default: scrape nothing. */
+  static async start(configure?: (dir: string) => string): Promise<PrometheusServer> {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-prometheus-'));
-    fs.writeFileSync(path.join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+    const config = configure ? configure(dir) : 'global:\n  scrape_interval: 1h\nscrape_configs: []\n';
+    fs.writeFileSync(path.join(dir, 'prometheus.yml'), config);
     const server = new PrometheusServer(await freePort(), dir);
     await server.resume();
     return server;

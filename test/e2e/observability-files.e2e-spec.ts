@@ -1,0 +1,482 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Producer } from 'kafkajs';
+import { parse, parseAllDocuments, stringify } from 'yaml';
+import { TOPICS } from '@meshtrail/contracts';
+import { createKafkaClient } from '@meshtrail/kafka';
+import { auditEvent } from '../support/audit-fixtures';
+import { artifactsDir } from '../support/browser';
+import {
+  labelRules,
+  loadFluentBitConfig,
+  lokiLabels,
+  runFilters,
+  type FluentBitConfig,
+  type LogRecord,
+} from '../support/fluent-bit-config';
+import { waitFor } from '../support/poll';
+import { PrometheusServer } from '../support/prometheus';
+import { ServiceProcess } from '../support/service-process';
+import { createTestStack, type TestStack } from '../support/test-stack';
+
+const ROOT = path.resolve(__dirname, '../..');
+const OBSERVABILITY = path.join(ROOT, 'deploy/observability');
+const ARTIFACTS = artifactsDir('observability');
+const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+interface Dashboard {
+  uid: string;
+  title: string;
+  schemaVersion: number;
+  templating: { list: Array<{ name: string; type: string; query: unknown; datasource?: { uid: string } }> };
+  panels: Array<{
+    id: number;
+    title: string;
+    type: string;
+    datasource: { type: string; uid: string };
+    gridPos: { x: number; y: number; w: number; h: number };
+    targets: Array<{ refId: string; expr: string; datasource: { uid: string } }>;
+  }>;
+}
+
+/** Each Deployment of the kustomize base: its pod template labels and container name, as Kubernetes would show them. */
+function podsOfTheBase(): Map<string, { deployment: string; container: string; labels: Record<string, string> }> {
+  const output = execFileSync('kubectl', ['kustomize', 'deploy/k8s'], { cwd: ROOT, encoding: 'utf8' });
+  const pods = new Map<string, { deployment: string; container: string; labels: Record<string, string> }>();
+  for (const doc of parseAllDocuments(output)) {
+    const m = doc.toJSON() as {
+      kind: string;
+      metadata: { name: string };
+      spec: {
+        template: { metadata: { labels: Record<string, string> }; spec: { containers: Array<{ name: string }> } };
+      };
+    };
+    if (m.kind !== 'Deployment') continue;
+    const container = m.spec.template.spec.containers[0].name;
+    pods.set(container, { deployment: m.metadata.name, container, labels: m.spec.template.metadata.labels });
+  }
+  return pods;
+}
+
+/** Grafana's variables, given values so Prometheus and promtool can read the expressions. */
+function withVariables(expr: string): string {
+  const resolved = expr
+    .replace(/\$__rate_interval/g, '1m')
+    .replace(/\$__interval/g, '1m')
+    .replace(/\$service/g, '.*');
+  if (resolved.includes('$')) throw new Error(`unknown dashboard variable in ${expr}`);
+  return resolved;
+}
+
+interface Selector {
+  metric: string;
+  matchers: Array<{ label: string; op: string; value: string }>;
+}
+
+function selectorsOf(expr: string): Selector[] {
+  return [...expr.matchAll(/([a-zA-Z_:][a-zA-Z0-9_:]*)\{([^}]*)\}/g)].map(([, metric, body]) => ({
+    metric,
+    matchers: [...body.matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)\s*(=~|!~|!=|=)\s*"([^"]*)"/g)].map(
+      ([, label, op, value]) => ({
+        label,
+        op,
+        value,
+      }),
+    ),
+  }));
+}
+
+function groupingLabelsOf(expr: string): string[] {
+  return [...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap(([, labels]) => labels.split(',').map((l) => l.trim()));
+}
+
+describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana dashboard) against running services', () => {
+  let stack: TestStack;
+  let prometheus: PrometheusServer;
+  let producer: Producer;
+  let ingestJson: ServiceProcess;
+  let ingestText: ServiceProcess;
+  let gateway: ServiceProcess;
+  let relay: ServiceProcess;
+  let targetsFile: string;
+  let queueDir: string;
+  const fluentBit: FluentBitConfig = loadFluentBitConfig(path.join(OBSERVABILITY, 'fluent-bit.yaml'));
+  const dashboard = JSON.parse(
+    fs.readFileSync(path.join(OBSERVABILITY, 'grafana-dashboard.json'), 'utf8'),
+  ) as Dashboard;
+  const pods = podsOfTheBase();
+  const loki = fluentBit.outputs.find((o) => o.name === 'loki')!;
+
+  /** What Fluent Bit's tail input (CRI) and kubernetes filter hand to the parser filter for one stdout line. */
+  function tailed(service: string, line: string): LogRecord {
+    const pod = pods.get(service)!;
+    return {
+      time: new Date().toISOString(),
+      stream: 'stdout',
+      _p: 'F',
+      log: line,
+      kubernetes: {
+        namespace_name: 'meshtrail',
+        pod_name: `${pod.deployment}-5d8f7c9b4-x2x7q`,
+        container_name: pod.container,
+        labels: pod.labels,
+      },
+    };
+  }
+
+  /** Every stdout line of every service run here, with the service it came from. */
+  function capturedLines(): Array<{ service: string; format: 'json' | 'text'; line: string }> {
+    return [
+      ...ingestJson.rawStdout.map((line) => ({ service: 'audit-ingest', format: 'json' as const, line })),
+      ...ingestText.rawStdout.map((line) => ({ service: 'audit-ingest', format: 'text' as const, line })),
+      ...gateway.rawStdout.map((line) => ({ service: 'gateway', format: 'text' as const, line })),
+      ...relay.rawStdout.map((line) => ({ service: 'telemetry-relay', format: 'json' as const, line })),
+    ];
+  }
+
+  async function publishIngestBatch(): Promise<void> {
+    const id = randomUUID();
+    await producer.send({
+      topic: stack.topic(TOPICS.auditEvents),
+      acks: -1,
+      messages: [
+        { key: 'ws-1', value: JSON.stringify(auditEvent(id, 'ws-1', 1, { action: 'created' })) },
+        { key: 'ws-1', value: '{"specversion":"1.0","id":"broken"' },
+      ],
+    });
+  }
+
+  beforeAll(async () => {
+    stack = await createTestStack('observability');
+    queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-obs-queue-'));
+    // A real Prometheus with the shipped scrape job; Kubernetes pod discovery (which Debian's
+    // Prometheus is built without) is replaced by file discovery carrying the same meta labels.
+    prometheus = await PrometheusServer.start((dir) => {
+      targetsFile = path.join(dir, 'targets.json');
+      fs.writeFileSync(targetsFile, '[]');
+      const shipped = parse(fs.readFileSync(path.join(OBSERVABILITY, 'prometheus-scrape.yaml'), 'utf8')) as {
+        scrape_configs: Array<Record<string, unknown>>;
+      };
+      const jobs = shipped.scrape_configs.map(({ kubernetes_sd_configs: _sd, ...job }) => ({
+        ...job,
+        scrape_interval: '1s',
+        file_sd_configs: [{ files: [targetsFile], refresh_interval: '1s' }],
+      }));
+      return stringify({ global: { scrape_interval: '1s', evaluation_interval: '1s' }, scrape_configs: jobs });
+    });
+    producer = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'observability-e2e').producer();
+    await producer.connect();
+    const common = { ...stack.env, TELEMETRY_EXPORT_INTERVAL_MS: '1000' };
+
+    ingestJson = await ServiceProcess.start('audit-ingest', { ...common, LOG_FORMAT: 'json' });
+    await publishIngestBatch();
+    await ingestJson.waitForLog('Events Ingested', (l) => (l.count as number) > 0);
+    await ingestJson.stop();
+
+    ingestText = ServiceProcess.spawn('audit-ingest', { ...common, LOG_FORMAT: 'text' });
+    await waitFor('the text-format audit-ingest to start', () =>
+      ingestText.rawStdout.some((l) => / Bootstrap : Service Started port=\d+/.test(l)),
+    );
+    ingestText.port = Number(/port=(\d+)/.exec(ingestText.rawStdout.find((l) => l.includes('Service Started'))!)![1]);
+    await publishIngestBatch();
+    await waitFor('a text-format Events Ingested line', () =>
+      ingestText.rawStdout.some((l) => / : Events Ingested .*count=1 /.test(l)),
+    );
+
+    gateway = ServiceProcess.spawn('gateway', { ...common, LOG_FORMAT: 'text' });
+    await waitFor('the text-format gateway to start', () =>
+      gateway.rawStdout.some((l) => l.includes('Service Started')),
+    );
+    gateway.port = Number(/port=(\d+)/.exec(gateway.rawStdout.find((l) => l.includes('Service Started'))!)![1]);
+    expect((await fetch(`${gateway.url}/actuator/health`)).status).toBe(200);
+    const refused = await fetch(`${gateway.url}/api/v1/events`, { headers: { 'x-api-key': 'mtk_0000_not-a-key' } });
+    expect(refused.status).toBe(401);
+
+    relay = await ServiceProcess.start('telemetry-relay', {
+      ...common,
+      LOG_FORMAT: 'json',
+      TELEMETRY_PROTOCOL: 'remote-write',
+      TELEMETRY_ENDPOINT: prometheus.writeUrl,
+      TELEMETRY_QUEUE_DIR: queueDir,
+      TELEMETRY_HEALTH_TARGETS: `gateway=${gateway.url}`,
+      TELEMETRY_HEALTH_INTERVAL_MS: '2000',
+      TELEMETRY_HEARTBEAT_INTERVAL_MS: '1000',
+    });
+    await relay.waitForLog('Telemetry Sent', undefined, 30_000);
+    await relay.waitForLog('Health Check Sent');
+
+    const targets = [
+      ['gateway', gateway],
+      ['audit-ingest', ingestText],
+      ['telemetry-relay', relay],
+    ] as const;
+    fs.writeFileSync(
+      targetsFile,
+      JSON.stringify(
+        targets.map(([service, process]) => {
+          const pod = pods.get(service)!;
+          const meta: Record<string, string> = {
+            __meta_kubernetes_namespace: 'meshtrail',
+            __meta_kubernetes_pod_name: `${pod.deployment}-5d8f7c9b4-x2x7q`,
+            __meta_kubernetes_pod_container_port_name: 'http',
+          };
+          for (const [label, value] of Object.entries(pod.labels)) {
+            meta[`__meta_kubernetes_pod_label_${label.replace(/[^a-zA-Z0-9_]/g, '_')}`] = value;
+          }
+          return { targets: [`127.0.0.1:${process.port}`], labels: meta };
+        }),
+      ),
+    );
+  });
+
+  afterAll(async () => {
+    await producer?.disconnect();
+    for (const service of [relay, gateway, ingestText, ingestJson]) await service?.stop();
+    await prometheus?.remove();
+    fs.rmSync(queueDir, { recursive: true, force: true });
+    await stack?.teardown();
+  });
+
+  describe('Fluent Bit parsers and Loki labels', () => {
+    it('parses a JSON line and a text line of a running service with the shipped parsers', () => {
+      const jsonLine = ingestJson.rawStdout.find(
+        (l) => l.includes('"message":"Events Ingested"') && l.includes('"count":1'),
+      )!;
+      const textLine = ingestText.rawStdout.find((l) => / : Events Ingested .*count=1 /.test(l))!;
+      const json = runFilters(fluentBit, tailed('audit-ingest', jsonLine));
+      const text = runFilters(fluentBit, tailed('audit-ingest', textLine));
+      fs.writeFileSync(
+        path.join(ARTIFACTS, 'parsed-lines.json'),
+        `${JSON.stringify({ json: { line: jsonLine, ...json }, text: { line: textLine, ...text } }, null, 2)}\n`,
+      );
+
+      expect(json.parsedBy).toBe('meshtrail_json');
+      expect(json.record).toMatchObject({
+        level: 'INFO',
+        service: 'audit-ingest',
+        logger: 'AuditEvents',
+        message: 'Events Ingested',
+        topic: stack.topic(TOPICS.auditEvents),
+        count: 1,
+        log_type: 'app',
+      });
+      expect(typeof json.record.durationMs).toBe('number');
+      expect(json.record.log).toBeUndefined(); // the raw line is replaced by its fields
+
+      expect(text.parsedBy).toBe('meshtrail_text');
+      expect(text.record).toMatchObject({
+        level: 'INFO',
+        thread: 'main',
+        logger: 'AuditEvents',
+        pid: ingestText.child.pid,
+        log_type: 'app',
+      });
+      expect(text.record.message).toMatch(/^Events Ingested topic=\S+ partition=\d+ count=1 deadLetters=\d+/);
+      expect(text.record.timestamp).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+
+      const expected = { job: 'meshtrail', service: 'meshtrail-audit-ingest', log_type: 'app', level: 'INFO' };
+      expect(lokiLabels(loki, json.record)).toEqual(expected);
+      expect(lokiLabels(loki, text.record)).toEqual(expected);
+    });
+
+    it('parses every line every service wrote, in either format, and gives each the Loki labels', () => {
+      const lines = capturedLines();
+      expect(lines.length).toBeGreaterThan(20);
+      for (const { service, format, line } of lines) {
+        const { record, parsedBy } = runFilters(fluentBit, tailed(service, line));
+        if (parsedBy === 'meshtrail_access') continue; // access lines: their own test
+        expect({ line, parsedBy }).toEqual({ line, parsedBy: format === 'json' ? 'meshtrail_json' : 'meshtrail_text' });
+        const labels = lokiLabels(loki, record);
+        expect(labels).toEqual({
+          job: 'meshtrail',
+          service: `meshtrail-${service}`,
+          log_type: 'app',
+          level: expect.stringMatching(new RegExp(`^(${LEVELS.join('|')})$`)),
+        });
+      }
+    });
+
+    it('labels streams only by low-cardinality fields, so Loki keeps few streams', () => {
+      const rules = labelRules(loki);
+      expect(rules.map((r) => r.name)).toEqual(['job', 'service', 'log_type', 'level']);
+      const streams = new Set<string>();
+      const values = new Map<string, Set<string>>();
+      for (const { service, line } of capturedLines()) {
+        const labels = lokiLabels(loki, runFilters(fluentBit, tailed(service, line)).record);
+        streams.add(JSON.stringify(labels));
+        for (const [name, value] of Object.entries(labels))
+          values.set(name, (values.get(name) ?? new Set()).add(value));
+      }
+      // bounded by construction: one job, five services, two kinds of line, six levels
+      expect([...values.get('job')!]).toEqual(['meshtrail']);
+      for (const level of values.get('level')!) expect([...LEVELS, 'UNPARSED']).toContain(level);
+      for (const type of values.get('log_type')!) expect(['app', 'access']).toContain(type);
+      expect(values.get('service')!.size).toBeLessThanOrEqual(pods.size);
+      expect(streams.size).toBeLessThanOrEqual(pods.size * 2 * (LEVELS.length + 1));
+      // and never by what varies per line or per person
+      const accessors = rules.map((r) => r.accessor ?? '').join(' ');
+      for (const field of [
+        'message',
+        'logger',
+        'pid',
+        'timestamp',
+        'path',
+        'principal',
+        'remote_ip',
+        'status',
+        'topic',
+      ]) {
+        expect(accessors).not.toContain(`$${field}`);
+      }
+    });
+
+    it('tails the log files of exactly the pods the kustomize base creates', () => {
+      const input = fluentBit.inputs.find((i) => i.name === 'tail')!;
+      const glob = new RegExp(`^${String(input.path).replace(/[.]/g, '\\.').replace(/\*/g, '[^/]*')}$`);
+      for (const pod of pods.values()) {
+        const file = `/var/log/containers/${pod.deployment}-5d8f7c9b4-x2x7q_meshtrail_${pod.container}-${'a'.repeat(64)}.log`;
+        expect(file).toMatch(glob);
+      }
+      expect('/var/log/containers/postgres-0_db_postgres-1234.log').not.toMatch(glob);
+      const kubernetes = fluentBit.filters.find((f) => f.name === 'kubernetes')!;
+      expect(`${String(input.tag).replace('*', '')}var.log.containers.`).toBe(kubernetes.kube_tag_prefix);
+    });
+  });
+
+  describe('the Grafana dashboard', () => {
+    const prometheusPanels = () => dashboard.panels.filter((p) => p.datasource.type === 'prometheus');
+    const lokiPanels = () => dashboard.panels.filter((p) => p.datasource.type === 'loki');
+
+    it('is a well-formed dashboard: unique ids, panels on the 24-column grid without overlaps, datasources as variables', () => {
+      expect(dashboard).toMatchObject({ uid: 'meshtrail-overview', title: 'meshtrail' });
+      expect(dashboard.schemaVersion).toBeGreaterThanOrEqual(36);
+      const variables = new Map(dashboard.templating.list.map((v) => [v.name, v]));
+      expect(variables.get('prometheus')).toMatchObject({ type: 'datasource', query: 'prometheus' });
+      expect(variables.get('loki')).toMatchObject({ type: 'datasource', query: 'loki' });
+      expect(variables.get('service')).toMatchObject({ type: 'query', datasource: { uid: '${prometheus}' } });
+      expect(new Set(dashboard.panels.map((p) => p.id)).size).toBe(dashboard.panels.length);
+      const cells = new Set<string>();
+      for (const panel of dashboard.panels) {
+        expect(panel.title.length).toBeGreaterThan(0);
+        expect(['timeseries', 'stat', 'bargauge', 'logs']).toContain(panel.type);
+        expect(['${prometheus}', '${loki}']).toContain(panel.datasource.uid);
+        const { x, y, w, h } = panel.gridPos;
+        expect(x + w).toBeLessThanOrEqual(24);
+        for (let cx = x; cx < x + w; cx++)
+          for (let cy = y; cy < y + h; cy++) {
+            expect(cells.has(`${cx},${cy}`)).toBe(false);
+            cells.add(`${cx},${cy}`);
+          }
+        expect(panel.targets.length).toBeGreaterThan(0);
+        expect(new Set(panel.targets.map((t) => t.refId)).size).toBe(panel.targets.length);
+        for (const target of panel.targets) expect(target.datasource.uid).toBe(panel.datasource.uid);
+      }
+      expect(prometheusPanels().length).toBeGreaterThan(10);
+      expect(lokiPanels().length).toBeGreaterThan(2);
+    });
+
+    it('passes promtool: every PromQL expression as a recording rule', () => {
+      const rules = prometheusPanels().flatMap((panel) =>
+        panel.targets.map((t) => ({ record: `dashboard:panel_${panel.id}_${t.refId}`, expr: withVariables(t.expr) })),
+      );
+      rules.push({ record: 'dashboard:service_variable', expr: 'group by (service) (up{job="meshtrail"})' });
+      const file = path.join(os.tmpdir(), `meshtrail-dashboard-rules-${process.pid}.yml`);
+      fs.writeFileSync(file, stringify({ groups: [{ name: 'meshtrail-dashboard', rules }] }));
+      try {
+        const output = execFileSync('promtool', ['check', 'rules', file], { encoding: 'utf8' });
+        expect(output).toContain(`SUCCESS: ${rules.length} rules found`);
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    });
+
+    it('passes promtool: the shipped scrape job (with file discovery in place of Kubernetes discovery)', () => {
+      const config = path.join(prometheus.dir, 'prometheus.yml');
+      expect(execFileSync('promtool', ['check', 'config', config], { encoding: 'utf8' })).toContain('SUCCESS');
+    });
+
+    it("queries only metrics and labels that the services' /metrics really serve, as the shipped scrape job labels them", async () => {
+      const services = [...pods.values()].map((p) => p.labels['app.kubernetes.io/name']);
+      await waitFor(
+        'Prometheus to scrape the gateway, audit-ingest and the relay twice',
+        async () => {
+          const up = await prometheus.query('count_over_time(up{job="meshtrail"}[1m]) >= 2');
+          return up.length === 3 && up.every((s) => services.includes(s.metric.service));
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      const checked: string[] = [];
+      for (const panel of prometheusPanels()) {
+        for (const target of panel.targets) {
+          const expr = withVariables(target.expr);
+          await prometheus.query(expr); // evaluates without error on real data
+          const selectors = selectorsOf(expr);
+          expect(selectors.length).toBeGreaterThan(0);
+          for (const selector of selectors) {
+            // the convention that scopes every series to meshtrail and the chosen services
+            expect(selector.matchers.slice(0, 2)).toEqual([
+              { label: 'job', op: '=', value: 'meshtrail' },
+              { label: 'service', op: '=~', value: '.*' },
+            ]);
+            for (const { label } of selector.matchers) {
+              const series = await prometheus.series(`${selector.metric}{job="meshtrail", ${label}!=""}`);
+              expect({ panel: panel.title, metric: selector.metric, label, found: series.length > 0 }).toEqual({
+                panel: panel.title,
+                metric: selector.metric,
+                label,
+                found: true,
+              });
+            }
+            checked.push(selector.metric);
+          }
+          const labelsOnSeries = new Set<string>();
+          for (const selector of selectors) {
+            for (const series of await prometheus.series(`${selector.metric}{job="meshtrail"}`))
+              Object.keys(series).forEach((label) => labelsOnSeries.add(label));
+          }
+          for (const label of groupingLabelsOf(expr)) {
+            expect({ panel: panel.title, label, present: labelsOnSeries.has(label) }).toEqual({
+              panel: panel.title,
+              label,
+              present: true,
+            });
+          }
+        }
+      }
+      fs.writeFileSync(path.join(ARTIFACTS, 'dashboard-metrics.txt'), `${[...new Set(checked)].sort().join('\n')}\n`);
+    });
+
+    it('selects logs by the labels the Fluent Bit output sets, and counts functional lines the services write', () => {
+      const rules = labelRules(loki);
+      const constants = new Map(rules.filter((r) => r.constant).map((r) => [r.name, r.constant]));
+      const messages = new Set(
+        capturedLines()
+          .map(({ service, line }) => runFilters(fluentBit, tailed(service, line)).record)
+          .filter((r) => r.log_type === 'app')
+          .map((r) => String(r.message).replace(/ [a-zA-Z]+=.*$/, '')), // text lines carry their fields after the name
+      );
+      for (const panel of lokiPanels()) {
+        for (const { expr } of panel.targets) {
+          const stream = /\{([^}]*)\}/.exec(expr)![1];
+          for (const [, label, , value] of stream.matchAll(/([a-z_]+)\s*(=~|=)\s*"([^"]*)"/g)) {
+            expect(rules.map((r) => r.name)).toContain(label);
+            if (constants.has(label)) expect(value).toBe(constants.get(label));
+            if (label === 'log_type') expect(['app', 'access']).toContain(value);
+            if (label === 'level') for (const level of value.split('|')) expect(LEVELS).toContain(level);
+          }
+          const named = /\| json \| message=~?"([^"]+)"/.exec(expr)?.[1];
+          for (const message of named?.split('|') ?? [])
+            expect({ message, written: messages.has(message) }).toEqual({ message, written: true });
+          const unwrapped = /\| unwrap ([a-zA-Z]+)/.exec(expr)?.[1];
+          if (unwrapped) {
+            const json = ingestJson.logs.find((l) => l.message === named);
+            expect(typeof json?.[unwrapped]).toBe('number');
+          }
+        }
+      }
+    });
+  });
+});
