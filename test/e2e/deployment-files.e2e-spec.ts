@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
+import { envVariables, loadConfig } from '@meshtrail/config';
 import { AccessLogEnv } from '../../apps/access-log/src/access-log.env';
+import { AdminEnv } from '../../apps/admin-cli/src/admin.env';
 import { AuditIngestEnv } from '../../apps/audit-ingest/src/audit-ingest.env';
 import { GatewayEnv } from '../../apps/gateway/src/gateway.env';
 import { RetentionEnv } from '../../apps/retention/src/retention.env';
@@ -17,18 +19,76 @@ const PORTS: Record<string, number> = {
   retention: new RetentionEnv().PORT,
 };
 
+const ENV_CLASSES: Record<string, new () => object> = {
+  gateway: GatewayEnv,
+  'audit-ingest': AuditIngestEnv,
+  'access-log': AccessLogEnv,
+  'telemetry-relay': TelemetryRelayEnv,
+  retention: RetentionEnv,
+};
+
 interface Container {
   args: string[];
   ports: Array<{ containerPort: number }>;
   env?: Array<{ name: string; value: string }>;
+  envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   livenessProbe: { httpGet: { path: string } };
   readinessProbe: { httpGet: { path: string } };
 }
 interface Manifest {
   kind: string;
-  metadata: { name: string };
-  spec: { template: { spec: { containers: Container[] } } };
+  metadata: { name: string; labels?: Record<string, string> };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+  spec: {
+    replicas?: number;
+    template: {
+      metadata: { labels: Record<string, string> };
+      spec: { containers: Container[]; terminationGracePeriodSeconds?: number };
+    };
+    scaleTargetRef?: { kind: string; name: string };
+    minReplicas?: number;
+    maxReplicas?: number;
+    selector?: { matchLabels: Record<string, string> };
+  };
 }
+
+function renderKustomize(dir: string): Manifest[] {
+  const output = execFileSync('kubectl', ['kustomize', dir], { cwd: ROOT, encoding: 'utf8' });
+  return parseAllDocuments(output).map((doc) => doc.toJSON() as Manifest);
+}
+
+/** The environment a container gets: its ConfigMaps and Secrets (envFrom, in order), then its own env. */
+function environmentOf(
+  container: Container,
+  manifests: Manifest[],
+): { env: Record<string, string>; secret: Set<string> } {
+  const env: Record<string, string> = {};
+  const secret = new Set<string>();
+  for (const source of container.envFrom ?? []) {
+    const ref = source.configMapRef ?? source.secretRef!;
+    const kind = source.configMapRef ? 'ConfigMap' : 'Secret';
+    const object = manifests.find((m) => m.kind === kind && m.metadata.name === ref.name);
+    expect({ ref: ref.name, found: object !== undefined }).toEqual({ ref: ref.name, found: true });
+    for (const [key, value] of Object.entries(object!.data ?? object!.stringData ?? {})) {
+      env[key] = value;
+      if (kind === 'Secret') secret.add(key);
+    }
+  }
+  for (const { name, value } of container.env ?? []) env[name] = value;
+  return { env, secret };
+}
+
+/** Values a Kubernetes installation sets differently from the code's defaults (everything else matches them). */
+const DELIBERATE = new Set([
+  'KAFKA_BROKERS',
+  'KAFKA_REPLICATION_FACTOR',
+  'DATABASE_URL',
+  'QUERY_CURSOR_SECRET',
+  'TELEMETRY_HEALTH_TARGETS',
+  'TELEMETRY_QUEUE_DIR',
+]);
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/;
 
 describe('deployment files stay in step with the local stack', () => {
   it('docker-compose.yml is valid and runs every service on its port with a readiness health check', () => {
@@ -69,5 +129,78 @@ describe('deployment files stay in step with the local stack', () => {
     }
     const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === 'meshtrail-setup');
     expect(job?.spec.template.spec.containers[0].args).toEqual(['dist/apps/admin-cli/src/main.js', 'setup']);
+  });
+
+  it('gives every service exactly the variables its env class reads, secrets only from Secrets, and a valid configuration', () => {
+    const manifests = renderKustomize('deploy/k8s');
+    const workloads: Array<[string, new () => object, Container, number | undefined]> = [];
+    for (const [service, envClass] of Object.entries(ENV_CLASSES)) {
+      const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === `meshtrail-${service}`)!;
+      const pod = deployment.spec.template.spec;
+      workloads.push([service, envClass, pod.containers[0], pod.terminationGracePeriodSeconds]);
+    }
+    const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === 'meshtrail-setup')!;
+    workloads.push(['setup', AdminEnv, job.spec.template.spec.containers[0], undefined]);
+
+    for (const [service, envClass, container, grace] of workloads) {
+      const { env, secret } = environmentOf(container, manifests);
+      // the admin CLI inherits PORT from ServiceEnv but never listens
+      const variables = envVariables(envClass).filter((v) => !(service === 'setup' && v.name === 'PORT'));
+      expect({ service, variables: Object.keys(env).sort() }).toEqual({
+        service,
+        variables: variables.map((v) => v.name).sort(),
+      });
+      for (const { name, default: fallback } of variables) {
+        if (SECRET_NAME.test(name) || name === 'DATABASE_URL')
+          expect({ name, secret: secret.has(name) }).toEqual({ name, secret: true });
+        if (!DELIBERATE.has(name))
+          expect({ service, name, value: env[name] }).toEqual({ service, name, value: fallback ?? '' });
+      }
+      // the shipped values are a configuration the service accepts
+      expect(() => loadConfig(service, envClass, env)).not.toThrow();
+      if (grace !== undefined) expect(grace * 1000).toBeGreaterThan(Number(env.SHUTDOWN_TIMEOUT_MS));
+    }
+  });
+
+  it('scales the consumers up to the partition count, the gateway from two, and protects them from drains', () => {
+    const manifests = renderKustomize('deploy/k8s');
+    const setup = manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === 'meshtrail-setup-config')!;
+    const partitions = Number(setup.data!.KAFKA_TOPIC_PARTITIONS);
+    expect(partitions).toBe(new AdminEnv().KAFKA_TOPIC_PARTITIONS);
+    const hpa = (name: string) =>
+      manifests.find((m) => m.kind === 'HorizontalPodAutoscaler' && m.metadata.name === `meshtrail-${name}`);
+    for (const consumer of ['audit-ingest', 'access-log']) {
+      expect(hpa(consumer)?.spec).toMatchObject({
+        scaleTargetRef: { kind: 'Deployment', name: `meshtrail-${consumer}` },
+        minReplicas: 1,
+        maxReplicas: partitions,
+      });
+    }
+    expect(hpa('gateway')?.spec.minReplicas).toBeGreaterThanOrEqual(2);
+    // the relay owns a disk queue, retention runs on a schedule: one replica each, no autoscaling
+    expect(hpa('telemetry-relay')).toBeUndefined();
+    expect(hpa('retention')).toBeUndefined();
+    for (const autoscaled of ['gateway', 'audit-ingest', 'access-log']) {
+      const deployment = manifests.find(
+        (m) => m.kind === 'Deployment' && m.metadata.name === `meshtrail-${autoscaled}`,
+      )!;
+      expect(deployment.spec.replicas).toBeUndefined(); // else every apply would reset the HPA's choice
+      const pdb = manifests.find(
+        (m) => m.kind === 'PodDisruptionBudget' && m.metadata.name === `meshtrail-${autoscaled}`,
+      );
+      expect(pdb?.spec.selector?.matchLabels).toEqual({ 'app.kubernetes.io/name': `meshtrail-${autoscaled}` });
+      expect(deployment.spec.template.metadata.labels).toMatchObject(pdb!.spec.selector!.matchLabels);
+    }
+  });
+
+  it('renders the logging and dashboard ConfigMaps of deploy/observability from the checked files', () => {
+    const manifests = renderKustomize('deploy/observability');
+    const fluentBit = manifests.find((m) => m.metadata.name === 'meshtrail-fluent-bit')!;
+    expect(fluentBit.data!['fluent-bit.yaml']).toBe(
+      fs.readFileSync(path.join(ROOT, 'deploy/observability/fluent-bit.yaml'), 'utf8'),
+    );
+    const dashboard = manifests.find((m) => m.metadata.name === 'meshtrail-grafana-dashboard')!;
+    expect(dashboard.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
+    expect(JSON.parse(dashboard.data!['meshtrail.json'])).toMatchObject({ uid: 'meshtrail-overview' });
   });
 });

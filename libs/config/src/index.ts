@@ -3,3 +3,4 @@ export { EnvBoolean, EnvInt, EnvList } from './env-transforms';
 export { ServiceEnv, LOG_LEVELS, LOG_FORMATS, type LogLevelName, type LogFormatName } from './service.env';
 export { IsAddressRangeList, parseAddressRange, type AddressRange } from './address-range';
 export { IsReadableFile } from './readable-file';
+export { envVariables, type EnvVariable } from './env-variables';
