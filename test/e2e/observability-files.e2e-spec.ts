@@ -101,6 +101,7 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
   let ingestText: ServiceProcess;
   let gateway: ServiceProcess;
   let relay: ServiceProcess;
+  let retention: ServiceProcess;
   let targetsFile: string;
   let queueDir: string;
   const fluentBit: FluentBitConfig = loadFluentBitConfig(path.join(OBSERVABILITY, 'fluent-bit.yaml'));
@@ -134,6 +135,7 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
       ...ingestText.rawStdout.map((line) => ({ service: 'audit-ingest', format: 'text' as const, line })),
       ...gateway.rawStdout.map((line) => ({ service: 'gateway', format: 'text' as const, line })),
       ...relay.rawStdout.map((line) => ({ service: 'telemetry-relay', format: 'json' as const, line })),
+      ...retention.rawStdout.map((line) => ({ service: 'retention', format: 'json' as const, line })),
     ];
   }
 
@@ -208,10 +210,15 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
     await relay.waitForLog('Telemetry Sent', undefined, 30_000);
     await relay.waitForLog('Health Check Sent');
 
+    // a fresh retention service enforces the slot it finds due at start
+    retention = await ServiceProcess.start('retention', { ...common, LOG_FORMAT: 'json' });
+    await retention.waitForLog('Retention Enforced', undefined, 60_000);
+
     const targets = [
       ['gateway', gateway],
       ['audit-ingest', ingestText],
       ['telemetry-relay', relay],
+      ['retention', retention],
     ] as const;
     fs.writeFileSync(
       targetsFile,
@@ -234,7 +241,7 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
 
   afterAll(async () => {
     await producer?.disconnect();
-    for (const service of [relay, gateway, ingestText, ingestJson]) await service?.stop();
+    for (const service of [retention, relay, gateway, ingestText, ingestJson]) await service?.stop();
     await prometheus?.remove();
     fs.rmSync(queueDir, { recursive: true, force: true });
     await stack?.teardown();
@@ -401,10 +408,10 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
     it("queries only metrics and labels that the services' /metrics really serve, as the shipped scrape job labels them", async () => {
       const services = [...pods.values()].map((p) => p.labels['app.kubernetes.io/name']);
       await waitFor(
-        'Prometheus to scrape the gateway, audit-ingest and the relay twice',
+        'Prometheus to scrape the gateway, audit-ingest, the relay and retention twice',
         async () => {
           const up = await prometheus.query('count_over_time(up{job="meshtrail"}[1m]) >= 2');
-          return up.length === 3 && up.every((s) => services.includes(s.metric.service));
+          return up.length === 4 && up.every((s) => services.includes(s.metric.service));
         },
         { timeoutMs: 30_000, intervalMs: 500 },
       );
