@@ -337,6 +337,19 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     );
   });
 
+  it("opens a detail by clicking its row, and closes it with the browser's Back button", async () => {
+    await page.locator('#rows tr[data-event-id="lz-updated"] td').nth(3).click();
+    await page.getByRole('dialog', { name: 'LandingZone Cloud Foundation updated' }).waitFor();
+    expect(page.url()).toContain('detail=lz-updated');
+    await page.goBack();
+    await waitFor(
+      'the dialog to close',
+      async () => (await page.evaluate(() => !document.querySelector('dialog')!.open)) || undefined,
+    );
+    expect(page.url()).not.toContain('detail=');
+    await expectRows(page, ['lz-updated']);
+  });
+
   it('exports the current filter to CSV through the API', async () => {
     const [download] = await Promise.all([
       page.waitForEvent('download'),

@@ -104,7 +104,9 @@ export class EventLogsPage {
     for (const column of COLUMNS) this.input(column).value = filters[column] ?? '';
     this.applyFilters(filters, false);
     const detail = search.get('detail');
+    const dialog = byId<HTMLDialogElement>('detail');
     if (detail) void this.openDetail(detail, undefined, false);
+    else if (dialog.open) dialog.close(); // back from an event's address
   }
 
   private applyFilters(filters: ColumnFilters, remember: boolean): void {
