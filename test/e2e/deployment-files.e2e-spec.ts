@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { envVariables, loadConfig } from '@meshtrail/config';
@@ -202,5 +203,26 @@ describe('deployment files stay in step with the local stack', () => {
     const dashboard = manifests.find((m) => m.metadata.name === 'meshtrail-grafana-dashboard')!;
     expect(dashboard.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
     expect(JSON.parse(dashboard.data!['meshtrail.json'])).toMatchObject({ uid: 'meshtrail-overview' });
+  });
+
+  it("renders the README's example overlay: your image, your Kafka, your identity provider", () => {
+    const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+    const block = /```yaml\n((?: {3}# my-meshtrail\/kustomization\.yaml\n)(?:.*\n)*?) {3}```/.exec(readme)![1];
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-overlay-'));
+    try {
+      fs.symlinkSync(path.join(ROOT, 'deploy'), path.join(dir, 'deploy'));
+      fs.mkdirSync(path.join(dir, 'my-meshtrail'));
+      fs.writeFileSync(path.join(dir, 'my-meshtrail/kustomization.yaml'), block.replace(/^ {3}/gm, ''));
+      const manifests = renderKustomize(path.join(dir, 'my-meshtrail'));
+      const images = manifests
+        .filter((m) => m.kind === 'Deployment' || m.kind === 'Job')
+        .map((m) => m.spec.template.spec.containers[0] as unknown as { image: string });
+      expect(new Set(images.map((c) => c.image))).toEqual(new Set(['registry.example.com/meshtrail:0.1.0']));
+      const config = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
+      expect(config('meshtrail-config')).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512' });
+      expect(config('meshtrail-gateway-config').AUTH_OIDC_ISSUER).toBe('https://keycloak.example.com/realms/platform');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
