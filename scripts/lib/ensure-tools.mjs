@@ -1,5 +1,5 @@
 // The Debian packages the tests use as real peers (a Kafka client no one here wrote, a syslog
-// receiver, a Prometheus, a browser). Installed with apt-get when missing and we may; otherwise
+// receiver, a Prometheus, a browser) and the tools that render the deployment files. Installed with apt-get when missing and we may; otherwise
 // the test command stops with the exact command to run.
 import { execFileSync, spawnSync } from 'node:child_process';
 
@@ -17,6 +17,8 @@ export const TEST_TOOLS = [
     pkg: 'chromium',
     for: 'the Event Logs page browser test (driven headless by playwright-core)',
   },
+  { command: 'docker-compose', pkg: 'docker-compose', for: 'validating docker-compose.yml' },
+  { command: 'kubectl', pkg: 'kubectl', for: 'rendering the Kubernetes manifests with kustomize' },
 ];
 
 const has = (command) => spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
