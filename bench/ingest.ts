@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
-import { auditEventRow, copyRows, AUDIT_EVENT_COLUMNS } from '@meshtrail/audit-store';
+import { auditEventFields, copyRows, AUDIT_EVENT_COLUMNS } from '@meshtrail/audit-store';
 import { TOPICS, validateAuditEvent, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
 import { createKafkaClient, deleteTopics, planTopics, provisionTopics } from '@meshtrail/kafka';
@@ -181,7 +181,7 @@ async function main(): Promise<void> {
       for (let k = i; k < Math.min(EVENTS, i + CHUNK); k++) {
         const valid = validateAuditEvent(benchEvent(run, k), { now, maxFutureSkewMs: 300_000 });
         if (!valid.ok) throw new Error(valid.message);
-        rows.push(auditEventRow({ ...valid, topic, partition: 0, offset: String(k) }, String(k + 1)));
+        rows.push([String(k + 1), ...auditEventFields({ ...valid, topic, partition: 0, offset: String(k) })]);
       }
       const copyStart = Date.now();
       await db.query('BEGIN');

@@ -75,7 +75,7 @@ describe('the audit event store (real PostgreSQL)', () => {
     expect(again.conflicts).toEqual([{ event: changed, storedHash: outcome.stored[1].hash }]);
 
     const rows = await stack.query<{ id: string; action: string; hash: string; seq: string }>(
-      'SELECT id, action, hash, seq::text FROM audit_events ORDER BY seq',
+      'SELECT id, action, hash, seq::text FROM audit_events ORDER BY audit_events.seq',
     );
     expect(rows.map((r) => [r.id, r.action])).toEqual([
       ['e1', 'created'],
@@ -87,6 +87,21 @@ describe('the audit event store (real PostgreSQL)', () => {
       `SELECT event, changes FROM audit_events WHERE id = 'e1'`,
     );
     expect(stored.event).toEqual(JSON.parse(JSON.stringify(first[0].event)));
+  });
+
+  it('numbers a batch in its own order, past a redelivered event and across digit boundaries', async () => {
+    await storeAuditEvents(client, [project('b05', 'updated')]);
+    const batch = Array.from({ length: 25 }, (_, i) => project(`b${String(i).padStart(2, '0')}`, 'updated'));
+    const outcome = await storeAuditEvents(client, batch);
+    expect(outcome.duplicates.map((e) => e.event.id)).toEqual(['b05']);
+
+    // ordered by the bigint column, not by its text form
+    const rows = await stack.query<{ id: string; seq: string }>(
+      'SELECT id, seq::text FROM audit_events ORDER BY audit_events.seq',
+    );
+    expect(rows.map((r) => r.id)).toEqual(['b05', ...batch.map((e) => e.event.id).filter((id) => id !== 'b05')]);
+    const seqs = rows.map((r) => Number(r.seq));
+    expect(new Set(seqs).size).toBe(seqs.length);
   });
 
   it('puts each event in the partition of its month', async () => {

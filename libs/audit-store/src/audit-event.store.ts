@@ -1,9 +1,9 @@
 import { foldEvents } from './projections/projection-delta';
 import { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
-import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows, inTransaction, type SqlClient } from './sql-client';
+import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyLine, copyLines, inTransaction, type SqlClient } from './sql-client';
 import {
   AUDIT_EVENT_COLUMNS,
-  auditEventRow,
+  auditEventFields,
   splitRepeatsWithinBatch,
   type IncomingAuditEvent,
 } from './stored-audit-event';
@@ -34,15 +34,22 @@ export async function storeAuditEvents(client: SqlClient, events: IncomingAuditE
     objectCounts: [],
   };
   if (split.unique.length === 0) return outcome;
+  // each row's COPY text but its seq, made before the write lock is taken: the lock is held for
+  // database work only, and another batch's database work overlaps this one's formatting
+  const fields = new Map(split.unique.map((item) => [item, copyLine(auditEventFields(item))]));
 
   return inTransaction(client, async () => {
-    await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_WRITE_LOCK]);
-    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
+    // round trips made while the lock is held are what every other writer waits for: few of them.
+    // One here (both are constants, not input): wait for the write lock, then act as the ingest role.
+    await client.query(`SELECT pg_advisory_xact_lock(${AUDIT_WRITE_LOCK}); SET LOCAL ROLE ${INGEST_ROLE}`);
     const ids = split.unique.map((item) => item.event.id);
-    const registered = await client.query<{ id: string }>(
-      `INSERT INTO audit_event_ids (id, hash, occurred_at)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
-       ON CONFLICT (id) DO NOTHING RETURNING id`,
+    // registers the ids and numbers the new ones in one statement
+    const registered = await client.query<{ id: string; seq: string }>(
+      `WITH registered AS (
+         INSERT INTO audit_event_ids (id, hash, occurred_at)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
+         ON CONFLICT (id) DO NOTHING RETURNING id)
+       SELECT id, nextval('audit_events_seq')::text AS seq FROM registered`,
       [ids, split.unique.map((item) => item.hash), split.unique.map((item) => item.occurredAt)],
     );
     const fresh = new Set(registered.rows.map((row) => row.id));
@@ -62,16 +69,13 @@ export async function storeAuditEvents(client: SqlClient, events: IncomingAuditE
     outcome.stored = split.unique.filter((item) => fresh.has(item.event.id));
     if (outcome.stored.length === 0) return outcome;
 
-    const { rows } = await client.query<{ seq: string }>(
-      `SELECT nextval('audit_events_seq')::text AS seq FROM generate_series(1, $1::int)`,
-      [outcome.stored.length],
-    );
-    const seqs = rows.map((row) => row.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
-    await copyRows(
+    // the numbers in ascending order, given out in batch order
+    const seqs = registered.rows.map((row) => row.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    await copyLines(
       client,
       'audit_events',
       AUDIT_EVENT_COLUMNS,
-      outcome.stored.map((item, index) => auditEventRow(item, seqs[index])),
+      outcome.stored.map((item, index) => `${seqs[index]}\t${fields.get(item)!}`),
     );
     outcome.objectCounts = await applyProjectionDelta(
       client,

@@ -1,7 +1,7 @@
 export { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows, inTransaction, type SqlClient } from './sql-client';
 export {
   AUDIT_EVENT_COLUMNS,
-  auditEventRow,
+  auditEventFields,
   splitRepeatsWithinBatch,
   type BatchSplit,
   type IncomingAuditEvent,

@@ -24,22 +24,37 @@ function copyField(value: unknown): string {
   return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
+/** One row in COPY text format, without its line end. */
+export function copyLine(values: readonly unknown[]): string {
+  return values.map(copyField).join('\t');
+}
+
 /**
- * Streams rows into a table with COPY FROM STDIN, PostgreSQL's fastest way in. Table and column
- * names come from constants in this library, never from input.
+ * Streams rows, made by copyLine, into a table with COPY FROM STDIN, PostgreSQL's fastest way in.
+ * Table and column names come from constants in this library, never from input.
  */
-export async function copyRows(
+export async function copyLines(
   client: SqlClient,
   table: string,
   columns: readonly string[],
-  rows: unknown[][],
+  lines: readonly string[],
 ): Promise<void> {
-  if (rows.length === 0) return;
-  const text = rows.map((row) => row.map(copyField).join('\t')).join('\n') + '\n';
+  if (lines.length === 0) return;
+  const text = lines.join('\n') + '\n';
   await new Promise<void>((resolve, reject) => {
     const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
     stream.on('finish', () => resolve());
     stream.on('error', reject);
     stream.end(text);
   });
+}
+
+/** Streams rows of values into a table with COPY FROM STDIN. */
+export async function copyRows(
+  client: SqlClient,
+  table: string,
+  columns: readonly string[],
+  rows: unknown[][],
+): Promise<void> {
+  await copyLines(client, table, columns, rows.map(copyLine));
 }

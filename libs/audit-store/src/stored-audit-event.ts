@@ -33,12 +33,11 @@ export const AUDIT_EVENT_COLUMNS = [
   'kafka_offset',
 ] as const;
 
-/** The audit_events row of an event, in AUDIT_EVENT_COLUMNS order. */
-export function auditEventRow(incoming: IncomingAuditEvent, seq: string): unknown[] {
+/** The audit_events row of an event without its seq: the values of AUDIT_EVENT_COLUMNS after the first. */
+export function auditEventFields(incoming: IncomingAuditEvent): unknown[] {
   const { event } = incoming;
   const { data } = event;
   return [
-    seq,
     event.id,
     incoming.occurredAt,
     event.source,
