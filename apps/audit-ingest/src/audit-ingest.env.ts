@@ -19,6 +19,13 @@ export class AuditIngestEnv extends ServiceEnv {
   @Max(64, { message: 'must be at most 64' })
   AUDIT_INGEST_CONCURRENCY = 3;
 
+  /** Threads that parse and validate batches, off the main thread that talks to Kafka and the database. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(32, { message: 'must be at most 32' })
+  AUDIT_INGEST_VALIDATION_THREADS = 1;
+
   /** Upper bound of one batch (bytes fetched per partition): bounds memory and transaction size. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of bytes' })

@@ -6,6 +6,7 @@ import { DeadLetterSender } from './ingest/dead-letter.sender';
 import { IngestLifecycle } from './ingest/ingest.lifecycle';
 import { ObjectCountsGauge } from './ingest/object-counts.gauge';
 import { KeycloakEventsIngestor } from './keycloak/keycloak-events.ingestor';
+import { ValidationThreads } from './validation/validation-threads';
 
 /** Consumes audit.events.v1 and keycloak.events.raw.v1 into the append-only event store. */
 @Module({})
@@ -14,7 +15,14 @@ export class AuditIngestModule {
     return {
       module: AuditIngestModule,
       imports: [CoreModule.register('audit-ingest', config)],
-      providers: [AuditEventsIngestor, KeycloakEventsIngestor, DeadLetterSender, ObjectCountsGauge, IngestLifecycle],
+      providers: [
+        AuditEventsIngestor,
+        KeycloakEventsIngestor,
+        DeadLetterSender,
+        ObjectCountsGauge,
+        ValidationThreads,
+        IngestLifecycle,
+      ],
     };
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
-import { EVENT_FAILURES, parseAuditRecord } from '@meshtrail/contracts';
+import { EVENT_FAILURES } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
@@ -9,6 +9,7 @@ import type { AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
 import { DeadLetterSender } from '../ingest/dead-letter.sender';
 import { ObjectCountsGauge } from '../ingest/object-counts.gauge';
+import { ValidationThreads } from '../validation/validation-threads';
 
 type Incoming = IncomingAuditEvent & { record: ConsumedRecord };
 
@@ -25,6 +26,7 @@ export class AuditEventsIngestor {
     private readonly database: DatabaseConnection,
     private readonly deadLetters: DeadLetterSender,
     private readonly objectCounts: ObjectCountsGauge,
+    private readonly validation: ValidationThreads,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
   ) {}
 
@@ -33,8 +35,9 @@ export class AuditEventsIngestor {
     const options = { now: new Date(), maxFutureSkewMs: this.config.AUDIT_MAX_FUTURE_SKEW_SECONDS * 1000 };
     const valid: Incoming[] = [];
     const refused: DeadLetter[] = [];
-    for (const record of records) {
-      const result = parseAuditRecord(record.value, record.headers, options);
+    const results = await this.validation.validate(records, options);
+    for (const [index, record] of records.entries()) {
+      const result = results[index];
       if (result.ok) {
         valid.push({ ...result, topic: record.topic, partition: record.partition, offset: record.offset, record });
       } else refused.push({ record, reason: result.code, message: result.message });

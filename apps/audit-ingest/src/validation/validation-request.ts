@@ -1,0 +1,49 @@
+import type { AuditValidationOptions } from '@meshtrail/contracts';
+import type { ConsumedRecord } from '@meshtrail/kafka';
+
+/**
+ * One batch for a validation thread. The values travel packed into one buffer that is transferred,
+ * not copied: a record's value is a slice of the whole fetch response, and cloning it would copy
+ * all of that response once per record.
+ */
+export interface ValidationRequest {
+  id: number;
+  values: ArrayBuffer;
+  /** Each record's value length in bytes, in order; -1 for a record without a value. */
+  lengths: number[];
+  headers: Array<Record<string, string | undefined>>;
+  now: number;
+  maxFutureSkewMs: number;
+}
+
+export function packRequest(id: number, records: ConsumedRecord[], options: AuditValidationOptions): ValidationRequest {
+  const lengths = records.map((record) => (record.value === null ? -1 : record.value.length));
+  const values = new ArrayBuffer(lengths.reduce((sum, length) => sum + Math.max(0, length), 0));
+  const target = new Uint8Array(values);
+  let offset = 0;
+  for (const record of records) {
+    if (record.value === null) continue;
+    target.set(record.value, offset);
+    offset += record.value.length;
+  }
+  return {
+    id,
+    values,
+    lengths,
+    headers: records.map((record) => record.headers),
+    now: options.now.getTime(),
+    maxFutureSkewMs: options.maxFutureSkewMs,
+  };
+}
+
+/** The records' values again, as the validation thread sees them. */
+export function unpackValues(request: ValidationRequest): Array<Buffer | null> {
+  const bytes = Buffer.from(request.values);
+  let offset = 0;
+  return request.lengths.map((length) => {
+    if (length < 0) return null;
+    const value = bytes.subarray(offset, offset + length);
+    offset += length;
+    return value;
+  });
+}

@@ -1,0 +1,42 @@
+import path from 'node:path';
+import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { AuditParseResult, AuditValidationOptions } from '@meshtrail/contracts';
+import type { ConsumedRecord } from '@meshtrail/kafka';
+import { AppLogger } from '@meshtrail/observability';
+import { SERVICE_CONFIG } from '@meshtrail/runtime';
+import type { AuditIngestEnv } from '../audit-ingest.env';
+import { packRequest, type ValidationRequest } from './validation-request';
+import { WorkerPool } from './worker-pool';
+
+/**
+ * Validates batches of audit.events.v1 on worker threads, so that the main thread stays free for
+ * Kafka and the database: a writer holding the store's write lock never waits for this process to
+ * finish validating another partition's batch.
+ */
+@Injectable()
+export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new AppLogger('ValidationThreads');
+  private pool?: WorkerPool<ValidationRequest, AuditParseResult[]>;
+
+  constructor(@Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv) {}
+
+  onModuleInit(): void {
+    this.pool = new WorkerPool(
+      path.join(__dirname, 'validation.worker.js'),
+      this.config.AUDIT_INGEST_VALIDATION_THREADS,
+      (exitCode) => this.logger.warn('Validation Thread Replaced', { exitCode }),
+    );
+  }
+
+  validate(records: ConsumedRecord[], options: AuditValidationOptions): Promise<AuditParseResult[]> {
+    return this.pool!.run(
+      (id) => packRequest(id, records, options),
+      (request) => [request.values],
+    );
+  }
+
+  /** After the consumers stopped (beforeApplicationShutdown): no batch needs a thread any more. */
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool?.close();
+  }
+}
