@@ -24,7 +24,7 @@ export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
     this.pool = new WorkerPool(
       path.join(__dirname, 'validation.worker.js'),
       this.config.AUDIT_INGEST_VALIDATION_THREADS,
-      (exitCode) => this.logger.warn('Validation Thread Replaced', { exitCode }),
+      (exitCode, error) => this.logger.warn('Validation Thread Replaced', { exitCode, error }),
     );
   }
 

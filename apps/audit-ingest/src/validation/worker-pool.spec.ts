@@ -6,7 +6,7 @@ import { WorkerPool } from './worker-pool';
 interface Request {
   id: number;
   n: number;
-  do?: 'fail' | 'exit' | 'hang';
+  do?: 'fail' | 'exit' | 'hang' | 'throw';
   buffer?: ArrayBuffer;
 }
 
@@ -15,6 +15,7 @@ const SCRIPT = `
 const { parentPort, threadId } = require('node:worker_threads');
 parentPort.on('message', (request) => {
   if (request.do === 'exit') process.exit(3);
+  if (request.do === 'throw') throw new Error('thrown for ' + request.n);
   if (request.do === 'hang') return;
   if (request.do === 'fail') return parentPort.postMessage({ id: request.id, error: 'no ' + request.n });
   parentPort.postMessage({ id: request.id, result: { doubled: request.n * 2, threadId } });
@@ -51,14 +52,18 @@ describe('WorkerPool', () => {
   });
 
   it('fails what a dying thread held, replaces the thread, and goes on', async () => {
-    const replaced: number[] = [];
-    pool = new WorkerPool(script, 1, (code) => replaced.push(code));
+    const replaced: Array<[number, string | undefined]> = [];
+    pool = new WorkerPool(script, 1, (code, error) => replaced.push([code, error]));
     const held = pool.run((id) => ({ id, n: 1, do: 'hang' }));
     const dying = pool.run((id) => ({ id, n: 2, do: 'exit' }));
     await expect(held).rejects.toThrow('worker thread exited with code 3');
     await expect(dying).rejects.toThrow('worker thread exited with code 3');
-    expect(replaced).toEqual([3]);
+    expect(replaced).toEqual([[3, undefined]]);
     await expect(pool.run((id) => ({ id, n: 21 }))).resolves.toMatchObject({ doubled: 42 });
+
+    await expect(pool.run((id) => ({ id, n: 5, do: 'throw' }))).rejects.toThrow('worker thread exited with code 1');
+    expect(replaced[1]).toEqual([1, 'thrown for 5']);
+    await expect(pool.run((id) => ({ id, n: 4 }))).resolves.toMatchObject({ doubled: 8 });
   });
 
   it('moves transferred buffers instead of copying them', async () => {

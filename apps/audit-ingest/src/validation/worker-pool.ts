@@ -27,7 +27,7 @@ export class WorkerPool<Q extends { id: number }, R> {
   constructor(
     private readonly script: string,
     size: number,
-    private readonly onReplaced: (exitCode: number) => void = () => undefined,
+    private readonly onReplaced: (exitCode: number, error?: string) => void = () => undefined,
   ) {
     for (let i = 0; i < size; i++) this.threads.push(this.spawn());
   }
@@ -44,13 +44,14 @@ export class WorkerPool<Q extends { id: number }, R> {
 
   private spawn(): Worker {
     const thread = new Worker(this.script);
+    let uncaught: Error | undefined;
     thread.on('message', (reply: WorkerReply<R>) => {
       const pending = this.pending.get(reply.id);
       this.pending.delete(reply.id);
       if (reply.error === undefined) pending?.resolve(reply.result as R);
       else pending?.reject(new Error(`worker thread failed: ${reply.error}`));
     });
-    thread.on('error', () => undefined); // followed by 'exit', handled there
+    thread.on('error', (error) => (uncaught = error)); // followed by 'exit', handled there
     thread.on('exit', (code) => {
       for (const [id, pending] of this.pending) {
         if (pending.thread !== thread) continue;
@@ -59,7 +60,7 @@ export class WorkerPool<Q extends { id: number }, R> {
       }
       if (this.closing) return;
       this.threads[this.threads.indexOf(thread)] = this.spawn();
-      this.onReplaced(code);
+      this.onReplaced(code, uncaught?.message);
     });
     thread.unref();
     return thread;
