@@ -1,32 +1,9 @@
 /** The gateway's event-log query API, as the page calls it (same origin, bearer token). */
 
-export interface EventActor {
-  kind: string;
-  id: string;
-  name: string | null;
-}
+import type { AuditEventView } from '../../../src/events/store/event-row';
 
-export interface EventView {
-  id: string;
-  kind: 'audit' | 'auth';
-  time: string;
-  ingestedAt: string;
-  source: string;
-  type: string;
-  subject: string | null;
-  objectType: string;
-  objectId: string;
-  objectName: string | null;
-  action: string;
-  workspace: string | null;
-  actor: EventActor;
-  change: string | null;
-  changes: unknown;
-  sourceIp: string | null;
-  correlationId: string | null;
-  hash: string | null;
-  event?: unknown;
-}
+/** An event as the API answers it: the gateway's own type, so the page cannot drift from the API. */
+export type EventView = AuditEventView;
 
 export interface EventPage {
   events: EventView[];
