@@ -1,5 +1,9 @@
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { API_KEY_PREFIX } from './api-key-secret';
 import { ApiKeyStore } from './api-key.store';
+
+/** The secret part of a key: everything after its id (a base64url secret may itself hold '_'). */
+const secretOf = (created: { id: string; key: string }) => created.key.slice(`${API_KEY_PREFIX}${created.id}_`.length);
 
 describe('ApiKeyStore (real PostgreSQL)', () => {
   let stack: TestStack;
@@ -21,7 +25,7 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
       workspaces: ['ws-1', 'ws-2'],
       createdBy: 'admin-user',
     });
-    const secret = created.key.split('_')[2];
+    const secret = secretOf(created);
     const [row] = await stack.query<{ secret_hash: string; stored: string }>(
       `SELECT secret_hash, row_to_json(api_keys)::text AS stored FROM api_keys WHERE id = $1`,
       [created.id],
@@ -36,8 +40,8 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
 
   it('refuses a wrong secret for a known id, and unknown keys', async () => {
     const created = await store.create('other', { admin: true, workspaces: [] }, 'admin-user');
-    const [prefix, id, secret] = created.key.split('_');
-    const wrong = `${prefix}_${id}_${secret.startsWith('A') ? 'B' : 'A'}${secret.slice(1)}`;
+    const secret = secretOf(created);
+    const wrong = `${API_KEY_PREFIX}${created.id}_${secret.startsWith('A') ? 'B' : 'A'}${secret.slice(1)}`;
     expect(await store.authenticate(wrong)).toBeUndefined();
     expect(await store.authenticate(`mtk_ffffffffffffffff_${secret}`)).toBeUndefined();
   });
