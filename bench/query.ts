@@ -121,7 +121,10 @@ async function main(): Promise<void> {
       const res = await fetch(`${gateway.url}${pathAndQuery}`, { headers: { authorization: `Bearer ${key}` } });
       const body = (await res.json()) as { events: unknown[]; nextCursor: string | null };
       const ms = performance.now() - started;
-      if (res.status !== 200) throw new Error(`${pathAndQuery}: HTTP ${res.status} ${JSON.stringify(body)}`);
+      if (res.status !== 200) {
+        await new Promise((resolve) => setTimeout(resolve, 200)); // the gateway logs the error after answering
+        throw new Error(`${pathAndQuery}: HTTP ${res.status} ${JSON.stringify(body)}\n${gateway.recentLog()}`);
+      }
       return { ms, body };
     };
     const measure = async (
@@ -169,7 +172,8 @@ async function main(): Promise<void> {
       await measure('change substring, one landing zone (50)', (i) =>
         get(
           keys.admin,
-          `/api/v1/events?limit=50&change=${encodeURIComponent(`landing zone lz-${(i * 7919) % 50000} `)}`,
+          // the id bounded on both sides ('lz-12 in', not 'lz-12', which is also the start of lz-120...)
+          `/api/v1/events?limit=50&change=${encodeURIComponent(`landing zone lz-${(i * 7919) % 50000} in`)}`,
         ),
       ),
     );

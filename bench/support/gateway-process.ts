@@ -3,10 +3,24 @@ import path from 'node:path';
 
 /** The compiled gateway as a process, for benchmarks that measure it the way clients see it. */
 export class GatewayProcess {
+  /** The gateway's last log lines, for explaining a failed request. */
+  private recent: string[] = [];
+
   private constructor(
     private readonly child: ChildProcess,
     readonly url: string,
-  ) {}
+  ) {
+    const keep = (chunk: Buffer) => {
+      this.recent.push(...chunk.toString().split('\n').filter(Boolean));
+      this.recent = this.recent.slice(-20);
+    };
+    child.stdout!.on('data', keep);
+    child.stderr!.on('data', keep);
+  }
+
+  recentLog(): string {
+    return this.recent.join('\n');
+  }
 
   static async start(root: string, env: Record<string, string>): Promise<GatewayProcess> {
     const child = spawn(process.execPath, [path.join(root, 'dist/apps/gateway/src/main.js')], {
@@ -35,8 +49,7 @@ export class GatewayProcess {
       child.stdout!.on('data', onData);
       child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     });
-    // keep draining, so a chatty gateway never blocks on a full pipe
-    child.stdout!.resume();
+    // the instance keeps draining both pipes, so a chatty gateway never blocks on a full one
     return new GatewayProcess(child, url);
   }
 
