@@ -2,6 +2,7 @@ import { createKafkaClient } from '@meshtrail/kafka';
 import { DatabaseConnection } from '@meshtrail/database';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { text } from 'node:stream/consumers';
+import { Client } from 'pg';
 import {
   storeAuditEvents,
   storeAuthEvents,
@@ -108,9 +109,14 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       },
       10_000,
     );
-    service = new EventQueryService(
+    service = queryService(5000);
+  });
+
+  /** The service over the test store, its queries stopped after `statementTimeoutMs`. */
+  function queryService(statementTimeoutMs: number): EventQueryService {
+    return new EventQueryService(
       new EventStoreReader(connection, {
-        statementTimeoutMs: 5000,
+        statementTimeoutMs,
         exportIdleTimeoutMs: 10_000,
         exportBatchSize: 7,
         textSearchWindow: 4,
@@ -119,7 +125,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       recorder,
       50,
     );
-  });
+  }
   afterAll(async () => {
     await recorder?.onApplicationShutdown();
     await connection.onApplicationShutdown();
@@ -357,6 +363,48 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     expect(await everything(admin, { change: 'landing zone', to: '2025-11-01' }, 2)).toEqual(
       newestFirst(all.filter((e) => e.id!.startsWith('old-') && new Date(e.time) < new Date('2025-11-01'))),
     );
+  });
+
+  it('finds a rare phrase through the part of it the trigram index is asked for, checking the whole phrase', async () => {
+    for (const phrase of ['quota of ws-a to 1', 'Zone 100%_safe in ws-c', 'in the past (4)']) {
+      const matching = newestFirst(all.filter((e) => e.change.toLowerCase().includes(phrase.toLowerCase())));
+      expect(matching.length).toBeGreaterThan(0);
+      // pages of 2 cannot be filled from the window of 4 candidates: every page goes through the index
+      expect(await everything(admin, { change: phrase }, 2)).toEqual(matching);
+    }
+  });
+
+  it("searches one workspace's change lines from its index, across cursor pages, with negations", async () => {
+    const inWs = (workspace: string, keep: (change: string) => boolean) =>
+      newestFirst(all.filter((e) => e.workspace === workspace && keep(e.change.toLowerCase())));
+    expect(await everything(admin, { workspace: 'ws-b', change: 'QUOTA' }, 4)).toEqual(
+      inWs('ws-b', (c) => c.includes('quota')),
+    );
+    expect(await everything(keyB, { q: 'quota -"to 5"' }, 3)).toEqual(
+      inWs('ws-b', (c) => c.includes('quota') && !c.includes('to 5')),
+    );
+    expect(await everything(managerA, { change: 'found nowhere' }, 5)).toEqual([]);
+  });
+
+  it('answers a query stopped by the statement timeout with a 503 naming the limit', async () => {
+    const impatient = queryService(300);
+    const locker = new Client({ connectionString: stack.databaseUrl });
+    await locker.connect();
+    try {
+      // a lock held elsewhere keeps the page query waiting until its timeout stops it
+      await locker.query('BEGIN; LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
+      const error = await impatient.list(ctx(admin), { limit: 5 }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).getStatus()).toBe(503);
+      expect((error as ApiError).getResponse()).toMatchObject({
+        code: 'QUERY.TIMEOUT',
+        timeoutMs: 300,
+        message: expect.stringContaining('longer than 300 ms (QUERY_TIMEOUT_MS)'),
+      });
+    } finally {
+      await locker.query('ROLLBACK');
+      await locker.end();
+    }
   });
 
   it('finds change-line substrings case-insensitively, with % and _ as plain characters', async () => {

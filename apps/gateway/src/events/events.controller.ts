@@ -8,6 +8,7 @@ import {
   ApiTags,
   ApiTooManyRequestsResponse,
   ApiBadRequestResponse,
+  ApiServiceUnavailableResponse,
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
@@ -50,6 +51,10 @@ function pathId(name: string, value: string): string {
 @UsePipes(StrictInputPipe)
 @ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
 @ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' })
+@ApiServiceUnavailableResponse({
+  description:
+    'The query ran longer than QUERY_TIMEOUT_MS (code QUERY.TIMEOUT); narrow it with from/to or more filters',
+})
 export class EventsController {
   constructor(private readonly events: EventQueryService) {}
 
@@ -103,6 +108,10 @@ export class EventsController {
 @ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
 @ApiForbiddenResponse({ description: 'You are not an owner or manager of this workspace' })
 @ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' })
+@ApiServiceUnavailableResponse({
+  description:
+    'The query ran longer than QUERY_TIMEOUT_MS (code QUERY.TIMEOUT); narrow it with from/to or more filters',
+})
 export class WorkspaceEventsController {
   constructor(private readonly events: EventQueryService) {}
 

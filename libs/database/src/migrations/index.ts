@@ -5,6 +5,7 @@ import { EventQueryIndexes1763920000001 } from './1763920000001-event-query-inde
 import { AccessLogs1763930000000 } from './1763930000000-access-logs';
 import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-transmissions';
 import { Retention1763950000000 } from './1763950000000-retention';
+import { WorkspaceChangeIndex1763960000000 } from './1763960000000-workspace-change-index';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -15,4 +16,5 @@ export const MIGRATIONS: Function[] = [
   AccessLogs1763930000000,
   TelemetryTransmissions1763940000000,
   Retention1763950000000,
+  WorkspaceChangeIndex1763960000000,
 ];

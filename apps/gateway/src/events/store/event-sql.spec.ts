@@ -7,7 +7,7 @@ import {
   likePattern,
   pageQuery,
   spanSearchQuery,
-  windowCountQuery,
+  windowSampleQuery,
   windowedSearchQuery,
   type ReadScope,
 } from './event-sql';
@@ -41,8 +41,9 @@ describe('event SQL', () => {
         exportQuery(filter, scope),
         byIdQuery(hostile, scope),
         windowedSearchQuery(filter, scope, 50, after, 5000),
-        windowCountQuery(filter, scope, after, 5000),
+        windowSampleQuery(filter, scope, after, 5000),
         spanSearchQuery(filter, scope, 51, after, month),
+        spanSearchQuery(filter, scope, 51, after, month, new Map([[hostile.toLowerCase(), "x' or "]])),
       ]) {
         expect(query.text).not.toContain('DROP');
         expect(query.text).not.toContain("'x");
@@ -64,7 +65,7 @@ describe('event SQL', () => {
       exportQuery(filter, manager),
       byIdQuery('e1', manager),
       windowedSearchQuery(filter, manager, 10, undefined, 5000),
-      windowCountQuery(filter, manager, undefined, 5000),
+      windowSampleQuery(filter, manager, undefined, 5000),
       spanSearchQuery(filter, manager, 10, undefined, month),
     ]) {
       expect(query.text).toMatch(/WHERE workspace = \$1\b/);
@@ -171,6 +172,24 @@ describe('text search pages', () => {
     );
     expect(query.text).toContain("ORDER BY audit_events.occurred_at + interval '0 seconds' DESC");
     expect(query.values).toEqual(['%zone%', new Date('2026-01-15T00:00:00Z'), month.end, 51]);
+  });
+
+  it('asks the trigram index for the indexed part of a substring and checks the whole substring on its rows', () => {
+    const query = spanSearchQuery(
+      filterFromParams({ change: 'Landing Zone LZ-1234', q: '-"lz-12345"' }),
+      admin,
+      51,
+      undefined,
+      month,
+      new Map([
+        ['landing zone lz-1234', '-1234'],
+        ['lz-12345', '12345'],
+      ]),
+    );
+    expect(query.text).toContain('(lower(change) LIKE $1 AND strpos(lower(change), $2) > 0)');
+    // a negated substring is a plain condition on the rows, never given a part
+    expect(query.text).toContain('(lower(change) LIKE $3) IS NOT TRUE');
+    expect(query.values.slice(0, 3)).toEqual(['%-1234%', 'landing zone lz-1234', '%lz-12345%']);
   });
 });
 

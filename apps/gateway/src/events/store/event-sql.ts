@@ -61,7 +61,19 @@ function oneOf(column: string, values: readonly string[], params: SqlParams): st
     : `${column} = ANY(${params.add(values)}::text[])`;
 }
 
-function conditionSql(condition: FieldCondition, params: SqlParams): string {
+/**
+ * For each searched substring (lower-cased), the part of it to give the trigram index (see
+ * indexed-part.ts); the whole substring is then checked with strpos, which no index serves.
+ */
+export type IndexedParts = ReadonlyMap<string, string>;
+
+function changeSql(value: string, params: SqlParams, indexedParts?: IndexedParts): string {
+  const part = indexedParts?.get(value);
+  if (part === undefined || part === value) return `lower(change) LIKE ${params.add(likePattern(value))}`;
+  return `(lower(change) LIKE ${params.add(likePattern(part))} AND strpos(lower(change), ${params.add(value)}) > 0)`;
+}
+
+function conditionSql(condition: FieldCondition, params: SqlParams, indexedParts?: IndexedParts): string {
   const lower = condition.values.map((v) => v.toLowerCase());
   let sql: string;
   switch (condition.field) {
@@ -92,7 +104,7 @@ function conditionSql(condition: FieldCondition, params: SqlParams): string {
       break;
     case 'change':
       // one LIKE per value: the trigram index on lower(change) serves LIKE, not LIKE ANY(array)
-      sql = lower.map((value) => `lower(change) LIKE ${params.add(likePattern(value))}`).join(' OR ');
+      sql = lower.map((value) => changeSql(value, params, indexedParts)).join(' OR ');
       if (condition.values.length > 1) sql = `(${sql})`;
       break;
   }
@@ -111,12 +123,13 @@ export function whereClause(
   params: SqlParams,
   after?: CursorPosition,
   fannedOut = false,
+  indexedParts?: IndexedParts,
 ): string {
   const clauses: string[] = [];
   if (!scope.all && !fannedOut) clauses.push(oneOf('workspace', scope.workspaces, params));
   for (const condition of filter.conditions) {
     if (fannedOut && condition.field === 'workspace' && !condition.negated) continue;
-    clauses.push(conditionSql(condition, params));
+    clauses.push(conditionSql(condition, params, condition.negated ? undefined : indexedParts));
   }
   if (filter.from) clauses.push(`occurred_at >= ${params.add(filter.from)}`);
   if (filter.to) clauses.push(`occurred_at < ${params.add(filter.to)}`);
@@ -225,6 +238,48 @@ export function searchesText(filter: EventFilter): boolean {
   return filter.conditions.some((c) => c.field === 'change' && !c.negated);
 }
 
+/** Fields a condition can test on the workspace index's own entries (workspace, occurred_at, seq, change). */
+const WORKSPACE_INDEX_FIELDS: ReadonlySet<FieldCondition['field']> = new Set(['workspace', 'change', 'kind']);
+
+/**
+ * True for a text search within one workspace that needs no other column: the workspace index
+ * carries the change line, so workspaceTextPageQuery answers it from the index alone.
+ */
+export function searchesOneWorkspaceIndex(filter: EventFilter, scope: ReadScope): boolean {
+  return (
+    searchesText(filter) &&
+    fanOutWorkspaces(filter, scope)?.length === 1 &&
+    filter.conditions.every((c) => WORKSPACE_INDEX_FIELDS.has(c.field))
+  );
+}
+
+/**
+ * A text search page within one workspace: the matching positions come from an index-only scan
+ * of the workspace's entries, newest first (a text found nowhere costs a read of the workspace's
+ * index entries, not of one heap page per event), and only the page's rows are then read whole.
+ */
+export function workspaceTextPageQuery(
+  filter: EventFilter,
+  scope: ReadScope,
+  limit: number,
+  after?: CursorPosition,
+): SqlQuery {
+  const params = new SqlParams();
+  const where = whereClause(filter, scope, params, after);
+  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  return {
+    text: `SELECT ${EVENT_COLUMNS}
+FROM audit_events JOIN (
+  SELECT occurred_at, seq FROM audit_events
+  ${where}
+  ${order}
+  LIMIT ${params.add(limit + 1)}
+) hits USING (occurred_at, seq)
+${order}`,
+    values: params.values,
+  };
+}
+
 /**
  * The first step of a text search page: the newest `window` events matching everything but the
  * text, searched for the text. Fast when the text is common; when it does not fill the page (and
@@ -258,8 +313,14 @@ LIMIT ${params.add(limit + 1)}`,
   };
 }
 
-/** How many candidates (events matching everything but the text) the window of a text search held. */
-export function windowCountQuery(
+/**
+ * The change lines (lower-cased, as the trigram index holds them) and times of the candidates in
+ * a text search's window, the events matching everything but the text, newest first: how many
+ * there were, where a span search starts, and a sample of the rows it will look through, for
+ * choosing what to ask the index (indexed-part.ts). Each row also tells when the store's oldest
+ * event happened, where a span search ends.
+ */
+export function windowSampleQuery(
   filter: EventFilter,
   scope: ReadScope,
   after: CursorPosition | undefined,
@@ -272,19 +333,17 @@ export function windowCountQuery(
   const params = new SqlParams();
   const where = whereClause(rest, scope, params, after);
   return {
-    text: `SELECT count(*)::int AS candidates FROM (
-  SELECT 1 FROM audit_events
+    text: `SELECT lower(change) AS line, occurred_at, (SELECT min(occurred_at) FROM audit_events) AS oldest FROM audit_events
   ${where}
   ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC
-  LIMIT ${params.add(window)}
-) candidates`,
+  LIMIT ${params.add(window)}`,
     values: params.values,
   };
 }
 
 /**
- * A text search within a span of months [start, end): the trigram index finds the matches, only
- * those are sorted (ordering by an expression keeps the planner off the time index, which would
+ * A text search within a span of months [start, end): the trigram index finds the matches (asked
+ * for the indexed part of each substring, when given), only those are sorted (ordering by an expression keeps the planner off the time index, which would
  * walk millions of rows for a rare text). The reader goes back span by span until the page is full.
  */
 export function spanSearchQuery(
@@ -293,6 +352,7 @@ export function spanSearchQuery(
   limit: number,
   after: CursorPosition | undefined,
   month: { start: Date; end: Date },
+  indexedParts?: IndexedParts,
 ): SqlQuery {
   const params = new SqlParams();
   const bounded: EventFilter = {
@@ -300,7 +360,7 @@ export function spanSearchQuery(
     from: filter.from && filter.from > month.start ? filter.from : month.start,
     to: filter.to && filter.to < month.end ? filter.to : month.end,
   };
-  const where = whereClause(bounded, scope, params, after);
+  const where = whereClause(bounded, scope, params, after, false, indexedParts);
   return {
     text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}
 ORDER BY audit_events.occurred_at + interval '0 seconds' DESC, audit_events.seq DESC
@@ -308,12 +368,6 @@ LIMIT ${params.add(limit)}`,
     values: params.values,
   };
 }
-
-/** The time span the store holds (both null when it is empty): where a month-by-month search starts and ends. */
-export const STORE_SPAN_QUERY: SqlQuery = {
-  text: 'SELECT min(occurred_at) AS oldest, max(occurred_at) AS newest FROM audit_events',
-  values: [],
-};
 
 export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();

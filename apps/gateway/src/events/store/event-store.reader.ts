@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { Readable } from 'node:stream';
+import { ApiError } from '@meshtrail/auth';
 import { DatabaseConnection } from '@meshtrail/database';
 import type { CursorPosition } from '../query/cursor';
 import type { EventFilter } from '../query/event-filter';
@@ -22,14 +23,20 @@ import {
   exportQuery,
   fanOutWorkspaces,
   pageQuery,
+  searchesOneWorkspaceIndex,
   searchesText,
   spanSearchQuery,
-  STORE_SPAN_QUERY,
-  windowCountQuery,
+  windowSampleQuery,
+  workspaceTextPageQuery,
   windowedSearchQuery,
+  type IndexedParts,
   type ReadScope,
   type SqlQuery,
 } from './event-sql';
+import { chooseIndexedPart, trigramText } from './indexed-part';
+
+/** SQLSTATE of a statement cancelled, here by statement_timeout. */
+const QUERY_CANCELED = '57014';
 
 /** The month an instant falls in. */
 function monthOf(instant: Date): { start: Date; end: Date } {
@@ -37,13 +44,42 @@ function monthOf(instant: Date): { start: Date; end: Date } {
   return { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) };
 }
 
-/** The instant of a cursor position (to the millisecond, rounded up: the cursor condition itself is exact). */
-function cursorTime(after: CursorPosition): Date {
-  return new Date(Number(BigInt(after.occurredUs) / 1000n) + 1);
+/** One row of a text search's window sample (windowSampleQuery). */
+interface WindowSample {
+  line: string;
+  occurred_at: Date;
+  oldest: Date;
 }
 
-function minDate(...dates: Array<Date | undefined>): Date {
-  return new Date(Math.min(...dates.filter((d): d is Date => d !== undefined).map((d) => d.getTime())));
+/** The months [start, end) a text search has yet to look through, and what to ask the trigram index. */
+interface EarlierMonths {
+  parts: IndexedParts;
+  start: Date;
+  end: Date;
+}
+
+/** [start, end) in whole months, as its newer and its older half (one span when it is one month). */
+function splitMonths(start: Date, end: Date): Array<{ start: Date; end: Date }> {
+  const months = (end.getUTCFullYear() - start.getUTCFullYear()) * 12 + end.getUTCMonth() - start.getUTCMonth();
+  if (months < 2) return [{ start, end }];
+  const middle = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - Math.ceil(months / 2), 1));
+  return [
+    { start: middle, end },
+    { start, end: middle },
+  ];
+}
+
+/** For each searched substring of the filter, the part to give the trigram index, chosen on a sample of lines. */
+function indexedParts(filter: EventFilter, sample: readonly string[]): IndexedParts {
+  const parts = new Map<string, string>();
+  for (const condition of filter.conditions) {
+    if (condition.field !== 'change' || condition.negated) continue;
+    for (const value of condition.values) {
+      const text = value.toLowerCase();
+      parts.set(text, chooseIndexedPart(text, sample));
+    }
+  }
+  return parts;
 }
 
 export interface ReaderSettings {
@@ -97,35 +133,61 @@ export class EventStoreReader {
     if (!searchesText(filter) || (fanOutWorkspaces(filter, scope)?.length ?? 0) > 1) {
       return this.readOnly((client) => rows<EventRow>(client, pageQuery(filter, scope, limit, after)));
     }
-    return this.readOnly(async (client) => {
-      const found = await rows<EventRow>(
-        client,
-        windowedSearchQuery(filter, scope, limit, after, this.settings.textSearchWindow),
-      );
-      if (found.length > limit) return found;
-      // fewer candidates (events matching all but the text) than the window: it saw them all
-      const [{ candidates }] = await rows<{ candidates: number }>(
-        client,
-        windowCountQuery(filter, scope, after, this.settings.textSearchWindow),
-      );
-      if (candidates < this.settings.textSearchWindow) return found;
-      // a rarer text: the trigram index over spans of 1, 2, 4, ... months, newest first, until the
-      // page (and one more row) is full; a page ends early, a text found nowhere costs few queries
-      const [span] = await rows<{ oldest: Date | null; newest: Date | null }>(client, STORE_SPAN_QUERY);
-      if (!span.oldest || !span.newest) return [];
-      const page: EventRow[] = [];
-      const lower = filter.from && filter.from > span.oldest ? filter.from : span.oldest;
-      let end = monthOf(minDate(span.newest, filter.to, after ? cursorTime(after) : undefined)).end;
-      for (let months = 1; end > lower && page.length <= limit; months *= 2) {
-        const start = new Date(Date.UTC(end.getUTCFullYear(), end.getUTCMonth() - months, 1));
-        const spanned = { start, end };
-        page.push(
-          ...(await rows<EventRow>(client, spanSearchQuery(filter, scope, limit + 1 - page.length, after, spanned))),
-        );
-        end = start;
-      }
-      return page;
-    });
+    if (searchesOneWorkspaceIndex(filter, scope)) {
+      return this.readOnly((client) => rows<EventRow>(client, workspaceTextPageQuery(filter, scope, limit, after)));
+    }
+    const newest = await this.readOnly((client) => this.searchNewest(client, filter, scope, limit, after));
+    if (!newest.earlier) return newest.page;
+    const wanted = limit + 1 - newest.page.length;
+    return [...newest.page, ...(await this.searchMonths(filter, scope, wanted, after, newest.earlier))];
+  }
+
+  /**
+   * A text search among the newest events: the window of the newest candidates (events matching
+   * all but the text), then, for a text too rare to fill the page there, the trigram index over
+   * the newest candidate's month. Tells what is left to search when the page is not full yet.
+   */
+  private async searchNewest(
+    client: PoolClient,
+    filter: EventFilter,
+    scope: ReadScope,
+    limit: number,
+    after: CursorPosition | undefined,
+  ): Promise<{ page: EventRow[]; earlier?: EarlierMonths }> {
+    const window = this.settings.textSearchWindow;
+    const found = await rows<EventRow>(client, windowedSearchQuery(filter, scope, limit, after, window));
+    if (found.length > limit) return { page: found };
+    const sample = await rows<WindowSample>(client, windowSampleQuery(filter, scope, after, window));
+    // fewer candidates than the window: it saw them all
+    if (sample.length < window) return { page: found };
+    const parts = indexedParts(
+      filter,
+      sample.map(({ line }) => trigramText(line)),
+    );
+    const month = monthOf(sample[0].occurred_at);
+    const page = await rows<EventRow>(client, spanSearchQuery(filter, scope, limit + 1, after, month, parts));
+    const oldest = filter.from && filter.from > sample[0].oldest ? filter.from : sample[0].oldest;
+    if (page.length > limit || month.start <= oldest) return { page };
+    return { page, earlier: { parts, start: monthOf(oldest).start, end: month.start } };
+  }
+
+  /**
+   * The months before the newest, searched at once (a rare text is as likely to be found nowhere
+   * as anywhere): the newer and the older half each on its own connection, in trail order.
+   */
+  private async searchMonths(
+    filter: EventFilter,
+    scope: ReadScope,
+    wanted: number,
+    after: CursorPosition | undefined,
+    { parts, start, end }: EarlierMonths,
+  ): Promise<EventRow[]> {
+    const halves = await Promise.all(
+      splitMonths(start, end).map((span) =>
+        this.readOnly((client) => rows<EventRow>(client, spanSearchQuery(filter, scope, wanted, after, span, parts))),
+      ),
+    );
+    return halves.flat().slice(0, wanted);
   }
 
   async count(filter: EventFilter, scope: ReadScope): Promise<number> {
@@ -218,8 +280,20 @@ export class EventStoreReader {
       return result;
     } catch (error) {
       client.release(error as Error);
+      if ((error as { code?: string }).code === QUERY_CANCELED) throw this.timedOut();
       throw error;
     }
+  }
+
+  /** A query stopped by the statement timeout: the caller learns which limit, and how to stay under it. */
+  private timedOut(): ApiError {
+    const ms = Math.trunc(this.settings.statementTimeoutMs);
+    return new ApiError(
+      503,
+      'QUERY.TIMEOUT',
+      `the query ran longer than ${ms} ms (QUERY_TIMEOUT_MS) and was stopped; narrow it with a time range (from, to) or more filters`,
+      { timeoutMs: ms },
+    );
   }
 
   private async client(): Promise<PoolClient> {

@@ -1,0 +1,67 @@
+import { chooseIndexedPart, substringTrigrams, trigramText } from './indexed-part';
+
+const sorted = (values: Iterable<string>) => [...values].sort();
+
+describe('trigrams as pg_trgm makes them', () => {
+  it('holds every trigram pg_trgm indexes for a line, and nothing else a search could ask for', () => {
+    const text = trigramText('lz-12 ab');
+    // show_trgm('lz-12 ab') in PostgreSQL
+    for (const trigram of ['  l', ' lz', 'lz ', '  1', ' 12', '12 ', '  a', ' ab', 'ab ']) {
+      expect(text).toContain(trigram);
+    }
+    // across the '-' and the blank: not trigrams of the line
+    for (const trigram of ['z-1', 'lz1', 'z 1', ' 2 ', '2 a', ' a ']) expect(text).not.toContain(trigram);
+  });
+
+  it("pads a searched word only where a literal character bounds it, not at the pattern's wildcards", () => {
+    expect(sorted(substringTrigrams('zone lz-1234'))).toEqual(
+      sorted(['zon', 'one', 'ne ', '  l', ' lz', 'lz ', '  1', ' 12', '123', '234']),
+    );
+    expect(substringTrigrams('1234')).toEqual(['123', '234']);
+  });
+
+  it('finds no trigram in a word of one character between wildcards', () => {
+    expect(substringTrigrams('a')).toEqual([]);
+    expect(substringTrigrams('--')).toEqual([]);
+  });
+
+  it('counts letters beyond ASCII and beyond the BMP as word characters, one trigram character each', () => {
+    expect(substringTrigrams('-ü𝒳x')).toEqual(['  ü', ' ü𝒳', 'ü𝒳x']);
+    expect(trigramText('(ü𝒳)')).toBe('  ü𝒳 ');
+  });
+});
+
+describe('chooseIndexedPart', () => {
+  const sample = [
+    'created landing zone lz-17 in ws-0001',
+    'created landing zone lz-9 in ws-0002',
+    'created landing zone lz-4711 in ws-0003',
+    'changed quota of project p-5678 from 10 to 20',
+  ].map(trigramText);
+
+  it('asks the index for the word fewest sampled lines could match, with the characters beside it', () => {
+    expect(chooseIndexedPart('created unicorns', sample)).toBe(' unicorns');
+  });
+
+  it('prefers, of words equally rare, the one with fewer trigrams to look up', () => {
+    // neither word is in the sample: 'unicorn ' has six trigrams, ' rainbows' eight
+    expect(chooseIndexedPart('unicorn rainbows', sample)).toBe('unicorn ');
+  });
+
+  it('widens a short word by a neighbour, even one the sample saw nowhere', () => {
+    // '-1234' has four trigrams; ' lz-' adds three that few of the lines holding 1234 would have
+    expect(chooseIndexedPart('landing zone lz-1234', sample)).toBe(' lz-1234');
+  });
+
+  it('widens word by word while that makes the part rarer, up to the whole text', () => {
+    const common = ['landing zone', 'zone lz-1', 'landing lz-2'].map(trigramText);
+    expect(chooseIndexedPart('zone landing', common)).toBe('zone landing');
+    // '-9 ' is in one line; ' in' and then ' lz-' widen it (short) until it has six trigrams
+    expect(chooseIndexedPart('zone lz-9 in', sample)).toBe(' lz-9 in');
+  });
+
+  it('keeps the whole text when no word has a trigram', () => {
+    expect(chooseIndexedPart('-', sample)).toBe('-');
+    expect(chooseIndexedPart('a', sample)).toBe('a');
+  });
+});
