@@ -374,7 +374,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     }
   });
 
-  it("searches one workspace's change lines from its index, across cursor pages, with negations", async () => {
+  it("searches workspaces' change lines from their index, across cursor pages, with negations", async () => {
     const inWs = (workspace: string, keep: (change: string) => boolean) =>
       newestFirst(all.filter((e) => e.workspace === workspace && keep(e.change.toLowerCase())));
     expect(await everything(admin, { workspace: 'ws-b', change: 'QUOTA' }, 4)).toEqual(
@@ -382,6 +382,9 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     );
     expect(await everything(keyB, { q: 'quota -"to 5"' }, 3)).toEqual(
       inWs('ws-b', (c) => c.includes('quota') && !c.includes('to 5')),
+    );
+    expect(await everything(managerAC, { change: 'Landing' }, 2)).toEqual(
+      newestFirst(all.filter((e) => ['ws-a', 'ws-c'].includes(e.workspace!) && e.change.includes('Landing'))),
     );
     expect(await everything(managerA, { change: 'found nowhere' }, 5)).toEqual([]);
   });

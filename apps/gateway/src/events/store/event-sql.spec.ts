@@ -7,7 +7,9 @@ import {
   likePattern,
   pageQuery,
   spanSearchQuery,
+  searchesWorkspaceIndex,
   windowSampleQuery,
+  workspaceTextPageQuery,
   windowedSearchQuery,
   type ReadScope,
 } from './event-sql';
@@ -42,6 +44,7 @@ describe('event SQL', () => {
         byIdQuery(hostile, scope),
         windowedSearchQuery(filter, scope, 50, after, 5000),
         windowSampleQuery(filter, scope, after, 5000),
+        workspaceTextPageQuery(filter, scope, 50, after),
         spanSearchQuery(filter, scope, 51, after, month),
         spanSearchQuery(filter, scope, 51, after, month, new Map([[hostile.toLowerCase(), "x' or "]])),
       ]) {
@@ -150,6 +153,19 @@ describe('pageQuery for one actor', () => {
 });
 
 describe('text search pages', () => {
+  it('reads a text search within known workspaces from the workspace index, the fan list checked against the scope', () => {
+    const filter = filterFromParams({ change: 'Quota', from: '2026-01-01' });
+    const query = workspaceTextPageQuery(filter, twoWorkspaces, 10);
+    expect(query.text).toContain('WHERE fan.workspace = ANY($2::text[])');
+    expect(query.text).toContain('SELECT occurred_at, seq FROM audit_events');
+    expect(query.values.slice(0, 4)).toEqual([['ws-1', 'ws-2'], ['ws-1', 'ws-2'], '%quota%', new Date('2026-01-01')]);
+    expect(searchesWorkspaceIndex(filter, twoWorkspaces)).toBe(true);
+    expect(searchesWorkspaceIndex(filterFromParams({ change: 'quota', workspace: 'ws-9' }), admin)).toBe(true);
+    // no workspace to read, or a filter on a column the index does not hold
+    expect(searchesWorkspaceIndex(filter, admin)).toBe(false);
+    expect(searchesWorkspaceIndex(filterFromParams({ change: 'quota', action: 'created' }), manager)).toBe(false);
+  });
+
   it('searches the newest events of the window for the text first', () => {
     const query = windowedSearchQuery(
       filterFromParams({ change: 'Landing', action: 'created' }),

@@ -242,21 +242,22 @@ export function searchesText(filter: EventFilter): boolean {
 const WORKSPACE_INDEX_FIELDS: ReadonlySet<FieldCondition['field']> = new Set(['workspace', 'change', 'kind']);
 
 /**
- * True for a text search within one workspace that needs no other column: the workspace index
+ * True for a text search within known workspaces that needs no other column: the workspace index
  * carries the change line, so workspaceTextPageQuery answers it from the index alone.
  */
-export function searchesOneWorkspaceIndex(filter: EventFilter, scope: ReadScope): boolean {
+export function searchesWorkspaceIndex(filter: EventFilter, scope: ReadScope): boolean {
   return (
     searchesText(filter) &&
-    fanOutWorkspaces(filter, scope)?.length === 1 &&
+    (fanOutWorkspaces(filter, scope)?.length ?? 0) > 0 &&
     filter.conditions.every((c) => WORKSPACE_INDEX_FIELDS.has(c.field))
   );
 }
 
 /**
- * A text search page within one workspace: the matching positions come from an index-only scan
- * of the workspace's entries, newest first (a text found nowhere costs a read of the workspace's
- * index entries, not of one heap page per event), and only the page's rows are then read whole.
+ * A text search page within known workspaces: each workspace's matching positions come from an
+ * index-only scan of its entries, newest first (a text found nowhere costs a read of the
+ * workspaces' index entries, not of one heap page per event), merged as in pageQuery; only the
+ * page's rows are then read whole.
  */
 export function workspaceTextPageQuery(
   filter: EventFilter,
@@ -265,15 +266,24 @@ export function workspaceTextPageQuery(
   after?: CursorPosition,
 ): SqlQuery {
   const params = new SqlParams();
-  const where = whereClause(filter, scope, params, after);
+  // the fan list is the scope (narrowed by the filter); checked against the scope here, in SQL
+  const fanOut = params.add(fanOutWorkspaces(filter, scope) ?? []);
+  const scoped = scope.all ? '' : `\n  WHERE fan.workspace = ANY(${params.add(scope.workspaces)}::text[])`;
+  const inner = whereClause(filter, scope, params, after, true);
+  const rows = params.add(limit + 1);
   const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
   return {
     text: `SELECT ${EVENT_COLUMNS}
 FROM audit_events JOIN (
-  SELECT occurred_at, seq FROM audit_events
-  ${where}
-  ${order}
-  LIMIT ${params.add(limit + 1)}
+  SELECT hit.occurred_at, hit.seq FROM unnest(${fanOut}::text[]) AS fan(workspace)
+  CROSS JOIN LATERAL (
+    SELECT occurred_at, seq FROM audit_events
+    ${inner ? `${inner}\n      AND` : 'WHERE'} audit_events.workspace = fan.workspace
+    ${order}
+    LIMIT ${rows}
+  ) hit${scoped}
+  ORDER BY hit.occurred_at DESC, hit.seq DESC
+  LIMIT ${rows}
 ) hits USING (occurred_at, seq)
 ${order}`,
     values: params.values,

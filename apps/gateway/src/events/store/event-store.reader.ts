@@ -23,7 +23,7 @@ import {
   exportQuery,
   fanOutWorkspaces,
   pageQuery,
-  searchesOneWorkspaceIndex,
+  searchesWorkspaceIndex,
   searchesText,
   spanSearchQuery,
   windowSampleQuery,
@@ -130,11 +130,11 @@ export class EventStoreReader {
     limit: number,
     after?: CursorPosition,
   ): Promise<EventRow[]> {
+    if (searchesWorkspaceIndex(filter, scope)) {
+      return this.readOnly((client) => rows<EventRow>(client, workspaceTextPageQuery(filter, scope, limit, after)));
+    }
     if (!searchesText(filter) || (fanOutWorkspaces(filter, scope)?.length ?? 0) > 1) {
       return this.readOnly((client) => rows<EventRow>(client, pageQuery(filter, scope, limit, after)));
-    }
-    if (searchesOneWorkspaceIndex(filter, scope)) {
-      return this.readOnly((client) => rows<EventRow>(client, workspaceTextPageQuery(filter, scope, limit, after)));
     }
     const newest = await this.readOnly((client) => this.searchNewest(client, filter, scope, limit, after));
     if (!newest.earlier) return newest.page;
