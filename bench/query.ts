@@ -186,6 +186,14 @@ async function main(): Promise<void> {
       ),
     );
     results.push(
+      await measure('manager (3 workspaces), change substring (50)', (i) =>
+        get(
+          keys.manager,
+          `/api/v1/events?limit=50&change=${encodeURIComponent(pick(['project p-', 'lz-1', 'cc-3'], i))}`,
+        ),
+      ),
+    );
+    results.push(
       await measure('an actor (50)', (i) =>
         get(keys.admin, `/api/v1/events?limit=50&actor=${encodeURIComponent(actor(i))}`),
       ),

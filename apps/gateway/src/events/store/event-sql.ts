@@ -327,8 +327,8 @@ LIMIT ${params.add(limit + 1)}`,
  * The change lines (lower-cased, as the trigram index holds them) and times of the candidates in
  * a text search's window, the events matching everything but the text, newest first: how many
  * there were, where a span search starts, and a sample of the rows it will look through, for
- * choosing what to ask the index (indexed-part.ts). Each row also tells when the store's oldest
- * event happened, where a span search ends.
+ * choosing what to ask the index (indexed-part.ts). Times in milliseconds, a number each: a
+ * thousand Dates would cost more to parse than the query takes.
  */
 export function windowSampleQuery(
   filter: EventFilter,
@@ -343,7 +343,7 @@ export function windowSampleQuery(
   const params = new SqlParams();
   const where = whereClause(rest, scope, params, after);
   return {
-    text: `SELECT lower(change) AS line, occurred_at, (SELECT min(occurred_at) FROM audit_events) AS oldest FROM audit_events
+    text: `SELECT lower(change) AS line, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms FROM audit_events
   ${where}
   ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC
   LIMIT ${params.add(window)}`,
@@ -378,6 +378,12 @@ LIMIT ${params.add(limit)}`,
     values: params.values,
   };
 }
+
+/** When the store's oldest event happened: where a month-by-month search ends. */
+export const STORE_OLDEST_QUERY: SqlQuery = {
+  text: 'SELECT min(occurred_at) AS oldest FROM audit_events',
+  values: [],
+};
 
 export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();

@@ -24,6 +24,7 @@ import {
   fanOutWorkspaces,
   pageQuery,
   searchesWorkspaceIndex,
+  STORE_OLDEST_QUERY,
   searchesText,
   spanSearchQuery,
   windowSampleQuery,
@@ -47,8 +48,7 @@ function monthOf(instant: Date): { start: Date; end: Date } {
 /** One row of a text search's window sample (windowSampleQuery). */
 interface WindowSample {
   line: string;
-  occurred_at: Date;
-  oldest: Date;
+  occurred_ms: number;
 }
 
 /** The months [start, end) a text search has yet to look through, and what to ask the trigram index. */
@@ -164,10 +164,12 @@ export class EventStoreReader {
       filter,
       sample.map(({ line }) => trigramText(line)),
     );
-    const month = monthOf(sample[0].occurred_at);
+    const month = monthOf(new Date(sample[0].occurred_ms));
     const page = await rows<EventRow>(client, spanSearchQuery(filter, scope, limit + 1, after, month, parts));
-    const oldest = filter.from && filter.from > sample[0].oldest ? filter.from : sample[0].oldest;
-    if (page.length > limit || month.start <= oldest) return { page };
+    if (page.length > limit) return { page };
+    const [{ oldest: stored }] = await rows<{ oldest: Date }>(client, STORE_OLDEST_QUERY);
+    const oldest = filter.from && filter.from > stored ? filter.from : stored;
+    if (month.start <= oldest) return { page };
     return { page, earlier: { parts, start: monthOf(oldest).start, end: month.start } };
   }
 
