@@ -374,6 +374,28 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     }
   });
 
+  it('finds a rare phrase in an event older than the oldest the reader remembers (that only splits the work)', async () => {
+    const reader = queryService(5000);
+    const phrase = 'archived with the first tenant';
+    // the reader searches earlier months once, and remembers the store's oldest event
+    expect(await reader.list(ctx(admin), { change: phrase, limit: 2 })).toMatchObject({ events: [] });
+    const ancient: FixtureEvent = {
+      id: 'ancient-1',
+      time: new Date(Date.UTC(2023, 2, 5)),
+      workspace: 'ws-a',
+      objectType: 'Tenant',
+      objectId: 'tenant-ancient',
+      action: 'deleted',
+      actor: actors[0],
+      change: `${phrase} of ws-a`,
+    };
+    await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, [ancient]);
+    all.push(ancient);
+    expect((await reader.list(ctx(admin), { change: phrase, limit: 2 })).events.map((e) => e.id)).toEqual([
+      'ancient-1',
+    ]);
+  });
+
   it("searches workspaces' change lines from their index, across cursor pages, with negations", async () => {
     const inWs = (workspace: string, keep: (change: string) => boolean) =>
       newestFirst(all.filter((e) => e.workspace === workspace && keep(e.change.toLowerCase())));

@@ -178,7 +178,7 @@ describe('text search pages', () => {
     expect(query.values).toEqual(['created', '%landing%', 5000, 51]);
   });
 
-  it('then one month at a time through the trigram index, ordered by an expression', () => {
+  it('then a span of months through the trigram index, ordered by an expression', () => {
     const query = spanSearchQuery(
       filterFromParams({ change: 'zone', from: '2026-01-15' }),
       admin,
@@ -188,6 +188,16 @@ describe('text search pages', () => {
     );
     expect(query.text).toContain("ORDER BY audit_events.occurred_at + interval '0 seconds' DESC");
     expect(query.values).toEqual(['%zone%', new Date('2026-01-15T00:00:00Z'), month.end, 51]);
+  });
+
+  it("searches a span open below back to the filter's start, or to the oldest month when there is none", () => {
+    const bounded = spanSearchQuery(filterFromParams({ change: 'zone', from: '2025-03-02' }), admin, 51, undefined, {
+      end: month.start,
+    });
+    expect(bounded.values).toEqual(['%zone%', new Date('2025-03-02T00:00:00Z'), month.start, 51]);
+    const open = spanSearchQuery(filterFromParams({ change: 'zone' }), admin, 51, undefined, { end: month.start });
+    expect(open.text).not.toContain('occurred_at >=');
+    expect(open.values).toEqual(['%zone%', month.start, 51]);
   });
 
   it('asks the trigram index for the indexed part of a substring and checks the whole substring on its rows', () => {

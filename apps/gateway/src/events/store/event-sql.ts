@@ -352,23 +352,24 @@ export function windowSampleQuery(
 }
 
 /**
- * A text search within a span of months [start, end): the trigram index finds the matches (asked
- * for the indexed part of each substring, when given), only those are sorted (ordering by an expression keeps the planner off the time index, which would
- * walk millions of rows for a rare text). The reader goes back span by span until the page is full.
+ * A text search within a span of months [start, end), open below without a start: the trigram
+ * index finds the matches (asked for the indexed part of each substring, when given), and only
+ * those are sorted (ordering by an expression keeps the planner off the time index, which would
+ * walk millions of rows for a rare text).
  */
 export function spanSearchQuery(
   filter: EventFilter,
   scope: ReadScope,
   limit: number,
   after: CursorPosition | undefined,
-  month: { start: Date; end: Date },
+  span: { start?: Date; end: Date },
   indexedParts?: IndexedParts,
 ): SqlQuery {
   const params = new SqlParams();
   const bounded: EventFilter = {
     ...filter,
-    from: filter.from && filter.from > month.start ? filter.from : month.start,
-    to: filter.to && filter.to < month.end ? filter.to : month.end,
+    from: span.start && !(filter.from && filter.from > span.start) ? span.start : filter.from,
+    to: filter.to && filter.to < span.end ? filter.to : span.end,
   };
   const where = whereClause(bounded, scope, params, after, false, indexedParts);
   return {
@@ -379,7 +380,7 @@ LIMIT ${params.add(limit)}`,
   };
 }
 
-/** When the store's oldest event happened: where a month-by-month search ends. */
+/** When the store's oldest event happened: where the reader splits a search of earlier months in two. */
 export const STORE_OLDEST_QUERY: SqlQuery = {
   text: 'SELECT min(occurred_at) AS oldest FROM audit_events',
   values: [],

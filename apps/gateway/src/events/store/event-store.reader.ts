@@ -51,12 +51,14 @@ interface WindowSample {
   occurred_ms: number;
 }
 
-/** The months [start, end) a text search has yet to look through, and what to ask the trigram index. */
+/** The months before `end` a text search has yet to look through, and what to ask the trigram index. */
 interface EarlierMonths {
   parts: IndexedParts;
-  start: Date;
   end: Date;
 }
+
+/** How long the store's oldest event time is reused (see storeOldest). */
+const STORE_OLDEST_TTL_MS = 60_000;
 
 /** [start, end) in whole months, as its newer and its older half (one span when it is one month). */
 function splitMonths(start: Date, end: Date): Array<{ start: Date; end: Date }> {
@@ -103,6 +105,7 @@ export const READER_SETTINGS = Symbol('READER_SETTINGS');
 export class EventStoreReader {
   /** Pooled connections whose session already carries the statement timeout. */
   private readonly timed = new WeakSet<PoolClient>();
+  private oldest?: { askedAt: number; value: Promise<Date | undefined> };
 
   constructor(
     private readonly connection: DatabaseConnection,
@@ -166,30 +169,54 @@ export class EventStoreReader {
     );
     const month = monthOf(new Date(sample[0].occurred_ms));
     const page = await rows<EventRow>(client, spanSearchQuery(filter, scope, limit + 1, after, month, parts));
-    if (page.length > limit) return { page };
-    const [{ oldest: stored }] = await rows<{ oldest: Date }>(client, STORE_OLDEST_QUERY);
-    const oldest = filter.from && filter.from > stored ? filter.from : stored;
-    if (month.start <= oldest) return { page };
-    return { page, earlier: { parts, start: monthOf(oldest).start, end: month.start } };
+    if (page.length > limit || (filter.from && filter.from >= month.start)) return { page };
+    return { page, earlier: { parts, end: month.start } };
   }
 
   /**
    * The months before the newest, searched at once (a rare text is as likely to be found nowhere
-   * as anywhere): the newer and the older half each on its own connection, in trail order.
+   * as anywhere): the newer and the older half each on its own connection, in trail order. The
+   * store's oldest event only balances the halves; the older one is open below, so a stale guess
+   * costs speed, never a row.
    */
   private async searchMonths(
     filter: EventFilter,
     scope: ReadScope,
     wanted: number,
     after: CursorPosition | undefined,
-    { parts, start, end }: EarlierMonths,
+    { parts, end }: EarlierMonths,
   ): Promise<EventRow[]> {
+    const oldest = await this.storeOldest();
+    const from = filter.from && (!oldest || filter.from > oldest) ? filter.from : oldest;
+    const spans: Array<{ start?: Date; end: Date }> =
+      from && from < end ? splitMonths(monthOf(from).start, end) : [{ end }];
+    spans[spans.length - 1] = { end: spans[spans.length - 1].end };
     const halves = await Promise.all(
-      splitMonths(start, end).map((span) =>
+      spans.map((span) =>
         this.readOnly((client) => rows<EventRow>(client, spanSearchQuery(filter, scope, wanted, after, span, parts))),
       ),
     );
     return halves.flat().slice(0, wanted);
+  }
+
+  /**
+   * When the store's oldest event happened, remembered for a minute: asking costs an index probe
+   * per month partition, more than a rare text search's other steps, and it moves only when
+   * retention deletes a month.
+   */
+  private storeOldest(): Promise<Date | undefined> {
+    const now = Date.now();
+    if (!this.oldest || now - this.oldest.askedAt > STORE_OLDEST_TTL_MS) {
+      const value = this.readOnly((client) => rows<{ oldest: Date | null }>(client, STORE_OLDEST_QUERY)).then(
+        ([row]) => row?.oldest ?? undefined,
+      );
+      this.oldest = { askedAt: now, value };
+      // a failed ask is not remembered
+      value.catch(() => {
+        if (this.oldest?.value === value) this.oldest = undefined;
+      });
+    }
+    return this.oldest.value;
   }
 
   async count(filter: EventFilter, scope: ReadScope): Promise<number> {
