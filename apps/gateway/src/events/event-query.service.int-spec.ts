@@ -396,6 +396,29 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     ]);
   });
 
+  it('keeps prepared pages right while month partitions are created and dropped', async () => {
+    const reader = queryService(5000);
+    const newestOfWsA = async () => (await reader.list(ctx(managerA), { limit: 2 })).events.map((e) => e.id);
+    const before = await newestOfWsA();
+    // past the executions after which the server may keep a generic plan of the statement
+    for (let i = 0; i < 7; i++) expect(await newestOfWsA()).toEqual(before);
+    const future: FixtureEvent = {
+      id: 'future-1',
+      time: new Date(Date.UTC(2031, 2, 10)),
+      workspace: 'ws-a',
+      objectType: 'Project',
+      objectId: 'p-future',
+      action: 'created',
+      actor: actors[0],
+      change: 'created project p-future',
+    };
+    await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, [future]);
+    await stack.query(`SELECT meshtrail_ensure_monthly_partitions('audit_events', '2031-03-01', 1)`);
+    expect(await newestOfWsA()).toEqual(['future-1', before[0]]);
+    await stack.query('DROP TABLE audit_events_203103');
+    expect(await newestOfWsA()).toEqual(before);
+  });
+
   it("searches workspaces' change lines from their index, across cursor pages, with negations", async () => {
     const inWs = (workspace: string, keep: (change: string) => boolean) =>
       newestFirst(all.filter((e) => e.workspace === workspace && keep(e.change.toLowerCase())));

@@ -150,6 +150,31 @@ describe('pageQuery for one actor', () => {
     expect(query.text).toContain('UNION ALL');
     expect(query.values).toEqual(['ws-1', 'deleted', 'Jane@Example.com', 'jane@example.com', 11]);
   });
+
+  it('prepares only the shapes one index serves whatever the values', () => {
+    const after = { occurredUs: '1767225600000000', seq: '42' };
+    const prepared = [
+      pageQuery(filterFromParams({}), admin, 10, after),
+      pageQuery(filterFromParams({ workspace: 'ws-1', from: '2026-01-01' }), admin, 10),
+      pageQuery(filterFromParams({}), manager, 10),
+      pageQuery(filterFromParams({}), twoWorkspaces, 10),
+      pageQuery(filterFromParams({ actor: 'jane' }), admin, 10),
+      workspaceTextPageQuery(filterFromParams({ change: 'quota' }), twoWorkspaces, 10),
+    ];
+    for (const query of prepared) expect(query.prepared).toBe(true);
+    // the values decide between indexes (or the trigram index's work), so each is planned for its own
+    const planned = [
+      pageQuery(filterFromParams({ workspace: 'ws-1', action: 'deleted' }), admin, 10),
+      pageQuery(filterFromParams({ objectType: 'Project' }), twoWorkspaces, 10),
+      pageQuery(filterFromParams({ q: '-workspace:ws-1' }), admin, 10),
+      pageQuery(filterFromParams({ actor: 'jane' }), manager, 10),
+      pageQuery(filterFromParams({ actor: 'jane', source: 'meshstack' }), admin, 10),
+      windowedSearchQuery(filterFromParams({ change: 'quota' }), admin, 10, undefined, 1000),
+      windowSampleQuery(filterFromParams({ change: 'quota' }), admin, undefined, 1000),
+      spanSearchQuery(filterFromParams({ change: 'quota' }), admin, 10, undefined, month),
+    ];
+    for (const query of planned) expect(query.prepared).toBeFalsy();
+  });
 });
 
 describe('text search pages', () => {

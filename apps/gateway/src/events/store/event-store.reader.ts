@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
@@ -305,7 +306,7 @@ export class EventStoreReader {
         this.timed.add(client);
       }
       const result = await work(client);
-      client.release();
+      client.release(preparedOn(client).size > PREPARED_PER_CONNECTION);
       return result;
     } catch (error) {
       client.release(error as Error);
@@ -343,6 +344,25 @@ function trailPositionOf(row: EventRow): TrailPosition {
   return { occurredUs: row.occurred_us, seq: row.seq, kind: row.kind };
 }
 
+/** Statements a pooled connection keeps prepared; past this many it is closed, freeing their plans in the server. */
+const PREPARED_PER_CONNECTION = 200;
+const preparedNames = new WeakMap<PoolClient, Set<string>>();
+
+function preparedOn(client: PoolClient): Set<string> {
+  let names = preparedNames.get(client);
+  if (!names) preparedNames.set(client, (names = new Set()));
+  return names;
+}
+
+/**
+ * Runs a query; one marked `prepared` as a prepared statement of its connection, named after its
+ * text. After a few executions the server keeps a generic plan (partitions are still pruned by the
+ * parameters when it runs), so a page no longer pays for planning every month partition with its
+ * indexes: most of a simple page's time, and growing with the months kept.
+ */
 async function rows<T>(client: PoolClient, query: SqlQuery): Promise<T[]> {
-  return (await client.query(query.text, query.values)).rows as T[];
+  if (!query.prepared) return (await client.query(query.text, query.values)).rows as T[];
+  const name = `meshtrail_${createHash('sha256').update(query.text).digest('base64url').slice(0, 32)}`;
+  preparedOn(client).add(name);
+  return (await client.query({ name, text: query.text, values: query.values })).rows as T[];
 }
