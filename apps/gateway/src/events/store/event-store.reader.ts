@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
@@ -36,9 +35,7 @@ import {
   type SqlQuery,
 } from './event-sql';
 import { chooseIndexedPart, trigramText } from './indexed-part';
-
-/** SQLSTATE of a statement cancelled, here by statement_timeout. */
-const QUERY_CANCELED = '57014';
+import { QUERY_CANCELED, RequestStatements } from './request-statements';
 
 /** The month an instant falls in. */
 function monthOf(instant: Date): { start: Date; end: Date } {
@@ -86,7 +83,7 @@ function indexedParts(filter: EventFilter, sample: readonly string[]): IndexedPa
 }
 
 export interface ReaderSettings {
-  /** Upper bound for a page, count or single-event query. */
+  /** Upper bound for a page, count or single-event request, all its statements together. */
   statementTimeoutMs: number;
   /** An export whose client reads nothing for this long is ended (it holds a connection). */
   exportIdleTimeoutMs: number;
@@ -104,8 +101,6 @@ export const READER_SETTINGS = Symbol('READER_SETTINGS');
  */
 @Injectable()
 export class EventStoreReader {
-  /** Pooled connections whose session already carries the statement timeout. */
-  private readonly timed = new WeakSet<PoolClient>();
   private oldest?: { askedAt: number; value: Promise<Date | undefined> };
 
   constructor(
@@ -119,31 +114,33 @@ export class EventStoreReader {
    */
   async page(filter: EventFilter, scope: ReadScope, limit: number, after?: CursorPosition): Promise<EventRow[]> {
     const positions = tablePositions(after);
+    const deadline = this.requestDeadline();
     const [audit, auth] = await Promise.all([
-      auditEventsApply(filter) ? this.auditPage(filter, scope, limit, positions.audit) : Promise.resolve([]),
+      auditEventsApply(filter) ? this.auditPage(deadline, filter, scope, limit, positions.audit) : Promise.resolve([]),
       authEventsApply(filter, scope)
-        ? this.readOnly((client) => rows<EventRow>(client, authPageQuery(filter, limit, positions.auth)))
+        ? this.readOnly(deadline, (db) => db.rows<EventRow>(authPageQuery(filter, limit, positions.auth)))
         : Promise.resolve([]),
     ]);
     return mergePages(audit, auth, trailPositionOf, limit + 1);
   }
 
   private async auditPage(
+    deadline: number,
     filter: EventFilter,
     scope: ReadScope,
     limit: number,
     after?: CursorPosition,
   ): Promise<EventRow[]> {
     if (searchesWorkspaceIndex(filter, scope)) {
-      return this.readOnly((client) => rows<EventRow>(client, workspaceTextPageQuery(filter, scope, limit, after)));
+      return this.readOnly(deadline, (db) => db.rows<EventRow>(workspaceTextPageQuery(filter, scope, limit, after)));
     }
     if (!searchesText(filter) || (fanOutWorkspaces(filter, scope)?.length ?? 0) > 1) {
-      return this.readOnly((client) => rows<EventRow>(client, pageQuery(filter, scope, limit, after)));
+      return this.readOnly(deadline, (db) => db.rows<EventRow>(pageQuery(filter, scope, limit, after)));
     }
-    const newest = await this.readOnly((client) => this.searchNewest(client, filter, scope, limit, after));
+    const newest = await this.readOnly(deadline, (db) => this.searchNewest(db, filter, scope, limit, after));
     if (!newest.earlier) return newest.page;
     const wanted = limit + 1 - newest.page.length;
-    return [...newest.page, ...(await this.searchMonths(filter, scope, wanted, after, newest.earlier))];
+    return [...newest.page, ...(await this.searchMonths(deadline, filter, scope, wanted, after, newest.earlier))];
   }
 
   /**
@@ -152,16 +149,16 @@ export class EventStoreReader {
    * the newest candidate's month. Tells what is left to search when the page is not full yet.
    */
   private async searchNewest(
-    client: PoolClient,
+    db: RequestStatements,
     filter: EventFilter,
     scope: ReadScope,
     limit: number,
     after: CursorPosition | undefined,
   ): Promise<{ page: EventRow[]; earlier?: EarlierMonths }> {
     const window = this.settings.textSearchWindow;
-    const found = await rows<EventRow>(client, windowedSearchQuery(filter, scope, limit, after, window));
+    const found = await db.rows<EventRow>(windowedSearchQuery(filter, scope, limit, after, window));
     if (found.length > limit) return { page: found };
-    const sample = await rows<WindowSample>(client, windowSampleQuery(filter, scope, after, window));
+    const sample = await db.rows<WindowSample>(windowSampleQuery(filter, scope, after, window));
     // fewer candidates than the window: it saw them all
     if (sample.length < window) return { page: found };
     const parts = indexedParts(
@@ -169,7 +166,7 @@ export class EventStoreReader {
       sample.map(({ line }) => trigramText(line)),
     );
     const month = monthOf(new Date(sample[0].occurred_ms));
-    const page = await rows<EventRow>(client, spanSearchQuery(filter, scope, limit + 1, after, month, parts));
+    const page = await db.rows<EventRow>(spanSearchQuery(filter, scope, limit + 1, after, month, parts));
     if (page.length > limit || (filter.from && filter.from >= month.start)) return { page };
     return { page, earlier: { parts, end: month.start } };
   }
@@ -181,6 +178,7 @@ export class EventStoreReader {
    * costs speed, never a row.
    */
   private async searchMonths(
+    deadline: number,
     filter: EventFilter,
     scope: ReadScope,
     wanted: number,
@@ -194,7 +192,7 @@ export class EventStoreReader {
     spans[spans.length - 1] = { end: spans[spans.length - 1].end };
     const halves = await Promise.all(
       spans.map((span) =>
-        this.readOnly((client) => rows<EventRow>(client, spanSearchQuery(filter, scope, wanted, after, span, parts))),
+        this.readOnly(deadline, (db) => db.rows<EventRow>(spanSearchQuery(filter, scope, wanted, after, span, parts))),
       ),
     );
     return halves.flat().slice(0, wanted);
@@ -208,9 +206,10 @@ export class EventStoreReader {
   private storeOldest(): Promise<Date | undefined> {
     const now = Date.now();
     if (!this.oldest || now - this.oldest.askedAt > STORE_OLDEST_TTL_MS) {
-      const value = this.readOnly((client) => rows<{ oldest: Date | null }>(client, STORE_OLDEST_QUERY)).then(
-        ([row]) => row?.oldest ?? undefined,
-      );
+      // its own deadline: the answer is shared by the requests of the next minute
+      const value = this.readOnly(this.requestDeadline(), (db) =>
+        db.rows<{ oldest: Date | null }>(STORE_OLDEST_QUERY),
+      ).then(([row]) => row?.oldest ?? undefined);
       this.oldest = { askedAt: now, value };
       // a failed ask is not remembered
       value.catch(() => {
@@ -221,8 +220,9 @@ export class EventStoreReader {
   }
 
   async count(filter: EventFilter, scope: ReadScope): Promise<number> {
+    const deadline = this.requestDeadline();
     const total = async (query: SqlQuery) =>
-      Number((await this.readOnly((c) => rows<{ total: string }>(c, query)))[0].total);
+      Number((await this.readOnly(deadline, (db) => db.rows<{ total: string }>(query)))[0].total);
     const [audit, auth] = await Promise.all([
       auditEventsApply(filter) ? total(countQuery(filter, scope)) : 0,
       authEventsApply(filter, scope) ? total(authCountQuery(filter)) : 0,
@@ -234,7 +234,7 @@ export class EventStoreReader {
   async byId(id: string, scope: ReadScope): Promise<EventRow | undefined> {
     const auth = authByIdQuery(id);
     if (auth && !scope.all) return undefined;
-    const [row] = await this.readOnly((client) => rows<EventRow>(client, auth ?? byIdQuery(id, scope)));
+    const [row] = await this.readOnly(this.requestDeadline(), (db) => db.rows<EventRow>(auth ?? byIdQuery(id, scope)));
     return row;
   }
 
@@ -294,25 +294,26 @@ export class EventStoreReader {
   }
 
   /**
-   * Runs one query shape under the statement timeout. The timeout is set once per pooled
-   * connection (a session setting), so a page costs one round trip, not a transaction's four.
+   * Lends a pooled connection to one request's statements, each under what is left of the
+   * request's time (`deadline`, from requestDeadline).
    */
-  private async readOnly<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.client();
+  private async readOnly<T>(deadline: number, work: (db: RequestStatements) => Promise<T>): Promise<T> {
+    const db = new RequestStatements(await this.client(), deadline, this.settings.statementTimeoutMs);
     try {
-      if (!this.timed.has(client)) {
-        // a validated integer from the configuration, not input
-        await client.query(`SET statement_timeout = ${Math.trunc(this.settings.statementTimeoutMs)}`);
-        this.timed.add(client);
-      }
-      const result = await work(client);
-      client.release(preparedOn(client).size > PREPARED_PER_CONNECTION);
+      const result = await work(db);
+      await db.restoreTimeout();
+      db.client.release(db.retire);
       return result;
     } catch (error) {
-      client.release(error as Error);
+      db.client.release(error as Error);
       if ((error as { code?: string }).code === QUERY_CANCELED) throw this.timedOut();
       throw error;
     }
+  }
+
+  /** When a request that starts now must be answered: QUERY_TIMEOUT_MS bounds it as a whole. */
+  private requestDeadline(): number {
+    return Date.now() + this.settings.statementTimeoutMs;
   }
 
   /** A query stopped by the statement timeout: the caller learns which limit, and how to stay under it. */
@@ -342,27 +343,4 @@ function exportPositionOf(row: ExportRow): TrailPosition {
 
 function trailPositionOf(row: EventRow): TrailPosition {
   return { occurredUs: row.occurred_us, seq: row.seq, kind: row.kind };
-}
-
-/** Statements a pooled connection keeps prepared; past this many it is closed, freeing their plans in the server. */
-const PREPARED_PER_CONNECTION = 200;
-const preparedNames = new WeakMap<PoolClient, Set<string>>();
-
-function preparedOn(client: PoolClient): Set<string> {
-  let names = preparedNames.get(client);
-  if (!names) preparedNames.set(client, (names = new Set()));
-  return names;
-}
-
-/**
- * Runs a query; one marked `prepared` as a prepared statement of its connection, named after its
- * text. After a few executions the server keeps a generic plan (partitions are still pruned by the
- * parameters when it runs), so a page no longer pays for planning every month partition with its
- * indexes: most of a simple page's time, and growing with the months kept.
- */
-async function rows<T>(client: PoolClient, query: SqlQuery): Promise<T[]> {
-  if (!query.prepared) return (await client.query(query.text, query.values)).rows as T[];
-  const name = `meshtrail_${createHash('sha256').update(query.text).digest('base64url').slice(0, 32)}`;
-  preparedOn(client).add(name);
-  return (await client.query({ name, text: query.text, values: query.values })).rows as T[];
 }
