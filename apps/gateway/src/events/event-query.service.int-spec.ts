@@ -396,6 +396,30 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     ]);
   });
 
+  it('reads the change lines from the workspace index for a text no trigram narrows, across months and pages', async () => {
+    const withText = (keep: (change: string) => boolean) =>
+      newestFirst(all.filter((e) => keep(e.change.toLowerCase())));
+    // two letters between wildcards have no trigram: found in old months and the ancient one
+    // (audit events only: Keycloak's have lines of their own)
+    const st = withText((c) => c.includes('st'));
+    expect(st.length).toBeGreaterThan(5);
+    expect(await everything(admin, { change: 'ST', kind: 'audit' }, 2)).toEqual(st);
+    expect(await everything(admin, { change: 'st', kind: 'audit', to: '2025-10-15' }, 1)).toEqual(
+      newestFirst(all.filter((e) => e.change.includes('st') && new Date(e.time) < new Date('2025-10-15'))),
+    );
+    // pages larger than the window's matches, for a text every sampled line holds the trigrams of
+    expect(await everything(admin, { change: 'quota of', kind: 'audit' }, 5)).toEqual(
+      withText((c) => c.includes('quota of')),
+    );
+    expect(await everything(admin, { q: '"quota of" -"to 1" kind:audit -workspace:ws-b' }, 5)).toEqual(
+      newestFirst(
+        all.filter((e) => e.change.includes('quota of') && !e.change.includes('to 1') && e.workspace !== 'ws-b'),
+      ),
+    );
+    // % and _ are plain characters there too
+    expect(await everything(admin, { change: '0%_s', kind: 'audit' }, 3)).toEqual(withText((c) => c.includes('0%_s')));
+  });
+
   it('keeps prepared pages right while month partitions are created and dropped', async () => {
     const reader = queryService(5000);
     const newestOfWsA = async () => (await reader.list(ctx(managerA), { limit: 2 })).events.map((e) => e.id);

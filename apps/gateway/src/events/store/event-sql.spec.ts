@@ -5,9 +5,11 @@ import {
   exportQuery,
   fanOutWorkspaces,
   likePattern,
+  lineScanSpanQuery,
   pageQuery,
   spanSearchQuery,
   searchesWorkspaceIndex,
+  testsWorkspaceIndexOnly,
   windowSampleQuery,
   workspaceTextPageQuery,
   windowedSearchQuery,
@@ -47,6 +49,7 @@ describe('event SQL', () => {
         workspaceTextPageQuery(filter, scope, 50, after),
         spanSearchQuery(filter, scope, 51, after, month),
         spanSearchQuery(filter, scope, 51, after, month, new Map([[hostile.toLowerCase(), "x' or "]])),
+        lineScanSpanQuery(filter, scope, 51, after, month),
       ]) {
         expect(query.text).not.toContain('DROP');
         expect(query.text).not.toContain("'x");
@@ -70,6 +73,7 @@ describe('event SQL', () => {
       windowedSearchQuery(filter, manager, 10, undefined, 5000),
       windowSampleQuery(filter, manager, undefined, 5000),
       spanSearchQuery(filter, manager, 10, undefined, month),
+      lineScanSpanQuery(filter, manager, 10, undefined, month),
     ]) {
       expect(query.text).toMatch(/WHERE workspace = \$1\b/);
       expect(query.values[0]).toBe('ws-1');
@@ -241,6 +245,26 @@ describe('text search pages', () => {
     // a negated substring is a plain condition on the rows, never given a part
     expect(query.text).toContain('(lower(change) LIKE $3) IS NOT TRUE');
     expect(query.values.slice(0, 3)).toEqual(['%-1234%', 'landing zone lz-1234', '%lz-12345%']);
+  });
+});
+
+describe('line-scan span search', () => {
+  it('tests the substring where no index serves it, and the negated ones as usual, picking positions before rows', () => {
+    const query = lineScanSpanQuery(filterFromParams({ change: 'ZZ', q: '-"zz top"' }), admin, 51, undefined, month);
+    expect(query.text).toContain('strpos(lower(change), $1) > 0');
+    expect(query.text).not.toMatch(/lower\(change\) LIKE \$1/);
+    expect(query.text).toContain('(lower(change) LIKE $2) IS NOT TRUE');
+    // the sort by an expression keeps the planner off the time index; only the page's rows are read whole
+    expect(query.text).toMatch(
+      /SELECT occurred_at, seq FROM audit_events\n[^]*ORDER BY audit_events.occurred_at \+ interval '0 seconds' DESC[^]*\) hits USING \(occurred_at, seq\)/,
+    );
+    expect(query.values).toEqual(['zz', '%zz top%', month.start, month.end, 51]);
+  });
+
+  it('serves only filters the workspace index can test', () => {
+    expect(testsWorkspaceIndexOnly(filterFromParams({ change: 'zz', q: '-workspace:ws-1 kind:audit' }))).toBe(true);
+    expect(testsWorkspaceIndexOnly(filterFromParams({ change: 'zz', objectType: 'Project' }))).toBe(false);
+    expect(testsWorkspaceIndexOnly(filterFromParams({ change: 'zz', actor: 'jane' }))).toBe(false);
   });
 });
 

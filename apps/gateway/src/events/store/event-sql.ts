@@ -79,13 +79,21 @@ function oneOf(column: string, values: readonly string[], params: SqlParams): st
  */
 export type IndexedParts = ReadonlyMap<string, string>;
 
-function changeSql(value: string, params: SqlParams, indexedParts?: IndexedParts): string {
-  const part = indexedParts?.get(value);
+/**
+ * How the positive change-line conditions of a span search are written: through the trigram index,
+ * asked for each substring's indexed part, or as a plain substring test no index serves, where the
+ * search reads every change line of the span from the workspace index instead (lineScanSpanQuery).
+ */
+type TextMatch = { via: 'trigrams'; parts?: IndexedParts } | { via: 'lineScan' };
+
+function changeSql(value: string, params: SqlParams, match?: TextMatch): string {
+  if (match?.via === 'lineScan') return `strpos(lower(change), ${params.add(value)}) > 0`;
+  const part = match?.parts?.get(value);
   if (part === undefined || part === value) return `lower(change) LIKE ${params.add(likePattern(value))}`;
   return `(lower(change) LIKE ${params.add(likePattern(part))} AND strpos(lower(change), ${params.add(value)}) > 0)`;
 }
 
-function conditionSql(condition: FieldCondition, params: SqlParams, indexedParts?: IndexedParts): string {
+function conditionSql(condition: FieldCondition, params: SqlParams, match?: TextMatch): string {
   const lower = condition.values.map((v) => v.toLowerCase());
   let sql: string;
   switch (condition.field) {
@@ -116,7 +124,7 @@ function conditionSql(condition: FieldCondition, params: SqlParams, indexedParts
       break;
     case 'change':
       // one LIKE per value: the trigram index on lower(change) serves LIKE, not LIKE ANY(array)
-      sql = lower.map((value) => changeSql(value, params, indexedParts)).join(' OR ');
+      sql = lower.map((value) => changeSql(value, params, match)).join(' OR ');
       if (condition.values.length > 1) sql = `(${sql})`;
       break;
   }
@@ -135,13 +143,13 @@ export function whereClause(
   params: SqlParams,
   after?: CursorPosition,
   fannedOut = false,
-  indexedParts?: IndexedParts,
+  match?: TextMatch,
 ): string {
   const clauses: string[] = [];
   if (!scope.all && !fannedOut) clauses.push(oneOf('workspace', scope.workspaces, params));
   for (const condition of filter.conditions) {
     if (fannedOut && condition.field === 'workspace' && !condition.negated) continue;
-    clauses.push(conditionSql(condition, params, condition.negated ? undefined : indexedParts));
+    clauses.push(conditionSql(condition, params, condition.negated ? undefined : match));
   }
   if (filter.from) clauses.push(`occurred_at >= ${params.add(filter.from)}`);
   if (filter.to) clauses.push(`occurred_at < ${params.add(filter.to)}`);
@@ -258,15 +266,19 @@ export function searchesText(filter: EventFilter): boolean {
 const WORKSPACE_INDEX_FIELDS: ReadonlySet<FieldCondition['field']> = new Set(['workspace', 'change', 'kind']);
 
 /**
+ * True when a filter tests no column but the ones the workspace index holds (workspace,
+ * occurred_at, seq, change), so that a text search can be answered from that index alone.
+ */
+export function testsWorkspaceIndexOnly(filter: EventFilter): boolean {
+  return filter.conditions.every((c) => WORKSPACE_INDEX_FIELDS.has(c.field));
+}
+
+/**
  * True for a text search within known workspaces that needs no other column: the workspace index
  * carries the change line, so workspaceTextPageQuery answers it from the index alone.
  */
 export function searchesWorkspaceIndex(filter: EventFilter, scope: ReadScope): boolean {
-  return (
-    searchesText(filter) &&
-    (fanOutWorkspaces(filter, scope)?.length ?? 0) > 0 &&
-    filter.conditions.every((c) => WORKSPACE_INDEX_FIELDS.has(c.field))
-  );
+  return searchesText(filter) && (fanOutWorkspaces(filter, scope)?.length ?? 0) > 0 && testsWorkspaceIndexOnly(filter);
 }
 
 /**
@@ -369,6 +381,15 @@ export function windowSampleQuery(
   };
 }
 
+/** The filter within a span of months [start, end), open below without a start. */
+function withinSpan(filter: EventFilter, span: { start?: Date; end: Date }): EventFilter {
+  return {
+    ...filter,
+    from: span.start && !(filter.from && filter.from > span.start) ? span.start : filter.from,
+    to: filter.to && filter.to < span.end ? filter.to : span.end,
+  };
+}
+
 /**
  * A text search within a span of months [start, end), open below without a start: the trigram
  * index finds the matches (asked for the indexed part of each substring, when given), and only
@@ -384,16 +405,43 @@ export function spanSearchQuery(
   indexedParts?: IndexedParts,
 ): SqlQuery {
   const params = new SqlParams();
-  const bounded: EventFilter = {
-    ...filter,
-    from: span.start && !(filter.from && filter.from > span.start) ? span.start : filter.from,
-    to: filter.to && filter.to < span.end ? filter.to : span.end,
-  };
-  const where = whereClause(bounded, scope, params, after, false, indexedParts);
+  const where = whereClause(withinSpan(filter, span), scope, params, after, false, {
+    via: 'trigrams',
+    parts: indexedParts,
+  });
   return {
     text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}
 ORDER BY audit_events.occurred_at + interval '0 seconds' DESC, audit_events.seq DESC
 LIMIT ${params.add(limit)}`,
+    values: params.values,
+  };
+}
+
+/**
+ * A text search within a span of months that reads every change line of the span from the
+ * workspace index (an index-only scan, a tenth of the table's size) and tests the substrings on
+ * them (for filters that testsWorkspaceIndexOnly accepts): for a text no trigram narrows, where the trigram index would return most rows of the span
+ * and each would cost a table page. Only the page's rows are then read whole. The substring test is
+ * written so that no index serves it, keeping the planner off the trigram index.
+ */
+export function lineScanSpanQuery(
+  filter: EventFilter,
+  scope: ReadScope,
+  limit: number,
+  after: CursorPosition | undefined,
+  span: { start?: Date; end: Date },
+): SqlQuery {
+  const params = new SqlParams();
+  const where = whereClause(withinSpan(filter, span), scope, params, after, false, { via: 'lineScan' });
+  return {
+    text: `SELECT ${EVENT_COLUMNS}
+FROM audit_events JOIN (
+  SELECT occurred_at, seq FROM audit_events
+  ${where}
+  ORDER BY audit_events.occurred_at + interval '0 seconds' DESC, audit_events.seq DESC
+  LIMIT ${params.add(limit)}
+) hits USING (occurred_at, seq)
+ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC`,
     values: params.values,
   };
 }

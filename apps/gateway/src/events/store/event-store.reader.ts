@@ -26,33 +26,19 @@ import {
   searchesWorkspaceIndex,
   STORE_OLDEST_QUERY,
   searchesText,
-  spanSearchQuery,
   windowSampleQuery,
   workspaceTextPageQuery,
   windowedSearchQuery,
-  type IndexedParts,
   type ReadScope,
   type SqlQuery,
 } from './event-sql';
-import { chooseIndexedPart, trigramText } from './indexed-part';
 import { QUERY_CANCELED, RequestStatements } from './request-statements';
+import { spanSearchFor, type EarlierMonths, type WindowSample } from './span-search';
 
 /** The month an instant falls in. */
 function monthOf(instant: Date): { start: Date; end: Date } {
   const start = new Date(Date.UTC(instant.getUTCFullYear(), instant.getUTCMonth(), 1));
   return { start, end: new Date(Date.UTC(start.getUTCFullYear(), start.getUTCMonth() + 1, 1)) };
-}
-
-/** One row of a text search's window sample (windowSampleQuery). */
-interface WindowSample {
-  line: string;
-  occurred_ms: number;
-}
-
-/** The months before `end` a text search has yet to look through, and what to ask the trigram index. */
-interface EarlierMonths {
-  parts: IndexedParts;
-  end: Date;
 }
 
 /** How long the store's oldest event time is reused (see storeOldest). */
@@ -67,19 +53,6 @@ function splitMonths(start: Date, end: Date): Array<{ start: Date; end: Date }> 
     { start: middle, end },
     { start, end: middle },
   ];
-}
-
-/** For each searched substring of the filter, the part to give the trigram index, chosen on a sample of lines. */
-function indexedParts(filter: EventFilter, sample: readonly string[]): IndexedParts {
-  const parts = new Map<string, string>();
-  for (const condition of filter.conditions) {
-    if (condition.field !== 'change' || condition.negated) continue;
-    for (const value of condition.values) {
-      const text = value.toLowerCase();
-      parts.set(text, chooseIndexedPart(text, sample));
-    }
-  }
-  return parts;
 }
 
 export interface ReaderSettings {
@@ -140,13 +113,14 @@ export class EventStoreReader {
     const newest = await this.readOnly(deadline, (db) => this.searchNewest(db, filter, scope, limit, after));
     if (!newest.earlier) return newest.page;
     const wanted = limit + 1 - newest.page.length;
-    return [...newest.page, ...(await this.searchMonths(deadline, filter, scope, wanted, after, newest.earlier))];
+    return [...newest.page, ...(await this.searchMonths(deadline, filter, wanted, newest.earlier))];
   }
 
   /**
    * A text search among the newest events: the window of the newest candidates (events matching
-   * all but the text), then, for a text too rare to fill the page there, the trigram index over
-   * the newest candidate's month. Tells what is left to search when the page is not full yet.
+   * all but the text), then, for a text too rare to fill the page there, the newest candidate's
+   * month through the trigram index or the change lines (spanSearchFor). Tells what is left to
+   * search when the page is not full yet.
    */
   private async searchNewest(
     db: RequestStatements,
@@ -161,14 +135,11 @@ export class EventStoreReader {
     const sample = await db.rows<WindowSample>(windowSampleQuery(filter, scope, after, window));
     // fewer candidates than the window: it saw them all
     if (sample.length < window) return { page: found };
-    const parts = indexedParts(
-      filter,
-      sample.map(({ line }) => trigramText(line)),
-    );
+    const search = spanSearchFor(filter, scope, after, sample);
     const month = monthOf(new Date(sample[0].occurred_ms));
-    const page = await db.rows<EventRow>(spanSearchQuery(filter, scope, limit + 1, after, month, parts));
+    const page = await db.rows<EventRow>(search(month, limit + 1));
     if (page.length > limit || (filter.from && filter.from >= month.start)) return { page };
-    return { page, earlier: { parts, end: month.start } };
+    return { page, earlier: { search, end: month.start } };
   }
 
   /**
@@ -180,10 +151,8 @@ export class EventStoreReader {
   private async searchMonths(
     deadline: number,
     filter: EventFilter,
-    scope: ReadScope,
     wanted: number,
-    after: CursorPosition | undefined,
-    { parts, end }: EarlierMonths,
+    { search, end }: EarlierMonths,
   ): Promise<EventRow[]> {
     const oldest = await this.storeOldest();
     const from = filter.from && (!oldest || filter.from > oldest) ? filter.from : oldest;
@@ -191,9 +160,7 @@ export class EventStoreReader {
       from && from < end ? splitMonths(monthOf(from).start, end) : [{ end }];
     spans[spans.length - 1] = { end: spans[spans.length - 1].end };
     const halves = await Promise.all(
-      spans.map((span) =>
-        this.readOnly(deadline, (db) => db.rows<EventRow>(spanSearchQuery(filter, scope, wanted, after, span, parts))),
-      ),
+      spans.map((span) => this.readOnly(deadline, (db) => db.rows<EventRow>(search(span, wanted)))),
     );
     return halves.flat().slice(0, wanted);
   }

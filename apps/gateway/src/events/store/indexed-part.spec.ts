@@ -40,28 +40,38 @@ describe('chooseIndexedPart', () => {
   ].map(trigramText);
 
   it('asks the index for the word fewest sampled lines could match, with the characters beside it', () => {
-    expect(chooseIndexedPart('created unicorns', sample)).toBe(' unicorns');
+    expect(chooseIndexedPart('created unicorns', sample).text).toBe(' unicorns');
   });
 
   it('prefers, of words equally rare, the one with fewer trigrams to look up', () => {
     // neither word is in the sample: 'unicorn ' has six trigrams, ' rainbows' eight
-    expect(chooseIndexedPart('unicorn rainbows', sample)).toBe('unicorn ');
+    expect(chooseIndexedPart('unicorn rainbows', sample).text).toBe('unicorn ');
   });
 
   it('widens a short word by a neighbour, even one the sample saw nowhere', () => {
     // '-1234' has four trigrams; ' lz-' adds three that few of the lines holding 1234 would have
-    expect(chooseIndexedPart('landing zone lz-1234', sample)).toBe(' lz-1234');
+    expect(chooseIndexedPart('landing zone lz-1234', sample).text).toBe(' lz-1234');
   });
 
   it('widens word by word while that makes the part rarer, up to the whole text', () => {
     const common = ['landing zone', 'zone lz-1', 'landing lz-2'].map(trigramText);
-    expect(chooseIndexedPart('zone landing', common)).toBe('zone landing');
+    expect(chooseIndexedPart('zone landing', common).text).toBe('zone landing');
     // '-9 ' is in one line; ' in' and then ' lz-' widen it (short) until it has six trigrams
-    expect(chooseIndexedPart('zone lz-9 in', sample)).toBe(' lz-9 in');
+    expect(chooseIndexedPart('zone lz-9 in', sample).text).toBe(' lz-9 in');
   });
 
-  it('keeps the whole text when no word has a trigram', () => {
-    expect(chooseIndexedPart('-', sample)).toBe('-');
-    expect(chooseIndexedPart('a', sample)).toBe('a');
+  it('keeps the whole text when no word has a trigram, which every line may then hold', () => {
+    expect(chooseIndexedPart('-', sample)).toEqual({ text: '-', share: 1 });
+    expect(chooseIndexedPart('a', sample)).toEqual({ text: 'a', share: 1 });
+    // two letters between wildcards: pg_trgm pads neither side, so no trigram either
+    expect(chooseIndexedPart('zz', sample)).toEqual({ text: 'zz', share: 1 });
+  });
+
+  it('tells the share of sampled lines holding every trigram of the part', () => {
+    expect(chooseIndexedPart('created unicorns', sample).share).toBe(0);
+    // ' lz-9 in' has the trigrams of a line in four
+    expect(chooseIndexedPart('zone lz-9 in', sample).share).toBe(0.25);
+    // 'lz-' has one trigram, 'lz ', which three of the four lines hold
+    expect(chooseIndexedPart('lz-', sample)).toEqual({ text: 'lz-', share: 0.75 });
   });
 });
