@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { EXPORT_COLUMNS } from '../store/event-sql';
-import { csvField, exportTransform, formatFromAccept } from './export-format';
+import { csvField, exportTransform, formatFromAccept, ndjsonLine } from './export-format';
 
 describe('export formats', () => {
   it('writes one JSON object per line, in the shape of the API event, with changes as given', async () => {
@@ -78,6 +78,49 @@ describe('export formats', () => {
     expect(csvField(null)).toBe('');
     expect(csvField(' padded ')).toBe('" padded "');
     expect(csvField('-1')).toBe("'-1");
+  });
+
+  it('escapes in NDJSON exactly what JSON.stringify escapes', () => {
+    const hostile = [
+      'plain',
+      'say "hi"',
+      'back\\slash',
+      'line\nbreak\ttab\u0000nul\u001f',
+      'lone \ud800 surrogate \udfff',
+      'pair 😀 and 𝒳',
+      'separators \u2028\u2029 and del \u007f',
+      'Jörg Müller',
+      '',
+    ];
+    for (const value of hostile) {
+      const row = EXPORT_COLUMNS.map(([name]) => (name === 'changes' ? '[]' : value));
+      const line = ndjsonLine(row);
+      expect(line).toContain(`"id":${JSON.stringify(value)},`);
+      expect(JSON.parse(line)).toMatchObject({ id: value, change: value, actor: { name: value } });
+    }
+  });
+
+  it('pushes lines in chunks of many rows, never splitting a line', async () => {
+    const rows = Array.from({ length: 3000 }, (_, i) =>
+      EXPORT_COLUMNS.map(([name]) => (name === 'changes' ? '[]' : `${name}-${i}`)),
+    );
+    for (const format of ['ndjson', 'csv'] as const) {
+      const counter = { rows: 0 };
+      const chunks: string[] = [];
+      for await (const chunk of Readable.from(rows).pipe(exportTransform(format, counter))) {
+        chunks.push((chunk as Buffer).toString());
+      }
+      expect(counter.rows).toBe(3000);
+      expect(chunks.length).toBeGreaterThan(1);
+      expect(chunks.length).toBeLessThan(100);
+      for (const chunk of chunks) expect(chunk.endsWith('\n')).toBe(true);
+      const lines = chunks
+        .join('')
+        .trimEnd()
+        .split(format === 'csv' ? '\r\n' : '\n');
+      expect(lines).toHaveLength(format === 'csv' ? 3001 : 3000);
+      expect(lines[lines.length - 1]).toContain('id-2999');
+    }
   });
 
   it.each([

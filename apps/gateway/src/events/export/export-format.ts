@@ -65,13 +65,23 @@ const [CHANGE, CHANGES, SOURCE, TYPE, SUBJECT, SOURCE_IP, CORRELATION_ID, INGEST
   'hash',
 ].map(at);
 
+/** Characters JSON.stringify writes other than as themselves: quote, backslash, controls, surrogates (lone ones escaped). */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** A string or null as JSON; most values need no escape, and quoting them is cheaper than JSON.stringify. */
+function jsonText(value: string | null): string {
+  if (value === null) return 'null';
+  return JSON_ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`;
+}
+
 /**
  * One NDJSON line from the export columns (extra trailing values are ignored), in the shape and
  * key order of the API's event.
  * `changes` is already JSON text from PostgreSQL; every other value is a string or null.
  */
 export function ndjsonLine(row: ReadonlyArray<string | null>): string {
-  const j = JSON.stringify;
+  const j = jsonText;
   return (
     `{"id":${j(row[ID])},"kind":${j(row[KIND])},"time":${j(row[TIME])},"ingestedAt":${j(row[INGESTED_AT])},"source":${j(row[SOURCE])},` +
     `"type":${j(row[TYPE])},"subject":${j(row[SUBJECT])},"objectType":${j(row[OBJECT_TYPE])},` +
@@ -83,29 +93,31 @@ export function ndjsonLine(row: ReadonlyArray<string | null>): string {
 }
 
 /**
- * Rows of the export query in (the texts of EXPORT_COLUMNS), lines out. Object mode in, bytes
- * out; backpressure passes through.
+ * Lines are pushed in chunks of about this many characters: one Buffer and one socket write per
+ * chunk instead of per row, which was a third of an export's time in the gateway.
+ */
+const CHUNK_CHARS = 64 * 1024;
+
+/**
+ * Rows of the export query in (the texts of EXPORT_COLUMNS), lines out in chunks. Object mode
+ * in, bytes out; backpressure passes through.
  */
 export function exportTransform(format: ExportFormat, counter: { rows: number } = { rows: 0 }): Transform {
-  let first = true;
+  // an empty CSV export still names its columns
+  let pending = format === 'csv' ? CSV_HEADER : '';
   return new Transform({
     writableObjectMode: true,
     writableHighWaterMark: 1000,
     transform(row: Array<string | null>, _encoding, done) {
-      let out: string;
-      if (format === 'ndjson') {
-        out = ndjsonLine(row);
-      } else {
-        out = csvLine(row.slice(0, EXPORT_COLUMNS.length));
-        if (first) out = CSV_HEADER + out;
-      }
-      first = false;
+      pending += format === 'ndjson' ? ndjsonLine(row) : csvLine(row.slice(0, EXPORT_COLUMNS.length));
       counter.rows++;
-      done(null, out);
+      if (pending.length < CHUNK_CHARS) return done();
+      const chunk = pending;
+      pending = '';
+      done(null, chunk);
     },
     flush(done) {
-      // an empty CSV export still names its columns
-      done(null, format === 'csv' && first ? CSV_HEADER : undefined);
+      done(null, pending === '' ? undefined : pending);
     },
   });
 }
