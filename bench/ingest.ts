@@ -9,7 +9,6 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import fs from 'node:fs';
 import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Client } from 'pg';
@@ -17,6 +16,7 @@ import { auditEventFields, copyRows, AUDIT_EVENT_COLUMNS } from '@meshtrail/audi
 import { TOPICS, validateAuditEvent, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
 import { createKafkaClient, deleteTopics, planTopics, provisionTopics } from '@meshtrail/kafka';
+import { processMemoryMiB } from './support/process-memory';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.indexOf(`--${name}`);
@@ -158,8 +158,7 @@ async function main(): Promise<void> {
       });
     });
     await done;
-    const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
-    const peakRssMb = Math.round(Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024);
+    const peakRssMb = Math.round(processMemoryMiB(child.pid!).peak);
     child.removeAllListeners('exit');
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGTERM');

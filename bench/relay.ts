@@ -28,6 +28,7 @@ import {
   type ExportMetricsServiceRequest,
   type Metric,
 } from '@meshtrail/otlp';
+import { processMemoryMiB } from './support/process-memory';
 
 const args = Object.fromEntries(
   process.argv.slice(2).map((arg) => {
@@ -155,12 +156,6 @@ class Receiver {
   }
 }
 
-function peakRssMiB(pid: number): { peak: number; current: number } {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  const kib = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
-  return { peak: kib('VmHWM') / 1024, current: kib('VmRSS') / 1024 };
-}
-
 function dirBytes(dir: string): number {
   return fs.existsSync(dir) ? fs.readdirSync(dir).reduce((sum, f) => sum + fs.statSync(path.join(dir, f)).size, 0) : 0;
 }
@@ -241,7 +236,7 @@ async function main(): Promise<void> {
       async () => (await admin.describeGroups([`${prefix}meshtrail.telemetry-relay`])).groups[0]?.state === 'Stable',
       60_000,
     );
-    const idle = peakRssMiB(relay.pid!);
+    const idle = processMemoryMiB(relay.pid!);
 
     // 1. an hour of exports while the operations center is down
     const now = Date.now();
@@ -255,13 +250,13 @@ async function main(): Promise<void> {
     await until('the relay to queue the outage data', async () => (await committed()) >= outage.length, 600_000);
     const queuedIn = (Date.now() - produceStart) / 1000;
     const queueBytes = dirBytes(queueDir);
-    const duringOutage = peakRssMiB(relay.pid!);
+    const duringOutage = processMemoryMiB(relay.pid!);
 
     receiver.down = false;
     const drainStart = Date.now();
     await until('the backlog to arrive', () => receiver.points >= outagePoints, 600_000);
     const drainSeconds = (Date.now() - drainStart) / 1000;
-    const afterDrain = peakRssMiB(relay.pid!);
+    const afterDrain = processMemoryMiB(relay.pid!);
 
     // 2. steady state: the receiver is up; points from topic to receiver
     const steady: ExportMetricsServiceRequest[] = [];
@@ -278,7 +273,7 @@ async function main(): Promise<void> {
       600_000,
     );
     const steadySeconds = (Date.now() - steadyStart) / 1000;
-    const final = peakRssMiB(relay.pid!);
+    const final = processMemoryMiB(relay.pid!);
 
     say(`relay benchmark (protocol ${PROTOCOL}, ${SERVICES} services x ${POINTS} points per export)`);
     const queuedPoints = outage.length * POINTS;

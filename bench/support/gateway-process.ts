@@ -18,6 +18,11 @@ export class GatewayProcess {
     child.stderr!.on('data', keep);
   }
 
+  /** The gateway's process id, for reading its memory. */
+  get pid(): number {
+    return this.child.pid!;
+  }
+
   recentLog(): string {
     return this.recent.join('\n');
   }
