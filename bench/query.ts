@@ -300,7 +300,8 @@ async function main(): Promise<void> {
         const { done, value } = await reader.read();
         if (done) break;
         bytes += value.length;
-        for (let i = 0; i < value.length; i++) if (value[i] === 10) newlines++;
+        // indexOf is a native search: a loop over the bytes here would take a core from the gateway
+        for (let at = value.indexOf(10); at !== -1; at = value.indexOf(10, at + 1)) newlines++;
       }
       const seconds = (performance.now() - started) / 1000;
       const rows = format === 'csv' ? newlines - 1 : newlines;
