@@ -419,10 +419,11 @@ LIMIT ${params.add(limit)}`,
 
 /**
  * A text search within a span of months that reads every change line of the span from the
- * workspace index (an index-only scan, a tenth of the table's size) and tests the substrings on
- * them (for filters that testsWorkspaceIndexOnly accepts): for a text no trigram narrows, where the trigram index would return most rows of the span
- * and each would cost a table page. Only the page's rows are then read whole. The substring test is
- * written so that no index serves it, keeping the planner off the trigram index.
+ * workspace index (an index-only scan; 38 MB against the table's 543 MB for a month of 417,000
+ * events) and tests the substrings on them, for filters that testsWorkspaceIndexOnly accepts: for
+ * a text no trigram narrows, where the trigram index would return most rows of the span and each
+ * would cost a table page. Only the page's rows are then read whole. The substring test is written
+ * so that no index serves it, keeping the planner off the trigram index.
  */
 export function lineScanSpanQuery(
   filter: EventFilter,
