@@ -5,8 +5,8 @@
  * database named after the size), starts the compiled gateway against it, and measures what
  * clients see over HTTP: p50/p95/p99 latency of the typical page queries, the export rate in
  * rows/s (two months in both formats, then the whole store as NDJSON) and the gateway's resident
- * memory while it exports. Every request is authenticated (API keys) and audited (AuditLogViewed to Kafka), as in
- * production.
+ * memory while it exports. Every request is authenticated (API keys) and audited (AuditLogViewed
+ * to Kafka), as in production.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';

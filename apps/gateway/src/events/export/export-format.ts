@@ -94,7 +94,7 @@ export function ndjsonLine(row: ReadonlyArray<string | null>): string {
 
 /**
  * Lines are pushed in chunks of about this many characters: one Buffer and one socket write per
- * chunk instead of per row, which was a third of an export's time in the gateway.
+ * chunk instead of per row, which took about a fifth of an export's time in the gateway (CPU profile).
  */
 const CHUNK_CHARS = 64 * 1024;
 
