@@ -52,6 +52,23 @@ export class ServiceEnv {
   @Matches(/^[a-zA-Z0-9._-]*$/, { message: 'may hold only letters, digits, ".", "_" and "-"' })
   KAFKA_TOPIC_PREFIX = '';
 
+  /**
+   * A partition with work waiting that has not advanced for this long turns the service's
+   * readiness DOWN (the `consumers` health component), naming it and its last error.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1, { message: 'must be at least 1 s' })
+  @Max(86400, { message: 'must be at most 86400 s (a day)' })
+  KAFKA_CONSUMER_STALL_SECONDS = 60;
+
+  /** How often each consumer's real lag (high watermark minus committed offset) is read from the broker. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(500, { message: 'must be at least 500 ms' })
+  @Max(600000, { message: 'must be at most 600000 ms (ten minutes)' })
+  KAFKA_CONSUMER_LAG_INTERVAL_MS = 10000;
+
   @Matches(/^postgres(ql)?:\/\/.+/, { message: 'must be a postgres:// URL' })
   DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/meshtrail';
 

@@ -4,6 +4,9 @@ import { waitFor } from '../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import { BatchConsumer } from './batch-consumer';
 import type { ConsumedRecord } from './consumed-record';
+import { ConsumerRegistry } from './consumer-registry';
+import type { DeadLetter } from './dead-letter';
+import { TransientError } from './failure-kind';
 import { createKafkaClient } from './kafka-client.factory';
 
 describe('BatchConsumer (real Kafka)', () => {
@@ -27,7 +30,7 @@ describe('BatchConsumer (real Kafka)', () => {
   });
   afterAll(() => stack.teardown());
 
-  it('hands every record over in per-key order, retries a failing batch, and commits only what was handled', async () => {
+  it('hands every record over in per-key order, retries a batch the infrastructure failed, and commits only what was handled', async () => {
     const handled: string[] = [];
     let failuresLeft = 2;
     const consumer = new BatchConsumer({
@@ -39,7 +42,7 @@ describe('BatchConsumer (real Kafka)', () => {
       handle: async (records: ConsumedRecord[]) => {
         if (failuresLeft > 0) {
           failuresLeft--;
-          throw new Error('database unavailable');
+          throw new TransientError('database unavailable');
         }
         handled.push(...records.map((r) => r.value!.toString()));
       },
@@ -85,7 +88,7 @@ describe('BatchConsumer (real Kafka)', () => {
       topics: [topic],
       retry: { initialMs: 10, maxMs: 20 },
       handle: async () => {
-        throw new Error('always down');
+        throw new TransientError('always down');
       },
     });
     let attempts = 0;
@@ -113,5 +116,100 @@ describe('BatchConsumer (real Kafka)', () => {
     await waitFor('all 180 records after recovery', () => recovered.length >= 180);
     await healthy.stop();
     expect(new Set(recovered).size).toBe(180);
+  });
+
+  it('isolates a record whose handling fails on its own, dead-letters it with the error, and stores every other record once and in order', async () => {
+    const handled: string[] = [];
+    const letters: DeadLetter[] = [];
+    const poison = new Set(['0:7', '1:0', '1:59', '2:30', '2:31']);
+    const consumer = new BatchConsumer({
+      kafka,
+      name: 'Test',
+      groupId: `${stack.topicPrefix}group-c`,
+      topics: [topic],
+      handle: async (records) => {
+        const bad = records.find((r) => poison.has(r.value!.toString()));
+        if (bad) throw Object.assign(new Error('new row violates check constraint "no_poison"'), { code: '23514' });
+        handled.push(...records.map((r) => r.value!.toString()));
+      },
+      deadLetter: async (batch) => {
+        letters.push(...batch);
+      },
+    });
+    await consumer.start();
+    await waitFor('every record handled or dead-lettered', () => handled.length + letters.length >= 180);
+    await consumer.stop();
+
+    expect(letters.map((l) => l.record.value!.toString()).sort()).toEqual([...poison].sort());
+    expect(letters[0]).toMatchObject({
+      reason: 'RECORD.HANDLING_FAILED',
+      message: 'new row violates check constraint "no_poison" (SQLSTATE 23514)',
+    });
+    expect(handled).toHaveLength(175);
+    for (const key of ['0', '1', '2']) {
+      const sequence = handled.filter((v) => v.startsWith(`${key}:`)).map((v) => Number(v.split(':')[1]));
+      const expected = Array.from({ length: 60 }, (_, i) => i).filter((i) => !poison.has(`${key}:${i}`));
+      expect(sequence).toEqual(expected);
+    }
+  });
+
+  it('keeps the other partitions going while one is paused by an outage that only it meets', async () => {
+    const handled: string[] = [];
+    const registry = new ConsumerRegistry();
+    const consumer = new BatchConsumer({
+      kafka,
+      name: 'Test',
+      groupId: `${stack.topicPrefix}group-d`,
+      topics: [topic],
+      retry: { initialMs: 50, maxMs: 200 },
+      registry,
+      handle: async (records, context) => {
+        if (context.partition === 0) throw new TransientError('partition 0 database shard is down');
+        handled.push(...records.map((r) => r.value!.toString()));
+      },
+    });
+    await consumer.start();
+    await waitFor('the other two partitions drained', () => handled.length >= 120);
+    const status = registry.get(`${stack.topicPrefix}group-d`)!;
+    await waitFor('partition 0 reported failing', () => status.partitions.get(`${topic}/0`)?.lastError);
+    expect(status.partitions.get(`${topic}/0`)!.lastError).toMatchObject({
+      kind: 'transient',
+      offset: '0',
+      message: 'partition 0 database shard is down',
+    });
+    await consumer.stop();
+    expect(handled).toHaveLength(120);
+  });
+
+  it('takes a failure that every record meets for systemic: dead-letters nothing, pauses, and reports it', async () => {
+    const letters: DeadLetter[] = [];
+    const registry = new ConsumerRegistry();
+    let broken = true;
+    const handled: string[] = [];
+    const consumer = new BatchConsumer({
+      kafka,
+      name: 'Test',
+      groupId: `${stack.topicPrefix}group-e`,
+      topics: [topic],
+      retry: { initialMs: 50, maxMs: 200 },
+      registry,
+      handle: async (records) => {
+        if (broken) throw new Error('the handler was deployed broken');
+        handled.push(...records.map((r) => r.value!.toString()));
+      },
+      deadLetter: async (batch) => {
+        letters.push(...batch);
+      },
+    });
+    await consumer.start();
+    const status = registry.get(`${stack.topicPrefix}group-e`)!;
+    await waitFor('the consumer to call it systemic', () => status.systemic);
+    expect(status.systemic!.message).toBe('the handler was deployed broken');
+    broken = false;
+    await waitFor('every record stored once the deployment is fixed', () => handled.length >= 180);
+    await consumer.stop();
+    expect(letters).toEqual([]);
+    expect(new Set(handled).size).toBe(180);
+    expect(status.systemic).toBeUndefined();
   });
 });

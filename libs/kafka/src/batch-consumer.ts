@@ -3,6 +3,10 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { AppLogger } from '@meshtrail/observability';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { toConsumedRecord, type ConsumedRecord } from './consumed-record';
+import { consumerRegistry, type ConsumerRegistry, type ConsumerStatus } from './consumer-registry';
+import type { DeadLetter } from './dead-letter';
+import { classifyFailure, describeFailure, type FailureKind } from './failure-kind';
+import { isolateFailures } from './isolate-failures';
 
 export interface BatchContext {
   topic: string;
@@ -13,10 +17,14 @@ export interface BatchContext {
 
 /**
  * Stores (or otherwise fully handles) a batch of one partition's records, in order. Resolving
- * means "done": offsets are committed right after. Throwing means "not done, try again": nothing
- * is committed and the same records are handed in again after a backoff.
+ * means "done": offsets are committed right after. Throwing means "not done": what happens next
+ * depends on the error (see failure-kind.ts), and the same records may be handed in again, alone
+ * or in smaller slices, so a handler must be idempotent.
  */
 export type BatchHandler = (records: ConsumedRecord[], context: BatchContext) => Promise<void>;
+
+/** The dead-letter reason of a record whose handling threw on its own. */
+export const RECORD_FAILED = 'RECORD.HANDLING_FAILED';
 
 export interface BatchConsumerOptions {
   kafka: Kafka;
@@ -25,6 +33,11 @@ export interface BatchConsumerOptions {
   groupId: string;
   topics: string[];
   handle: BatchHandler;
+  /**
+   * Takes the records whose handling failed on their own (isolated from their batch), with the
+   * error. Resolving means they are kept safely; the partition then moves past them.
+   */
+  deadLetter?: (letters: DeadLetter[]) => Promise<void>;
   /** Start from the earliest retained record when the group has no committed offset. */
   fromBeginning?: boolean;
   retry?: BackoffPolicy;
@@ -34,6 +47,13 @@ export interface BatchConsumerOptions {
   maxBytes?: number;
   /** How long the group waits for a silent member (a crashed process) before reassigning its partitions. */
   sessionTimeoutMs?: number;
+  /**
+   * Records failing one after another, with no record succeeding anywhere on this consumer in
+   * between, after which the failure is taken for systemic (a broken deployment): the consumer
+   * pauses and reports DOWN instead of dead-lettering the stream.
+   */
+  systemicAfter?: number;
+  registry?: ConsumerRegistry;
 }
 
 const meter = metrics.getMeter('meshtrail');
@@ -44,35 +64,46 @@ const consumedBytes = meter.createCounter('meshtrail.kafka.consumer.bytes', {
   description: 'Bytes (key plus value) handled and committed',
 });
 const failedBatches = meter.createCounter('meshtrail.kafka.consumer.batch_failures', {
-  description: 'Batch handling attempts that failed and were retried',
+  description: 'Batch handling attempts that failed, by kind (transient, systemic, record)',
+});
+const isolatedRecords = meter.createCounter('meshtrail.kafka.consumer.isolated_records', {
+  description: 'Records whose handling failed on their own, isolated from their batch and dead-lettered',
 });
 const batchDuration = meter.createHistogram('meshtrail.kafka.consumer.batch.duration', {
   unit: 's',
-  description: 'Time from receiving a batch to committing it, retries included',
+  description: 'Time from receiving a batch to committing it, isolation of failing records included',
   advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] },
 });
-const lagGauge = meter.createObservableGauge('meshtrail.kafka.consumer.lag', {
-  description: 'Records behind the partition high watermark at the last batch',
-});
-const lagByPartition = new Map<string, { attributes: Record<string, string | number>; lag: number }>();
-lagGauge.addCallback((result) => {
-  for (const { attributes, lag } of lagByPartition.values()) result.observe(lag, attributes);
-});
+
+const DEFAULT_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
+const DEFAULT_SYSTEMIC_AFTER = 3;
 
 /**
- * kafkajs batch consumption with the guarantees meshtrail relies on: records of a partition are
- * handled in order, offsets are committed only after the handler resolved (after the database
- * commit), and a failing handler is retried with backoff while the partition waits, so nothing
- * is skipped. On stop, the batch in flight finishes (or is abandoned uncommitted) before the
- * consumer leaves the group.
+ * kafkajs batch consumption with the guarantees meshtrail relies on:
+ * - records of a partition are handled in order, and offsets are committed only after the
+ *   handler resolved (after the database commit);
+ * - a failure of the infrastructure pauses that partition alone and retries it with backoff,
+ *   while the other partitions go on; nothing is skipped and nothing is dead-lettered;
+ * - a failure that belongs to a record is isolated by splitting the batch, and that record alone
+ *   is dead-lettered with the error: one record never stops a partition;
+ * - a failure every record shares pauses and reports DOWN rather than dead-lettering the stream.
+ * On stop, the batch in flight finishes (or is abandoned uncommitted) before the consumer leaves
+ * the group.
  */
 export class BatchConsumer {
   private readonly logger: AppLogger;
+  private readonly registry: ConsumerRegistry;
   private consumer?: Consumer;
+  private status?: ConsumerStatus;
   private stopping = false;
+  /** Isolated failures since the last record that succeeded, on any partition. */
+  private failuresWithoutSuccess = 0;
+  private readonly attempts = new Map<string, number>();
+  private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: BatchConsumerOptions) {
     this.logger = new AppLogger(`${options.name}Consumer`);
+    this.registry = options.registry ?? consumerRegistry;
   }
 
   async start(): Promise<void> {
@@ -82,10 +113,18 @@ export class BatchConsumer {
       groupId,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       maxBytes: this.options.maxBytes ?? 10_485_760,
-      // heartbeats continue during long retries (we call heartbeat()), so a modest timeout suffices
+      // heartbeats continue during long handling (we call heartbeat()), so a modest timeout suffices
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: 10 },
+    });
+    const status = this.registry.register(this.options.name, groupId, topics);
+    this.status = status;
+    this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
+      // kafkajs restarts the consumer after a retriable crash; health shows the last one meanwhile
+      status.crash = { message: payload.error.message, at: Date.now() };
+      if (!payload.restart) status.state = 'crashed';
+      this.logger.error('Consumer Crashed', { groupId, restart: payload.restart, error: payload.error.message });
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
@@ -99,38 +138,49 @@ export class BatchConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, uncommittedOffsets, isRunning, isStale } =
-      payload;
+    const { batch, heartbeat, isRunning, isStale } = payload;
     if (batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
     const context: BatchContext = { topic: batch.topic, partition: batch.partition, heartbeat };
     const records = batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message));
-    const policy = this.options.retry ?? { initialMs: 200, maxMs: 10_000 };
+    const systemicAfter = this.options.systemicAfter ?? DEFAULT_SYSTEMIC_AFTER;
 
-    for (let attempt = 1; ; attempt++) {
-      // A rebalance or a stop while we retry: leave the batch uncommitted; it is delivered again.
-      if (!isRunning() || isStale() || this.stopping) return;
+    const result = await isolateFailures(records, (slice) => this.options.handle(slice, context), {
+      // a rebalance or a stop: leave the batch uncommitted; it is delivered again
+      abandoned: () => !isRunning() || isStale() || this.stopping,
+      systemicAfter: Math.max(1, systemicAfter - this.failuresWithoutSuccess),
+    });
+    if (result.abandoned) return;
+    if (result.succeeded > 0) {
+      this.failuresWithoutSuccess = 0;
+      if (this.status) this.status.systemic = undefined;
+    }
+
+    // what can be committed: every record before the first one still unsettled
+    const firstFailed = result.failed[0]?.index ?? records.length;
+    if (result.halt) {
+      if (result.halt.kind === 'systemic' && result.failed.length > 0) {
+        this.failuresWithoutSuccess += result.failed.length;
+      }
+      const at = Math.min(result.halt.index, firstFailed);
+      await this.commitThrough(payload, records, at);
+      this.pauseAndRetry(payload, records[at], result.halt.kind, result.halt.error);
+      return;
+    }
+
+    if (result.failed.length > 0) {
+      if (result.succeeded === 0) this.failuresWithoutSuccess += result.failed.length;
       try {
-        await this.options.handle(records, context);
-        break;
+        await this.deadLetterIsolated(result.failed.map(({ record, error }) => ({ record, error })));
       } catch (error) {
-        failedBatches.add(1, { topic: batch.topic, group: this.options.groupId });
-        const delay = backoffDelay(attempt, policy);
-        this.logger.warn('Batch Failed', {
-          topic: batch.topic,
-          partition: batch.partition,
-          firstOffset: batch.firstOffset(),
-          records: records.length,
-          attempt,
-          retryInMs: delay,
-          error: (error as Error).message,
-        });
-        await this.waitWithHeartbeat(delay, heartbeat);
+        // the dead letters are not safe: nothing from the first of them on may be committed
+        await this.commitThrough(payload, records, firstFailed);
+        this.pauseAndRetry(payload, records[firstFailed], classifyFailure(error), error);
+        return;
       }
     }
 
-    resolveOffset(batch.lastOffset());
-    await commitOffsetsIfNecessary(uncommittedOffsets());
+    await this.commitThrough(payload, records, records.length);
     const attributes = { topic: batch.topic, group: this.options.groupId };
     consumedRecords.add(records.length, attributes);
     batchDuration.record(Number(process.hrtime.bigint() - started) / 1e9, attributes);
@@ -138,28 +188,99 @@ export class BatchConsumer {
       records.reduce((sum, record) => sum + record.size, 0),
       attributes,
     );
-    lagByPartition.set(`${this.options.groupId}/${batch.topic}/${batch.partition}`, {
-      attributes: { ...attributes, partition: batch.partition },
-      lag: Number(batch.offsetLag()),
-    });
     await heartbeat();
   }
 
-  private async waitWithHeartbeat(ms: number, heartbeat: () => Promise<void>): Promise<void> {
-    const until = Date.now() + ms;
-    while (Date.now() < until && !this.stopping) {
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000, until - Date.now())));
-      await heartbeat().catch(() => undefined);
+  private async deadLetterIsolated(failures: Array<{ record: ConsumedRecord; error: unknown }>): Promise<void> {
+    const letters: DeadLetter[] = failures.map(({ record, error }) => ({
+      record,
+      reason: RECORD_FAILED,
+      message: describeFailure(error, { detail: true }),
+    }));
+    for (const { record, error } of failures) {
+      this.logger.warn('Record Isolated', {
+        topic: record.topic,
+        partition: record.partition,
+        offset: record.offset,
+        error: describeFailure(error),
+      });
+    }
+    if (this.options.deadLetter) {
+      await this.options.deadLetter(letters);
+    } else {
+      for (const { record } of letters) {
+        this.logger.error('Record Skipped', {
+          reason: 'no dead-letter destination for this consumer',
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+        });
+      }
+    }
+    for (const { record } of failures) {
+      isolatedRecords.add(1, { topic: record.topic, group: this.options.groupId });
     }
   }
 
-  /** Stops fetching, lets the batch in flight finish or abandon its retries, commits, leaves the group. */
+  /** Resolves and commits the records before `end` (an index into the batch); none when end is 0. */
+  private async commitThrough(payload: EachBatchPayload, records: ConsumedRecord[], end: number): Promise<void> {
+    if (end <= 0) return;
+    const { batch, resolveOffset, commitOffsetsIfNecessary, uncommittedOffsets } = payload;
+    // the batch's last offset, not the record's, when the whole batch is done (control records)
+    resolveOffset(end === records.length ? batch.lastOffset() : records[end - 1].offset);
+    await commitOffsetsIfNecessary(uncommittedOffsets());
+    const next = (BigInt(records[end - 1].offset) + 1n).toString();
+    this.attempts.delete(`${batch.topic}/${batch.partition}`);
+    if (this.status) this.registry.committed(this.status, batch.topic, batch.partition, next);
+  }
+
+  /**
+   * Pauses this partition alone and resumes it after a backoff: the fetch starts again at the
+   * first record not committed, while the other partitions go on.
+   */
+  private pauseAndRetry(payload: EachBatchPayload, at: ConsumedRecord, kind: FailureKind, error: unknown): void {
+    const { batch } = payload;
+    const key = `${batch.topic}/${batch.partition}`;
+    const attempt = (this.attempts.get(key) ?? 0) + 1;
+    this.attempts.set(key, attempt);
+    const delay = backoffDelay(attempt, this.options.retry ?? DEFAULT_RETRY);
+    const message = describeFailure(error);
+    failedBatches.add(1, { topic: batch.topic, group: this.options.groupId, kind });
+    if (this.status) {
+      const where = { topic: batch.topic, partition: batch.partition, offset: at.offset };
+      this.registry.failed(this.status, where, { kind, message }, Date.now() + delay);
+      if (kind === 'systemic') this.status.systemic ??= { ...where, message, since: Date.now() };
+    }
+    this.logger.warn('Batch Failed', {
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: at.offset,
+      kind,
+      attempt,
+      retryInMs: delay,
+      error: message,
+    });
+    const resume = payload.pause();
+    const timer = setTimeout(() => {
+      this.resumeTimers.delete(timer);
+      resume();
+    }, delay);
+    this.resumeTimers.add(timer);
+  }
+
+  /** Stops fetching, lets the batch in flight finish or be abandoned, commits, leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    for (const timer of this.resumeTimers) clearTimeout(timer);
+    this.resumeTimers.clear();
     const consumer = this.consumer;
     this.consumer = undefined;
     if (!consumer) return;
     await consumer.disconnect();
+    if (this.status) {
+      this.status.state = 'stopped';
+      this.registry.unregister(this.options.groupId);
+    }
     this.logger.info('Consumer Stopped', { groupId: this.options.groupId });
   }
 }

@@ -5,7 +5,25 @@ export { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.op
 export { TopicNames } from './topic-names';
 export { planTopics, topicRetentionHours, type TopicPlanSettings } from './topic-plan';
 export { provisionTopics, deleteTopics, type TopicSpec, type ProvisioningReport } from './topic-provisioning';
-export { BatchConsumer, type BatchConsumerOptions, type BatchContext, type BatchHandler } from './batch-consumer';
+export {
+  BatchConsumer,
+  RECORD_FAILED,
+  type BatchConsumerOptions,
+  type BatchContext,
+  type BatchHandler,
+} from './batch-consumer';
+export { classifyFailure, describeFailure, TransientError, type FailureKind } from './failure-kind';
+export { isolateFailures, type IsolationResult } from './isolate-failures';
+export {
+  consumerRegistry,
+  stalledPartitions,
+  ConsumerRegistry,
+  type ConsumerStatus,
+  type PartitionProgress,
+  type StalledPartition,
+} from './consumer-registry';
+export { ConsumerHealthIndicator } from './consumer-health.indicator';
+export { ConsumerLagMonitor } from './consumer-lag.monitor';
 export { toConsumedRecord, type ConsumedRecord } from './consumed-record';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export { KafkaProducer } from './producer';

@@ -1,4 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { ConsumerHealthIndicator } from './consumer-health.indicator';
+import { ConsumerLagMonitor } from './consumer-lag.monitor';
 import { createKafkaClient } from './kafka-client.factory';
 import { KafkaHealthIndicator } from './kafka-health.indicator';
 import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.options';
@@ -15,10 +17,20 @@ export class KafkaModule {
         { provide: KAFKA_OPTIONS, useValue: options },
         { provide: KAFKA_CLIENT, useFactory: () => createKafkaClient(options.connection, options.clientId) },
         KafkaHealthIndicator,
+        ConsumerHealthIndicator,
+        ConsumerLagMonitor,
         TopicNames,
         KafkaProducer,
       ],
-      exports: [KAFKA_OPTIONS, KAFKA_CLIENT, KafkaHealthIndicator, TopicNames, KafkaProducer],
+      exports: [
+        KAFKA_OPTIONS,
+        KAFKA_CLIENT,
+        KafkaHealthIndicator,
+        ConsumerHealthIndicator,
+        ConsumerLagMonitor,
+        TopicNames,
+        KafkaProducer,
+      ],
     };
   }
 }

@@ -9,7 +9,7 @@ import {
 } from '@nestjs/common';
 import type { ServiceEnv } from '@meshtrail/config';
 import { DatabaseHealthIndicator, DatabaseModule } from '@meshtrail/database';
-import { KafkaHealthIndicator, KafkaModule } from '@meshtrail/kafka';
+import { ConsumerHealthIndicator, KafkaHealthIndicator, KafkaModule } from '@meshtrail/kafka';
 import {
   GLOBAL_HTTP_MIDDLEWARE,
   HealthModule,
@@ -52,11 +52,20 @@ export class CoreModule implements NestModule {
           clientId: `meshtrail-${service}`,
           topicPrefix: config.KAFKA_TOPIC_PREFIX,
           connection: config,
+          consumers: {
+            stallMs: config.KAFKA_CONSUMER_STALL_SECONDS * 1000,
+            lagIntervalMs: config.KAFKA_CONSUMER_LAG_INTERVAL_MS,
+          },
         }),
         HealthModule.register({
           timeoutMs: config.HEALTH_TIMEOUT_MS,
           imports: health?.imports,
-          indicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ...(health?.indicators ?? [])],
+          indicators: [
+            DatabaseHealthIndicator,
+            KafkaHealthIndicator,
+            ConsumerHealthIndicator,
+            ...(health?.indicators ?? []),
+          ],
         }),
       ],
       controllers: [MetricsController, VersionController],
