@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { BatchConsumer, type ConsumedRecord } from '@meshtrail/kafka';
+import { BatchConsumer, TransientError, type ConsumedRecord } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { toSiemEntries, type SiemEntry, type SiemStream } from './siem-entry';
 import type { SiemSink } from './siem-sink';
@@ -52,7 +52,14 @@ export class SiemForwarder {
       entries.push(...converted.entries);
       skipped.push(...converted.rejected);
     }
-    if (entries.length > 0) await this.options.sink.deliver(entries);
+    if (entries.length > 0) {
+      try {
+        await this.options.sink.deliver(entries);
+      } catch (error) {
+        // the destination's trouble, not the records': pause and retry, dead-letter nothing
+        throw new TransientError(`${this.options.sink.name}: ${(error as Error).message}`, { cause: error });
+      }
+    }
     const fields = { destination: this.options.sink.name, stream: this.options.stream };
     if (skipped.length > 0)
       this.logger.warn('SIEM Records Skipped', { ...fields, count: skipped.length, reason: skipped[0] });

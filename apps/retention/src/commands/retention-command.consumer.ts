@@ -1,7 +1,14 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS, parseRetentionCommand } from '@meshtrail/contracts';
-import { BatchConsumer, KAFKA_CLIENT, TopicNames, type BatchContext, type ConsumedRecord } from '@meshtrail/kafka';
+import {
+  BatchConsumer,
+  KAFKA_CLIENT,
+  TopicNames,
+  TransientError,
+  type BatchContext,
+  type ConsumedRecord,
+} from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { RetentionEnforcer } from '../enforcement/retention-enforcer';
 
@@ -63,7 +70,7 @@ export class RetentionCommandConsumer implements OnModuleDestroy {
         });
         // the batch is retried from here, and the runs already recorded are skipped
         if (!result.ran && result.reason === 'another replica is enforcing') {
-          throw new Error(`run ${command.commandId} waits: another replica is enforcing`);
+          throw new TransientError(`run ${command.commandId} waits: another replica is enforcing`);
         }
       } finally {
         clearInterval(beat);

@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import { parseUsageEvent } from '@meshtrail/contracts';
-import type { ConsumedRecord } from '@meshtrail/kafka';
+import { TransientError, type ConsumedRecord } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { classifyStatus, postBytes } from '../delivery/http-post';
 import type { ScrubRules } from '../policy/scrubber';
@@ -80,7 +80,8 @@ export class UsageRelay {
         error,
         durationMs: Date.now() - started,
       });
-      if (verdict === 'retry') throw new Error(`usage endpoint unavailable: ${error ?? `HTTP ${status}`}`);
+      // the endpoint's trouble, not the event's: the consumer pauses and retries, dead-letters nothing
+      if (verdict === 'retry') throw new TransientError(`usage endpoint unavailable: ${error ?? `HTTP ${status}`}`);
       if (verdict === 'rejected') rejectedEvents.add(1, { reason: 'refused' });
     }
   }
