@@ -9,6 +9,23 @@ import { createTestStack, type TestStack } from '../support/test-stack';
 
 const TOTAL = 3000;
 
+interface ReadinessBody {
+  components?: {
+    consumers?: {
+      status: string;
+      details?: {
+        stalled?: Array<{
+          group: string;
+          topic: string;
+          partition: number;
+          stalledForSeconds: number;
+          lastError?: string;
+        }>;
+      };
+    };
+  };
+}
+
 function input(i: number): AuditEventInput {
   const workspace = `ws-${i % 6}`;
   return {
@@ -65,6 +82,8 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
       DATABASE_URL: proxied.toString(),
       AUDIT_INGEST_MAX_BATCH_BYTES: '65536',
       HEALTH_TIMEOUT_MS: '1000',
+      KAFKA_CONSUMER_STALL_SECONDS: '3',
+      KAFKA_CONSUMER_LAG_INTERVAL_MS: '1000',
     });
     const topic = stack.topic(TOPICS.auditEvents);
     const group = `${stack.topicPrefix}meshtrail.audit-ingest`;
@@ -80,6 +99,27 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
     const health = await fetch(`${service.url}/actuator/health`);
     expect(health.status).toBe(503);
     expect(((await health.json()) as { components: { db: { status: string } } }).components.db.status).toBe('DOWN');
+    // the consumers component names the stalled partitions and why, within the stall time
+    const stalled = await waitFor(
+      'readiness to name the stalled partitions',
+      async () => {
+        const response = await fetch(`${running.url}/actuator/health/readiness`);
+        const body = (await response.json()) as ReadinessBody;
+        const consumers = body.components?.consumers;
+        const ours = consumers?.details?.stalled?.filter((entry) => entry.topic === topic) ?? [];
+        return response.status === 503 && consumers?.status === 'DOWN' && ours.length > 0 ? ours : undefined;
+      },
+      { timeoutMs: 20_000 },
+    );
+    for (const entry of stalled) {
+      expect(entry).toMatchObject({
+        group,
+        topic,
+        partition: expect.any(Number),
+        stalledForSeconds: expect.any(Number),
+      });
+      expect(entry.lastError).toMatch(/^transient failure at offset \d+: /);
+    }
 
     // no committed offset runs ahead of what was stored
     const committed = (await admin.fetchOffsets({ groupId: group, topics: [topic] }))[0].partitions;
@@ -98,6 +138,11 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
       timeoutMs: 90_000,
     });
     await waitFor('the consumer to commit up to the end of the topic', () => caughtUp(admin, group, topic));
+    await waitFor('readiness UP again, with no stalled partition', async () => {
+      const response = await fetch(`${running.url}/actuator/health/readiness`);
+      const body = (await response.json()) as ReadinessBody;
+      return response.status === 200 && body.components?.consumers?.status === 'UP';
+    });
     expect(await stored()).toBe(TOTAL);
     const [{ distinct }] = await stack.query<{ distinct: string }>(
       `SELECT count(DISTINCT object_id)::text AS distinct FROM audit_events`,
