@@ -194,7 +194,7 @@ describe('deployment files stay in step with the local stack', () => {
     }
   });
 
-  it('renders the logging and dashboard ConfigMaps of deploy/observability from the checked files', () => {
+  it('renders the logging, dashboard and alert-rule ConfigMaps of deploy/observability from the checked files', () => {
     const manifests = renderKustomize('deploy/observability');
     const fluentBit = manifests.find((m) => m.metadata.name === 'meshtrail-fluent-bit')!;
     expect(fluentBit.data!['fluent-bit.yaml']).toBe(
@@ -203,6 +203,10 @@ describe('deployment files stay in step with the local stack', () => {
     const dashboard = manifests.find((m) => m.metadata.name === 'meshtrail-grafana-dashboard')!;
     expect(dashboard.metadata.labels).toMatchObject({ grafana_dashboard: '1' });
     expect(JSON.parse(dashboard.data!['meshtrail.json'])).toMatchObject({ uid: 'meshtrail-overview' });
+    const alerts = manifests.find((m) => m.metadata.name === 'meshtrail-prometheus-alerts')!;
+    expect(alerts.data!['prometheus-alerts.yaml']).toBe(
+      fs.readFileSync(path.join(ROOT, 'deploy/observability/prometheus-alerts.yaml'), 'utf8'),
+    );
   });
 
   it("renders the README's example overlay: your image, your Kafka, your identity provider", () => {

@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -121,7 +121,34 @@ function groupingLabelsOf(expr: string): string[] {
   return [...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap(([, labels]) => labels.split(',').map((l) => l.trim()));
 }
 
-describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana dashboard) against running services', () => {
+interface AlertRule {
+  alert: string;
+  expr: string;
+  for: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+}
+
+const ALERT_RULES = path.join(OBSERVABILITY, 'prometheus-alerts.yaml');
+
+function alertRules(): AlertRule[] {
+  const file = parse(fs.readFileSync(ALERT_RULES, 'utf8')) as { groups: Array<{ rules: AlertRule[] }> };
+  return file.groups.flatMap((group) => group.rules);
+}
+
+/** What Prometheus makes of an annotation for these labels and value (the file uses only these two forms). */
+function renderAnnotation(template: string, labels: Record<string, string>, value: string): string {
+  const out = template
+    .replace(/\{\{ \$labels\.([a-zA-Z_]+) \}\}/g, (_, name: string) => {
+      if (!(name in labels)) throw new Error(`the annotation names ${name}, which the alert does not keep`);
+      return labels[name];
+    })
+    .replace(/\{\{ \$value \}\}/g, value);
+  if (out.includes('{{')) throw new Error(`a template this test cannot render: ${template}`);
+  return out;
+}
+
+describe('operator files (Fluent Bit, Loki labels, Prometheus scrape and alerts, Grafana dashboard) against running services', () => {
   let stack: TestStack;
   let prometheus: PrometheusServer;
   let producer: Producer;
@@ -206,7 +233,8 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
     });
     producer = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'observability-e2e').producer();
     await producer.connect();
-    const common = { ...stack.env, TELEMETRY_EXPORT_INTERVAL_MS: '1000' };
+    // consumer lag has no series until first measured from the broker (every 10 s by default)
+    const common = { ...stack.env, TELEMETRY_EXPORT_INTERVAL_MS: '1000', KAFKA_CONSUMER_LAG_INTERVAL_MS: '1000' };
 
     ingestJson = await ServiceProcess.start('audit-ingest', { ...common, LOG_FORMAT: 'json' });
     await publishIngestBatch();
@@ -578,6 +606,121 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape, Grafana da
             if (json) expect(typeof json[unwrapped]).toBe('number');
             else expect(documented.get(named!)).toContain(`\`${unwrapped}\``);
           }
+        }
+      }
+    });
+  });
+  describe('the Prometheus alert rules', () => {
+    it('pass promtool check rules: the consumer alerts, each with a severity, a summary and a description', () => {
+      const output = execFileSync('promtool', ['check', 'rules', ALERT_RULES], { encoding: 'utf8' });
+      expect(output).toContain('SUCCESS: 2 rules found');
+      const rules = alertRules();
+      expect(rules.map((r) => [r.alert, r.for])).toEqual([
+        ['MeshtrailConsumerStalled', '1m'],
+        ['MeshtrailConsumerLagGrowing', '10m'],
+      ]);
+      for (const rule of rules) {
+        expect(['critical', 'warning']).toContain(rule.labels.severity);
+        expect(Object.keys(rule.annotations).sort()).toEqual(['description', 'summary']);
+      }
+    });
+
+    it('fire as documented (promtool test rules): stalled for a minute, lag above 10000 for ten minutes, once per partition', () => {
+      const where = {
+        namespace: 'meshtrail',
+        service: 'meshtrail-audit-ingest',
+        group: 'audit-ingest',
+        topic: 'audit.events.v1',
+      };
+      const series = (metric: string, pod: string, partition: string, values: string) => ({
+        series: `${metric}{${Object.entries({ job: 'meshtrail', ...where, pod, partition })
+          .map(([label, value]) => `${label}="${value}"`)
+          .join(', ')}}`,
+        values,
+      });
+      const firing = (alert: string, partition: string, value: string) => {
+        const rule = alertRules().find((r) => r.alert === alert)!;
+        const labels = { ...where, partition };
+        return {
+          exp_labels: { ...rule.labels, ...labels },
+          exp_annotations: Object.fromEntries(
+            Object.entries(rule.annotations).map(([name, text]) => [name, renderAnnotation(text, labels, value)]),
+          ),
+        };
+      };
+      // every 15 s for 11 minutes; two replicas report partition 0, as each measures the whole group
+      const tests = {
+        rule_files: [ALERT_RULES],
+        evaluation_interval: '15s',
+        tests: [
+          {
+            interval: '15s',
+            input_series: [
+              series('meshtrail_kafka_consumer_stalled', 'a', '0', '0 0 0 0 1x40'), // stalled from 1m on
+              series('meshtrail_kafka_consumer_stalled', 'b', '0', '0 0 0 0 1x40'),
+              series('meshtrail_kafka_consumer_stalled', 'a', '1', '0x44'),
+              series('meshtrail_kafka_consumer_lag', 'a', '0', '20000x44'),
+              series('meshtrail_kafka_consumer_lag', 'b', '0', '20000x44'),
+              series('meshtrail_kafka_consumer_lag', 'a', '1', '500x44'),
+              series('meshtrail_kafka_consumer_lag', 'a', '2', '20000x19 5000 20000x24'), // dipped at 5m
+            ],
+            alert_rule_test: [
+              { eval_time: '1m45s', alertname: 'MeshtrailConsumerStalled', exp_alerts: [] },
+              {
+                eval_time: '2m',
+                alertname: 'MeshtrailConsumerStalled',
+                exp_alerts: [firing('MeshtrailConsumerStalled', '0', '1')],
+              },
+              { eval_time: '9m45s', alertname: 'MeshtrailConsumerLagGrowing', exp_alerts: [] },
+              {
+                eval_time: '10m',
+                alertname: 'MeshtrailConsumerLagGrowing',
+                exp_alerts: [firing('MeshtrailConsumerLagGrowing', '0', '20000')],
+              },
+            ],
+          },
+        ],
+      };
+      const file = path.join(os.tmpdir(), `meshtrail-alert-tests-${process.pid}.yml`);
+      fs.writeFileSync(file, stringify(tests));
+      try {
+        const result = spawnSync('promtool', ['test', 'rules', file], { encoding: 'utf8' });
+        expect({ status: result.status, output: result.stdout + result.stderr }).toEqual({
+          status: 0,
+          output: expect.stringContaining('SUCCESS'),
+        });
+      } finally {
+        fs.rmSync(file, { force: true });
+      }
+    });
+
+    it("name only metrics and labels that the services' /metrics really serve", async () => {
+      await waitFor(
+        'Prometheus to scrape the consumer metrics the rules use',
+        async () => {
+          for (const metric of ['meshtrail_kafka_consumer_stalled', 'meshtrail_kafka_consumer_lag']) {
+            if ((await prometheus.query(`${metric}{job="meshtrail"}`)).length === 0) return false;
+          }
+          return true;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
+      for (const rule of alertRules()) {
+        await prometheus.query(rule.expr); // evaluates without error on real data
+        const selectors = selectorsOf(rule.expr);
+        expect(selectors.length).toBeGreaterThan(0);
+        const labelsOnSeries = new Set<string>();
+        for (const selector of selectors) {
+          expect(selector.matchers).toEqual([{ label: 'job', op: '=', value: 'meshtrail' }]);
+          for (const series of await prometheus.series(`${selector.metric}{job="meshtrail"}`))
+            Object.keys(series).forEach((label) => labelsOnSeries.add(label));
+        }
+        for (const label of groupingLabelsOf(rule.expr)) {
+          expect({ alert: rule.alert, label, present: labelsOnSeries.has(label) }).toEqual({
+            alert: rule.alert,
+            label,
+            present: true,
+          });
         }
       }
     });

@@ -1,5 +1,6 @@
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { AppLogger } from '@meshtrail/observability';
+import { registerCompressionCodecs } from './compression-codecs';
 
 export interface KafkaConnectionConfig {
   KAFKA_BROKERS: string[];
@@ -41,6 +42,7 @@ export function createKafkaClient(
   clientId: string,
   overrides: Partial<KafkaConfig> = {},
 ): Kafka {
+  registerCompressionCodecs(); // every consumer reads snappy, lz4 and zstd batches, not only gzip
   return new Kafka({
     clientId,
     brokers: config.KAFKA_BROKERS,
