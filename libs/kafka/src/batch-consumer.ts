@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
 import { AppLogger } from '@meshtrail/observability';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { toConsumedRecord, type ConsumedRecord } from './consumed-record';
-import { consumerRegistry, type ConsumerRegistry, type ConsumerStatus } from './consumer-registry';
+import { consumerRegistry, partitionKey, type ConsumerRegistry, type ConsumerStatus } from './consumer-registry';
 import type { DeadLetter } from './dead-letter';
 import { classifyFailure, describeFailure, type FailureKind } from './failure-kind';
 import { isolateFailures } from './isolate-failures';
@@ -125,6 +125,13 @@ export class BatchConsumer {
       status.crash = { message: payload.error.message, at: Date.now() };
       if (!payload.restart) status.state = 'crashed';
       this.logger.error('Consumer Crashed', { groupId, restart: payload.restart, error: payload.error.message });
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
+      status.assigned = new Set(
+        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
+          partitions.map((partition) => partitionKey(topic, partition)),
+        ),
+      );
     });
     await this.consumer.connect();
     await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });

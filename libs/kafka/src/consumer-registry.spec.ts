@@ -51,6 +51,16 @@ describe('stalledPartitions', () => {
     expect(stalledPartitions(status, t0 + 2 * STALL_MS, STALL_MS)).toHaveLength(1);
   });
 
+  it("leaves the group's partitions this member was not assigned to the members that were", () => {
+    const registry = new ConsumerRegistry();
+    const status = registry.register('AuditEvents', 'g', ['t'], t0);
+    for (const partition of [0, 1]) {
+      registry.observe(status, { topic: 't', partition, committed: '0', low: '0', high: '9' }, t0);
+    }
+    status.assigned = new Set(['t/1']);
+    expect(stalledPartitions(status, t0 + STALL_MS, STALL_MS).map((s) => s.partition)).toEqual([1]);
+  });
+
   it('counts a failing partition whose lag was never measured (the broker away) as having work', () => {
     const registry = new ConsumerRegistry();
     const status = registry.register('KeycloakEvents', 'g', ['t'], t0);

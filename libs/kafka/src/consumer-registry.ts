@@ -28,10 +28,16 @@ export interface ConsumerStatus {
   /** Set while every record fails alike: the consumer pauses instead of dead-lettering. */
   systemic?: { message: string; topic: string; partition: number; offset: string; since: number };
   crash?: { message: string; at: number };
+  /**
+   * `topic/partition` of the partitions this member was assigned at its last join: the group's
+   * other partitions are measured too (for the metrics) but are other members' to advance.
+   */
+  assigned?: Set<string>;
   partitions: Map<string, PartitionProgress>;
 }
 
-const key = (topic: string, partition: number) => `${topic}/${partition}`;
+export const partitionKey = (topic: string, partition: number) => `${topic}/${partition}`;
+const key = partitionKey;
 
 /**
  * The process's consumers and how far each partition has come: written by the batch consumers
@@ -141,6 +147,7 @@ export interface StalledPartition {
 export function stalledPartitions(status: ConsumerStatus, now: number, stallMs: number): StalledPartition[] {
   const stalled: StalledPartition[] = [];
   for (const progress of status.partitions.values()) {
+    if (status.assigned && !status.assigned.has(key(progress.topic, progress.partition))) continue;
     const hasWork = (progress.lag ?? 0) > 0 || progress.lastError !== undefined;
     const idleMs = now - progress.lastAdvancedAt;
     if (!hasWork || idleMs < stallMs) continue;
