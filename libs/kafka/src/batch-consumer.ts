@@ -99,6 +99,8 @@ export class BatchConsumer {
   /** Isolated failures since the last record that succeeded, on any partition. */
   private failuresWithoutSuccess = 0;
   private readonly attempts = new Map<string, number>();
+  /** The last record handled successfully: handled again (idempotently) to tell a bad run of records from a broken deployment. */
+  private lastGood?: ConsumedRecord;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
 
   constructor(private readonly options: BatchConsumerOptions) {
@@ -152,10 +154,15 @@ export class BatchConsumer {
     const records = batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message));
     const systemicAfter = this.options.systemicAfter ?? DEFAULT_SYSTEMIC_AFTER;
 
-    const result = await isolateFailures(records, (slice) => this.options.handle(slice, context), {
+    const handle = async (slice: ConsumedRecord[]) => {
+      await this.options.handle(slice, context);
+      this.lastGood = slice[slice.length - 1];
+    };
+    const result = await isolateFailures(records, handle, {
       // a rebalance or a stop: leave the batch uncommitted; it is delivered again
       abandoned: () => !isRunning() || isStale() || this.stopping,
       systemicAfter: Math.max(1, systemicAfter - this.failuresWithoutSuccess),
+      confirmSystemic: () => this.stillFailsWhatWorked(context),
     });
     if (result.abandoned) return;
     if (result.succeeded > 0) {
@@ -196,6 +203,23 @@ export class BatchConsumer {
       attributes,
     );
     await heartbeat();
+  }
+
+  /**
+   * Whether the record that last worked fails now too: then the deployment is broken (systemic).
+   * When it still works, only these records fail. With no record that worked yet, the consumer
+   * cannot tell and stays cautious (pauses).
+   */
+  private async stillFailsWhatWorked(context: BatchContext): Promise<boolean> {
+    const canary = this.lastGood;
+    if (!canary) return true;
+    try {
+      await this.options.handle([canary], { ...context, topic: canary.topic, partition: canary.partition });
+      this.failuresWithoutSuccess = 0;
+      return false;
+    } catch {
+      return true;
+    }
   }
 
   private async deadLetterIsolated(failures: Array<{ record: ConsumedRecord; error: unknown }>): Promise<void> {

@@ -53,6 +53,22 @@ describe('isolateFailures', () => {
     expect(result.succeeded).toBe(0);
   });
 
+  it('goes on isolating when the caller finds that something else still works', async () => {
+    const stored: number[] = [];
+    const checks: unknown[] = [];
+    const result = await isolateFailures([1, 2, 3, 4, 5], store(new Set([1, 2, 3, 4]), stored), {
+      systemicAfter: 3,
+      confirmSystemic: async (error) => {
+        checks.push((error as Error).message);
+        return false;
+      },
+    });
+    expect(checks).toEqual(['record 3 is refused']);
+    expect(result.halt).toBeUndefined();
+    expect(result.failed.map((f) => f.record)).toEqual([1, 2, 3, 4]);
+    expect(stored).toEqual([5]);
+  });
+
   it('stops before the next attempt when abandoned', async () => {
     let abandon = false;
     const result = await isolateFailures(

@@ -16,10 +16,16 @@ export interface IsolationOptions {
   abandoned?: () => boolean;
   classify?: (error: unknown) => FailureKind;
   /**
-   * Isolated failures, with not one success yet, after which the failure counts as systemic:
-   * a broken deployment fails every record, and is not to be dead-lettered record by record.
+   * Isolated failures, with not one success yet, after which the failure may be systemic: a
+   * broken deployment fails every record, and is not to be dead-lettered record by record.
    */
   systemicAfter?: number;
+  /**
+   * Asked when `systemicAfter` is reached: true when the failure is systemic after all (stop),
+   * false when something else still works (the failures are the records' own: go on isolating).
+   * Without it, reaching `systemicAfter` stops.
+   */
+  confirmSystemic?: (error: unknown) => Promise<boolean>;
 }
 
 /**
@@ -36,6 +42,8 @@ export async function isolateFailures<T>(
   const classify = options.classify ?? classifyFailure;
   const systemicAfter = options.systemicAfter ?? Number.POSITIVE_INFINITY;
   const result: IsolationResult<T> = { succeeded: 0, failed: [], abandoned: false };
+  // something worked meanwhile: a slice of this batch, or the caller's check
+  let workedSince = false;
 
   const attempt = async (from: number, to: number): Promise<boolean> => {
     if (options.abandoned?.()) {
@@ -45,6 +53,7 @@ export async function isolateFailures<T>(
     try {
       await handle(records.slice(from, to));
       result.succeeded += to - from;
+      workedSince = true;
       return true;
     } catch (error) {
       const kind = classify(error);
@@ -54,9 +63,12 @@ export async function isolateFailures<T>(
       }
       if (to - from === 1) {
         result.failed.push({ record: records[from], index: from, error });
-        if (result.succeeded === 0 && result.failed.length >= systemicAfter) {
-          result.halt = { index: 0, kind: 'systemic', error };
-          return false;
+        if (!workedSince && result.failed.length >= systemicAfter) {
+          if (!options.confirmSystemic || (await options.confirmSystemic(error))) {
+            result.halt = { index: 0, kind: 'systemic', error };
+            return false;
+          }
+          workedSince = true;
         }
         return true;
       }
