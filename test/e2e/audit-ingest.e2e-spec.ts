@@ -197,7 +197,7 @@ describe('audit-ingest: 10,000 valid events, 500 invalid ones, repeats and a cra
     expect(duplicates(first) + duplicates(second)).toBeGreaterThanOrEqual(300 + storedFromP0);
     const metrics = await (await fetch(`${second.url}/metrics`)).text();
     expect(metrics).toMatch(/meshtrail_audit_events_ingested_total\{[^}]*object_type="Project"[^}]*\} \d+/);
-    expect(metrics).toMatch(/meshtrail_audit_dead_letters_total\{[^}]*reason="EVENT.NOT_JSON"[^}]*\} \d+/);
+    expect(metrics).toMatch(/meshtrail_dead_letters_total\{[^}]*reason="EVENT.NOT_JSON"[^}]*\} \d+/);
 
     expect(await second.stop()).toEqual({ code: 0, signal: null });
   }, 240_000);
