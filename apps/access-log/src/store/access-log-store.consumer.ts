@@ -65,6 +65,7 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
       groupId: this.topics.group('access-log.store'),
       topics: [this.topics.topic(TOPICS.accessLogs)],
       handle: (records, context) => this.handle(records, context),
+      deadLetter: (letters) => this.deadLetters.send(letters),
     });
     await this.consumer.start();
   }
