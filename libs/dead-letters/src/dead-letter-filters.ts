@@ -26,3 +26,17 @@ export function describeFilters(filters: DeadLetterFilters): Record<string, unkn
 
 /** A dead letter id: a positive bigint, in decimal. */
 export const DEAD_LETTER_ID = /^[1-9][0-9]{0,17}$/;
+
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+
+/** An RFC 3339 time with its zone (2026-11-23T10:15:00Z), or undefined when it is not one. */
+export function parseInstant(text: string): Date | undefined {
+  if (!INSTANT.test(text)) return undefined;
+  const ms = Date.parse(text);
+  return Number.isFinite(ms) ? new Date(ms) : undefined;
+}
+
+/** The topic as stored: a name without the installation's prefix gets it. */
+export function storedTopic(topic: string, prefix: string): string {
+  return topic.startsWith(prefix) ? topic : `${prefix}${topic}`;
+}

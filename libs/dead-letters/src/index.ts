@@ -1,4 +1,10 @@
-export { DEAD_LETTER_ID, describeFilters, type DeadLetterFilters } from './dead-letter-filters';
+export {
+  DEAD_LETTER_ID,
+  describeFilters,
+  parseInstant,
+  storedTopic,
+  type DeadLetterFilters,
+} from './dead-letter-filters';
 export { DEAD_LETTER_TOPICS, deadLetterTopicOf } from './dead-letter-topics';
 export {
   countDeadLetters,
