@@ -323,12 +323,14 @@ describe('hostile records through the real broker: nothing lost, nothing doubled
       (await stack.query<{ id: string }>('SELECT id::text AS id FROM access_logs')).map((row) => row.id),
     );
     for (const record of sentinels) expect(stored).toContain(record.id);
-    // one dead letter per refused line: `line N: ...` names it
+    // one dead letter per record and reason: `line N: ...; line M: ...` names its refused lines
     const refusedLines = new Set<string>();
     const databaseRefusals: string[] = [];
     for (const letter of await deadLetters(stack.topic(TOPICS.accessLogsDeadLetter), topic)) {
-      const line = /^line (\d+): /.exec(letter.message)?.[1] ?? 'record';
-      refusedLines.add(`${key(letter.source.partition, letter.source.offset)}#${line}`);
+      const lines = [...letter.message.matchAll(/(?:^|; )line (\d+): /g)].map((match) => match[1]);
+      for (const line of lines.length > 0 ? lines : ['record']) {
+        refusedLines.add(`${key(letter.source.partition, letter.source.offset)}#${line}`);
+      }
       if (letter.reason === 'RECORD.HANDLING_FAILED') {
         databaseRefusals.push(`${key(letter.source.partition, letter.source.offset)}: ${letter.message}`);
       }

@@ -9,6 +9,7 @@ import { ENFORCE_RETENTION_USAGE, enforceRetentionCommand } from './enforce-rete
 import { LEGAL_HOLD_USAGE, legalHoldCommand } from './legal-hold.command';
 import { provisionTopicsCommand } from './provision-topics.command';
 import { rebuildProjectionsCommand } from './rebuild-projections.command';
+import { REPLAY_DEAD_LETTERS_USAGE, replayDeadLettersCommand } from './replay-dead-letters.command';
 import { UsageError } from './usage-error';
 
 const USAGE = `usage: admin-cli <command>
@@ -20,6 +21,7 @@ const USAGE = `usage: admin-cli <command>
   create-api-key       --name <name> (--admin | --workspace <id>...): print a new API key once
 ${LEGAL_HOLD_USAGE}
 ${ENFORCE_RETENTION_USAGE}
+${REPLAY_DEAD_LETTERS_USAGE}
 `;
 
 /** Results of the operator's commands go to stdout as JSON (they may name people); logs stay free of them. */
@@ -30,7 +32,7 @@ function print(result: unknown): void {
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const env = loadConfigOrExit('admin-cli', AdminEnv);
   // commands that print a result keep stdout for it (JSON a script can read); their logs go to stderr
-  const printsResult = command === 'legal-hold' || command === 'enforce-retention';
+  const printsResult = command === 'legal-hold' || command === 'enforce-retention' || command === 'replay-dead-letters';
   configureLogging({
     service: 'admin-cli',
     level: logLevelFromName(env.LOG_LEVEL),
@@ -73,6 +75,15 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
     }
     case 'enforce-retention':
       return print(await enforceRetentionCommand(env, args));
+    case 'replay-dead-letters': {
+      const result = await replayDeadLettersCommand(env, args);
+      logger.info(result.dryRun ? 'Dead Letters Replay Dry Run' : 'Dead Letters Replayed', {
+        replayId: result.replayId,
+        matched: result.matched,
+        replayed: result.replayed,
+      });
+      return print(result);
+    }
     default:
       process.stderr.write(USAGE);
       process.exit(2);

@@ -1,8 +1,8 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DeadLettersModule } from '@meshtrail/dead-letters';
 import { CoreModule } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from './audit-ingest.env';
 import { AuditEventsIngestor } from './audit-events/audit-events.ingestor';
-import { DeadLetterSender } from './ingest/dead-letter.sender';
 import { IngestLifecycle } from './ingest/ingest.lifecycle';
 import { ObjectCountsGauge } from './ingest/object-counts.gauge';
 import { KeycloakEventsIngestor } from './keycloak/keycloak-events.ingestor';
@@ -14,15 +14,8 @@ export class AuditIngestModule {
   static register(config: AuditIngestEnv): DynamicModule {
     return {
       module: AuditIngestModule,
-      imports: [CoreModule.register('audit-ingest', config)],
-      providers: [
-        AuditEventsIngestor,
-        KeycloakEventsIngestor,
-        DeadLetterSender,
-        ObjectCountsGauge,
-        ValidationThreads,
-        IngestLifecycle,
-      ],
+      imports: [CoreModule.register('audit-ingest', config), DeadLettersModule],
+      providers: [AuditEventsIngestor, KeycloakEventsIngestor, ObjectCountsGauge, ValidationThreads, IngestLifecycle],
     };
   }
 }

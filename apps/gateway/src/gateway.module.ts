@@ -4,6 +4,7 @@ import { CoreModule } from '@meshtrail/runtime';
 import { AccessLogsModule } from './access-logs/access-logs.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
 import { authOptionsFrom } from './auth/auth-options';
+import { DeadLettersAdminModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -22,6 +23,7 @@ export class GatewayModule {
         EventsModule.register(config),
         ApiKeysModule,
         RetentionAdminModule,
+        DeadLettersAdminModule,
         AccessLogsModule,
         UiModule.register({
           issuer: config.AUTH_OIDC_ISSUER,

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DeadLettersModule } from '@meshtrail/dead-letters';
 import { CoreModule } from '@meshtrail/runtime';
 import { CLOCK, systemClock } from './clock';
 import { RetentionCommandConsumer } from './commands/retention-command.consumer';
@@ -22,6 +23,7 @@ export class RetentionModule {
           indicators: [RetentionHealthIndicator],
         }),
         RetentionHealthModule,
+        DeadLettersModule,
       ],
       providers: [
         { provide: CLOCK, useValue: systemClock },

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DeadLettersModule } from '@meshtrail/dead-letters';
 import { CoreModule } from '@meshtrail/runtime';
 import type { TelemetryRelayEnv } from './telemetry-relay.env';
 import { RELAY_CONFIG, TelemetryRelayService } from './telemetry-relay.service';
@@ -10,7 +11,7 @@ export class TelemetryRelayModule {
   static register(config: TelemetryRelayEnv): DynamicModule {
     return {
       module: TelemetryRelayModule,
-      imports: [CoreModule.register('telemetry-relay', config)],
+      imports: [CoreModule.register('telemetry-relay', config), DeadLettersModule],
       providers: [{ provide: RELAY_CONFIG, useValue: config }, TransmissionLog, TelemetryRelayService],
     };
   }

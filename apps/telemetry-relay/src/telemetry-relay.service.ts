@@ -4,6 +4,7 @@ import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationB
 import { ModuleRef } from '@nestjs/core';
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@meshtrail/contracts';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import { BatchConsumer, KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
 import { AppLogger, HealthService, readBuildInfo } from '@meshtrail/observability';
 import { DeliveryLoop } from './delivery/delivery-loop';
@@ -49,6 +50,7 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
     private readonly topics: TopicNames,
     private readonly transmissions: TransmissionLog,
     private readonly moduleRef: ModuleRef,
+    private readonly deadLetters: DeadLetterQueue,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -84,6 +86,7 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
           maxBytesPerPartition: 524_288,
           maxBytes: 2_097_152,
           handle: (records) => intake.acceptRecords(records),
+          deadLetter: (letters) => this.deadLetters.send(letters),
         }),
       );
       this.every(config.TELEMETRY_HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
@@ -108,6 +111,7 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
           groupId: this.topics.group('telemetry-relay.usage'),
           topics: [this.topics.topic(TOPICS.usageEvents)],
           handle: (records) => usage.handle(records),
+          deadLetter: (letters) => this.deadLetters.send(letters),
         }),
       );
     }

@@ -1,6 +1,11 @@
 export { TOPICS, prefixedTopic, type TopicKey, type TopicName } from './topics';
 export { parseUsageEvent, type UsageEvent, type UsageEventParse } from './usage-event';
-export { DEAD_LETTER_REASON_HEADER, type DeadLetterRecord } from './dead-letter';
+export {
+  DEAD_LETTER_BOUNDS,
+  DEAD_LETTER_REASON_HEADER,
+  DEAD_LETTER_REPLAY_HEADER,
+  type DeadLetterRecord,
+} from './dead-letter';
 export {
   ACTIONS,
   ACTOR_KINDS,

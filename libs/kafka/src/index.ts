@@ -27,4 +27,12 @@ export { ConsumerLagMonitor } from './consumer-lag.monitor';
 export { toConsumedRecord, type ConsumedRecord } from './consumed-record';
 export { backoffDelay, type BackoffPolicy } from './backoff';
 export { KafkaProducer } from './producer';
-export { deadLetterMessage, type DeadLetter } from './dead-letter';
+export {
+  boundHeaders,
+  deadLetterMessage,
+  safeText,
+  sha256Hex,
+  truncateUtf8,
+  type DeadLetter,
+  type StoredDeadLetter,
+} from './dead-letter';

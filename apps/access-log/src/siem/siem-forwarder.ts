@@ -1,5 +1,5 @@
 import type { Kafka } from 'kafkajs';
-import { BatchConsumer, TransientError, type ConsumedRecord } from '@meshtrail/kafka';
+import { BatchConsumer, TransientError, type ConsumedRecord, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { toSiemEntries, type SiemEntry, type SiemStream } from './siem-entry';
 import type { SiemSink } from './siem-sink';
@@ -15,6 +15,8 @@ export interface SiemForwarderOptions {
   hostname: string;
   /** Where a new group starts: the oldest retained record, or only what comes from now on. */
   fromBeginning: boolean;
+  /** Where a record whose forwarding fails on its own goes (the dead letters). */
+  deadLetter?: (letters: DeadLetter[]) => Promise<void>;
 }
 
 /**
@@ -37,6 +39,7 @@ export class SiemForwarder {
       // a receiver outage: try again soon, then every 5 s at the most
       retry: { initialMs: 250, maxMs: 5000 },
       handle: (records) => this.forward(records),
+      deadLetter: options.deadLetter,
     });
   }
 

@@ -3,6 +3,7 @@ import os from 'node:os';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@meshtrail/contracts';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import { KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
 import { AccessLogEnv } from '../access-log.env';
 import { planForwarders, type ForwarderPlan } from './forwarder-plan';
@@ -23,6 +24,7 @@ export class SiemForwarding implements BeforeApplicationShutdown {
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly topics: TopicNames,
     private readonly config: AccessLogEnv,
+    private readonly deadLetters: DeadLetterQueue,
   ) {}
 
   private sink(plan: ForwarderPlan, ca: Buffer | undefined): SiemSink {
@@ -51,6 +53,7 @@ export class SiemForwarding implements BeforeApplicationShutdown {
         sink: this.sink(plan, ca),
         hostname: os.hostname(),
         fromBeginning: this.config.SIEM_FORWARD_FROM === 'earliest',
+        deadLetter: (letters) => this.deadLetters.send(letters),
       });
       this.forwarders.push(forwarder);
       await forwarder.start();

@@ -1,27 +1,43 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
 import type { Kafka } from 'kafkajs';
-import { decodeAccessLogRecords, TOPICS, type AccessLogRecord } from '@meshtrail/contracts';
+import { decodeAccessLogRecords, TOPICS, type AccessLogRecord, type RejectedAccessLogLine } from '@meshtrail/contracts';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import {
   BatchConsumer,
-  deadLetterMessage,
   KAFKA_CLIENT,
-  KafkaProducer,
   TopicNames,
   type BatchContext,
   type ConsumedRecord,
+  type DeadLetter,
 } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { AccessLogRepository } from './access-log.repository';
 
 /**
- * `ACCESS_LOG.INVALID: status must be ...` as the dead letter's stable reason and its message,
- * which names the refused line of a multi-record value.
+ * The dead letters of one record: one per stable reason (`ACCESS_LOG.INVALID` of
+ * `ACCESS_LOG.INVALID: status must be ...`), carrying the refused lines alone (NDJSON, as the
+ * topic takes them: a replay republishes only those) and a message naming each line. One per
+ * reason, because a dead letter is stored once per source offset and reason.
  */
-function refusal(record: ConsumedRecord, reason: string, line: number) {
-  const colon = reason.indexOf(': ');
-  const code = colon < 0 ? reason : reason.slice(0, colon);
-  const detail = colon < 0 ? reason : reason.slice(colon + 2);
-  return { record, reason: code, message: `line ${line}: ${detail}` };
+export function refusals(record: ConsumedRecord, rejected: RejectedAccessLogLine[]): DeadLetter[] {
+  const byReason = new Map<string, { lines: string[]; messages: string[] }>();
+  for (const { index, line, reason } of rejected) {
+    const colon = reason.indexOf(': ');
+    const code = colon < 0 ? reason : reason.slice(0, colon);
+    const detail = colon < 0 ? reason : reason.slice(colon + 2);
+    const entry = byReason.get(code) ?? { lines: [], messages: [] };
+    entry.lines.push(line);
+    entry.messages.push(`line ${index}: ${detail}`);
+    byReason.set(code, entry);
+  }
+  return [...byReason].map(([reason, { lines, messages }]) => {
+    const value = Buffer.from(lines.join('\n'), 'utf8');
+    return {
+      record: { ...record, value, size: (record.key?.length ?? 0) + value.length },
+      reason,
+      message: messages.join('; '),
+    };
+  });
 }
 
 /**
@@ -39,7 +55,7 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
     @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
     private readonly topics: TopicNames,
     private readonly repository: AccessLogRepository,
-    private readonly producer: KafkaProducer,
+    private readonly deadLetters: DeadLetterQueue,
   ) {}
 
   async start(): Promise<void> {
@@ -49,6 +65,7 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
       groupId: this.topics.group('access-log.store'),
       topics: [this.topics.topic(TOPICS.accessLogs)],
       handle: (records, context) => this.handle(records, context),
+      deadLetter: (letters) => this.deadLetters.send(letters),
     });
     await this.consumer.start();
   }
@@ -56,19 +73,15 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
   async handle(records: ConsumedRecord[], context: BatchContext): Promise<void> {
     const started = Date.now();
     const valid: AccessLogRecord[] = [];
-    const deadLetters = [];
+    const deadLetters: DeadLetter[] = [];
     for (const record of records) {
       const decoded = decodeAccessLogRecords(record.value);
       valid.push(...decoded.records);
-      for (const { index, line, reason } of decoded.rejected) {
-        // the dead letter carries the refused line alone; the rest of the message is stored
-        deadLetters.push(deadLetterMessage(refusal({ ...record, value: Buffer.from(line, 'utf8') }, reason, index)));
-      }
+      // the dead letters carry the refused lines alone; the rest of the message is stored
+      if (decoded.rejected.length > 0) deadLetters.push(...refusals(record, decoded.rejected));
     }
     const stored = await this.repository.insert(valid);
-    if (deadLetters.length > 0) {
-      await this.producer.send(this.topics.topic(TOPICS.accessLogsDeadLetter), deadLetters);
-    }
+    await this.deadLetters.send(deadLetters);
     this.logger.info('Access Logs Stored', {
       topic: context.topic,
       partition: context.partition,

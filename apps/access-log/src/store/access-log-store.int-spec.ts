@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { AccessLogRecord } from '@meshtrail/contracts';
 import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { DeadLetterRecord } from '@meshtrail/contracts';
 import { createKafkaClient, KafkaProducer, TopicNames } from '@meshtrail/kafka';
 import { waitFor } from '../../../../test/support/poll';
@@ -62,7 +63,12 @@ describe('access-log store (real PostgreSQL and Kafka)', () => {
     const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'test-store');
     const topics = new TopicNames({ topicPrefix: stack.topicPrefix, clientId: 'test', connection: {} as never });
     const producer = new KafkaProducer(kafka);
-    const consumer = new AccessLogStoreConsumer(kafka, topics, repository, producer);
+    const consumer = new AccessLogStoreConsumer(
+      kafka,
+      topics,
+      repository,
+      new DeadLetterQueue(connection, producer, topics),
+    );
     const first = record('2031-05-01T00:00:00.000Z');
     const second = record('2031-05-01T00:00:01.000Z', { status: 503 });
     await producer.send(stack.topic(TOPICS.accessLogs), [

@@ -2,12 +2,12 @@ import { Inject, Injectable } from '@nestjs/common';
 import { storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
 import { EVENT_FAILURES } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
-import { DeadLetterSender } from '../ingest/dead-letter.sender';
 import { ObjectCountsGauge } from '../ingest/object-counts.gauge';
 import { ValidationThreads } from '../validation/validation-threads';
 
@@ -24,7 +24,7 @@ export class AuditEventsIngestor {
 
   constructor(
     private readonly database: DatabaseConnection,
-    private readonly deadLetters: DeadLetterSender,
+    private readonly deadLetters: DeadLetterQueue,
     private readonly objectCounts: ObjectCountsGauge,
     private readonly validation: ValidationThreads,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,

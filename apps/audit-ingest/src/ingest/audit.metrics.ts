@@ -5,9 +5,6 @@ const meter = metrics.getMeter('meshtrail');
 export const eventsIngested = meter.createCounter('meshtrail.audit.events_ingested', {
   description: 'Audit events newly stored, by object type and action',
 });
-export const deadLetters = meter.createCounter('meshtrail.audit.dead_letters', {
-  description: 'Records sent to the dead-letter topic, by reason',
-});
 export const duplicatesSkipped = meter.createCounter('meshtrail.audit.duplicates', {
   description: 'Records whose event was already stored with the same content (redeliveries, producer retries)',
 });

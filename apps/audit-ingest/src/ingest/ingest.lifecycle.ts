@@ -3,7 +3,8 @@ import type { Kafka } from 'kafkajs';
 import { ensurePartitions } from '@meshtrail/audit-store';
 import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
-import { BatchConsumer, KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
+import { BatchConsumer, KAFKA_CLIENT, TopicNames, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
@@ -34,6 +35,7 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
     private readonly auditEvents: AuditEventsIngestor,
     private readonly keycloakEvents: KeycloakEventsIngestor,
     private readonly objectCounts: ObjectCountsGauge,
+    private readonly deadLetters: DeadLetterQueue,
   ) {}
 
   async start(): Promise<void> {
@@ -48,6 +50,7 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
       maxBytesPerPartition: this.config.AUDIT_INGEST_MAX_BATCH_BYTES,
       maxBytes: this.config.AUDIT_INGEST_MAX_BATCH_BYTES * this.config.AUDIT_INGEST_CONCURRENCY,
       sessionTimeoutMs: this.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
+      deadLetter: (letters: DeadLetter[]) => this.deadLetters.send(letters),
     };
     this.consumers.push(
       new BatchConsumer({

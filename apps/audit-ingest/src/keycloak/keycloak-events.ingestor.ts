@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { storeAuthEvents, type AuthEventRow } from '@meshtrail/audit-store';
 import { DatabaseConnection } from '@meshtrail/database';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { authEventsIngested } from '../ingest/audit.metrics';
-import { DeadLetterSender } from '../ingest/dead-letter.sender';
 import { parseKeycloakLine } from './keycloak-line.parser';
 
 /**
@@ -18,7 +18,7 @@ export class KeycloakEventsIngestor {
 
   constructor(
     private readonly database: DatabaseConnection,
-    private readonly deadLetters: DeadLetterSender,
+    private readonly deadLetters: DeadLetterQueue,
   ) {}
 
   async ingest(records: ConsumedRecord[], context: BatchContext): Promise<void> {

@@ -9,26 +9,28 @@ import {
   type BatchContext,
   type ConsumedRecord,
 } from '@meshtrail/kafka';
-import { AppLogger } from '@meshtrail/observability';
+import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import { RetentionEnforcer } from '../enforcement/retention-enforcer';
 
 const HEARTBEAT_MS = 3000;
+/** The dead-letter reason of a command that does not parse or validate. */
+export const INVALID_COMMAND = 'RETENTION_COMMAND.INVALID';
 
 /**
  * On-demand runs: EnforceRetention commands from retention.commands.v1, one consumer group for
  * all replicas. A command is committed only once its run is recorded; while another replica
  * enforces, it is retried with backoff, and a redelivered command whose run exists is skipped.
- * A malformed command is logged with its reason and passed over: nothing could ever run it.
+ * A malformed command is dead-lettered (RETENTION_COMMAND.INVALID, with the parse reason) and passed over.
  */
 @Injectable()
 export class RetentionCommandConsumer implements OnModuleDestroy {
-  private readonly logger = new AppLogger('RetentionCommands');
   private readonly consumer: BatchConsumer;
 
   constructor(
     @Inject(KAFKA_CLIENT) kafka: Kafka,
     names: TopicNames,
     private readonly enforcer: RetentionEnforcer,
+    private readonly deadLetters: DeadLetterQueue,
   ) {
     this.consumer = new BatchConsumer({
       kafka,
@@ -37,6 +39,7 @@ export class RetentionCommandConsumer implements OnModuleDestroy {
       topics: [names.topic(TOPICS.retentionCommands)],
       handle: (records, context) => this.handle(records, context),
       retry: { initialMs: 1000, maxMs: 30_000 },
+      deadLetter: (letters) => this.deadLetters.send(letters),
     });
   }
 
@@ -48,11 +51,8 @@ export class RetentionCommandConsumer implements OnModuleDestroy {
     for (const record of records) {
       const parsed = parseRetentionCommand(record.value);
       if (!parsed.ok) {
-        this.logger.warn('Invalid Retention Command', {
-          partition: record.partition,
-          offset: record.offset,
-          reason: parsed.reason,
-        });
+        // nothing could ever run it: a dead letter (stored once, even when the batch is retried)
+        await this.deadLetters.send([{ record, reason: INVALID_COMMAND, message: parsed.reason }]);
         continue;
       }
       const { command } = parsed;

@@ -17,7 +17,7 @@ export const METRIC_CATEGORY_RULES: ReadonlyArray<{ match: string; category: Cat
   { match: 'http.server.', category: 'service', what: 'HTTP request duration and count by route and status' },
   { match: 'db.client.', category: 'service', what: 'database pool use and query duration' },
   { match: 'meshtrail.kafka.', category: 'service', what: 'Kafka consumer lag, records, batches; producer sends' },
-  { match: 'meshtrail.audit.dead_letters', category: 'service', what: 'dead letters by reason' },
+  { match: 'meshtrail.dead_letters', category: 'service', what: 'dead letters by source topic and reason' },
   { match: 'meshtrail.access_log.', category: 'service', what: 'access-log records published and dropped' },
   { match: 'meshtrail.telemetry.', category: 'service', what: 'telemetry export and relay internals' },
   { match: 'meshtrail.objects.', category: 'application', what: 'objects by type (workspaces, projects, ...)' },

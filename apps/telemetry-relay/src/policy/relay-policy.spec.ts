@@ -49,7 +49,7 @@ describe('categoryOf', () => {
     expect(categoryOf('nodejs.eventloop.delay.p99')).toBe('host');
     expect(categoryOf('http.server.request.duration')).toBe('service');
     expect(categoryOf('meshtrail.kafka.consumer.lag')).toBe('service');
-    expect(categoryOf('meshtrail.audit.dead_letters')).toBe('service');
+    expect(categoryOf('meshtrail.dead_letters')).toBe('service');
     expect(categoryOf('meshtrail.objects.count')).toBe('application');
     expect(categoryOf('meshtrail.audit.events_ingested')).toBe('application');
     expect(categoryOf('meshtrail.health.status')).toBe('health');

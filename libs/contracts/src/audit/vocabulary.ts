@@ -41,6 +41,8 @@ export const OBJECT_TYPES = [
   'RetentionPolicy',
   /** A workspace's data held beyond retention (LegalHoldPlaced: created; LegalHoldReleased: deleted). */
   'LegalHold',
+  /** Records meshtrail could not store, replayed to their source topics (action updated; global). */
+  'DeadLetter',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 

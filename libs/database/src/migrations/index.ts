@@ -6,6 +6,7 @@ import { AccessLogs1763930000000 } from './1763930000000-access-logs';
 import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-transmissions';
 import { Retention1763950000000 } from './1763950000000-retention';
 import { WorkspaceChangeIndex1763960000000 } from './1763960000000-workspace-change-index';
+import { DeadLetters1763970000000 } from './1763970000000-dead-letters';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -17,4 +18,5 @@ export const MIGRATIONS: Function[] = [
   TelemetryTransmissions1763940000000,
   Retention1763950000000,
   WorkspaceChangeIndex1763960000000,
+  DeadLetters1763970000000,
 ];
