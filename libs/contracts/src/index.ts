@@ -26,6 +26,21 @@ export {
 export { AuditActorDto, AuditChangeDto, AuditCloudEventDto, AuditEventDataDto } from './audit/audit-event.dto';
 export { validateAuditEvent, type AuditValidationOptions } from './audit/validate-audit-event';
 export { MAX_AUDIT_EVENT_BYTES, parseAuditRecord, type AuditParseResult } from './audit/parse-audit-record';
+export { AUDIT_EVENT_JSON_LIMITS, MAX_ROLE_LENGTH } from './audit/audit-limits';
+export { jsonProblem, type JsonLimits, type JsonProblem, type JsonProblemKind } from './storable/storable-json';
+export { INDEXED_TEXT_MAX_BYTES, textProblem } from './storable/storable-text';
+export {
+  DEFAULT_OLDEST_EVENT_TIME,
+  RFC3339,
+  STORABLE_TIME_MAX_MS,
+  STORABLE_TIME_MIN_MS,
+  isoTime,
+  parseRfc3339,
+  timeWindowProblem,
+  type TimeParse,
+  type TimeWindow,
+  type TimeWindowProblem,
+} from './storable/storable-time';
 export {
   AuditEventPublisher,
   AuditEventRejectedError,
