@@ -56,12 +56,16 @@ export {
   type RetentionCommandParse,
 } from './retention/enforce-retention.command';
 export {
+  ACCESS_LOG_MAX_FUTURE_SKEW_MS,
+  ACCESS_LOG_TEXT_LIMITS,
+  MAX_ACCESS_LOG_DURATION_MS,
   checkAccessLogRecord,
   decodeAccessLogLine,
   decodeAccessLogRecords,
   packAccessLogLines,
   packAccessLogRecords,
   serializeAccessLogRecord,
+  type AccessLogCheckOptions,
   type AccessLogRecord,
   type AccessLogRecordCheck,
   type RejectedAccessLogLine,

@@ -57,8 +57,10 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
     const started = Date.now();
     const valid: AccessLogRecord[] = [];
     const deadLetters = [];
+    // records dated outside the window are refused: PostgreSQL stores what is left
+    const window = { now: new Date() };
     for (const record of records) {
-      const decoded = decodeAccessLogRecords(record.value);
+      const decoded = decodeAccessLogRecords(record.value, window);
       valid.push(...decoded.records);
       for (const { index, line, reason } of decoded.rejected) {
         // the dead letter carries the refused line alone; the rest of the message is stored
