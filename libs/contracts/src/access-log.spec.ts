@@ -121,6 +121,9 @@ describe('checkAccessLogRecord', () => {
     expect(reason({ ...valid, time: '2026-03-04T05:15:00.001Z' })).toBe(
       'ACCESS_LOG.INVALID: time is more than 300 s ahead of the clock (2026-03-04T05:10:00.000Z)',
     );
+    expect(reason({ ...valid, time: '2025-12-31T23:59:60.000Z' })).toBe(
+      'ACCESS_LOG.INVALID: time must not be a leap second (23:59:60)',
+    );
     // without a clock only what PostgreSQL stores is judged
     expect(checkAccessLogRecord({ ...valid, time: '2031-01-01T00:00:00.000Z' }).ok).toBe(true);
     expect(checkAccessLogRecord({ ...valid, time: '1999-01-01T00:00:00.000Z' }).ok).toBe(true);

@@ -93,6 +93,8 @@ function timeProblem(time: unknown, options: AccessLogCheckOptions | undefined):
   if (typeof time !== 'string' || !ISO_UTC.test(time)) return 'time must be an ISO 8601 UTC timestamp';
   const parsed = parseRfc3339(time);
   if (!parsed.ok) return `time ${parsed.reason}`;
+  // toISOString never writes one, and the store reads the time with new Date(), which refuses it
+  if (Number.isNaN(Date.parse(time))) return 'time must not be a leap second (23:59:60)';
   const window: TimeWindow = options
     ? {
         now: options.now,
