@@ -99,6 +99,8 @@ export function parseKeyValues(message: string): Map<string, string | null> | un
 
 const DAY_MS = 86_400_000;
 const ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const TIME_ONLY = /^\d{2}:\d{2}/;
+const ZONE_WITHOUT_COLON = /([+-]\d{2})(\d{2})$/;
 
 /**
  * The time of a line, read strictly (a date PostgreSQL would refuse, such as 2026-02-30, is no
@@ -107,7 +109,7 @@ const ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
  */
 function lineTime(text: string, fallback: Date): TimeParse {
   let normalised = text.replace(',', '.').replace(' ', 'T');
-  const timeOnly = /^\d{2}:\d{2}/.test(normalised);
+  const timeOnly = TIME_ONLY.test(normalised);
   if (timeOnly) {
     // no date (older WildFly files): the day the record was published; a line from just before
     // midnight published just after it belongs to the day before
@@ -115,7 +117,7 @@ function lineTime(text: string, fallback: Date): TimeParse {
   }
   // Keycloak writes local time without a zone; servers run in UTC, so a zone-less time is UTC
   if (!ZONE.test(normalised)) normalised += 'Z';
-  const parsed = parseRfc3339(normalised.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  const parsed = parseRfc3339(normalised.replace(ZONE_WITHOUT_COLON, '$1:$2'));
   if (parsed.ok && timeOnly && parsed.ms - fallback.getTime() > 12 * 3_600_000) {
     return { ok: true, ms: parsed.ms - DAY_MS };
   }
