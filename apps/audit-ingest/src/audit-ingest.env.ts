@@ -1,5 +1,21 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { EnvInt, ServiceEnv } from '@meshtrail/config';
+import { DEFAULT_OLDEST_EVENT_TIME, STORABLE_TIME_MIN_MS, parseRfc3339, type TimeWindow } from '@meshtrail/contracts';
+
+/** An RFC 3339 timestamp with a zone, a real date from the year 0001 on, and not in the future. */
+function IsOldestTime(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isOldestTime',
+    validator: {
+      validate: (value: unknown) => {
+        const parsed = typeof value === 'string' ? parseRfc3339(value) : undefined;
+        return parsed?.ok === true && parsed.ms >= STORABLE_TIME_MIN_MS && parsed.ms <= Date.now();
+      },
+      defaultMessage: () =>
+        'must be an RFC 3339 timestamp with a zone, such as 2000-01-01T00:00:00Z, between 0001-01-01 and now',
+    },
+  });
+}
 
 /** The audit-ingest service's environment. */
 export class AuditIngestEnv extends ServiceEnv {
@@ -11,6 +27,14 @@ export class AuditIngestEnv extends ServiceEnv {
   @Min(0, { message: 'must be at least 0 seconds' })
   @Max(86_400, { message: 'must be at most 86400 seconds (a day)' })
   AUDIT_MAX_FUTURE_SKEW_SECONDS = 300;
+
+  /**
+   * Events and Keycloak lines dated before this are refused (EVENT.TIME_OUT_OF_RANGE,
+   * KEYCLOAK.TIME_OUT_OF_RANGE): a zero or unset clock (1970, year 1) is a producer's bug, not
+   * history. The default predates the platform and any event it has to keep.
+   */
+  @IsOldestTime()
+  AUDIT_OLDEST_EVENT_TIME = DEFAULT_OLDEST_EVENT_TIME;
 
   /** Kafka partitions handled at once: one parses while another's batch is written. */
   @EnvInt()
@@ -46,4 +70,14 @@ export class AuditIngestEnv extends ServiceEnv {
   @Min(6_000, { message: 'must be at least 6000 ms (the broker minimum)' })
   @Max(300_000, { message: 'must be at most 300000 ms' })
   KAFKA_CONSUMER_SESSION_TIMEOUT_MS = 30_000;
+}
+
+/** The time window events and Keycloak lines must fall in, judged by `now`. */
+export function eventTimeWindow(config: AuditIngestEnv, now: Date): TimeWindow {
+  const oldest = parseRfc3339(config.AUDIT_OLDEST_EVENT_TIME);
+  return {
+    now,
+    oldest: new Date(oldest.ok ? oldest.ms : DEFAULT_OLDEST_EVENT_TIME),
+    maxFutureSkewMs: config.AUDIT_MAX_FUTURE_SKEW_SECONDS * 1000,
+  };
 }

@@ -31,6 +31,21 @@ export {
 export { AuditActorDto, AuditChangeDto, AuditCloudEventDto, AuditEventDataDto } from './audit/audit-event.dto';
 export { validateAuditEvent, type AuditValidationOptions } from './audit/validate-audit-event';
 export { MAX_AUDIT_EVENT_BYTES, parseAuditRecord, type AuditParseResult } from './audit/parse-audit-record';
+export { AUDIT_EVENT_JSON_LIMITS, MAX_ROLE_LENGTH } from './audit/audit-limits';
+export { jsonProblem, type JsonLimits, type JsonProblem, type JsonProblemKind } from './storable/storable-json';
+export { INDEXED_TEXT_MAX_BYTES, textProblem } from './storable/storable-text';
+export {
+  DEFAULT_OLDEST_EVENT_TIME,
+  RFC3339,
+  STORABLE_TIME_MAX_MS,
+  STORABLE_TIME_MIN_MS,
+  isoTime,
+  parseRfc3339,
+  timeWindowProblem,
+  type TimeParse,
+  type TimeWindow,
+  type TimeWindowProblem,
+} from './storable/storable-time';
 export {
   AuditEventPublisher,
   AuditEventRejectedError,
@@ -46,12 +61,16 @@ export {
   type RetentionCommandParse,
 } from './retention/enforce-retention.command';
 export {
+  ACCESS_LOG_MAX_FUTURE_SKEW_MS,
+  ACCESS_LOG_TEXT_LIMITS,
+  MAX_ACCESS_LOG_DURATION_MS,
   checkAccessLogRecord,
   decodeAccessLogLine,
   decodeAccessLogRecords,
   packAccessLogLines,
   packAccessLogRecords,
   serializeAccessLogRecord,
+  type AccessLogCheckOptions,
   type AccessLogRecord,
   type AccessLogRecordCheck,
   type RejectedAccessLogLine,

@@ -118,6 +118,15 @@ describe('auditEventEntry', () => {
     expect(JSON.parse(result.ok ? result.entry.json : '')).toEqual(event);
   });
 
+  it('skips an event nested too deep to serialise, with its reason, instead of throwing', () => {
+    const depth = 200_000;
+    const deep = JSON.stringify(event).replace('"data":{', `"deep":${'['.repeat(depth)}${']'.repeat(depth)},"data":{`);
+    expect(auditEventEntry(consumed(deep), 'fwd-1')).toEqual({
+      ok: false,
+      reason: 'AUDIT.NOT_SERIALIZABLE: Maximum call stack size exceeded',
+    });
+  });
+
   it('reads a binary-mode CloudEvent from ce_ headers, falling back to the broker time', () => {
     const result = auditEventEntry(
       consumed('{"change":"x"}', {

@@ -133,7 +133,14 @@ export function auditEventEntry(record: ConsumedRecord, hostname: string): SiemC
   ];
   if (typeof subject === 'string') params.push(['subject', subject]);
   params.push(['time', timestamp]);
-  const json = oneLineJson(event);
+  let json: string;
+  try {
+    json = oneLineJson(event);
+  } catch (error) {
+    // JSON.stringify recurses: an event nested deeper than the stack allows (JSON.parse does
+    // not recurse, so it reads one) is skipped with its reason instead of stopping the forwarder
+    return { ok: false, reason: `AUDIT.NOT_SERIALIZABLE: ${(error as Error).message}` };
+  }
   return {
     ok: true,
     entry: {

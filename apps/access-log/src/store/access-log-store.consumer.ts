@@ -74,8 +74,10 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
     const started = Date.now();
     const valid: AccessLogRecord[] = [];
     const deadLetters: DeadLetter[] = [];
+    // records dated outside the window are refused: PostgreSQL stores what is left
+    const window = { now: new Date() };
     for (const record of records) {
-      const decoded = decodeAccessLogRecords(record.value);
+      const decoded = decodeAccessLogRecords(record.value, window);
       valid.push(...decoded.records);
       // the dead letters carry the refused lines alone; the rest of the message is stored
       if (decoded.rejected.length > 0) deadLetters.push(...refusals(record, decoded.rejected));

@@ -6,7 +6,7 @@ import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
-import type { AuditIngestEnv } from '../audit-ingest.env';
+import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
 import { ObjectCountsGauge } from '../ingest/object-counts.gauge';
 import { ValidationThreads } from '../validation/validation-threads';
@@ -32,7 +32,7 @@ export class AuditEventsIngestor {
 
   async ingest(records: ConsumedRecord[], context: BatchContext): Promise<void> {
     const started = Date.now();
-    const options = { now: new Date(), maxFutureSkewMs: this.config.AUDIT_MAX_FUTURE_SKEW_SECONDS * 1000 };
+    const options = eventTimeWindow(this.config, new Date());
     const valid: Incoming[] = [];
     const refused: DeadLetter[] = [];
     const results = await this.validation.validate(records, options);

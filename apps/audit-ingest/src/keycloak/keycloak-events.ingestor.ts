@@ -1,9 +1,11 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { storeAuthEvents, type AuthEventRow } from '@meshtrail/audit-store';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
+import { SERVICE_CONFIG } from '@meshtrail/runtime';
+import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { authEventsIngested } from '../ingest/audit.metrics';
 import { parseKeycloakLine } from './keycloak-line.parser';
 
@@ -19,15 +21,17 @@ export class KeycloakEventsIngestor {
   constructor(
     private readonly database: DatabaseConnection,
     private readonly deadLetters: DeadLetterQueue,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
   ) {}
 
   async ingest(records: ConsumedRecord[], context: BatchContext): Promise<void> {
     const started = Date.now();
     const rows: AuthEventRow[] = [];
     const refused: DeadLetter[] = [];
+    const window = eventTimeWindow(this.config, new Date());
     for (const record of records) {
       const line = record.value?.toString('utf8') ?? '';
-      const result = parseKeycloakLine(line, new Date(Number(record.timestamp)));
+      const result = parseKeycloakLine(line, new Date(Number(record.timestamp)), window);
       if (result.ok) {
         rows.push({ ...result.event, line, topic: record.topic, partition: record.partition, offset: record.offset });
       } else refused.push({ record, reason: result.code, message: result.message });

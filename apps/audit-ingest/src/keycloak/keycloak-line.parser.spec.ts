@@ -1,10 +1,22 @@
-import { EVENT_FAILURES } from '@meshtrail/contracts';
-import { parseKeycloakLine, parseKeyValues } from './keycloak-line.parser';
+import fc from 'fast-check';
+import { EVENT_FAILURES, type TimeWindow } from '@meshtrail/contracts';
+import {
+  hostileString,
+  propertySeed,
+  someTime,
+  unstorableJsonReasons,
+} from '../../../../test/support/storable-arbitraries';
+import { MAX_KEYCLOAK_LINE_LENGTH, parseKeycloakLine, parseKeyValues } from './keycloak-line.parser';
 
 const publishedAt = new Date('2026-11-23T10:15:40.000Z');
+const window: TimeWindow = {
+  now: new Date('2026-11-23T10:16:00.000Z'),
+  oldest: new Date('2000-01-01T00:00:00Z'),
+  maxFutureSkewMs: 300_000,
+};
 
 function parsed(line: string) {
-  const result = parseKeycloakLine(line, publishedAt);
+  const result = parseKeycloakLine(line, publishedAt, window);
   if (!result.ok) throw new Error(`expected the line to parse: ${result.message}`);
   return result.event;
 }
@@ -85,9 +97,124 @@ describe('parseKeycloakLine', () => {
     ['an unterminated quote', 'type="LOGIN, realmId="x'],
     ['a bad timestamp', '2026-13-45 99:15:32,123 INFO  [org.keycloak.events] (t) type=LOGIN, realmId=x'],
   ])('refuses %s as unparseable, saying why', (_name, line) => {
-    const result = parseKeycloakLine(line, publishedAt);
+    const result = parseKeycloakLine(line, publishedAt, window);
     expect(result).toMatchObject({ ok: false, code: EVENT_FAILURES.KEYCLOAK_UNPARSEABLE });
     expect(result.ok || result.message.length > 0).toBe(true);
+  });
+
+  const prefixed = (time: string) => `${time} INFO  [org.keycloak.events] (t) type=LOGIN, realmId=master, userId=u-1`;
+  const refusal = (line: string, at = publishedAt) => {
+    const result = parseKeycloakLine(line, at, window);
+    return result.ok ? 'accepted' : `${result.code} ${result.message}`;
+  };
+
+  it.each([
+    ['2026-02-30 10:15:32,123', 'the timestamp of the line has no day 30 in 2026-02'],
+    ['2026-11-23 24:00:00,000', 'the timestamp of the line has no hour 24 (00 to 23)'],
+    ['2026-11-31T10:15:32Z', 'the timestamp of the line has no day 31 in 2026-11'],
+  ])('refuses the calendar-invalid time %s, which new Date() would roll over', (time, message) => {
+    expect(refusal(prefixed(time))).toBe(`KEYCLOAK.UNPARSEABLE_LINE ${message}`);
+  });
+
+  it('reads zones with or without a colon, and refuses times outside the window', () => {
+    expect(parsed(prefixed('2026-11-23 11:15:32,123+0100')).occurredAt).toEqual(new Date('2026-11-23T10:15:32.123Z'));
+    expect(parsed(prefixed('2026-11-23T11:15:32.5+01:00')).occurredAt).toEqual(new Date('2026-11-23T10:15:32.500Z'));
+    expect(refusal(prefixed('0000-01-01 00:00:00,000'))).toBe(
+      'KEYCLOAK.TIME_OUT_OF_RANGE the time of the line, 0000-01-01T00:00:00.000Z, is before 2000-01-01T00:00:00.000Z, the oldest time accepted',
+    );
+    expect(refusal(prefixed('1970-01-01 00:00:00,000'))).toMatch(/^KEYCLOAK\.TIME_OUT_OF_RANGE .* before 2000-01-01/);
+    expect(refusal(prefixed('2026-11-23 11:00:00,000'))).toBe(
+      'KEYCLOAK.TIME_OUT_OF_RANGE the time of the line, 2026-11-23T11:00:00.000Z, is more than 300 s ahead of the clock (2026-11-23T10:16:00.000Z)',
+    );
+    // a line without a time takes the record's: that too must be in the window
+    const bare = 'type=LOGIN, realmId=master';
+    expect(refusal(bare, new Date(0))).toMatch(
+      /^KEYCLOAK\.TIME_OUT_OF_RANGE the time of the line, 1970-01-01T00:00:00\.000Z/,
+    );
+    expect(refusal(bare, new Date(NaN))).toMatch(/^KEYCLOAK\.TIME_OUT_OF_RANGE the time of the line, NaN/);
+  });
+
+  it('refuses NUL, lone surrogates (also as JSON escapes) and lines over the length limit', () => {
+    expect(refusal('type=LOGIN, realmId=master, username=a\u0000b')).toBe(
+      'KEYCLOAK.UNPARSEABLE_LINE the line contains a NUL character (\\u0000)',
+    );
+    expect(refusal('type=LOGIN, realmId=master, username=\ud800')).toMatch(
+      /^KEYCLOAK\.UNPARSEABLE_LINE the line is not well-formed/,
+    );
+    const json = JSON.stringify({
+      loggerName: 'org.keycloak.events',
+      message: 'type=LOGIN, realmId=m, username=x\ud800',
+    });
+    expect(json).toContain('\\ud800');
+    expect(refusal(json)).toBe(
+      'KEYCLOAK.UNPARSEABLE_LINE message: is not well-formed Unicode (a lone surrogate such as \\ud800)',
+    );
+    const nul = JSON.stringify({ message: 'type=LOGIN, realmId=m, username=x\u0000' });
+    expect(refusal(nul)).toMatch(/^KEYCLOAK\.UNPARSEABLE_LINE message: contains a NUL/);
+    const long = `type=LOGIN, realmId=master, username=${'x'.repeat(MAX_KEYCLOAK_LINE_LENGTH)}`;
+    expect(refusal(long)).toBe(`KEYCLOAK.UNPARSEABLE_LINE the line is ${long.length} characters long; at most 65536`);
+  });
+
+  it('refuses indexed fields longer than their index holds', () => {
+    expect(refusal(`type=LOGIN, realmId=${'r'.repeat(257)}`)).toBe(
+      'KEYCLOAK.UNPARSEABLE_LINE realmId: 257 characters; at most 256',
+    );
+    expect(refusal(`type=LOGIN, realmId=m, userId=${'u'.repeat(257)}`)).toMatch(/userId: 257 characters; at most 256/);
+    expect(refusal(`type=${'A'.repeat(65)}, realmId=m`)).toMatch(/type: 65 characters; at most 64/);
+  });
+
+  it('property: never throws, and what it accepts auth_events stores', () => {
+    const seed = propertySeed('parseKeycloakLine');
+    const value = fc.oneof(
+      {
+        weight: 4,
+        arbitrary: fc.constantFrom('master', 'LOGIN', 'null', '"quoted, value"', 'a=b', 'jane@example.com'),
+      },
+      { weight: 1, arbitrary: hostileString },
+    );
+    const message = fc
+      .tuple(
+        fc.constantFrom('type', 'operationType'),
+        fc.constantFrom('LOGIN', 'UPDATE', 'x'),
+        value,
+        fc.dictionary(fc.constantFrom('userId', 'username', 'error', 'x.y'), value),
+      )
+      .map(([kind, type, realm, pairs]) =>
+        [`${kind}=${type}`, `realmId=${realm}`, ...Object.entries(pairs).map(([k, v]) => `${k}=${v}`)].join(', '),
+      );
+    const time = someTime(window.now);
+    const line = fc.oneof(
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(time, message)
+          .map(([t, m]) => `${t.replace('T', ' ')} INFO  [org.keycloak.events] (t) ${m}`),
+      },
+      {
+        weight: 3,
+        arbitrary: fc
+          .tuple(time, message)
+          .map(([t, m]) => JSON.stringify({ timestamp: t, loggerName: 'org.keycloak.events', message: m })),
+      },
+      { weight: 2, arbitrary: message },
+      { weight: 1, arbitrary: hostileString },
+    );
+    const at = fc.oneof(fc.constant(publishedAt), fc.date());
+    let accepted = 0;
+    fc.assert(
+      fc.property(line, at, (text, when) => {
+        const result = parseKeycloakLine(text, when, window);
+        if (!result.ok) return result.message.isWellFormed();
+        accepted++;
+        const { occurredAt, details, ...fields } = result.event;
+        const t = occurredAt.getTime();
+        expect(t >= window.oldest.getTime() && t <= window.now.getTime() + window.maxFutureSkewMs).toBe(true);
+        expect(unstorableJsonReasons({ ...fields, details, line: text }, 3)).toEqual([]);
+        expect(() => JSON.stringify({ occurred_at: occurredAt })).not.toThrow();
+      }),
+      { seed, verbose: true, numRuns: 1_000 },
+    );
+    expect(accepted).toBeGreaterThan(50);
   });
 });
 

@@ -1,5 +1,15 @@
 import type { AuthEvent } from '@meshtrail/audit-store';
-import { EVENT_FAILURES, failure, type EventFailure } from '@meshtrail/contracts';
+import {
+  EVENT_FAILURES,
+  failure,
+  isoTime,
+  parseRfc3339,
+  textProblem,
+  timeWindowProblem,
+  type EventFailure,
+  type TimeParse,
+  type TimeWindow,
+} from '@meshtrail/contracts';
 
 /** A parsed line: the event shape the auth_events store keeps. */
 export type KeycloakEvent = AuthEvent;
@@ -29,6 +39,14 @@ const ADMIN_FIELDS = [
   'resourcePath',
   'error',
 ];
+
+/** Characters of a line: Keycloak's event lines are a few hundred; the auth_events row keeps the line whole. */
+export const MAX_KEYCLOAK_LINE_LENGTH = 65_536;
+/**
+ * Characters of the fields auth_events indexes (realm_id and type; user_id), so that an index
+ * entry always fits: Keycloak's own ids are UUIDs and realm names at most 255 characters.
+ */
+export const KEYCLOAK_INDEXED_FIELD_LIMITS = { realmId: 256, userId: 256, type: 64 } as const;
 
 const unparseable = (why: string): EventFailure => failure(EVENT_FAILURES.KEYCLOAK_UNPARSEABLE, why);
 
@@ -79,19 +97,31 @@ export function parseKeyValues(message: string): Map<string, string | null> | un
   return pairs;
 }
 
-function lineTime(text: string, fallback: Date): Date | undefined {
-  const normalised = text.replace(',', '.').replace(' ', 'T');
-  if (/^\d{2}:\d{2}/.test(normalised)) {
+const DAY_MS = 86_400_000;
+const ZONE = /(?:Z|[+-]\d{2}:?\d{2})$/i;
+const TIME_ONLY = /^\d{2}:\d{2}/;
+const ZONE_WITHOUT_COLON = /([+-]\d{2})(\d{2})$/;
+
+/**
+ * The time of a line, read strictly (a date PostgreSQL would refuse, such as 2026-02-30, is no
+ * date): "2026-11-23 10:15:32,123", with T or a space, a comma or a dot, with or without a zone
+ * (+01:00 or +0100); or the time alone.
+ */
+function lineTime(text: string, fallback: Date): TimeParse {
+  let normalised = text.replace(',', '.').replace(' ', 'T');
+  const timeOnly = TIME_ONLY.test(normalised);
+  if (timeOnly) {
     // no date (older WildFly files): the day the record was published; a line from just before
     // midnight published just after it belongs to the day before
-    const day = fallback.toISOString().slice(0, 10);
-    const time = new Date(`${day}T${normalised}${/Z|[+-]\d{2}:?\d{2}$/.test(normalised) ? '' : 'Z'}`);
-    if (time.getTime() - fallback.getTime() > 12 * 3_600_000) time.setUTCDate(time.getUTCDate() - 1);
-    return Number.isNaN(time.getTime()) ? undefined : time;
+    normalised = `${isoTime(fallback.getTime()).slice(0, 10)}T${normalised}`;
   }
   // Keycloak writes local time without a zone; servers run in UTC, so a zone-less time is UTC
-  const time = new Date(/Z|[+-]\d{2}:?\d{2}$/.test(normalised) ? normalised : `${normalised}Z`);
-  return Number.isNaN(time.getTime()) ? undefined : time;
+  if (!ZONE.test(normalised)) normalised += 'Z';
+  const parsed = parseRfc3339(normalised.replace(ZONE_WITHOUT_COLON, '$1:$2'));
+  if (parsed.ok && timeOnly && parsed.ms - fallback.getTime() > 12 * 3_600_000) {
+    return { ok: true, ms: parsed.ms - DAY_MS };
+  }
+  return parsed;
 }
 
 function fromJsonLine(line: string): { time?: string; logger?: string; message?: string } | undefined {
@@ -112,24 +142,34 @@ function fromJsonLine(line: string): { time?: string; logger?: string; message?:
 /**
  * Parses one line of Keycloak's org.keycloak.events log: with its log prefix (timestamp, level,
  * logger, thread), as a JSON log record, or the bare message. `publishedAt` (the Kafka record's
- * timestamp) stands in for a time the line does not carry. Pure; never throws.
+ * timestamp) stands in for a time the line does not carry. Whatever it accepts, auth_events
+ * stores: text without NUL or lone surrogates, indexed fields that fit their index, a real date
+ * within `window`. Pure; never throws.
  */
-export function parseKeycloakLine(raw: string, publishedAt: Date): KeycloakParseResult {
+export function parseKeycloakLine(raw: string, publishedAt: Date, window: TimeWindow): KeycloakParseResult {
+  if (raw.length > MAX_KEYCLOAK_LINE_LENGTH) {
+    return unparseable(`the line is ${raw.length} characters long; at most ${MAX_KEYCLOAK_LINE_LENGTH}`);
+  }
+  const rawText = textProblem(raw);
+  if (rawText) return unparseable(`the line ${rawText}`);
   const line = raw.replace(/\r?\n$/, '').trim();
   if (line.length === 0) return unparseable('the line is empty');
   let message = line;
-  let occurredAt: Date | undefined = publishedAt;
+  let time: TimeParse = { ok: true, ms: publishedAt.getTime() };
   let logger: string | undefined;
   const json = line.startsWith('{') ? fromJsonLine(line) : undefined;
   const prefixed = json ? undefined : PREFIXED.exec(line);
   if (json) {
+    // JSON escapes can make what the raw line does not hold
+    const messageText = textProblem(json.message!);
+    if (messageText) return unparseable(`message: ${messageText}`);
     message = json.message!;
     logger = json.logger;
-    occurredAt = json.time ? lineTime(json.time, publishedAt) : publishedAt;
+    if (json.time) time = lineTime(json.time, publishedAt);
   } else if (prefixed?.groups) {
     message = prefixed.groups.message;
     logger = prefixed.groups.logger.trim();
-    occurredAt = lineTime(prefixed.groups.time, publishedAt);
+    time = lineTime(prefixed.groups.time, publishedAt);
   } else if (!/^(type|operationType)=/.test(line)) {
     return unparseable(
       'not an org.keycloak.events line: expected "type=…" or "operationType=…", after the log prefix if any',
@@ -138,7 +178,14 @@ export function parseKeycloakLine(raw: string, publishedAt: Date): KeycloakParse
   if (logger !== undefined && !logger.startsWith(EVENT_LOGGER)) {
     return unparseable(`logger "${logger}" is not ${EVENT_LOGGER}`);
   }
-  if (!occurredAt) return unparseable('the timestamp of the line is not a valid date');
+  if (!time.ok) return unparseable(`the timestamp of the line ${time.reason}`);
+  const outside = timeWindowProblem(time.ms, window);
+  if (outside) {
+    return failure(
+      EVENT_FAILURES.KEYCLOAK_TIME_OUT_OF_RANGE,
+      `the time of the line, ${isoTime(time.ms)}, ${outside.message}`,
+    );
+  }
   const pairs = parseKeyValues(message);
   if (!pairs) return unparseable('the event is not a list of key=value pairs separated by ", "');
 
@@ -149,6 +196,10 @@ export function parseKeycloakLine(raw: string, publishedAt: Date): KeycloakParse
   if (admin && !OPERATION_TYPES.has(type))
     return unparseable(`operationType: "${type}" is not CREATE, UPDATE, DELETE or ACTION`);
   if (!pairs.get('realmId')) return unparseable('realmId: missing');
+  for (const [name, max] of Object.entries(KEYCLOAK_INDEXED_FIELD_LIMITS)) {
+    const value = name === 'type' ? type : pairs.get(name);
+    if (value && value.length > max) return unparseable(`${name}: ${value.length} characters; at most ${max}`);
+  }
 
   const known = admin ? ADMIN_FIELDS : LOGIN_FIELDS;
   const details: Record<string, string | null> = {};
@@ -159,7 +210,7 @@ export function parseKeycloakLine(raw: string, publishedAt: Date): KeycloakParse
     event: {
       kind: admin ? 'admin' : 'login',
       type,
-      occurredAt,
+      occurredAt: new Date(time.ms),
       realmId: field('realmId'),
       realmName: field('realmName'),
       clientId: field('clientId'),

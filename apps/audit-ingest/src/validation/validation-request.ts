@@ -14,6 +14,8 @@ export interface ValidationRequest {
   headers: Array<Record<string, string | undefined>>;
   now: number;
   maxFutureSkewMs: number;
+  /** Epoch milliseconds of AuditValidationOptions.oldest; undefined for its default. */
+  oldest: number | undefined;
 }
 
 export function packRequest(id: number, records: ConsumedRecord[], options: AuditValidationOptions): ValidationRequest {
@@ -33,6 +35,7 @@ export function packRequest(id: number, records: ConsumedRecord[], options: Audi
     headers: records.map((record) => record.headers),
     now: options.now.getTime(),
     maxFutureSkewMs: options.maxFutureSkewMs,
+    oldest: options.oldest?.getTime(),
   };
 }
 
@@ -46,4 +49,13 @@ export function unpackValues(request: ValidationRequest): Array<Buffer | null> {
     offset += length;
     return value;
   });
+}
+
+/** The options of a request again, as the validation thread passes them to parseAuditRecord. */
+export function unpackOptions(request: ValidationRequest): AuditValidationOptions {
+  return {
+    now: new Date(request.now),
+    maxFutureSkewMs: request.maxFutureSkewMs,
+    oldest: request.oldest === undefined ? undefined : new Date(request.oldest),
+  };
 }

@@ -9,6 +9,13 @@ import { packRequest, type ValidationRequest } from './validation-request';
 import { WorkerPool } from './worker-pool';
 
 /**
+ * How long one batch may take a thread. A batch is at most AUDIT_INGEST_MAX_BATCH_BYTES (64 MiB
+ * at the most), which a thread validates in seconds; a thread that takes a minute is stuck, and
+ * is replaced, while the batch fails and its partition retries with backoff.
+ */
+export const VALIDATION_TIMEOUT_MS = 60_000;
+
+/**
  * Validates batches of audit.events.v1 on worker threads, so that the main thread stays free for
  * Kafka and the database: a writer holding the store's write lock never waits for this process to
  * finish validating another partition's batch.
@@ -24,7 +31,10 @@ export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
     this.pool = new WorkerPool(
       path.join(__dirname, 'validation.worker.js'),
       this.config.AUDIT_INGEST_VALIDATION_THREADS,
-      (exitCode, error) => this.logger.warn('Validation Thread Replaced', { exitCode, error }),
+      {
+        onReplaced: (exitCode, error) => this.logger.warn('Validation Thread Replaced', { exitCode, error }),
+        taskTimeoutMs: VALIDATION_TIMEOUT_MS,
+      },
     );
   }
 

@@ -4,13 +4,13 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { parseAuditRecord, type AuditParseResult } from '@meshtrail/contracts';
-import { unpackValues, type ValidationRequest } from './validation-request';
+import { unpackOptions, unpackValues, type ValidationRequest } from './validation-request';
 import type { WorkerReply } from './worker-pool';
 
 parentPort?.on('message', (request: ValidationRequest) => {
   let reply: WorkerReply<AuditParseResult[]>;
   try {
-    const options = { now: new Date(request.now), maxFutureSkewMs: request.maxFutureSkewMs };
+    const options = unpackOptions(request);
     const values = unpackValues(request);
     reply = { id: request.id, result: values.map((value, i) => parseAuditRecord(value, request.headers[i], options)) };
   } catch (error) {

@@ -6,7 +6,7 @@ import { WorkerPool } from './worker-pool';
 interface Request {
   id: number;
   n: number;
-  do?: 'fail' | 'exit' | 'hang' | 'throw';
+  do?: 'fail' | 'exit' | 'hang' | 'throw' | 'spin' | 'overflow';
   buffer?: ArrayBuffer;
 }
 
@@ -17,6 +17,8 @@ parentPort.on('message', (request) => {
   if (request.do === 'exit') process.exit(3);
   if (request.do === 'throw') throw new Error('thrown for ' + request.n);
   if (request.do === 'hang') return;
+  if (request.do === 'spin') for (;;);
+  if (request.do === 'overflow') { const deep = (n) => deep(n + 1) + 1; deep(0); }
   if (request.do === 'fail') return parentPort.postMessage({ id: request.id, error: 'no ' + request.n });
   parentPort.postMessage({ id: request.id, result: { doubled: request.n * 2, threadId } });
 });
@@ -53,7 +55,7 @@ describe('WorkerPool', () => {
 
   it('fails what a dying thread held, replaces the thread, and goes on', async () => {
     const replaced: Array<[number, string | undefined]> = [];
-    pool = new WorkerPool(script, 1, (code, error) => replaced.push([code, error]));
+    pool = new WorkerPool(script, 1, { onReplaced: (code, error) => replaced.push([code, error]) });
     const held = pool.run((id) => ({ id, n: 1, do: 'hang' }));
     const dying = pool.run((id) => ({ id, n: 2, do: 'exit' }));
     await expect(held).rejects.toThrow('worker thread exited with code 3');
@@ -64,6 +66,37 @@ describe('WorkerPool', () => {
     await expect(pool.run((id) => ({ id, n: 5, do: 'throw' }))).rejects.toThrow('worker thread exited with code 1');
     expect(replaced[1]).toEqual([1, 'thrown for 5']);
     await expect(pool.run((id) => ({ id, n: 4 }))).resolves.toMatchObject({ doubled: 8 });
+  });
+
+  it('fails a request that takes too long, stops its stuck thread, and replaces it', async () => {
+    const replaced: Array<[number, string | undefined]> = [];
+    pool = new WorkerPool(script, 1, {
+      taskTimeoutMs: 300,
+      onReplaced: (code, error) => replaced.push([code, error]),
+    });
+    const spinning = pool.run((id) => ({ id, n: 1, do: 'spin' }));
+    const queued = pool.run((id) => ({ id, n: 2 })); // behind the spinning one on the same thread
+    await expect(spinning).rejects.toThrow('worker thread did not answer within 300 ms; the thread is replaced');
+    await expect(queued).rejects.toThrow(
+      /worker thread (was stopped \(a request took longer than 300 ms\)|did not answer)/,
+    );
+    await expect(pool.run((id) => ({ id, n: 21 }))).resolves.toMatchObject({ doubled: 42 });
+    expect(replaced).toEqual([[1, 'a request took longer than 300 ms']]);
+  });
+
+  it('answers in time within the timeout, and a thread whose stack overflows fails its request', async () => {
+    pool = new WorkerPool(script, 1, { taskTimeoutMs: 5_000 });
+    await expect(pool.run((id) => ({ id, n: 3 }))).resolves.toMatchObject({ doubled: 6 });
+    await expect(pool.run((id) => ({ id, n: 4, do: 'overflow' }))).rejects.toThrow(
+      /worker thread exited with code 1: Maximum call stack size exceeded/,
+    );
+    await expect(pool.run((id) => ({ id, n: 5 }))).resolves.toMatchObject({ doubled: 10 });
+  });
+
+  it('refuses requests once closed', async () => {
+    pool = new WorkerPool(script, 1);
+    await pool.close();
+    await expect(pool.run((id) => ({ id, n: 1 }))).rejects.toThrow('the worker pool is closed');
   });
 
   it('moves transferred buffers instead of copying them', async () => {

@@ -9,17 +9,34 @@ import {
   IsOptional,
   IsString,
   Matches,
-  MaxLength,
+  ValidateBy,
   ValidateNested,
 } from 'class-validator';
+import { RFC3339 } from '../storable/storable-time';
 import { ACTIONS, ACTOR_KINDS, OBJECT_TYPES, type ActorKind, type AuditAction, type ObjectType } from './vocabulary';
+
+/**
+ * At most `max` characters as String#length counts them (UTF-16 code units), so at most 3 × `max`
+ * bytes of UTF-8: what the indexes on these columns are sized for. (class-validator's MaxLength
+ * counts a character with a variation selector as one, which lets the bytes grow unbounded.)
+ */
+function MaxChars(max: number): PropertyDecorator {
+  return ValidateBy({
+    name: 'maxChars',
+    constraints: [max],
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || value.length <= max,
+      defaultMessage: () => `must be at most ${max} characters`,
+    },
+  });
+}
 
 /** A required string: present, not empty, at most `max` characters. */
 function RequiredText(max: number): PropertyDecorator {
   return (target, key) => {
     IsString({ message: 'must be a string' })(target, key);
     IsNotEmpty({ message: 'must not be empty' })(target, key);
-    MaxLength(max, { message: `must be at most ${max} characters` })(target, key);
+    MaxChars(max)(target, key);
   };
 }
 
@@ -28,11 +45,10 @@ function OptionalText(max: number): PropertyDecorator {
   return (target, key) => {
     IsOptional()(target, key);
     IsString({ message: 'must be a string' })(target, key);
-    MaxLength(max, { message: `must be at most ${max} characters` })(target, key);
+    MaxChars(max)(target, key);
   };
 }
 
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/i;
 const ONE_LINE = /^[^\r\n]*$/;
 
 /** Who did it: a person, an API key, or the platform itself. */
@@ -77,7 +93,7 @@ export class AuditEventDataDto {
   @IsOptional()
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty (leave it out for global objects)' })
-  @MaxLength(256, { message: 'must be at most 256 characters' })
+  @MaxChars(256)
   workspace?: string;
 
   @IsObject({ message: 'must be an object {kind, id, displayName}' })
@@ -89,7 +105,7 @@ export class AuditEventDataDto {
   @IsString({ message: 'must be a string' })
   @IsNotEmpty({ message: 'must not be empty' })
   @Matches(ONE_LINE, { message: 'must be one line (no line breaks)' })
-  @MaxLength(4096, { message: 'must be at most 4096 characters' })
+  @MaxChars(4096)
   change: string;
 
   @IsOptional()

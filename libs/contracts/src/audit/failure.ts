@@ -6,10 +6,18 @@ export const EVENT_FAILURES = {
   UNKNOWN_ACTION: 'EVENT.UNKNOWN_ACTION',
   NO_ACTOR: 'EVENT.NO_ACTOR',
   TOO_LARGE: 'EVENT.TOO_LARGE',
+  /** Objects and arrays nested deeper than the limit. */
+  TOO_DEEP: 'EVENT.TOO_DEEP',
+  /** A string or key PostgreSQL cannot store: NUL, or not well-formed Unicode (a lone surrogate). */
+  INVALID_TEXT: 'EVENT.INVALID_TEXT',
   INVALID_SCHEMA: 'EVENT.INVALID_SCHEMA',
   TIME_IN_FUTURE: 'EVENT.TIME_IN_FUTURE',
+  /** Older than the oldest time accepted (AUDIT_OLDEST_EVENT_TIME), or beyond what PostgreSQL stores. */
+  TIME_OUT_OF_RANGE: 'EVENT.TIME_OUT_OF_RANGE',
   CONFLICTING_DUPLICATE: 'EVENT.CONFLICTING_DUPLICATE',
   KEYCLOAK_UNPARSEABLE: 'KEYCLOAK.UNPARSEABLE_LINE',
+  /** A Keycloak line dated outside the accepted window (as audit events). */
+  KEYCLOAK_TIME_OUT_OF_RANGE: 'KEYCLOAK.TIME_OUT_OF_RANGE',
 } as const;
 export type EventFailureCode = (typeof EVENT_FAILURES)[keyof typeof EVENT_FAILURES];
 

@@ -1,9 +1,9 @@
 import type { ValidAuditEvent } from './audit-event';
+import { MAX_AUDIT_EVENT_BYTES } from './audit-limits';
 import { EVENT_FAILURES, failure, type EventFailure } from './failure';
 import { validateAuditEvent, type AuditValidationOptions } from './validate-audit-event';
 
-/** Larger records are refused: an audit event is a fact, not a document store. */
-export const MAX_AUDIT_EVENT_BYTES = 1_048_576;
+export { MAX_AUDIT_EVENT_BYTES } from './audit-limits';
 
 /** Header names of the CloudEvents Kafka protocol binding, binary content mode. */
 const CE_HEADER_PREFIX = 'ce_';
@@ -35,7 +35,8 @@ function fromBinaryMode(data: unknown, headers: Record<string, string | undefine
 /**
  * Decodes and validates one Kafka record of audit.events.v1: structured JSON mode, or binary mode
  * when ce_specversion is among the headers. Pure; never throws: a bad record is a failure value
- * with a stable code and a message naming the field.
+ * with a stable code and a message naming the field. JSON.parse itself does not recurse (a
+ * 500,000-deep array parses); validateAuditEvent walks the result before anything that does.
  */
 export function parseAuditRecord(
   value: Buffer | null,

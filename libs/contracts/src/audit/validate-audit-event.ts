@@ -1,6 +1,10 @@
 import 'reflect-metadata';
 import { validateSync, type ValidationError } from 'class-validator';
+import { jsonProblem, type JsonProblemKind } from '../storable/storable-json';
+import { INDEXED_TEXT_MAX_BYTES } from '../storable/storable-text';
+import { DEFAULT_OLDEST_EVENT_TIME, parseRfc3339, timeWindowProblem } from '../storable/storable-time';
 import { canonicalHash } from './canonical-json';
+import { AUDIT_EVENT_JSON_LIMITS, MAX_ROLE_LENGTH } from './audit-limits';
 import { AuditActorDto, AuditChangeDto, AuditCloudEventDto, AuditEventDataDto } from './audit-event.dto';
 import type { AuditCloudEvent, ValidAuditEvent } from './audit-event';
 import { EVENT_FAILURES, failure, type EventFailure } from './failure';
@@ -11,7 +15,18 @@ export interface AuditValidationOptions {
   now: Date;
   /** How far ahead of `now` an event's time may be (clock skew between producers and meshtrail). */
   maxFutureSkewMs: number;
+  /** Events dated before this are refused (EVENT.TIME_OUT_OF_RANGE); default DEFAULT_OLDEST_EVENT_TIME. */
+  oldest?: Date;
 }
+
+const DEFAULT_OLDEST = new Date(DEFAULT_OLDEST_EVENT_TIME);
+
+const SHAPE_FAILURES: Record<JsonProblemKind, EventFailure['code']> = {
+  TOO_DEEP: EVENT_FAILURES.TOO_DEEP,
+  TOO_LARGE: EVENT_FAILURES.TOO_LARGE,
+  INVALID_TEXT: EVENT_FAILURES.INVALID_TEXT,
+  NOT_JSON: EVENT_FAILURES.INVALID_SCHEMA,
+};
 
 const REQUIRED_ATTRIBUTES = ['id', 'source', 'type'] as const;
 
@@ -26,16 +41,6 @@ function describe(errors: ValidationError[], path = ''): string[] {
     const own = Object.values(error.constraints ?? {}).map((text) => `${name}: ${text}`);
     return [...own, ...describe(error.children ?? [], name)];
   });
-}
-
-/** PostgreSQL cannot store U+0000 in text or jsonb: refused here rather than failing a whole batch there. */
-function containsNul(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
-  if (Array.isArray(value)) return value.some(containsNul);
-  if (value !== null && typeof value === 'object') {
-    return Object.entries(value).some(([key, item]) => key.includes('\u0000') || containsNul(item));
-  }
-  return false;
 }
 
 const instanceOf = <T>(dto: new () => T, plain: unknown): T =>
@@ -58,14 +63,31 @@ function requiredRole(event: AuditCloudEvent): string | undefined {
   const { objectType, action, changes } = event.data;
   if (objectType !== 'WorkspaceAccess' || (action !== 'granted' && action !== 'revoked')) return undefined;
   const side = action === 'granted' ? 'to' : 'from';
-  const role = changes?.find((entry) => entry.field === 'role')?.[side];
+  const index = changes?.findIndex((entry) => entry.field === 'role') ?? -1;
+  const role = index < 0 ? undefined : changes![index][side];
+  if (typeof role === 'string' && role.length > MAX_ROLE_LENGTH) {
+    return `data.changes[${index}].${side}: the role must be at most ${MAX_ROLE_LENGTH} characters`;
+  }
   if (typeof role === 'string' && role.length > 0) return undefined;
   return `data.changes: a WorkspaceAccess ${action} event must name the role as {"field": "role", "${side}": "<role>"}`;
 }
 
 /**
+ * The workspace index carries the change line beside the workspace (INCLUDE (change)), and a
+ * btree entry has room for INDEXED_TEXT_MAX_BYTES of text.
+ */
+function indexedTextProblem(data: AuditCloudEvent['data']): string | undefined {
+  const bytes = Buffer.byteLength(data.change, 'utf8') + Buffer.byteLength(data.workspace ?? '', 'utf8');
+  if (bytes <= INDEXED_TEXT_MAX_BYTES) return undefined;
+  return `data.change: ${bytes} bytes of UTF-8 together with data.workspace; the two may take at most ${INDEXED_TEXT_MAX_BYTES} (the workspace index holds both)`;
+}
+
+/**
  * Validates a decoded CloudEvent against the audit contract and brings object type and action
- * into canonical form. Pure: the clock comes in through the options.
+ * into canonical form. Whatever it accepts, PostgreSQL stores: the shape (depth, sizes, text) is
+ * checked first, by one iterative walk, before anything recursive touches the value; the time is
+ * read strictly and must lie in the window. Pure: the clock comes in through the options. Never
+ * throws for any JSON value (nor for bigints, functions or cycles: refused).
  */
 export function validateAuditEvent(
   candidate: unknown,
@@ -74,6 +96,8 @@ export function validateAuditEvent(
   if (!isPlainObject(candidate)) {
     return failure(EVENT_FAILURES.NOT_CLOUDEVENT, 'the value is JSON but not a CloudEvent: expected an object');
   }
+  const shape = jsonProblem(candidate, AUDIT_EVENT_JSON_LIMITS);
+  if (shape) return failure(SHAPE_FAILURES[shape.kind], `${shape.path || 'the event'}: ${shape.message}`);
   if (candidate.specversion === undefined) {
     return failure(EVENT_FAILURES.NOT_CLOUDEVENT, 'specversion is missing: not a CloudEvent');
   }
@@ -121,24 +145,22 @@ export function validateAuditEvent(
       `data.workspace: required for ${objectType} events (only global objects have none)`,
     );
   }
-  if (containsNul(event)) {
-    return failure(
-      EVENT_FAILURES.INVALID_SCHEMA,
-      'the event contains a NUL character (\\u0000), which cannot be stored',
-    );
-  }
   const missingRole = requiredRole(event);
   if (missingRole) return failure(EVENT_FAILURES.INVALID_SCHEMA, missingRole);
+  const indexed = indexedTextProblem(event.data);
+  if (indexed) return failure(EVENT_FAILURES.TOO_LARGE, indexed);
 
-  const occurredAt = new Date(event.time);
-  if (Number.isNaN(occurredAt.getTime())) {
-    return failure(EVENT_FAILURES.INVALID_SCHEMA, `time: ${JSON.stringify(event.time)} is not a real date`);
+  const time = parseRfc3339(event.time);
+  if (!time.ok) return failure(EVENT_FAILURES.INVALID_SCHEMA, `time: ${JSON.stringify(event.time)} ${time.reason}`);
+  const window = {
+    now: options.now,
+    oldest: options.oldest ?? DEFAULT_OLDEST,
+    maxFutureSkewMs: options.maxFutureSkewMs,
+  };
+  const outside = timeWindowProblem(time.ms, window);
+  if (outside) {
+    const code = outside.kind === 'FUTURE' ? EVENT_FAILURES.TIME_IN_FUTURE : EVENT_FAILURES.TIME_OUT_OF_RANGE;
+    return failure(code, `time: ${event.time} ${outside.message}`);
   }
-  if (occurredAt.getTime() > options.now.getTime() + options.maxFutureSkewMs) {
-    return failure(
-      EVENT_FAILURES.TIME_IN_FUTURE,
-      `time: ${event.time} is more than ${Math.round(options.maxFutureSkewMs / 1000)} s ahead of the ingest clock (${options.now.toISOString()})`,
-    );
-  }
-  return { ok: true, event, occurredAt, hash: canonicalHash(event) };
+  return { ok: true, event, occurredAt: new Date(time.ms), hash: canonicalHash(event) };
 }
