@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { CoreModule } from '@meshtrail/runtime';
+import { CONSUMING, CoreModule } from '@meshtrail/runtime';
 import { AccessLogEnv } from './access-log.env';
 import { SiemModule } from './siem/siem.module';
 import { StoreModule } from './store/store.module';
@@ -11,7 +11,7 @@ export class AccessLogModule {
     return {
       module: AccessLogModule,
       global: true,
-      imports: [CoreModule.register('access-log', config), StoreModule, SiemModule],
+      imports: [CoreModule.register('access-log', config, CONSUMING), StoreModule, SiemModule],
       providers: [{ provide: AccessLogEnv, useValue: config }],
       exports: [AccessLogEnv],
     };

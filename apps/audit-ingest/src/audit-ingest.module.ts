@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersModule } from '@meshtrail/dead-letters';
-import { CoreModule } from '@meshtrail/runtime';
+import { CONSUMING, CoreModule } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from './audit-ingest.env';
 import { AuditEventsIngestor } from './audit-events/audit-events.ingestor';
 import { IngestLifecycle } from './ingest/ingest.lifecycle';
@@ -14,7 +14,7 @@ export class AuditIngestModule {
   static register(config: AuditIngestEnv): DynamicModule {
     return {
       module: AuditIngestModule,
-      imports: [CoreModule.register('audit-ingest', config), DeadLettersModule],
+      imports: [CoreModule.register('audit-ingest', config, CONSUMING), DeadLettersModule],
       providers: [AuditEventsIngestor, KeycloakEventsIngestor, ObjectCountsGauge, ValidationThreads, IngestLifecycle],
     };
   }

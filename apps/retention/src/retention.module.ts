@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersModule } from '@meshtrail/dead-letters';
 import { CoreModule } from '@meshtrail/runtime';
+import { ConsumerHealthIndicator } from '@meshtrail/kafka';
 import { CLOCK, systemClock } from './clock';
 import { RetentionCommandConsumer } from './commands/retention-command.consumer';
 import { RetentionAuditPublisher } from './enforcement/audit-publisher.provider';
@@ -20,7 +21,7 @@ export class RetentionModule {
       imports: [
         CoreModule.register('retention', config, {
           imports: [RetentionHealthModule],
-          indicators: [RetentionHealthIndicator],
+          indicators: [ConsumerHealthIndicator, RetentionHealthIndicator],
         }),
         RetentionHealthModule,
         DeadLettersModule,

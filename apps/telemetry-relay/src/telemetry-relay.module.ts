@@ -1,6 +1,6 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersModule } from '@meshtrail/dead-letters';
-import { CoreModule } from '@meshtrail/runtime';
+import { CONSUMING, CoreModule } from '@meshtrail/runtime';
 import type { TelemetryRelayEnv } from './telemetry-relay.env';
 import { RELAY_CONFIG, TelemetryRelayService } from './telemetry-relay.service';
 import { TransmissionLog } from './transmission/transmission-log';
@@ -11,7 +11,7 @@ export class TelemetryRelayModule {
   static register(config: TelemetryRelayEnv): DynamicModule {
     return {
       module: TelemetryRelayModule,
-      imports: [CoreModule.register('telemetry-relay', config), DeadLettersModule],
+      imports: [CoreModule.register('telemetry-relay', config, CONSUMING), DeadLettersModule],
       providers: [{ provide: RELAY_CONFIG, useValue: config }, TransmissionLog, TelemetryRelayService],
     };
   }

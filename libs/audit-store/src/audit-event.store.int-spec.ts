@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { validateAuditEvent, type AuditCloudEvent } from '@meshtrail/contracts';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
-import { storeAuditEvents } from './audit-event.store';
+import { probeAuditStore, storeAuditEvents } from './audit-event.store';
 import { storeAuthEvents } from './auth-event.store';
 import { rebuildProjections } from './projections/rebuild-projections';
 import { INGEST_ROLE } from './sql-client';
@@ -223,5 +223,26 @@ describe('the audit event store (real PostgreSQL)', () => {
     const rows = await stack.query<{ error: string; details: unknown }>('SELECT error, details FROM auth_events');
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual({ error: 'invalid_user_credentials', details: { username: 'jane' } });
+  });
+
+  it('probes the write path without keeping anything, and fails the probe when the write path is broken', async () => {
+    const count = async () =>
+      (
+        await client.query<{ events: string; ids: string }>(
+          'SELECT (SELECT count(*) FROM audit_events)::text AS events, (SELECT count(*) FROM audit_event_ids)::text AS ids',
+        )
+      ).rows[0];
+    const before = await count();
+    await probeAuditStore(client, project('probe-1', 'created'));
+    expect(await count()).toEqual(before);
+
+    // a deployment whose migration added a column the writer does not fill
+    await client.query('ALTER TABLE audit_events ADD COLUMN probe_required text NOT NULL');
+    try {
+      await expect(probeAuditStore(client, project('probe-2', 'created'))).rejects.toMatchObject({ code: '23502' });
+    } finally {
+      await client.query('ALTER TABLE audit_events DROP COLUMN probe_required');
+    }
+    expect(await count()).toEqual(before);
   });
 });

@@ -26,6 +26,23 @@ export interface StoreOutcome {
  * but never update or delete. Throws when the database fails: nothing of the batch is stored.
  */
 export async function storeAuditEvents(client: SqlClient, events: IncomingAuditEvent[]): Promise<StoreOutcome> {
+  return writeAuditEvents(client, events, 'commit');
+}
+
+/**
+ * Writes one event exactly as a batch would (write lock, role, id registry, COPY, projections) and
+ * rolls it back: throws when the write path is broken (a missing column, a lost privilege), so a
+ * consumer can tell a broken deployment from records that fail on their own. Keeps nothing.
+ */
+export async function probeAuditStore(client: SqlClient, event: IncomingAuditEvent): Promise<void> {
+  await writeAuditEvents(client, [event], 'rollback');
+}
+
+async function writeAuditEvents(
+  client: SqlClient,
+  events: IncomingAuditEvent[],
+  end: 'commit' | 'rollback',
+): Promise<StoreOutcome> {
   const split = splitRepeatsWithinBatch(events);
   const outcome: StoreOutcome = {
     stored: [],
@@ -38,7 +55,8 @@ export async function storeAuditEvents(client: SqlClient, events: IncomingAuditE
   // database work only, and another batch's database work overlaps this one's formatting
   const fields = new Map(split.unique.map((item) => [item, copyLine(auditEventFields(item))]));
 
-  return inTransaction(client, async () => {
+  const transaction = end === 'commit' ? inTransaction : rolledBack;
+  return transaction(client, async () => {
     // round trips made while the lock is held are what every other writer waits for: few of them.
     // One here (both are constants, not input): wait for the write lock, then act as the ingest role.
     await client.query(`SELECT pg_advisory_xact_lock(${AUDIT_WRITE_LOCK}); SET LOCAL ROLE ${INGEST_ROLE}`);
@@ -93,4 +111,14 @@ export async function storeAuditEvents(client: SqlClient, events: IncomingAuditE
     );
     return outcome;
   });
+}
+
+/** Runs `work` in a transaction that is always rolled back. */
+async function rolledBack<T>(client: SqlClient, work: () => Promise<T>): Promise<T> {
+  await client.query('BEGIN');
+  try {
+    return await work();
+  } finally {
+    await client.query('ROLLBACK').catch(() => undefined);
+  }
 }

@@ -6,7 +6,7 @@ export {
   type BatchSplit,
   type IncomingAuditEvent,
 } from './stored-audit-event';
-export { storeAuditEvents, type StoreOutcome } from './audit-event.store';
+export { probeAuditStore, storeAuditEvents, type StoreOutcome } from './audit-event.store';
 export { storeAuthEvents, type AuthEvent, type AuthEventRow } from './auth-event.store';
 export { ensurePartitions, PARTITIONED_TABLES } from './partitions';
 export {

@@ -8,6 +8,41 @@ import { insertDeadLetter } from './dead-letter.store';
 import { deadLettersCounter } from './dead-letter.metrics';
 
 /**
+ * Dead letters of one batch go out in sends of at most this many bytes: each is bounded (far
+ * below the topic's limit), but many of them in one record batch would not be.
+ */
+const MAX_SEND_BYTES = 900 * 1024;
+
+function sizeOf(message: Message): number {
+  const bytes = (value: unknown) =>
+    typeof value === 'string' ? Buffer.byteLength(value) : Buffer.isBuffer(value) ? value.length : 0;
+  const headers = Object.entries(message.headers ?? {}).reduce(
+    (sum, [name, value]) => sum + name.length + bytes(value),
+    0,
+  );
+  return bytes(message.key) + bytes(message.value) + headers;
+}
+
+/** Consecutive runs of messages whose sizes add up to at most `limit` (a larger one alone). */
+export function chunksOf(messages: Message[], limit: number): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
+  let size = 0;
+  for (const message of messages) {
+    const next = sizeOf(message);
+    if (current.length > 0 && size + next > limit) {
+      chunks.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(message);
+    size += next;
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
+}
+
+/**
  * Where records that cannot be stored go. Each is stored whole in dead_letters first (once per
  * source offset and reason, so a redelivered batch adds nothing), then a bounded record naming
  * the row is published to its topic's dead-letter topic, when it has one. Resolves only after
@@ -39,7 +74,9 @@ export class DeadLetterQueue {
       if (!topic) return;
       byTopic.set(topic, [...(byTopic.get(topic) ?? []), deadLetterMessage(letter, now, stored[index])]);
     });
-    for (const [topic, messages] of byTopic) await this.producer.send(topic, messages);
+    for (const [topic, messages] of byTopic) {
+      for (const chunk of chunksOf(messages, MAX_SEND_BYTES)) await this.producer.send(topic, chunk);
+    }
 
     letters.forEach(({ record, reason }, index) => {
       const { id, inserted } = stored[index];

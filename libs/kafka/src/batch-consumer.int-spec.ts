@@ -129,7 +129,12 @@ describe('BatchConsumer (real Kafka)', () => {
       topics: [topic],
       handle: async (records) => {
         const bad = records.find((r) => poison.has(r.value!.toString()));
-        if (bad) throw Object.assign(new Error('new row violates check constraint "no_poison"'), { code: '23514' });
+        if (bad) {
+          throw Object.assign(new Error('new row violates check constraint "no_poison"'), {
+            code: '23514',
+            severity: 'ERROR',
+          });
+        }
         handled.push(...records.map((r) => r.value!.toString()));
       },
       deadLetter: async (batch) => {
@@ -197,6 +202,9 @@ describe('BatchConsumer (real Kafka)', () => {
         if (broken) throw new Error('the handler was deployed broken');
         handled.push(...records.map((r) => r.value!.toString()));
       },
+      probe: async () => {
+        if (broken) throw new Error('the handler was deployed broken');
+      },
       deadLetter: async (batch) => {
         letters.push(...batch);
       },
@@ -211,5 +219,87 @@ describe('BatchConsumer (real Kafka)', () => {
     expect(letters).toEqual([]);
     expect(new Set(handled).size).toBe(180);
     expect(status.systemic).toBeUndefined();
+  });
+
+  it('dead-letters a partition of nothing but bad records once the last record that worked still works (no halt)', async () => {
+    const handled: string[] = [];
+    const letters: DeadLetter[] = [];
+    const consumer = new BatchConsumer({
+      kafka,
+      name: 'Test',
+      groupId: `${stack.topicPrefix}group-f`,
+      topics: [topic],
+      retry: { initialMs: 50, maxMs: 200 },
+      handle: async (records) => {
+        if (records.some((r) => r.value!.toString().startsWith('2:'))) throw new Error('key 2 is refused');
+        handled.push(...records.map((r) => r.value!.toString()));
+      },
+      deadLetter: async (batch) => {
+        letters.push(...batch);
+      },
+    });
+    await consumer.start();
+    await waitFor('every record handled or dead-lettered', () => handled.length + letters.length >= 180);
+    await consumer.stop();
+    expect(new Set(handled).size).toBe(120);
+    expect(letters.map((l) => l.record.value!.toString()).sort()).toEqual(
+      Array.from({ length: 60 }, (_, i) => `2:${i}`).sort(),
+    );
+  });
+
+  it('with no evidence either way (no probe, nothing ever worked), drops the systemic verdict after a few retries rather than halting for ever', async () => {
+    const letters: DeadLetter[] = [];
+    const consumer = new BatchConsumer({
+      kafka,
+      name: 'Test',
+      groupId: `${stack.topicPrefix}group-g`,
+      topics: [topic],
+      retry: { initialMs: 20, maxMs: 50 },
+      handle: async () => {
+        throw new Error('every record here is refused');
+      },
+      deadLetter: async (batch) => {
+        letters.push(...batch);
+      },
+    });
+    await consumer.start();
+    await waitFor(
+      'every record dead-lettered',
+      () => new Set(letters.map((l) => l.record.value!.toString())).size >= 180,
+      {
+        timeoutMs: 60_000,
+      },
+    );
+    await consumer.stop();
+  });
+
+  it('asks the probe, not the records, whether the deployment works', async () => {
+    const letters: DeadLetter[] = [];
+    const registry = new ConsumerRegistry();
+    let probes = 0;
+    const consumer = new BatchConsumer({
+      kafka,
+      name: 'Test',
+      groupId: `${stack.topicPrefix}group-h`,
+      topics: [topic],
+      retry: { initialMs: 50, maxMs: 200 },
+      registry,
+      handle: async () => {
+        throw new Error('the write path is broken');
+      },
+      probe: async () => {
+        probes++;
+        throw new Error('the write path is broken');
+      },
+      deadLetter: async (batch) => {
+        letters.push(...batch);
+      },
+    });
+    await consumer.start();
+    const status = registry.get(`${stack.topicPrefix}group-h`)!;
+    await waitFor('a few probes', () => probes >= 4);
+    expect(status.systemic?.message).toBe('the write path is broken');
+    await consumer.stop();
+    expect(letters).toEqual([]);
   });
 });

@@ -53,6 +53,12 @@ export interface BatchConsumerOptions {
    * pauses and reports DOWN instead of dead-lettering the stream.
    */
   systemicAfter?: number;
+  /**
+   * Tries the handler's write path without keeping anything (a write rolled back) and throws when
+   * it fails: asked when isolated failures pile up, to tell bad records from a broken deployment.
+   * Without one, the consumer handles the last record that worked once more (idempotently).
+   */
+  probe?: () => Promise<void>;
   registry?: ConsumerRegistry;
 }
 
@@ -77,6 +83,12 @@ const batchDuration = meter.createHistogram('meshtrail.kafka.consumer.batch.dura
 
 const DEFAULT_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
 const DEFAULT_SYSTEMIC_AFTER = 3;
+/**
+ * With neither a probe nor a record that worked (a fresh start on bad records), the consumer cannot
+ * tell; after this many systemic retries at the same offset it takes the records for the bad ones,
+ * so that no record stops a partition for ever.
+ */
+const SYSTEMIC_RETRIES_WITHOUT_EVIDENCE = 5;
 
 /**
  * kafkajs batch consumption with the guarantees meshtrail relies on:
@@ -99,6 +111,8 @@ export class BatchConsumer {
   /** Isolated failures since the last record that succeeded, on any partition. */
   private failuresWithoutSuccess = 0;
   private readonly attempts = new Map<string, number>();
+  /** Systemic verdicts given without evidence, by partition, at the offset they were given for. */
+  private readonly unprovenVerdicts = new Map<string, { offset: string; count: number }>();
   /** The last record handled successfully: handled again (idempotently) to tell a bad run of records from a broken deployment. */
   private lastGood?: ConsumedRecord;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
@@ -120,7 +134,8 @@ export class BatchConsumer {
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
       retry: { retries: 10 },
     });
-    const status = this.registry.register(this.options.name, groupId, topics);
+    const fromBeginning = this.options.fromBeginning ?? true;
+    const status = this.registry.register(this.options.name, groupId, topics, Date.now(), !fromBeginning);
     this.status = status;
     this.consumer.on(this.consumer.events.CRASH, ({ payload }) => {
       // kafkajs restarts the consumer after a retriable crash; health shows the last one meanwhile
@@ -129,14 +144,13 @@ export class BatchConsumer {
       this.logger.error('Consumer Crashed', { groupId, restart: payload.restart, error: payload.error.message });
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, ({ payload }) => {
-      status.assigned = new Set(
-        Object.entries(payload.memberAssignment).flatMap(([topic, partitions]) =>
-          partitions.map((partition) => partitionKey(topic, partition)),
-        ),
+      const partitions = Object.entries(payload.memberAssignment).flatMap(([topic, numbers]) =>
+        numbers.map((partition) => partitionKey(topic, partition)),
       );
+      this.registry.assigned(status, partitions);
     });
     await this.consumer.connect();
-    await this.consumer.subscribe({ topics, fromBeginning: this.options.fromBeginning ?? true });
+    await this.consumer.subscribe({ topics, fromBeginning });
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -158,17 +172,20 @@ export class BatchConsumer {
       await this.options.handle(slice, context);
       this.lastGood = slice[slice.length - 1];
     };
+    let membershipLost = false;
     const result = await isolateFailures(records, handle, {
+      // a long isolation keeps the membership; a heartbeat refused (a rebalance) ends the batch
+      beforeAttempt: () =>
+        heartbeat().catch(() => {
+          membershipLost = true;
+        }),
       // a rebalance or a stop: leave the batch uncommitted; it is delivered again
-      abandoned: () => !isRunning() || isStale() || this.stopping,
+      abandoned: () => membershipLost || !isRunning() || isStale() || this.stopping,
       systemicAfter: Math.max(1, systemicAfter - this.failuresWithoutSuccess),
-      confirmSystemic: () => this.stillFailsWhatWorked(context),
+      confirmSystemic: () => this.confirmSystemic(context, records[0]),
     });
     if (result.abandoned) return;
-    if (result.succeeded > 0) {
-      this.failuresWithoutSuccess = 0;
-      if (this.status) this.status.systemic = undefined;
-    }
+    if (result.succeeded > 0 || result.confirmedRecordCaused) this.failuresWithoutSuccess = 0;
 
     // what can be committed: every record before the first one still unsettled
     const firstFailed = result.failed[0]?.index ?? records.length;
@@ -183,7 +200,9 @@ export class BatchConsumer {
     }
 
     if (result.failed.length > 0) {
-      if (result.succeeded === 0) this.failuresWithoutSuccess += result.failed.length;
+      if (result.succeeded === 0 && !result.confirmedRecordCaused) {
+        this.failuresWithoutSuccess += result.failed.length;
+      }
       try {
         await this.deadLetterIsolated(result.failed.map(({ record, error }) => ({ record, error })));
       } catch (error) {
@@ -206,20 +225,43 @@ export class BatchConsumer {
   }
 
   /**
-   * Whether the record that last worked fails now too: then the deployment is broken (systemic).
-   * When it still works, only these records fail. With no record that worked yet, the consumer
-   * cannot tell and stays cautious (pauses).
+   * Whether a run of isolated failures is systemic (true: pause) or the records' own (false). The
+   * handler's probe decides when there is one; otherwise the record that last worked is handled
+   * once more: if it fails too, the deployment is broken. With neither, the verdict is systemic
+   * until SYSTEMIC_RETRIES_WITHOUT_EVIDENCE retries at the same offset have passed.
    */
-  private async stillFailsWhatWorked(context: BatchContext): Promise<boolean> {
+  private async confirmSystemic(context: BatchContext, first: ConsumedRecord): Promise<boolean> {
     const canary = this.lastGood;
-    if (!canary) return true;
-    try {
-      await this.options.handle([canary], { ...context, topic: canary.topic, partition: canary.partition });
-      this.failuresWithoutSuccess = 0;
+    if (this.options.probe || canary) {
+      try {
+        if (this.options.probe) await this.options.probe();
+        else await this.options.handle([canary!], { ...context, topic: canary!.topic, partition: canary!.partition });
+      } catch {
+        return true;
+      }
+      this.recordCaused();
       return false;
-    } catch {
-      return true;
     }
+    const key = partitionKey(first.topic, first.partition);
+    const previous = this.unprovenVerdicts.get(key);
+    const count = previous?.offset === first.offset ? previous.count + 1 : 1;
+    this.unprovenVerdicts.set(key, { offset: first.offset, count });
+    if (count <= SYSTEMIC_RETRIES_WITHOUT_EVIDENCE) return true;
+    this.logger.warn('Systemic Verdict Dropped', {
+      topic: first.topic,
+      partition: first.partition,
+      offset: first.offset,
+      reason: `nothing shows the deployment works, but ${count - 1} retries changed nothing: the records are taken for the bad ones`,
+    });
+    this.unprovenVerdicts.delete(key);
+    this.recordCaused();
+    return false;
+  }
+
+  /** Something works: the failures seen are the records' own. */
+  private recordCaused(): void {
+    this.failuresWithoutSuccess = 0;
+    if (this.status) this.status.systemic = undefined;
   }
 
   private async deadLetterIsolated(failures: Array<{ record: ConsumedRecord; error: unknown }>): Promise<void> {
@@ -261,8 +303,13 @@ export class BatchConsumer {
     resolveOffset(end === records.length ? batch.lastOffset() : records[end - 1].offset);
     await commitOffsetsIfNecessary(uncommittedOffsets());
     const next = (BigInt(records[end - 1].offset) + 1n).toString();
-    this.attempts.delete(`${batch.topic}/${batch.partition}`);
-    if (this.status) this.registry.committed(this.status, batch.topic, batch.partition, next);
+    this.attempts.delete(partitionKey(batch.topic, batch.partition));
+    this.unprovenVerdicts.delete(partitionKey(batch.topic, batch.partition));
+    if (this.status) {
+      this.registry.committed(this.status, batch.topic, batch.partition, next);
+      // the consumer moves: whatever was systemic is over
+      this.status.systemic = undefined;
+    }
   }
 
   /**
@@ -271,7 +318,8 @@ export class BatchConsumer {
    */
   private pauseAndRetry(payload: EachBatchPayload, at: ConsumedRecord, kind: FailureKind, error: unknown): void {
     const { batch } = payload;
-    const key = `${batch.topic}/${batch.partition}`;
+    if (this.stopping) return;
+    const key = partitionKey(batch.topic, batch.partition);
     const attempt = (this.attempts.get(key) ?? 0) + 1;
     this.attempts.set(key, attempt);
     const delay = backoffDelay(attempt, this.options.retry ?? DEFAULT_RETRY);
@@ -296,6 +344,8 @@ export class BatchConsumer {
       this.resumeTimers.delete(timer);
       resume();
     }, delay);
+    // a pending retry never keeps the process alive
+    timer.unref();
     this.resumeTimers.add(timer);
   }
 

@@ -57,8 +57,23 @@ describe('stalledPartitions', () => {
     for (const partition of [0, 1]) {
       registry.observe(status, { topic: 't', partition, committed: '0', low: '0', high: '9' }, t0);
     }
-    status.assigned = new Set(['t/1']);
+    registry.assigned(status, ['t/1'], t0);
     expect(stalledPartitions(status, t0 + STALL_MS, STALL_MS).map((s) => s.partition)).toEqual([1]);
+  });
+
+  it('gives a partition taken over from another member the whole stall time', () => {
+    const registry = new ConsumerRegistry();
+    const status = registry.register('AuditEvents', 'g', ['t'], t0);
+    registry.observe(status, { topic: 't', partition: 0, committed: '0', low: '0', high: '9' }, t0);
+    registry.assigned(status, ['t/0'], t0 + 5 * STALL_MS);
+    expect(stalledPartitions(status, t0 + 5 * STALL_MS + 1, STALL_MS)).toEqual([]);
+  });
+
+  it('counts no lag for a group that starts at the end and has committed nothing yet', () => {
+    const registry = new ConsumerRegistry();
+    const status = registry.register('SiemForwarder', 'g', ['t'], t0, true);
+    registry.observe(status, { topic: 't', partition: 0, committed: '-1', low: '0', high: '500' }, t0);
+    expect(status.partitions.get('t/0')!.lag).toBe(0);
   });
 
   it('counts a failing partition whose lag was never measured (the broker away) as having work', () => {

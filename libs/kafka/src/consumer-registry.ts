@@ -25,6 +25,8 @@ export interface ConsumerStatus {
   topics: string[];
   state: 'running' | 'crashed' | 'stopped';
   startedAt: number;
+  /** A group without a committed offset starts at the end: its lag is counted from there. */
+  fromLatest: boolean;
   /** Set while every record fails alike: the consumer pauses instead of dead-lettering. */
   systemic?: { message: string; topic: string; partition: number; offset: string; since: number };
   crash?: { message: string; at: number };
@@ -47,8 +49,16 @@ const key = partitionKey;
 export class ConsumerRegistry {
   private readonly consumers = new Map<string, ConsumerStatus>();
 
-  register(name: string, groupId: string, topics: string[], now = Date.now()): ConsumerStatus {
-    const status: ConsumerStatus = { name, groupId, topics, state: 'running', startedAt: now, partitions: new Map() };
+  register(name: string, groupId: string, topics: string[], now = Date.now(), fromLatest = false): ConsumerStatus {
+    const status: ConsumerStatus = {
+      name,
+      groupId,
+      topics,
+      state: 'running',
+      startedAt: now,
+      fromLatest,
+      partitions: new Map(),
+    };
     this.consumers.set(groupId, status);
     return status;
   }
@@ -73,6 +83,16 @@ export class ConsumerRegistry {
       status.partitions.set(key(topic, partition), progress);
     }
     return progress;
+  }
+
+  /** The member's assignment after a join: a partition it takes over gets the whole stall time from now. */
+  assigned(status: ConsumerStatus, partitions: string[], now = Date.now()): void {
+    const previous = status.assigned ?? new Set<string>();
+    status.assigned = new Set(partitions);
+    for (const name of partitions) {
+      const progress = status.partitions.get(name);
+      if (progress && !previous.has(name)) progress.lastAdvancedAt = now;
+    }
   }
 
   /** The consumer committed `nextOffset`: the partition advanced, and its trouble is over. */
@@ -110,7 +130,8 @@ export class ConsumerRegistry {
   ): void {
     const progress = this.partition(status, offsets.topic, offsets.partition, now);
     const hasCommitted = BigInt(offsets.committed) >= 0n;
-    const position = hasCommitted ? BigInt(offsets.committed) : BigInt(offsets.low);
+    const start = status.fromLatest ? offsets.high : offsets.low;
+    const position = hasCommitted ? BigInt(offsets.committed) : BigInt(start);
     if (
       hasCommitted &&
       progress.committedOffset !== undefined &&

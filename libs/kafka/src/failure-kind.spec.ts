@@ -6,6 +6,8 @@ const pgError = (code: string, message = 'database said no', detail?: string) =>
 describe('classifyFailure', () => {
   it.each([
     ['connection refused', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' })],
+    ['a broken pipe (five letters, like a SQLSTATE)', Object.assign(new Error('write EPIPE'), { code: 'EPIPE' })],
+    ['a standby after a failover', pgError('25006', 'cannot execute INSERT in a read-only transaction')],
     ['a lost connection (pg says so in words only)', new Error('Connection terminated unexpectedly')],
     ['an exhausted pool', new Error('timeout exceeded when trying to connect')],
     ['a serialization conflict', pgError('40001')],

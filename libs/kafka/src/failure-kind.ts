@@ -17,7 +17,20 @@ export class TransientError extends Error {
 
 // PostgreSQL SQLSTATE classes and codes (Appendix A of its manual).
 const TRANSIENT_SQLSTATE_CLASSES = ['08', '53', '58']; // connection, insufficient resources, system error
-const TRANSIENT_SQLSTATES = new Set(['40001', '40P01', '55P03', '55006', '57014', '57P01', '57P02', '57P03', '57P05']);
+// 25006: a read-only transaction, met on a standby during a failover
+const TRANSIENT_SQLSTATES = new Set([
+  '25006',
+  '40001',
+  '40P01',
+  '55P03',
+  '55006',
+  '57014',
+  '57P01',
+  '57P02',
+  '57P03',
+  '57P05',
+]);
+const SYSTEMIC_SQLSTATES = new Set(['57P04']); // the database was dropped
 const SYSTEMIC_SQLSTATE_CLASSES = ['28', '3D', '3F', '42']; // authorization, catalog, schema, syntax or access rule
 const SQLSTATE = /^[0-9A-Z]{5}$/;
 
@@ -52,6 +65,7 @@ const SYSTEMIC_KAFKA_TYPES = new Set([
 interface ErrorFields {
   name?: unknown;
   code?: unknown;
+  severity?: unknown;
   type?: unknown;
   retriable?: unknown;
   message?: unknown;
@@ -77,12 +91,13 @@ function chain(error: unknown, depth = 0): ErrorFields[] {
 function kindOfOne(error: ErrorFields): FailureKind | undefined {
   if (error.name === 'TransientError') return 'transient';
   const code = typeof error.code === 'string' ? error.code : undefined;
-  if (code && SQLSTATE.test(code)) {
+  if (code && TRANSIENT_ERRNO.has(code)) return 'transient';
+  // a SQLSTATE only on the server's errors (they carry a severity): 'EPIPE' has five letters too
+  if (code && typeof error.severity === 'string' && SQLSTATE.test(code)) {
     if (TRANSIENT_SQLSTATES.has(code) || TRANSIENT_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return 'transient';
-    if (SYSTEMIC_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return 'systemic';
+    if (SYSTEMIC_SQLSTATES.has(code) || SYSTEMIC_SQLSTATE_CLASSES.includes(code.slice(0, 2))) return 'systemic';
     return 'record';
   }
-  if (code && TRANSIENT_ERRNO.has(code)) return 'transient';
   if (typeof error.type === 'string' && SYSTEMIC_KAFKA_TYPES.has(error.type)) return 'systemic';
   const name = typeof error.name === 'string' ? error.name : '';
   if (name.startsWith('KafkaJS')) {
@@ -113,9 +128,9 @@ export function classifyFailure(error: unknown): FailureKind {
  */
 export function describeFailure(error: unknown, options: { detail?: boolean } = {}): string {
   if (!(error instanceof Error)) return String(error);
-  const { code, detail } = error as { code?: unknown; detail?: unknown };
+  const { code, detail, severity } = error as { code?: unknown; detail?: unknown; severity?: unknown };
   const parts = [error.message];
-  if (typeof code === 'string' && SQLSTATE.test(code)) parts.push(`(SQLSTATE ${code})`);
+  if (typeof code === 'string' && typeof severity === 'string' && SQLSTATE.test(code)) parts.push(`(SQLSTATE ${code})`);
   if (options.detail && typeof detail === 'string' && detail.length > 0) parts.push(`detail: ${detail}`);
   return parts.join(' ');
 }

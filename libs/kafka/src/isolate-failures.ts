@@ -9,10 +9,14 @@ export interface IsolationResult<T> {
   halt?: { index: number; kind: Exclude<FailureKind, 'record'>; error: unknown };
   /** Set when the caller said to stop (a rebalance or a shutdown): nothing is to be committed. */
   abandoned: boolean;
+  /** Set when something worked while only failures were seen (confirmSystemic said so). */
+  confirmedRecordCaused: boolean;
 }
 
 export interface IsolationOptions {
-  /** Checked before each attempt. */
+  /** Run before each attempt (a heartbeat, so a long isolation keeps the group membership). */
+  beforeAttempt?: () => Promise<void>;
+  /** Checked before each attempt, after beforeAttempt. */
   abandoned?: () => boolean;
   classify?: (error: unknown) => FailureKind;
   /**
@@ -41,11 +45,12 @@ export async function isolateFailures<T>(
 ): Promise<IsolationResult<T>> {
   const classify = options.classify ?? classifyFailure;
   const systemicAfter = options.systemicAfter ?? Number.POSITIVE_INFINITY;
-  const result: IsolationResult<T> = { succeeded: 0, failed: [], abandoned: false };
+  const result: IsolationResult<T> = { succeeded: 0, failed: [], abandoned: false, confirmedRecordCaused: false };
   // something worked meanwhile: a slice of this batch, or the caller's check
   let workedSince = false;
 
   const attempt = async (from: number, to: number): Promise<boolean> => {
+    await options.beforeAttempt?.();
     if (options.abandoned?.()) {
       result.abandoned = true;
       return false;
@@ -69,6 +74,7 @@ export async function isolateFailures<T>(
             return false;
           }
           workedSince = true;
+          result.confirmedRecordCaused = true;
         }
         return true;
       }

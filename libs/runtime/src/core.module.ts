@@ -24,7 +24,10 @@ import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
 export { SERVICE_CONFIG } from './tokens';
 
-/** A service's own health components beside db and kafka, and the modules that provide them. */
+/**
+ * A service's own health components beside db and kafka, and the modules that provide them
+ * (a consuming service lists ConsumerHealthIndicator, which KafkaModule provides).
+ */
 export interface ExtraHealth {
   imports: ModuleMetadata['imports'];
   indicators: Type<HealthIndicator>[];
@@ -36,6 +39,9 @@ export interface ExtraHealth {
  * metrics pushed to telemetry.otlp.v1, and the access log of every request. Feature modules come
  * on top.
  */
+/** The health a service that consumes Kafka adds: the `consumers` component. */
+export const CONSUMING: ExtraHealth = { imports: [], indicators: [ConsumerHealthIndicator] };
+
 @Module({})
 export class CoreModule implements NestModule {
   static register(service: string, config: ServiceEnv, health?: ExtraHealth): DynamicModule {
@@ -60,12 +66,7 @@ export class CoreModule implements NestModule {
         HealthModule.register({
           timeoutMs: config.HEALTH_TIMEOUT_MS,
           imports: health?.imports,
-          indicators: [
-            DatabaseHealthIndicator,
-            KafkaHealthIndicator,
-            ConsumerHealthIndicator,
-            ...(health?.indicators ?? []),
-          ],
+          indicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ...(health?.indicators ?? [])],
         }),
       ],
       controllers: [MetricsController, VersionController],

@@ -1,3 +1,3 @@
-export { CoreModule, type ExtraHealth } from './core.module';
+export { CONSUMING, CoreModule, type ExtraHealth } from './core.module';
 export { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 export { AccessLogCapture } from './access-log-capture';

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
-import { EVENT_FAILURES } from '@meshtrail/contracts';
+import { randomUUID } from 'node:crypto';
+import { probeAuditStore, storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
+import { EVENT_FAILURES, validateAuditEvent } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
@@ -29,6 +30,35 @@ export class AuditEventsIngestor {
     private readonly validation: ValidationThreads,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
   ) {}
+
+  /**
+   * Writes a synthetic event the way a batch would and rolls it back: throws when the write path
+   * is broken. The consumer asks before calling a run of failing records their own fault.
+   */
+  async probe(): Promise<void> {
+    const now = new Date();
+    const checked = validateAuditEvent(
+      {
+        specversion: '1.0',
+        id: `meshtrail-probe-${randomUUID()}`,
+        source: 'meshtrail/audit-ingest',
+        type: 'meshtrail.probe',
+        time: now.toISOString(),
+        data: {
+          objectType: 'Project',
+          objectId: 'meshtrail-probe',
+          action: 'created',
+          workspace: 'meshtrail-probe',
+          actor: { kind: 'system', id: 'audit-ingest', displayName: 'audit-ingest' },
+          change: 'write-path probe, rolled back',
+        },
+      },
+      { now, maxFutureSkewMs: 0 },
+    );
+    if (!checked.ok) throw new Error(`the probe event is invalid: ${checked.message}`);
+    const event: IncomingAuditEvent = { ...checked, topic: 'meshtrail.probe', partition: 0, offset: '0' };
+    await this.database.withClient((client) => probeAuditStore(client, event));
+  }
 
   async ingest(records: ConsumedRecord[], context: BatchContext): Promise<void> {
     const started = Date.now();

@@ -59,6 +59,7 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
         groupId: this.topics.group('audit-ingest'),
         topics: [this.topics.topic(TOPICS.auditEvents)],
         handle: (records, context) => this.auditEvents.ingest(records, context),
+        probe: () => this.auditEvents.probe(),
       }),
       new BatchConsumer({
         ...shared,
