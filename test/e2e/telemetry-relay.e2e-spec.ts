@@ -154,6 +154,17 @@ describe('telemetry relay to a real Prometheus (remote-write) as the operations 
     for (const forbidden of ['workspace', 'tenant_id', 'user_email', 'host_name', 'process_command_args'])
       expect(labelNames.has(forbidden)).toBe(false);
     expect(relay.logs.some((line) => line.message === 'Telemetry Record Rejected')).toBe(true);
+    // and kept whole as a dead letter, never relayed
+    const letters = await waitFor('the record that is not OTLP kept as a dead letter', async () => {
+      const rows = await stack.query<{ reason: string; message: string }>(
+        'SELECT reason, message FROM dead_letters WHERE source_topic = $1',
+        [stack.topic('telemetry.otlp.v1')],
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(letters).toEqual([
+      expect.objectContaining({ reason: 'TELEMETRY.NOT_OTLP', message: expect.stringMatching(/^not an OTLP/) }),
+    ]);
   });
 
   it('never sends an opted-out category, nor usage events while usage reporting is off', async () => {

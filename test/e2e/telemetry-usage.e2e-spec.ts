@@ -66,6 +66,14 @@ describe('usage events, when an installation enables them', () => {
     ]);
     const rejected = await relay.waitForLog('Usage Event Rejected');
     expect(rejected.reason).toBe('not JSON');
+    const letters = await waitFor('the malformed usage event kept as a dead letter', async () => {
+      const rows = await stack.query<{ reason: string; message: string }>(
+        'SELECT reason, message FROM dead_letters WHERE source_topic = $1',
+        [stack.topic('usage.events.v1')],
+      );
+      return rows.length > 0 ? rows : undefined;
+    });
+    expect(letters).toEqual([{ reason: 'USAGE.INVALID', message: 'not JSON' }]);
     expect(relay.logs.some((l) => l.message === 'Telemetry Relay Idle')).toBe(true);
   });
 });

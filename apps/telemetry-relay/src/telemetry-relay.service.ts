@@ -69,7 +69,9 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
       const queue = await DiskQueue.open(path.resolve(config.TELEMETRY_QUEUE_DIR), config.TELEMETRY_QUEUE_MAX_BYTES);
       this.logger.info('Telemetry Queue Opened', { dir: queue.dir, ...queue.size, maxBytes: queue.maxBytes });
       const sender = this.sender();
-      this.intake = new TelemetryIntake(policy, queue, log, sender.destination);
+      this.intake = new TelemetryIntake(policy, queue, log, sender.destination, (letters) =>
+        this.deadLetters.send(letters),
+      );
       this.delivery = new DeliveryLoop(queue, sender, log, {
         batchMaxBytes: config.TELEMETRY_BATCH_MAX_BYTES,
         retry: { initialMs: config.TELEMETRY_RETRY_INITIAL_MS, maxMs: config.TELEMETRY_RETRY_MAX_MS },
@@ -103,6 +105,7 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
           safePathWords: new Set(SAFE_PATH_WORDS),
         },
         log,
+        (letters) => this.deadLetters.send(letters),
       );
       await this.startConsumer(
         new BatchConsumer({

@@ -1,4 +1,5 @@
 import { metrics } from '@opentelemetry/api';
+import type { ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import {
   decodeMetricsRequest,
@@ -25,12 +26,8 @@ const rejectedRecords = meter.createCounter('meshtrail.telemetry.relay.rejected_
   description: 'Records on telemetry.otlp.v1 that were not OTLP metrics',
 });
 
-export interface IntakeSource {
-  topic: string;
-  partition: number;
-  offset: string;
-  value: Buffer | null;
-}
+/** The dead-letter reason of a telemetry.otlp.v1 record that is not OTLP metrics. */
+export const TELEMETRY_NOT_OTLP = 'TELEMETRY.NOT_OTLP';
 
 /**
  * Everything that leaves passes here: OTLP from the services' records and the relay's own health
@@ -45,21 +42,29 @@ export class TelemetryIntake {
     private readonly queue: DiskQueue,
     private readonly log: (entry: Transmission) => Promise<void>,
     private readonly destination: string,
+    /** Where records that are not OTLP go: kept whole, never relayed. */
+    private readonly deadLetter: (letters: DeadLetter[]) => Promise<void>,
   ) {
     meter
       .createObservableGauge('meshtrail.telemetry.relay.queue.bytes', { unit: 'By', description: 'Disk queue size' })
       .addCallback((result) => result.observe(this.queue.size.bytes));
   }
 
-  /** Records from telemetry.otlp.v1: malformed ones are logged with where they came from, and skipped. */
-  async acceptRecords(records: IntakeSource[]): Promise<void> {
+  /** Records from telemetry.otlp.v1: malformed ones are dead-lettered with why, the rest queued. */
+  async acceptRecords(records: ConsumedRecord[]): Promise<void> {
     const requests: ExportMetricsServiceRequest[] = [];
+    const refused: DeadLetter[] = [];
     for (const record of records) {
       try {
         if (!record.value || record.value.length === 0) throw new Error('empty record');
         requests.push(decodeMetricsRequest(record.value));
       } catch (error) {
         rejectedRecords.add(1);
+        refused.push({
+          record,
+          reason: TELEMETRY_NOT_OTLP,
+          message: `not an OTLP ExportMetricsServiceRequest: ${(error as Error).message}`,
+        });
         this.logger.warn('Telemetry Record Rejected', {
           topic: record.topic,
           partition: record.partition,
@@ -69,6 +74,7 @@ export class TelemetryIntake {
       }
     }
     await this.accept(requests);
+    await this.deadLetter(refused);
   }
 
   /** Applies the policy to the requests, merges the result per category, and queues it durably. */

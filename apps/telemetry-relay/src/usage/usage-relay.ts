@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import { parseUsageEvent } from '@meshtrail/contracts';
-import { TransientError, type ConsumedRecord } from '@meshtrail/kafka';
+import { TransientError, type ConsumedRecord, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { classifyStatus, postBytes } from '../delivery/http-post';
 import type { ScrubRules } from '../policy/scrubber';
@@ -8,6 +8,9 @@ import type { Transmission } from '../transmission/transmission-log';
 import { toPlausibleEvent } from './usage-scrubbing';
 
 const meter = metrics.getMeter('meshtrail');
+/** The dead-letter reason of a usage event that is not one. */
+export const USAGE_INVALID = 'USAGE.INVALID';
+
 const rejectedEvents = meter.createCounter('meshtrail.telemetry.relay.usage_rejected', {
   description: 'Usage events that were malformed (logged with their reason) or refused by the usage endpoint',
 });
@@ -33,15 +36,19 @@ export class UsageRelay {
   constructor(
     private readonly settings: UsageSettings,
     private readonly log: (entry: Transmission) => Promise<void>,
+    /** Where malformed events go: kept whole and replayable, never sent. */
+    private readonly deadLetter: (letters: DeadLetter[]) => Promise<void>,
   ) {
     this.url = `${settings.endpoint.replace(/\/+$/, '')}/api/event`;
   }
 
   async handle(records: ConsumedRecord[]): Promise<void> {
+    const refused: DeadLetter[] = [];
     for (const record of records) {
       const parsed = parseUsageEvent(record.value);
       if (!parsed.ok) {
         rejectedEvents.add(1, { reason: 'malformed' });
+        refused.push({ record, reason: USAGE_INVALID, message: parsed.reason });
         this.logger.warn('Usage Event Rejected', {
           topic: record.topic,
           partition: record.partition,
@@ -84,5 +91,6 @@ export class UsageRelay {
       if (verdict === 'retry') throw new TransientError(`usage endpoint unavailable: ${error ?? `HTTP ${status}`}`);
       if (verdict === 'rejected') rejectedEvents.add(1, { reason: 'refused' });
     }
+    await this.deadLetter(refused);
   }
 }
