@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import zlib from 'node:zlib';
 import { CompressionCodecs, CompressionTypes } from 'kafkajs';
 import SnappyJS from 'snappyjs';
-import { registerCompressionCodecs } from './compression-codecs';
+import { MAX_DECOMPRESSED_BATCH_BYTES, registerCompressionCodecs } from './compression-codecs';
 
 type Codec = { compress(encoder: { buffer: Buffer }): Promise<Buffer>; decompress(buffer: Buffer): Promise<Buffer> };
 const codec = (type: Exclude<CompressionTypes, CompressionTypes.None>): Codec => CompressionCodecs[type]();
@@ -28,15 +28,32 @@ function xerial(data: Buffer, chunkSize = 32 * 1024): Buffer {
 describe('Kafka compression codecs', () => {
   beforeAll(() => registerCompressionCodecs());
 
-  it('registers snappy, lz4 and zstd into kafkajs, idempotently, and leaves gzip alone', () => {
+  it('registers gzip, snappy, lz4 and zstd into kafkajs, idempotently', () => {
     const gzip = CompressionCodecs[CompressionTypes.GZIP];
     const snappy = CompressionCodecs[CompressionTypes.Snappy];
     registerCompressionCodecs();
     expect(CompressionCodecs[CompressionTypes.Snappy]).toBe(snappy);
     expect(CompressionCodecs[CompressionTypes.GZIP]).toBe(gzip);
-    for (const type of [CompressionTypes.Snappy, CompressionTypes.LZ4, CompressionTypes.ZSTD] as const) {
+    for (const type of [
+      CompressionTypes.GZIP,
+      CompressionTypes.Snappy,
+      CompressionTypes.LZ4,
+      CompressionTypes.ZSTD,
+    ] as const) {
       expect(() => codec(type)).not.toThrow();
     }
+  });
+
+  it('refuses a batch that would inflate beyond the bound (a decompression bomb) instead of allocating it', async () => {
+    const bomb = Buffer.alloc(MAX_DECOMPRESSED_BATCH_BYTES + 1);
+    await expect(codec(CompressionTypes.GZIP).decompress(zlib.gzipSync(bomb))).rejects.toThrow(
+      /larger than|too large|exceeds/i,
+    );
+    await expect(codec(CompressionTypes.Snappy).decompress(SnappyJS.compress(bomb))).rejects.toThrow(/too big/);
+    await expect(codec(CompressionTypes.Snappy).decompress(xerial(bomb, 8 * 1024 * 1024))).rejects.toThrow(/too big/);
+    // a small batch still inflates
+    const small = await codec(CompressionTypes.GZIP).decompress(zlib.gzipSync(payload));
+    expect(digest(small)).toEqual(digest(payload));
   });
 
   // The compressed records of one-record batches as real producers wrote them (captured from what
