@@ -43,7 +43,7 @@ describe('dead-letter store (real PostgreSQL)', () => {
     await stack.teardown();
   });
 
-  it('stores a dead letter whole, once per source offset and reason, and gives the first id back on redelivery', async () => {
+  it('stores a dead letter whole, once per source offset, reason and value, and gives the first id back on redelivery', async () => {
     const binary = Buffer.from([0x00, 0xff, 0xfe, 0x7b]);
     const first = await insertDeadLetter(
       sql,
@@ -51,8 +51,11 @@ describe('dead-letter store (real PostgreSQL)', () => {
       new Date('2031-01-01T00:00:00Z'),
     );
     expect(first.inserted).toBe(true);
-    const again = await insertDeadLetter(sql, letter(7), new Date('2031-01-02T00:00:00Z'));
+    const again = await insertDeadLetter(sql, letter(7, {}, { value: binary }), new Date('2031-01-02T00:00:00Z'));
     expect(again).toEqual({ id: first.id, inserted: false });
+    // other bytes at the same offset (a topic recreated under the same name) are another dead letter
+    const recreated = await insertDeadLetter(sql, letter(7), new Date());
+    expect(recreated.inserted).toBe(true);
     // another reason for the same record is another dead letter
     const other = await insertDeadLetter(sql, letter(7, { reason: 'EVENT.INVALID_SCHEMA' }), new Date());
     expect(other.inserted).toBe(true);

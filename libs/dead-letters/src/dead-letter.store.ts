@@ -45,6 +45,8 @@ interface Row {
   value?: Buffer | null;
 }
 
+// id is selected as text (a bigint past 2^53 would lose digits in JS): ORDER BY must name the
+// table's column, dead_letters.id, or it sorts the text ("9" after "10")
 const SUMMARY_COLUMNS = `id::text, source_topic, source_partition, source_offset::text, source_timestamp, reason,
   message, headers, coalesce(octet_length(key), 0) AS key_size, value_size, value_sha256, dead_lettered_at,
   replayed_at, replayed_by, replay_count`;
@@ -116,7 +118,7 @@ export async function insertDeadLetter(
        INSERT INTO dead_letters (source_topic, source_partition, source_offset, source_timestamp, reason, message,
                                  key, headers, value, value_size, value_sha256, dead_lettered_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9, $10, $11, $12)
-       ON CONFLICT (source_topic, source_partition, source_offset, reason) DO NOTHING
+       ON CONFLICT (source_topic, source_partition, source_offset, reason, value_sha256) DO NOTHING
        RETURNING id)
      SELECT id::text, true AS inserted FROM inserted`,
     params,
@@ -125,8 +127,9 @@ export async function insertDeadLetter(
   // stored before (this statement's snapshot may predate a concurrent insert: look again)
   const existing = await sql.query<{ id: string }>(
     `SELECT id::text FROM dead_letters
-      WHERE source_topic = $1 AND source_partition = $2 AND source_offset = $3 AND reason = $4`,
-    [params[0], params[1], params[2], params[4]],
+      WHERE source_topic = $1 AND source_partition = $2 AND source_offset = $3 AND reason = $4
+        AND value_sha256 IS NOT DISTINCT FROM $5`,
+    [params[0], params[1], params[2], params[4], params[10]],
   );
   if (existing.rows.length === 0) throw new Error('dead letter neither inserted nor found');
   return { id: existing.rows[0].id, inserted: false };
@@ -170,7 +173,7 @@ export async function listDeadLetters(
   const { rows } = await sql.query<Row>(
     `SELECT ${SUMMARY_COLUMNS} FROM dead_letters
       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
-      ORDER BY id DESC LIMIT $${params.length}`,
+      ORDER BY dead_letters.id DESC LIMIT $${params.length}`,
     params,
   );
   const more = rows.length > page.limit;
@@ -198,7 +201,7 @@ export async function readDeadLetters(
   params.push(limit);
   const { rows } = await sql.query<Row>(
     `SELECT ${SUMMARY_COLUMNS}, key, value FROM dead_letters WHERE ${conditions.join(' AND ')}
-      ORDER BY id LIMIT $${params.length}`,
+      ORDER BY dead_letters.id LIMIT $${params.length}`,
     params,
   );
   return rows.map(wholeOf);

@@ -17,13 +17,19 @@ import { DeadLettersService, inspection } from './dead-letters.service';
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 
-  private filters(input: { topic?: string; reason?: string; since?: string; until?: string }): DeadLetterFilters {
+  // a JSON null is no filter, as an absent one is (class-validator's IsOptional lets both through)
+  private filters(input: {
+    topic?: string | null;
+    reason?: string | null;
+    since?: string | null;
+    until?: string | null;
+  }): DeadLetterFilters {
     const filters: DeadLetterFilters = {};
-    if (input.topic !== undefined) filters.topic = storedTopic(input.topic, this.deadLetters.topicPrefix);
-    if (input.reason !== undefined) filters.reason = input.reason;
+    if (typeof input.topic === 'string') filters.topic = storedTopic(input.topic, this.deadLetters.topicPrefix);
+    if (typeof input.reason === 'string') filters.reason = input.reason;
     for (const name of ['since', 'until'] as const) {
       const text = input[name];
-      if (text === undefined) continue;
+      if (typeof text !== 'string') continue;
       const time = parseInstant(text);
       if (!time) throw invalidParameter(name, 'must be an RFC 3339 time with a zone, such as 2026-11-23T10:15:00Z');
       filters[name] = time;
@@ -61,7 +67,7 @@ export class DeadLettersController {
   })
   async replay(@CurrentPrincipal() principal: Principal, @Body() body: ReplayDeadLettersDto) {
     const filters = this.filters(body);
-    if (body.ids !== undefined) filters.ids = body.ids;
+    if (Array.isArray(body.ids)) filters.ids = body.ids;
     return this.deadLetters.replay(
       filters,
       { kind: principal.kind, id: principal.id, name: principal.name },

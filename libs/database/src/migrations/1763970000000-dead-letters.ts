@@ -4,7 +4,7 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * Dead letters, kept whole: every record a consumer could not store, with its original key,
  * headers and value byte for byte (the dead-letter topics carry only a bounded summary of a large
  * one), the stable reason and a bounded message. A redelivered batch stores each refusal once:
- * (source topic, partition, offset, reason) is unique. Replays are recorded on the row.
+ * (source topic, partition, offset, reason, value hash) is unique. Replays are recorded on the row.
  */
 export class DeadLetters1763970000000 implements MigrationInterface {
   name = 'DeadLetters1763970000000';
@@ -30,7 +30,8 @@ export class DeadLetters1763970000000 implements MigrationInterface {
         replay_count     integer     NOT NULL DEFAULT 0 CHECK (replay_count >= 0),
         CHECK ((value IS NULL) = (value_sha256 IS NULL)),
         CHECK ((replayed_at IS NULL) = (replayed_by IS NULL)),
-        UNIQUE (source_topic, source_partition, source_offset, reason)
+        -- the value's hash too: a topic recreated under the same name reuses offsets for other records
+        UNIQUE NULLS NOT DISTINCT (source_topic, source_partition, source_offset, reason, value_sha256)
       )`);
     // the listing's filters, newest first (the id is the listing's order and cursor)
     await runner.query(`CREATE INDEX dead_letters_topic_idx ON dead_letters (source_topic, id DESC)`);
