@@ -613,11 +613,12 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape and alerts,
   describe('the Prometheus alert rules', () => {
     it('pass promtool check rules: the consumer alerts, each with a severity, a summary and a description', () => {
       const output = execFileSync('promtool', ['check', 'rules', ALERT_RULES], { encoding: 'utf8' });
-      expect(output).toContain('SUCCESS: 2 rules found');
+      expect(output).toContain('SUCCESS: 3 rules found');
       const rules = alertRules();
       expect(rules.map((r) => [r.alert, r.for])).toEqual([
         ['MeshtrailConsumerStalled', '1m'],
         ['MeshtrailConsumerLagGrowing', '10m'],
+        ['MeshtrailConsumerSystemic', '2m'],
       ]);
       for (const rule of rules) {
         expect(['critical', 'warning']).toContain(rule.labels.severity);
@@ -698,7 +699,11 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape and alerts,
       await waitFor(
         'Prometheus to scrape the consumer metrics the rules use',
         async () => {
-          for (const metric of ['meshtrail_kafka_consumer_stalled', 'meshtrail_kafka_consumer_lag']) {
+          for (const metric of [
+            'meshtrail_kafka_consumer_stalled',
+            'meshtrail_kafka_consumer_lag',
+            'meshtrail_kafka_consumer_systemic',
+          ]) {
             if ((await prometheus.query(`${metric}{job="meshtrail"}`)).length === 0) return false;
           }
           return true;

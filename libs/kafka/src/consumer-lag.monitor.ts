@@ -22,6 +22,9 @@ const sinceAdvanceGauge = meter.createObservableGauge('meshtrail.kafka.consumer.
 const stalledGauge = meter.createObservableGauge('meshtrail.kafka.consumer.stalled', {
   description: '1 while a partition has work waiting but has not advanced for KAFKA_CONSUMER_STALL_SECONDS',
 });
+const systemicGauge = meter.createObservableGauge('meshtrail.kafka.consumer.systemic', {
+  description: '1 while a consumer pauses because every record fails alike (a broken deployment)',
+});
 
 /**
  * Measures every consumer's real lag from the broker (high watermark minus committed offset) at a
@@ -60,6 +63,9 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
         return progress ? Math.max(0, (Date.now() - progress.lastAdvancedAt) / 1000) : undefined;
       }),
     );
+    systemicGauge.addCallback((result) => {
+      for (const status of consumerRegistry.all()) result.observe(status.systemic ? 1 : 0, { group: status.groupId });
+    });
     stalledGauge.addCallback((result) => {
       const now = Date.now();
       for (const status of consumerRegistry.all()) {
