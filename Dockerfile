@@ -3,7 +3,10 @@
 #   node dist/apps/admin-cli/src/main.js setup (schema migration and topic provisioning)
 # Build with the commit and branch, which /version reports (the image has no .git):
 #   docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) --build-arg GIT_BRANCH=$(git rev-parse --abbrev-ref HEAD) .
-FROM node:20-bookworm-slim AS build
+# Node.js 24 LTS in both stages. Pin the tag to a digest when you publish images: look it up with
+#   docker buildx imagetools inspect node:24-bookworm-slim
+# and write FROM node:24-bookworm-slim@sha256:<digest> here (and below).
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -12,7 +15,7 @@ ARG GIT_COMMIT=unknown
 ARG GIT_BRANCH=unknown
 RUN GIT_COMMIT=$GIT_COMMIT GIT_BRANCH=$GIT_BRANCH node scripts/build.mjs && npm prune --omit=dev
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/package.json /app/nest-cli.json ./

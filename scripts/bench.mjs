@@ -7,8 +7,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, ensureDependencies } from './lib/ensure-deps.mjs';
+import { ensureNode } from './lib/ensure-node.mjs';
 import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
 
+await ensureNode(); // first: on an older Node this runs the script again under Node 24
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const [name, ...rest] = process.argv.slice(2);
 const script = path.join(root, 'dist/bench', `${name}.js`);

@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureDependencies } from './lib/ensure-deps.mjs';
+import { ensureNode } from './lib/ensure-node.mjs';
 
+await ensureNode(); // first: on an older Node this runs the script again under Node 24
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 ensureDependencies(root); // benchmarks and `npm run build` on a fresh clone

@@ -6,9 +6,11 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, ensureDependencies } from './lib/ensure-deps.mjs';
+import { ensureNode } from './lib/ensure-node.mjs';
 import { ensureTools } from './lib/ensure-tools.mjs';
 import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
 
+await ensureNode(); // first: on an older Node this runs the script again under Node 24
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 ensureDependencies(root);
 ensureTools();
