@@ -5,7 +5,22 @@ import tseslint from 'typescript-eslint';
 import globals from 'globals';
 import fs from 'node:fs';
 
-// Apps depend on libs, never on each other; libs never on apps.
+// Apps depend on libs, never on each other; libs never on apps, and each lib only on the libs
+// below it: so importing a low lib (kafka, contracts) never loads a high one (database, TypeORM).
+const LIB_LAYERS = {
+  config: [],
+  contracts: [],
+  otlp: [],
+  observability: ['config', 'contracts'],
+  database: ['config', 'contracts', 'observability'],
+  kafka: ['config', 'contracts', 'observability'],
+  'audit-store': ['config', 'contracts', 'database', 'observability'],
+  auth: ['config', 'contracts', 'database', 'observability'],
+  'dead-letters': ['config', 'contracts', 'database', 'kafka', 'observability'],
+  retention: ['config', 'contracts', 'database', 'kafka', 'observability'],
+  runtime: ['config', 'contracts', 'database', 'kafka', 'observability'],
+};
+
 const apps = fs.readdirSync(new URL('./apps', import.meta.url)).filter((name) => !name.startsWith('.'));
 const layering = [
   ...apps.map((app) => ({
@@ -24,16 +39,26 @@ const layering = [
       ],
     },
   })),
-  {
-    files: ['libs/**/*.ts'],
+  ...Object.entries(LIB_LAYERS).map(([lib, below]) => ({
+    files: [`libs/${lib}/**/*.ts`],
     ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/apps/**'], message: 'libs never depend on apps' }] },
+        {
+          patterns: [
+            { group: ['**/apps/**'], message: 'libs never depend on apps' },
+            {
+              group: Object.keys(LIB_LAYERS)
+                .filter((other) => other !== lib && !below.includes(other))
+                .map((other) => `@meshtrail/${other}`),
+              message: `libs/${lib} may use only ${below.length > 0 ? below.join(', ') : 'no other lib'} (LIB_LAYERS)`,
+            },
+          ],
+        },
       ],
     },
-  },
+  })),
 ];
 
 export default tseslint.config(

@@ -13,7 +13,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createKafkaClient, deleteTopics, planTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, deleteTopics, provisionTopics } from '@meshtrail/kafka';
+import { planTopics } from '@meshtrail/retention';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const argv = Object.fromEntries(

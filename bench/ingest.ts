@@ -15,7 +15,8 @@ import { Client } from 'pg';
 import { auditEventFields, copyRows, AUDIT_EVENT_COLUMNS } from '@meshtrail/audit-store';
 import { TOPICS, validateAuditEvent, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
-import { createKafkaClient, deleteTopics, planTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, deleteTopics, provisionTopics } from '@meshtrail/kafka';
+import { planTopics } from '@meshtrail/retention';
 import { processMemoryMiB } from './support/process-memory';
 
 const args = process.argv.slice(2);

@@ -17,7 +17,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { TOPICS, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
-import { createKafkaClient, deleteTopics, planTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, deleteTopics, provisionTopics } from '@meshtrail/kafka';
+import { planTopics } from '@meshtrail/retention';
 import {
   anyValueToString,
   decodeMetricsRequest,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createKafkaClient, planTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, provisionTopics } from '@meshtrail/kafka';
+import { planTopics } from '@meshtrail/retention';
 import { dropDatabase, parseDatabaseUrl, withDatabase } from '@meshtrail/database';
 import { deleteTopics } from '@meshtrail/kafka';
 import { prefixedTopic, type TopicName } from '@meshtrail/contracts';

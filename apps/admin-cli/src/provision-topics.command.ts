@@ -1,4 +1,5 @@
-import { createKafkaClient, planTopics, provisionTopics, type ProvisioningReport } from '@meshtrail/kafka';
+import { createKafkaClient, provisionTopics, type ProvisioningReport } from '@meshtrail/kafka';
+import { planTopics } from '@meshtrail/retention';
 import type { AdminEnv } from './admin.env';
 
 export async function provisionTopicsCommand(env: AdminEnv): Promise<ProvisioningReport> {

@@ -46,4 +46,5 @@ export {
 export { totalPartitionsDropped, totalRowsDeleted, type RetentionRun, type RunTrigger } from './runs/retention-run';
 export { findRun, lastRun, recentRuns, recordRun, slotEnforced } from './runs/retention-run.store';
 export { TOPIC_DATA_KINDS, maxTopicRetentionHours } from './policy/topic-retention';
+export { planTopics, topicRetentionHours, type TopicPlanSettings } from './policy/topic-plan';
 export { OnDemandAuditPublisher } from './audit/on-demand-audit-publisher';

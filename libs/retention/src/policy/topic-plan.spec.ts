@@ -1,5 +1,6 @@
 import { TOPICS } from '@meshtrail/contracts';
-import { RETENTION_BOUNDS, TOPIC_DATA_KINDS } from '@meshtrail/retention';
+import { RETENTION_BOUNDS } from './data-kinds';
+import { TOPIC_DATA_KINDS } from './topic-retention';
 import { planTopics } from './topic-plan';
 
 describe('planTopics', () => {

@@ -1,6 +1,6 @@
 import { TOPICS, prefixedTopic, type TopicName } from '@meshtrail/contracts';
-import { maxTopicRetentionHours } from '@meshtrail/retention';
-import type { TopicSpec } from './topic-provisioning';
+import type { TopicSpec } from '@meshtrail/kafka';
+import { maxTopicRetentionHours } from './topic-retention';
 
 export interface TopicPlanSettings {
   prefix: string;
