@@ -21,6 +21,9 @@ const LIB_LAYERS = {
   runtime: ['config', 'contracts', 'database', 'kafka', 'observability'],
 };
 
+// One port per outside system: only libs/kafka names kafkajs (and libs/contracts' publisher, for now).
+const KAFKAJS_ALLOWED = ['kafka', 'contracts'];
+const KAFKA_BEHIND_ITS_PORT = { group: ['kafkajs'], message: 'kafkajs only behind libs/kafka: use its exports' };
 const apps = fs.readdirSync(new URL('./apps', import.meta.url)).filter((name) => !name.startsWith('.'));
 const layering = [
   ...apps.map((app) => ({
@@ -34,6 +37,7 @@ const layering = [
               group: apps.filter((other) => other !== app).map((other) => `**/${other}/src/**`),
               message: 'apps depend on libs, never on each other',
             },
+            KAFKA_BEHIND_ITS_PORT,
           ],
         },
       ],
@@ -48,6 +52,7 @@ const layering = [
         {
           patterns: [
             { group: ['**/apps/**'], message: 'libs never depend on apps' },
+            ...(KAFKAJS_ALLOWED.includes(lib) ? [] : [KAFKA_BEHIND_ITS_PORT]),
             {
               group: Object.keys(LIB_LAYERS)
                 .filter((other) => other !== lib && !below.includes(other))

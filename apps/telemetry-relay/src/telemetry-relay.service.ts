@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@meshtrail/contracts';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { BatchConsumer, KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
+import { BatchConsumer, KAFKA_CLIENT, TopicNames, type KafkaClient } from '@meshtrail/kafka';
 import { AppLogger, HealthService, readBuildInfo } from '@meshtrail/observability';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { readCa } from './delivery/http-post';
@@ -46,7 +45,7 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     @Inject(RELAY_CONFIG) private readonly config: TelemetryRelayEnv,
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     private readonly topics: TopicNames,
     private readonly transmissions: TransmissionLog,
     private readonly moduleRef: ModuleRef,

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { Message } from 'kafkajs';
 import { DatabaseConnection, inTransaction } from '@meshtrail/database';
-import { deadLetterMessage, KafkaProducer, TopicNames, type DeadLetter } from '@meshtrail/kafka';
+import { deadLetterMessage, KafkaProducer, TopicNames, type DeadLetter, type KafkaMessage } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { deadLetterTopicOf } from './dead-letter-topics';
 import { insertDeadLetter } from './dead-letter.store';
@@ -13,7 +12,7 @@ import { deadLettersCounter } from './dead-letter.metrics';
  */
 const MAX_SEND_BYTES = 900 * 1024;
 
-function sizeOf(message: Message): number {
+function sizeOf(message: KafkaMessage): number {
   const bytes = (value: unknown) =>
     typeof value === 'string' ? Buffer.byteLength(value) : Buffer.isBuffer(value) ? value.length : 0;
   const headers = Object.entries(message.headers ?? {}).reduce(
@@ -24,9 +23,9 @@ function sizeOf(message: Message): number {
 }
 
 /** Consecutive runs of messages whose sizes add up to at most `limit` (a larger one alone). */
-export function chunksOf(messages: Message[], limit: number): Message[][] {
-  const chunks: Message[][] = [];
-  let current: Message[] = [];
+export function chunksOf(messages: KafkaMessage[], limit: number): KafkaMessage[][] {
+  const chunks: KafkaMessage[][] = [];
+  let current: KafkaMessage[] = [];
   let size = 0;
   for (const message of messages) {
     const next = sizeOf(message);
@@ -68,7 +67,7 @@ export class DeadLetterQueue {
       }),
     );
 
-    const byTopic = new Map<string, Message[]>();
+    const byTopic = new Map<string, KafkaMessage[]>();
     letters.forEach((letter, index) => {
       const topic = deadLetterTopicOf(letter.record.topic, (name) => this.topics.topic(name));
       if (!topic) return;

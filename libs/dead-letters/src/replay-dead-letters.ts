@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { IHeaders, Message } from 'kafkajs';
 import { DEAD_LETTER_REPLAY_HEADER, type AuditEventInput } from '@meshtrail/contracts';
 import type { DeadLetterFilters } from './dead-letter-filters';
 import { countDeadLetters, markReplayed, readDeadLetters, type StoredDeadLetterRow } from './dead-letter.store';
 import { deadLettersReplayed, type ReplayActor } from './dead-letter-replay.audit';
 import type { SqlRunner } from './sql';
+import type { KafkaHeaders, KafkaMessage } from '@meshtrail/kafka';
 
 export interface ReplayRequest {
   filters: DeadLetterFilters;
@@ -18,7 +18,7 @@ export interface ReplayRequest {
 export interface ReplayPorts {
   sql: SqlRunner;
   /** Sends records to a topic; resolves once the broker acknowledged them. */
-  publish(topic: string, messages: Message[]): Promise<unknown>;
+  publish(topic: string, messages: KafkaMessage[]): Promise<unknown>;
   /** Sends audit events to audit.events.v1; resolves once acknowledged. */
   audit(events: AuditEventInput[]): Promise<unknown>;
   now?: () => Date;
@@ -49,8 +49,8 @@ export function replaySelection(filters: DeadLetterFilters): DeadLetterFilters {
 }
 
 /** The original record, as it was, with the header naming the dead letter it replays. */
-export function replayMessage(row: StoredDeadLetterRow): Message {
-  const headers: IHeaders = {};
+export function replayMessage(row: StoredDeadLetterRow): KafkaMessage {
+  const headers: KafkaHeaders = {};
   for (const [name, value] of Object.entries(row.headers)) if (value !== null) headers[name] = value;
   headers[DEAD_LETTER_REPLAY_HEADER] = row.id;
   return { key: row.key, value: row.value, headers };
@@ -77,7 +77,7 @@ export async function replayDeadLetters(request: ReplayRequest, ports: ReplayPor
       if (rows.length === 0) break;
       after = rows[rows.length - 1].id;
       if (!request.dryRun) {
-        const byTopic = new Map<string, Message[]>();
+        const byTopic = new Map<string, KafkaMessage[]>();
         for (const row of rows)
           byTopic.set(row.source.topic, [...(byTopic.get(row.source.topic) ?? []), replayMessage(row)]);
         for (const [topic, messages] of byTopic) await ports.publish(topic, messages);

@@ -35,3 +35,5 @@ export {
   type DeadLetter,
   type StoredDeadLetter,
 } from './dead-letter';
+/** The client and message types, so no code outside this lib names kafkajs. */
+export type { IHeaders as KafkaHeaders, Kafka as KafkaClient, Message as KafkaMessage } from 'kafkajs';

@@ -1,9 +1,8 @@
 import os from 'node:os';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { packAccessLogLines, serializeAccessLogRecord, TOPICS } from '@meshtrail/contracts';
 import type { ServiceEnv } from '@meshtrail/config';
-import { backoffDelay, KAFKA_CLIENT, KafkaProducer, TopicNames } from '@meshtrail/kafka';
+import { backoffDelay, KAFKA_CLIENT, KafkaProducer, TopicNames, type KafkaClient } from '@meshtrail/kafka';
 import {
   AccessLogPublisher,
   BatchedLineWriter,
@@ -26,7 +25,7 @@ export class AccessLogCapture implements OnApplicationShutdown {
   private readonly flushTimeoutMs: number;
 
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     topics: TopicNames,
     @Inject(SERVICE_CONFIG) config: ServiceEnv,
     @Inject(SERVICE_NAME) service: string,

@@ -1,11 +1,16 @@
-import type { Kafka } from 'kafkajs';
-import { BatchConsumer, TransientError, type ConsumedRecord, type DeadLetter } from '@meshtrail/kafka';
+import {
+  BatchConsumer,
+  TransientError,
+  type ConsumedRecord,
+  type DeadLetter,
+  type KafkaClient,
+} from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { toSiemEntries, type SiemEntry, type SiemStream } from './siem-entry';
 import type { SiemSink } from './siem-sink';
 
 export interface SiemForwarderOptions {
-  kafka: Kafka;
+  kafka: KafkaClient;
   /** Its own consumer group: each destination keeps its own place in the stream. */
   groupId: string;
   topic: string;

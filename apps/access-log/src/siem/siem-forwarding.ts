@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS } from '@meshtrail/contracts';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { KAFKA_CLIENT, TopicNames } from '@meshtrail/kafka';
+import { KAFKA_CLIENT, TopicNames, type KafkaClient } from '@meshtrail/kafka';
 import { AccessLogEnv } from '../access-log.env';
 import { planForwarders, type ForwarderPlan } from './forwarder-plan';
 import { NdjsonFileSink } from './ndjson/ndjson-file.sink';
@@ -21,7 +20,7 @@ export class SiemForwarding implements BeforeApplicationShutdown {
   private forwarders: SiemForwarder[] = [];
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     private readonly topics: TopicNames,
     private readonly config: AccessLogEnv,
     private readonly deadLetters: DeadLetterQueue,

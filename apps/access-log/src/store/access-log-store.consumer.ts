@@ -1,5 +1,4 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { decodeAccessLogRecords, TOPICS, type AccessLogRecord, type RejectedAccessLogLine } from '@meshtrail/contracts';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import {
@@ -9,6 +8,7 @@ import {
   type BatchContext,
   type ConsumedRecord,
   type DeadLetter,
+  type KafkaClient,
 } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { AccessLogRepository } from './access-log.repository';
@@ -52,7 +52,7 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
   private consumer?: BatchConsumer;
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     private readonly topics: TopicNames,
     private readonly repository: AccessLogRepository,
     private readonly deadLetters: DeadLetterQueue,

@@ -1,10 +1,9 @@
 import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { ensurePartitions } from '@meshtrail/audit-store';
 import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { BatchConsumer, KAFKA_CLIENT, TopicNames, type DeadLetter } from '@meshtrail/kafka';
+import { BatchConsumer, KAFKA_CLIENT, TopicNames, type DeadLetter, type KafkaClient } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
@@ -18,7 +17,7 @@ const PARTITION_RETRY_MS = 60_000;
 /**
  * Starts the ingestion once the service listens (partitions ahead, counts, both consumers) and
  * stops consuming first on shutdown: the batch in flight finishes and commits before the
- * database and Kafka connections close.
+ * database and KafkaClient connections close.
  */
 @Injectable()
 export class IngestLifecycle implements BeforeApplicationShutdown {
@@ -28,7 +27,7 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
   private partitionRetry?: NodeJS.Timeout;
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: Kafka,
+    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
     private readonly topics: TopicNames,
     private readonly database: DatabaseConnection,

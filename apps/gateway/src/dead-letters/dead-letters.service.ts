@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import {
@@ -12,7 +11,13 @@ import {
   type ReplayResult,
   type StoredDeadLetterRow,
 } from '@meshtrail/dead-letters';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaProducer, type KafkaModuleOptions } from '@meshtrail/kafka';
+import {
+  KAFKA_CLIENT,
+  KAFKA_OPTIONS,
+  KafkaProducer,
+  type KafkaModuleOptions,
+  type KafkaClient,
+} from '@meshtrail/kafka';
 import { OnDemandAuditPublisher } from '@meshtrail/retention';
 
 /** How much of a UTF-8 value the inspection shows as text. */
@@ -47,7 +52,7 @@ export class DeadLettersService implements OnApplicationShutdown {
   constructor(
     private readonly database: DatabaseConnection,
     private readonly producer: KafkaProducer,
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
   ) {
     this.audit = new OnDemandAuditPublisher(

@@ -1,9 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { AuditEventPublisher, TOPICS, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, KafkaProducer, TopicNames, type KafkaModuleOptions } from '@meshtrail/kafka';
+import {
+  KAFKA_CLIENT,
+  KAFKA_OPTIONS,
+  KafkaProducer,
+  TopicNames,
+  type KafkaModuleOptions,
+  type KafkaClient,
+} from '@meshtrail/kafka';
 import {
   LegalHoldService,
   OnDemandAuditPublisher,
@@ -29,7 +35,7 @@ export class RetentionAdminService implements OnApplicationShutdown {
     private readonly database: DatabaseConnection,
     private readonly producer: KafkaProducer,
     private readonly names: TopicNames,
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
   ) {
     this.publisher = new OnDemandAuditPublisher(

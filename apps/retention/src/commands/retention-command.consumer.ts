@@ -1,5 +1,4 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { TOPICS, parseRetentionCommand } from '@meshtrail/contracts';
 import {
   BatchConsumer,
@@ -8,6 +7,7 @@ import {
   TransientError,
   type BatchContext,
   type ConsumedRecord,
+  type KafkaClient,
 } from '@meshtrail/kafka';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import { RetentionEnforcer } from '../enforcement/retention-enforcer';
@@ -27,7 +27,7 @@ export class RetentionCommandConsumer implements OnModuleDestroy {
   private readonly consumer: BatchConsumer;
 
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     names: TopicNames,
     private readonly enforcer: RetentionEnforcer,
     private readonly deadLetters: DeadLetterQueue,

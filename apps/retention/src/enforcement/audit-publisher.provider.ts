@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { AuditEventPublisher, type AuditEventInput } from '@meshtrail/contracts';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from '@meshtrail/kafka';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions, type KafkaClient } from '@meshtrail/kafka';
 import { OnDemandAuditPublisher } from '@meshtrail/retention';
 
 /** The retention service's voice on audit.events.v1: the contract's publisher (validated, idempotent, acknowledged). */
@@ -9,7 +8,7 @@ import { OnDemandAuditPublisher } from '@meshtrail/retention';
 export class RetentionAuditPublisher implements OnApplicationShutdown {
   private readonly publisher: OnDemandAuditPublisher;
 
-  constructor(@Inject(KAFKA_CLIENT) kafka: Kafka, @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions) {
+  constructor(@Inject(KAFKA_CLIENT) kafka: KafkaClient, @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions) {
     this.publisher = new OnDemandAuditPublisher(
       new AuditEventPublisher({ kafka, source: 'meshtrail/retention', topicPrefix: options.topicPrefix }),
     );

@@ -1,12 +1,12 @@
 import { validateAuditEvent, AuditEventPublisher } from '@meshtrail/contracts';
-import type { Kafka } from 'kafkajs';
+import type { KafkaClient } from '@meshtrail/kafka';
 import { filterFromParams } from '../query/event-filter';
 import { auditLogViewedEvent, describeFilter } from './audit-log-viewed';
 
 const jane = { kind: 'user' as const, id: 'u-1', name: 'jane', admin: false, workspaces: ['ws-1'] };
 // toCloudEvent is pure; the producer is never connected here
 const envelope = new AuditEventPublisher({
-  kafka: { producer: () => ({}) } as unknown as Kafka,
+  kafka: { producer: () => ({}) } as unknown as KafkaClient,
   source: 'meshtrail/gateway',
 });
 

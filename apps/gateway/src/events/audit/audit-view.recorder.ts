@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
-import type { Kafka } from 'kafkajs';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import { ApiError } from '@meshtrail/auth';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from '@meshtrail/kafka';
+import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions, type KafkaClient } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { auditLogViewedEvent, type AuditLogView } from './audit-log-viewed';
 
@@ -20,7 +19,7 @@ export class AuditViewRecorder implements OnApplicationShutdown {
   private connecting?: Promise<void>;
 
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: Kafka,
+    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
     @Inject(AUDIT_VIEW_TIMEOUT_MS) private readonly timeoutMs: number,
   ) {
