@@ -4,7 +4,7 @@ export { formatJson, formatText } from './logging/log-format';
 export type { Level, LogFields, LogRecord } from './logging/log-record';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HealthService } from './health/health.service';
-export { aggregateHealth, httpStatusFor, withTimeout } from './health/health-aggregation';
+export { withTimeout } from './with-timeout';
 export type { ComponentHealth, CompositeHealth, HealthIndicator, HealthStatus } from './health/health.types';
 export { startTelemetry, currentTelemetry, type TelemetryHandle, type TelemetryOptions } from './telemetry/telemetry';
 export { MetricsController } from './telemetry/metrics.controller';

@@ -24,13 +24,13 @@ describe('packRequest and unpackValues', () => {
       maxFutureSkewMs: 300_000,
       oldest: new Date('2010-01-01T00:00:00Z'),
     };
-    const request = packRequest(7, records, options);
+    const request = packRequest(records, options);
 
     expect(request.values.byteLength).toBe(first.length + second.length);
     expect(request.headers[3]).toEqual({ ce_specversion: '1.0' });
-    expect(request).toMatchObject({ id: 7, now: Date.parse('2026-11-23T00:00:00Z'), maxFutureSkewMs: 300_000 });
+    expect(request).toMatchObject({ now: Date.parse('2026-11-23T00:00:00Z'), maxFutureSkewMs: 300_000 });
     expect(unpackOptions(structuredClone(request))).toEqual(options);
-    const withoutOldest = packRequest(8, records, { now: options.now, maxFutureSkewMs: 0 });
+    const withoutOldest = packRequest(records, { now: options.now, maxFutureSkewMs: 0 });
     expect(unpackOptions(structuredClone(withoutOldest))).toEqual({
       now: options.now,
       maxFutureSkewMs: 0,

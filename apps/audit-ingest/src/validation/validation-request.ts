@@ -7,7 +7,6 @@ import type { ConsumedRecord } from '@meshtrail/kafka';
  * all of that response once per record.
  */
 export interface ValidationRequest {
-  id: number;
   values: ArrayBuffer;
   /** Each record's value length in bytes, in order; -1 for a record without a value. */
   lengths: number[];
@@ -18,7 +17,7 @@ export interface ValidationRequest {
   oldest: number | undefined;
 }
 
-export function packRequest(id: number, records: ConsumedRecord[], options: AuditValidationOptions): ValidationRequest {
+export function packRequest(records: ConsumedRecord[], options: AuditValidationOptions): ValidationRequest {
   const lengths = records.map((record) => (record.value === null ? -1 : record.value.length));
   const values = new ArrayBuffer(lengths.reduce((sum, length) => sum + Math.max(0, length), 0));
   const target = new Uint8Array(values);
@@ -29,7 +28,6 @@ export function packRequest(id: number, records: ConsumedRecord[], options: Audi
     offset += record.value.length;
   }
   return {
-    id,
     values,
     lengths,
     headers: records.map((record) => record.headers),

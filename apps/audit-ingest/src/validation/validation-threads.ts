@@ -9,9 +9,10 @@ import { packRequest, type ValidationRequest } from './validation-request';
 import { WorkerPool } from './worker-pool';
 
 /**
- * How long one batch may take a thread. A batch is at most AUDIT_INGEST_MAX_BATCH_BYTES (64 MiB
- * at the most), which a thread validates in seconds; a thread that takes a minute is stuck, and
- * is replaced, while the batch fails and its partition retries with backoff.
+ * How long one batch may take, waiting for a thread included. A batch is at most
+ * AUDIT_INGEST_MAX_BATCH_BYTES (64 MiB at the most), which a thread validates in seconds; a thread
+ * that takes a minute is stuck, and is replaced, while the batch fails and its partition retries
+ * with backoff.
  */
 export const VALIDATION_TIMEOUT_MS = 60_000;
 
@@ -28,21 +29,17 @@ export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
   constructor(@Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv) {}
 
   onModuleInit(): void {
-    this.pool = new WorkerPool(
-      path.join(__dirname, 'validation.worker.js'),
-      this.config.AUDIT_INGEST_VALIDATION_THREADS,
-      {
-        onReplaced: (exitCode, error) => this.logger.warn('Validation Thread Replaced', { exitCode, error }),
-        taskTimeoutMs: VALIDATION_TIMEOUT_MS,
-      },
-    );
+    this.pool = new WorkerPool(path.join(__dirname, 'validation.worker.js'), {
+      threads: this.config.AUDIT_INGEST_VALIDATION_THREADS,
+      taskTimeoutMs: VALIDATION_TIMEOUT_MS,
+      onReplaced: () => this.logger.warn('Validation Thread Replaced'),
+      onError: (error) => this.logger.warn('Validation Thread Failed', { error }),
+    });
   }
 
   validate(records: ConsumedRecord[], options: AuditValidationOptions): Promise<AuditParseResult[]> {
-    return this.pool!.run(
-      (id) => packRequest(id, records, options),
-      (request) => [request.values],
-    );
+    const request = packRequest(records, options);
+    return this.pool!.run(request, [request.values]);
   }
 
   /** After the consumers stopped (beforeApplicationShutdown): no batch needs a thread any more. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { httpStatusFor } from './health-aggregation';
+import { httpStatusFor } from './actuator-health';
 import { HealthService } from './health.service';
 
 /** Spring Boot Actuator-shaped probes: the full picture, and the two Kubernetes probe groups. */

@@ -1,4 +1,5 @@
 import { type DynamicModule, type ModuleMetadata, Module, type Type } from '@nestjs/common';
+import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
 import { HealthService } from './health.service';
@@ -15,7 +16,8 @@ export class HealthModule {
   static register(options: HealthModuleOptions): DynamicModule {
     return {
       module: HealthModule,
-      imports: options.imports ?? [],
+      // terminus's own logger would log every failing probe, polled every few seconds, with its details
+      imports: [TerminusModule.forRoot({ logger: false }), ...(options.imports ?? [])],
       controllers: [HealthController],
       providers: [
         HealthService,

@@ -1,19 +1,23 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { aggregateHealth, withTimeout } from './health-aggregation';
+import { Inject, Injectable, ServiceUnavailableException } from '@nestjs/common';
 import {
-  HEALTH_INDICATORS,
-  type ComponentHealth,
-  type CompositeHealth,
-  type HealthIndicator,
-  type HealthStatus,
-} from './health.types';
+  HealthCheckService,
+  HealthIndicatorService,
+  type HealthCheckResult,
+  type HealthIndicatorResult,
+} from '@nestjs/terminus';
+import { withTimeout } from '../with-timeout';
+import { toActuatorHealth } from './actuator-health';
 import { HEALTH_OPTIONS, type HealthOptions } from './health.options';
+import { HEALTH_INDICATORS, type CompositeHealth, type HealthIndicator, type HealthStatus } from './health.types';
 
+/** Runs the service's indicators through terminus and answers in Spring Boot Actuator's shape. */
 @Injectable()
 export class HealthService {
   private shuttingDown = false;
 
   constructor(
+    private readonly checks: HealthCheckService,
+    private readonly results: HealthIndicatorService,
     @Inject(HEALTH_INDICATORS) private readonly indicators: HealthIndicator[],
     @Inject(HEALTH_OPTIONS) private readonly options: HealthOptions,
   ) {}
@@ -24,16 +28,13 @@ export class HealthService {
   }
 
   async health(): Promise<CompositeHealth> {
-    const results = await Promise.all(
-      this.indicators.map(async (indicator): Promise<[string, ComponentHealth]> => {
-        try {
-          return [indicator.name, await withTimeout(indicator.check(), this.options.timeoutMs, indicator.name)];
-        } catch (error) {
-          return [indicator.name, { status: 'DOWN', details: { error: (error as Error).message } }];
-        }
-      }),
+    const result = await this.checks
+      .check(this.indicators.map((indicator) => () => this.check(indicator)))
+      .catch(resultOfUnavailable);
+    return toActuatorHealth(
+      result,
+      this.indicators.map((indicator) => indicator.name),
     );
-    return aggregateHealth(Object.fromEntries(results));
   }
 
   liveness(): { status: HealthStatus } {
@@ -44,4 +45,21 @@ export class HealthService {
     if (this.shuttingDown) return { status: 'OUT_OF_SERVICE', components: {} };
     return this.health();
   }
+
+  /** One indicator as terminus takes it: its own answer, or DOWN saying why it threw or hung. */
+  private async check(indicator: HealthIndicator): Promise<HealthIndicatorResult> {
+    const session = this.results.check(indicator.name);
+    try {
+      const { status, details } = await withTimeout(indicator.check(), this.options.timeoutMs, indicator.name);
+      return status === 'UP' ? session.up({ details }) : session.down({ details });
+    } catch (error) {
+      return session.down({ details: { error: (error as Error).message } });
+    }
+  }
+}
+
+/** Terminus answers a check that is not ok with a 503 exception carrying the whole result. */
+function resultOfUnavailable(error: unknown): HealthCheckResult {
+  if (error instanceof ServiceUnavailableException) return error.getResponse() as HealthCheckResult;
+  throw error;
 }

@@ -1,7 +1,7 @@
 export type HealthStatus = 'UP' | 'DOWN' | 'OUT_OF_SERVICE';
 
 export interface ComponentHealth {
-  status: HealthStatus;
+  status: 'UP' | 'DOWN';
   details?: Record<string, unknown>;
 }
 

@@ -2,7 +2,7 @@ import { metrics } from '@opentelemetry/api';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
 import { AppLogger } from '../logging/app-logger';
-import { withTimeout } from '../health/health-aggregation';
+import { withTimeout } from '../with-timeout';
 
 /** Where the serialised OTLP ExportMetricsServiceRequest goes (the service's Kafka producer). */
 export type OtlpSink = (payload: Uint8Array) => Promise<void>;
