@@ -11,7 +11,7 @@ import {
 } from '@meshtrail/auth';
 import { AppLogger } from '@meshtrail/observability';
 import { invalidParameter } from '../common/invalid-parameter';
-import { StrictInputPipe } from '../common/strict-input.pipe';
+import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-key.dto';
 
@@ -20,7 +20,7 @@ import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/create-api-k
 @Controller('api/v1/api-keys')
 @Authenticated(RateLimitGuard)
 @RequireAdmin()
-@UsePipes(StrictInputPipe)
+@UsePipes(InputValidationPipe)
 export class ApiKeysController {
   private readonly logger = new AppLogger('ApiKeys');
 

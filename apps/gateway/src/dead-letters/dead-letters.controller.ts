@@ -3,7 +3,7 @@ import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nest
 import { ApiError, Authenticated, CurrentPrincipal, RequireAdmin, type Principal } from '@meshtrail/auth';
 import { DEAD_LETTER_ID, parseInstant, storedTopic, type DeadLetterFilters } from '@meshtrail/dead-letters';
 import { invalidParameter } from '../common/invalid-parameter';
-import { StrictInputPipe } from '../common/strict-input.pipe';
+import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { DeadLettersQueryDto, ReplayDeadLettersDto } from './dto/dead-letters.dto';
 import { DeadLettersService, inspection } from './dead-letters.service';
@@ -13,7 +13,7 @@ import { DeadLettersService, inspection } from './dead-letters.service';
 @Controller('api/v1/dead-letters')
 @Authenticated(RateLimitGuard)
 @RequireAdmin()
-@UsePipes(StrictInputPipe)
+@UsePipes(InputValidationPipe)
 export class DeadLettersController {
   constructor(private readonly deadLetters: DeadLettersService) {}
 

@@ -13,7 +13,7 @@ import {
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
 import { invalidParameter } from '../common/invalid-parameter';
-import { StrictInputPipe } from '../common/strict-input.pipe';
+import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuditEventDetailDto, EventPageDto } from './dto/event-page.dto';
 import {
@@ -48,7 +48,7 @@ function pathId(name: string, value: string): string {
 @ApiTags('events')
 @Controller('api/v1/events')
 @Authenticated(RateLimitGuard)
-@UsePipes(StrictInputPipe)
+@UsePipes(InputValidationPipe)
 @ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
 @ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' })
 @ApiServiceUnavailableResponse({
@@ -104,7 +104,7 @@ export class EventsController {
 @ApiTags('events')
 @Controller('api/v1/workspaces/:workspaceId/events')
 @Authenticated(RateLimitGuard)
-@UsePipes(StrictInputPipe)
+@UsePipes(InputValidationPipe)
 @ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
 @ApiForbiddenResponse({ description: 'You are not an owner or manager of this workspace' })
 @ApiTooManyRequestsResponse({ description: 'Rate limit exceeded; see Retry-After' })

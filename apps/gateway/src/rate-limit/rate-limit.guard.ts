@@ -9,19 +9,19 @@ const limited = metrics.getMeter('meshtrail').createCounter('meshtrail.api.rate_
 
 /**
  * Per-principal rate limit for the APIs (runs after AuthGuard, which sets the principal). Over
- * the limit: 429 with Retry-After. Limits are per gateway instance.
+ * the limit: 429 with Retry-After. The limit holds across gateway replicas.
  */
 @Injectable()
 export class RateLimitGuard implements CanActivate {
   constructor(private readonly limiter: RateLimiter) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const http = context.switchToHttp();
     const principal = http.getRequest<RequestWithPrincipal>().principal;
     if (!principal) return true; // AuthGuard refuses such requests before this guard runs
     const response = http.getResponse<{ setHeader(name: string, value: string): void }>();
-    const decision = this.limiter.take(`${principal.kind}:${principal.id}`);
-    response.setHeader('RateLimit-Limit', String(this.limiter.settings.perMinute));
+    const decision = await this.limiter.take(`${principal.kind}:${principal.id}`);
+    response.setHeader('RateLimit-Limit', String(this.limiter.limit));
     if (decision.allowed) {
       response.setHeader('RateLimit-Remaining', String(decision.remaining));
       return true;

@@ -3,7 +3,7 @@ import { ApiAcceptedResponse, ApiNotFoundResponse, ApiOperation, ApiTags } from 
 import { ApiError, Authenticated, CurrentPrincipal, RequireAdmin, type Principal } from '@meshtrail/auth';
 import { HOLD_FAILURES, LegalHoldError, type HoldActor } from '@meshtrail/retention';
 import { invalidParameter } from '../common/invalid-parameter';
-import { StrictInputPipe } from '../common/strict-input.pipe';
+import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { HoldsQueryDto, PlaceHoldDto, ReleaseHoldDto, RequestRunDto, RunsQueryDto } from './dto/retention-admin.dto';
 import { RetentionAdminService } from './retention-admin.service';
@@ -33,7 +33,7 @@ async function holdOperation<T>(operation: () => Promise<T>): Promise<T> {
 @Controller('api/v1/admin')
 @Authenticated(RateLimitGuard)
 @RequireAdmin()
-@UsePipes(StrictInputPipe)
+@UsePipes(InputValidationPipe)
 export class RetentionAdminController {
   constructor(private readonly retention: RetentionAdminService) {}
 

@@ -7,6 +7,7 @@ import { TelemetryTransmissions1763940000000 } from './1763940000000-telemetry-t
 import { Retention1763950000000 } from './1763950000000-retention';
 import { WorkspaceChangeIndex1763960000000 } from './1763960000000-workspace-change-index';
 import { DeadLetters1763970000000 } from './1763970000000-dead-letters';
+import { ApiRateLimits1763980000000 } from './1763980000000-api-rate-limits';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -19,4 +20,5 @@ export const MIGRATIONS: Function[] = [
   Retention1763950000000,
   WorkspaceChangeIndex1763960000000,
   DeadLetters1763970000000,
+  ApiRateLimits1763980000000,
 ];

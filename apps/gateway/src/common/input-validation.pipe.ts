@@ -1,0 +1,36 @@
+import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
+import type { ApiError } from '@meshtrail/auth';
+import { invalidParameter } from './invalid-parameter';
+
+/** The 400 for the first problem found: an unknown parameter, or the first rule its value breaks. */
+function firstProblem([error]: ValidationError[]): ApiError {
+  const constraints = error.constraints ?? {};
+  if (constraints.whitelistValidation) return invalidParameter(error.property, 'is not a known parameter');
+  return invalidParameter(error.property, Object.values(constraints)[0] ?? 'is invalid');
+}
+
+/**
+ * Nest's ValidationPipe on query parameters and request bodies, against their DTO class: unknown
+ * parameters or fields, repeated parameters and bad values are a 400 naming the parameter.
+ */
+@Injectable()
+export class InputValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      exceptionFactory: firstProblem,
+    });
+  }
+
+  // ValidationPipe takes a missing body for an empty object and names no parameter for an array
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
+    if (metadata.type === 'body' && this.toValidate(metadata) && !isObject) {
+      throw invalidParameter('body', 'must be a JSON object');
+    }
+    return super.transform(value, metadata);
+  }
+}
