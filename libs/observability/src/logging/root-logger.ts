@@ -2,6 +2,7 @@ import pino, { type DestinationStream, type Logger } from 'pino';
 import { type Level, pinoLevel } from './log-level';
 import { isoTimestamp, recordFields } from './log-record';
 import { textDestination } from './text-line';
+import { traceContextFields } from './trace-context';
 
 export interface LoggingOptions {
   service: string;
@@ -31,6 +32,9 @@ function createRootLogger(options: LoggingOptions): Logger {
       messageKey: 'message',
       timestamp: isoTimestamp,
       formatters: { level: (label) => ({ level: label.toUpperCase() }), log: recordFields },
+      mixin: traceContextFields,
+      // the trace ids after the record's own fields (pino's default puts them first)
+      mixinMergeStrategy: (fields, trace) => ({ ...fields, ...trace }),
       redact: REDACTED,
     },
     options.format === 'text' ? textDestination(out) : out,
