@@ -48,9 +48,14 @@ export class AppLogger {
   write(level: Level, message: string, fields?: LogFields): void {
     const logger = this.logger();
     const method = pinoLevel(level);
-    if (!fields) return logger[method](message);
-    // the name is this logger's; a field of that name is kept under another key
-    const { logger: field, ...rest } = fields;
-    logger[method](field === undefined ? fields : { ...rest, field_logger: field }, message);
+    if (!fields) {
+      logger[method](message);
+    } else if ('logger' in fields) {
+      // the name is this logger's: a field of that name is kept under another key
+      const { logger: field, ...rest } = fields;
+      logger[method]({ ...rest, field_logger: field }, message);
+    } else {
+      logger[method](fields, message);
+    }
   }
 }
