@@ -1,6 +1,6 @@
-export const LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'] as const;
-export type Level = (typeof LEVELS)[number];
+import type { Level as PinoLevel } from 'pino';
 
+export type Level = 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL';
 export type LogFields = Record<string, unknown>;
 
 /** LOG_LEVEL's lower-case name (`info`) as the level the logger API takes (`INFO`). */
@@ -9,6 +9,6 @@ export function logLevelFromName(name: string): Level {
 }
 
 /** The same level as pino names it (`info`). */
-export function pinoLevel(level: Level): 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal' {
-  return level.toLowerCase() as ReturnType<typeof pinoLevel>;
+export function pinoLevel(level: Level): PinoLevel {
+  return level.toLowerCase() as PinoLevel;
 }
