@@ -1,7 +1,8 @@
-export { AppLogger, configureLogging, logLevelFromName, type LoggingOptions } from './logging/app-logger';
-export { NestLoggerAdapter } from './logging/nest-logger.adapter';
-export { formatJson, formatText } from './logging/log-format';
-export type { Level, LogFields, LogRecord } from './logging/log-record';
+export { AppLogger } from './logging/app-logger';
+export { configureLogging, type LoggingOptions } from './logging/root-logger';
+export { createNestLogger } from './logging/nest-logger';
+export { logLevelFromName, type Level, type LogFields } from './logging/log-level';
+export { formatText } from './logging/text-line';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HealthService } from './health/health.service';
 export { withTimeout } from './with-timeout';

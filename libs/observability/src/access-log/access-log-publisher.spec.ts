@@ -1,4 +1,4 @@
-import { configureLogging } from '../logging/app-logger';
+import { configureLogging } from '../logging/root-logger';
 import { AccessLogPublisher } from './access-log-publisher';
 
 /** A serialized record, as the capture hands it over; the publisher treats it as opaque text. */

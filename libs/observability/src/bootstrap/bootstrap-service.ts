@@ -1,7 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppLogger, configureLogging, logLevelFromName } from '../logging/app-logger';
-import { NestLoggerAdapter } from '../logging/nest-logger.adapter';
+import { AppLogger } from '../logging/app-logger';
+import { logLevelFromName } from '../logging/log-level';
+import { createNestLogger } from '../logging/nest-logger';
+import { configureLogging } from '../logging/root-logger';
 import { currentTelemetry } from '../telemetry/telemetry';
 import { HealthService } from '../health/health.service';
 import { mountGlobalMiddleware } from './global-middleware';
@@ -29,7 +31,7 @@ export async function bootstrapService(options: ServiceBootstrapOptions): Promis
     format: options.config.LOG_FORMAT,
   });
   const logger = new AppLogger('Bootstrap');
-  const app = await NestFactory.create(options.module as never, { logger: new NestLoggerAdapter(), bodyParser: true });
+  const app = await NestFactory.create(options.module as never, { logger: createNestLogger(), bodyParser: true });
   app.getHttpAdapter().getInstance().disable?.('x-powered-by');
   // before listen(): Nest adds its body parsers and routes on init, so these run ahead of them
   mountGlobalMiddleware(app);

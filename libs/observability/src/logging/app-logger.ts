@@ -1,42 +1,29 @@
-import { formatJson, formatText } from './log-format';
-import { type Level, type LogFields, levelRank } from './log-record';
-
-export interface LoggingOptions {
-  service: string;
-  level: Level;
-  format: 'json' | 'text';
-  /** Where lines go; stdout unless a test captures them. */
-  write?: (line: string) => void;
-}
-
-const state: Required<LoggingOptions> = {
-  service: 'meshtrail',
-  level: 'INFO',
-  format: 'json',
-  write: (line) => process.stdout.write(line),
-};
-
-/** Sets the process-wide logging options once at start (from the validated configuration). */
-export function configureLogging(options: LoggingOptions): void {
-  state.service = options.service;
-  state.level = options.level;
-  state.format = options.format;
-  state.write = options.write ?? ((line) => process.stdout.write(line));
-}
-
-export function logLevelFromName(name: string): Level {
-  return name.toUpperCase() as Level;
-}
+import type { Logger } from 'pino';
+import { type Level, type LogFields, pinoLevel } from './log-level';
+import { rootLogger } from './root-logger';
 
 /**
- * A named logger writing structured lines to stdout. Functional messages use stable, capitalised
- * names ("Events Ingested") with their figures as fields, so dashboards can count them.
+ * A named logger: a pino child logger whose `logger` key is the name. Functional messages use
+ * stable, capitalised names ("Events Ingested") with their figures as fields, so dashboards can
+ * count them. Loggers are often made before logging is configured; each follows the current root.
  */
 export class AppLogger {
+  private root?: Logger;
+  private child?: Logger;
+
   constructor(readonly name: string) {}
 
+  private logger(): Logger {
+    const root = rootLogger();
+    if (this.root !== root || !this.child) {
+      this.root = root;
+      this.child = root.child({ logger: this.name });
+    }
+    return this.child;
+  }
+
   isEnabled(level: Level): boolean {
-    return levelRank(level) >= levelRank(state.level);
+    return this.logger().isLevelEnabled(pinoLevel(level));
   }
 
   trace(message: string, fields?: LogFields): void {
@@ -59,8 +46,16 @@ export class AppLogger {
   }
 
   write(level: Level, message: string, fields?: LogFields): void {
-    if (!this.isEnabled(level)) return;
-    const record = { timestamp: new Date(), level, service: state.service, logger: this.name, message, fields };
-    state.write(state.format === 'text' ? formatText(record) : formatJson(record));
+    const logger = this.logger();
+    const method = pinoLevel(level);
+    if (!fields) {
+      logger[method](message);
+    } else if ('logger' in fields) {
+      // the name is this logger's: a field of that name is kept under another key
+      const { logger: field, ...rest } = fields;
+      logger[method]({ ...rest, field_logger: field }, message);
+    } else {
+      logger[method](fields, message);
+    }
   }
 }
