@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { ensureDatabase } from './ensure-database';
 import { MIGRATIONS } from './migrations';
 import { TypeOrmAppLogger } from './typeorm-logger';
@@ -14,9 +14,11 @@ export interface MigrationReport {
 
 /**
  * TypeORM's migration runner, and nothing else of TypeORM: meshtrail has no entities, and the
- * services reach the database through DatabaseConnection's pool.
+ * services reach the database through DatabaseConnection's pool. Loaded here only, so a service
+ * that never migrates never loads TypeORM.
  */
-function migrationDataSource(url: string): DataSource {
+async function migrationDataSource(url: string): Promise<DataSource> {
+  const { DataSource } = await import('typeorm');
   return new DataSource({
     type: 'postgres',
     url,
@@ -46,7 +48,7 @@ export async function migrateDatabase(url: string): Promise<MigrationReport> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const dataSource = migrationDataSource(url);
+    const dataSource = await migrationDataSource(url);
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });
