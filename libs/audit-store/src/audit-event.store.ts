@@ -1,6 +1,6 @@
+import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { foldEvents } from './projections/projection-delta';
 import { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
-import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyLine, copyLines } from './sql-client';
 import {
   AUDIT_EVENT_COLUMNS,
