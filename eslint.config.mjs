@@ -24,45 +24,58 @@ const LIB_LAYERS = {
 // One port per outside system: only libs/kafka names kafkajs (and libs/contracts' publisher, for now).
 const KAFKAJS_ALLOWED = ['kafka', 'contracts'];
 const KAFKA_BEHIND_ITS_PORT = { group: ['kafkajs'], message: 'kafkajs only behind libs/kafka: use its exports' };
-const apps = fs.readdirSync(new URL('./apps', import.meta.url)).filter((name) => !name.startsWith('.'));
-const layering = [
-  ...apps.map((app) => ({
-    files: [`apps/${app}/**/*.ts`],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            {
-              group: apps.filter((other) => other !== app).map((other) => `**/${other}/src/**`),
-              message: 'apps depend on libs, never on each other',
-            },
-            KAFKA_BEHIND_ITS_PORT,
-          ],
-        },
-      ],
+// One pool per process: only libs/database opens PostgreSQL connections and loads TypeORM (for
+// the migrations); elsewhere pg lends its types and escapeIdentifier. Tests may connect on their own.
+const DATABASE_BEHIND_ITS_PORT = {
+  paths: [
+    { name: 'typeorm', message: 'TypeORM only runs the migrations, inside libs/database' },
+    {
+      name: 'pg',
+      allowTypeImports: true,
+      allowImportNames: ['escapeIdentifier'],
+      message: 'reach PostgreSQL through libs/database (DatabaseConnection); pg types need `import type`',
     },
-  })),
+  ],
+  patterns: [{ group: ['typeorm/*'], message: 'TypeORM only runs the migrations, inside libs/database' }],
+};
+const TESTS = ['**/*.spec.ts', '**/*.int-spec.ts'];
+const restrictImports = (patterns, database) => ({
+  'no-restricted-imports': [
+    'error',
+    database
+      ? { paths: DATABASE_BEHIND_ITS_PORT.paths, patterns: [...patterns, ...DATABASE_BEHIND_ITS_PORT.patterns] }
+      : { patterns },
+  ],
+});
+const apps = fs.readdirSync(new URL('./apps', import.meta.url)).filter((name) => !name.startsWith('.'));
+const appPatterns = (app) => [
+  {
+    group: apps.filter((other) => other !== app).map((other) => `**/${other}/src/**`),
+    message: 'apps depend on libs, never on each other',
+  },
+  KAFKA_BEHIND_ITS_PORT,
+];
+const layering = [
+  ...apps.flatMap((app) => [
+    { files: [`apps/${app}/**/*.ts`], ignores: TESTS, rules: restrictImports(appPatterns(app), true) },
+    { files: TESTS.map((test) => `apps/${app}/${test}`), rules: restrictImports(appPatterns(app), false) },
+  ]),
   ...Object.entries(LIB_LAYERS).map(([lib, below]) => ({
     files: [`libs/${lib}/**/*.ts`],
-    ignores: ['**/*.spec.ts', '**/*.int-spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
+    ignores: TESTS,
+    rules: restrictImports(
+      [
+        { group: ['**/apps/**'], message: 'libs never depend on apps' },
+        ...(KAFKAJS_ALLOWED.includes(lib) ? [] : [KAFKA_BEHIND_ITS_PORT]),
         {
-          patterns: [
-            { group: ['**/apps/**'], message: 'libs never depend on apps' },
-            ...(KAFKAJS_ALLOWED.includes(lib) ? [] : [KAFKA_BEHIND_ITS_PORT]),
-            {
-              group: Object.keys(LIB_LAYERS)
-                .filter((other) => other !== lib && !below.includes(other))
-                .map((other) => `@meshtrail/${other}`),
-              message: `libs/${lib} may use only ${below.length > 0 ? below.join(', ') : 'no other lib'} (LIB_LAYERS)`,
-            },
-          ],
+          group: Object.keys(LIB_LAYERS)
+            .filter((other) => other !== lib && !below.includes(other))
+            .map((other) => `@meshtrail/${other}`),
+          message: `libs/${lib} may use only ${below.length > 0 ? below.join(', ') : 'no other lib'} (LIB_LAYERS)`,
         },
       ],
-    },
+      lib !== 'database',
+    ),
   })),
 ];
 

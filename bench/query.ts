@@ -12,7 +12,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { ApiKeyStore } from '@meshtrail/auth';
-import { migrateDatabase, withDatabase } from '@meshtrail/database';
+import { migrateDatabase, withDatabase, withDatabaseConnection } from '@meshtrail/database';
 import { createKafkaClient, provisionTopics } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { GatewayProcess } from './support/gateway-process';
@@ -73,17 +73,14 @@ async function prepareStore(): Promise<void> {
 }
 
 async function createKeys(): Promise<{ admin: string; manager: string; managerWorkspaces: string[] }> {
-  const db = new Client({ connectionString: databaseUrl });
-  await db.connect();
-  try {
-    const store = new ApiKeyStore({ query: async (sql, params) => (await db.query(sql, params)).rows });
+  const settings = { url: databaseUrl, poolMax: 1, applicationName: 'meshtrail-bench-query' };
+  return withDatabaseConnection(settings, async (db) => {
+    const store = new ApiKeyStore(db);
     const managerWorkspaces = ['ws-0007', 'ws-0123', 'ws-0456'];
     const admin = await store.create('bench-admin', { admin: true, workspaces: [] }, 'bench');
     const manager = await store.create('bench-manager', { admin: false, workspaces: managerWorkspaces }, 'bench');
     return { admin: admin.key, manager: manager.key, managerWorkspaces };
-  } finally {
-    await db.end();
-  }
+  });
 }
 
 async function provision(): Promise<void> {

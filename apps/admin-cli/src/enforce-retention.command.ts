@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { TOPICS, prefixedTopic, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { findRun, type RetentionRun } from '@meshtrail/retention';
+import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
 import { UsageError } from './usage-error';
 
@@ -57,12 +57,10 @@ export async function enforceRetentionCommand(env: AdminEnv, argv: string[]): Pr
   }
   const result: EnforceRetentionResult = { runId: command.commandId, dryRun: command.dryRun };
   if (values['no-wait']) return result;
-  const sql = new Client({ connectionString: env.DATABASE_URL, application_name: 'meshtrail-admin-cli' });
-  await sql.connect();
-  try {
+  return withAdminDatabase(env, async (database) => {
     const deadline = Date.now() + timeoutSeconds * 1000;
     for (;;) {
-      const run = await findRun(sql, command.commandId);
+      const run = await database.withClient((sql) => findRun(sql, command.commandId));
       if (run) return { ...result, run };
       if (Date.now() > deadline) {
         throw new Error(
@@ -71,7 +69,5 @@ export async function enforceRetentionCommand(env: AdminEnv, argv: string[]): Pr
       }
       await new Promise((resolve) => setTimeout(resolve, 1000));
     }
-  } finally {
-    await sql.end();
-  }
+  });
 }

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
-import { LegalHoldService, listHolds, singleSession, type LegalHold } from '@meshtrail/retention';
+import { LegalHoldService, listHolds, type LegalHold } from '@meshtrail/retention';
+import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
 import { UsageError } from './usage-error';
 
@@ -33,10 +33,8 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
     },
     strict: true,
   });
-  const sql = new Client({ connectionString: env.DATABASE_URL, application_name: 'meshtrail-admin-cli' });
-  await sql.connect();
-  try {
-    if (action === 'list') return { action, holds: await listHolds(sql, values.all) };
+  return withAdminDatabase(env, async (database) => {
+    if (action === 'list') return { action, holds: await database.withClient((sql) => listHolds(sql, values.all)) };
     if (action !== 'place' && action !== 'release') {
       throw new UsageError(`legal-hold: unknown action ${JSON.stringify(action ?? '')} (place, release or list)`);
     }
@@ -50,7 +48,10 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
     });
     await publisher.connect();
     try {
-      const holds = new LegalHoldService(singleSession(sql), (events) => publisher.publish(events));
+      const holds = new LegalHoldService(
+        (work) => database.withClient(work),
+        (events) => publisher.publish(events),
+      );
       const command = {
         workspace: values.workspace!,
         reason: values.reason!,
@@ -60,7 +61,5 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
     } finally {
       await publisher.disconnect();
     }
-  } finally {
-    await sql.end();
-  }
+  });
 }

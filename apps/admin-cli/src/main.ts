@@ -53,7 +53,7 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       await migrate();
       return topics();
     case 'create-api-key': {
-      const created = await createApiKeyCommand(env.DATABASE_URL, process.argv.slice(3));
+      const created = await createApiKeyCommand(env, process.argv.slice(3));
       logger.info('Api Key Created', {
         keyId: created.id,
         admin: created.admin,

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { loadConfig } from '@meshtrail/config';
 import { TOPICS, type AuditCloudEvent } from '@meshtrail/contracts';
+import { withDatabaseConnection } from '@meshtrail/database';
 import { insertDeadLetter } from '@meshtrail/dead-letters';
 import { waitFor } from '../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
@@ -22,28 +22,28 @@ describe('admin-cli replay-dead-letters (real PostgreSQL and Kafka)', () => {
   });
 
   it('republishes the filtered dead letters with meshtrail-replay-of, marks them, and audits the operator', async () => {
-    const sql = new Client({ connectionString: stack.databaseUrl });
-    await sql.connect();
     const original = Buffer.from('{"specversion":"1.0","id":"broken-1"');
-    const { id } = await insertDeadLetter(
-      sql,
-      {
-        record: {
-          topic: stack.topic(TOPICS.auditEvents),
-          partition: 0,
-          offset: '5',
-          key: Buffer.from('ws-1'),
-          value: original,
-          headers: {},
-          timestamp: String(Date.now()),
-          size: original.length + 4,
+    const settings = { url: stack.databaseUrl, poolMax: 1, applicationName: 'replay-cli-test' };
+    const { id } = await withDatabaseConnection(settings, (sql) =>
+      insertDeadLetter(
+        sql,
+        {
+          record: {
+            topic: stack.topic(TOPICS.auditEvents),
+            partition: 0,
+            offset: '5',
+            key: Buffer.from('ws-1'),
+            value: original,
+            headers: {},
+            timestamp: String(Date.now()),
+            size: original.length + 4,
+          },
+          reason: 'EVENT.NOT_JSON',
+          message: 'the value is not valid JSON',
         },
-        reason: 'EVENT.NOT_JSON',
-        message: 'the value is not valid JSON',
-      },
-      new Date(),
+        new Date(),
+      ),
     );
-    await sql.end();
     const env = loadConfig('admin-cli', AdminEnv, stack.env);
 
     const dry = await replayDeadLettersCommand(env, ['--topic', 'audit.events.v1', '--dry-run']);

@@ -1,5 +1,4 @@
 import { parseArgs } from 'node:util';
-import { Client } from 'pg';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import {
   DEAD_LETTER_ID,
@@ -10,6 +9,7 @@ import {
   type ReplayResult,
 } from '@meshtrail/dead-letters';
 import { createKafkaClient } from '@meshtrail/kafka';
+import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
 import { UsageError } from './usage-error';
 
@@ -80,18 +80,16 @@ export function parseReplayArguments(argv: string[], topicPrefix: string): Repla
 export async function replayDeadLettersCommand(env: AdminEnv, argv: string[]): Promise<ReplayResult> {
   const args = parseReplayArguments(argv, env.KAFKA_TOPIC_PREFIX);
   const kafka = createKafkaClient(env, 'meshtrail-admin-cli');
-  const sql = new Client({ connectionString: env.DATABASE_URL, application_name: 'meshtrail-admin-cli' });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   const audit = new AuditEventPublisher({ kafka, source: 'meshtrail/admin-cli', topicPrefix: env.KAFKA_TOPIC_PREFIX });
-  await sql.connect();
-  try {
+  return withAdminDatabase(env, async (database) => {
     if (!args.dryRun) await Promise.all([producer.connect(), audit.connect()]);
     try {
       const by = args.by ?? 'dry-run';
       return await replayDeadLetters(
         { filters: args.filters, dryRun: args.dryRun, limit: args.limit, by: { kind: 'user', id: by, name: by } },
         {
-          sql,
+          sql: database,
           publish: (topic, messages) => producer.send({ topic, messages, acks: -1 }),
           audit: (events) => audit.publish(events),
         },
@@ -99,7 +97,5 @@ export async function replayDeadLettersCommand(env: AdminEnv, argv: string[]): P
     } finally {
       if (!args.dryRun) await Promise.all([producer.disconnect(), audit.disconnect()]);
     }
-  } finally {
-    await sql.end();
-  }
+  });
 }

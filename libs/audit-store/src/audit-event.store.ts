@@ -1,6 +1,7 @@
+import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { foldEvents } from './projections/projection-delta';
 import { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
-import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyLine, copyLines, inTransaction, type SqlClient } from './sql-client';
+import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyLine, copyLines } from './sql-client';
 import {
   AUDIT_EVENT_COLUMNS,
   auditEventFields,
@@ -25,7 +26,7 @@ export interface StoreOutcome {
  * audit_events, and folds them into the projections. Runs as the ingest role, which can insert
  * but never update or delete. Throws when the database fails: nothing of the batch is stored.
  */
-export async function storeAuditEvents(client: SqlClient, events: IncomingAuditEvent[]): Promise<StoreOutcome> {
+export async function storeAuditEvents(client: SqlSession, events: IncomingAuditEvent[]): Promise<StoreOutcome> {
   return writeAuditEvents(client, events, 'commit');
 }
 
@@ -34,12 +35,12 @@ export async function storeAuditEvents(client: SqlClient, events: IncomingAuditE
  * rolls it back: throws when the write path is broken (a missing column, a lost privilege), so a
  * consumer can tell a broken deployment from records that fail on their own. Keeps nothing.
  */
-export async function probeAuditStore(client: SqlClient, event: IncomingAuditEvent): Promise<void> {
+export async function probeAuditStore(client: SqlSession, event: IncomingAuditEvent): Promise<void> {
   await writeAuditEvents(client, [event], 'rollback');
 }
 
 async function writeAuditEvents(
-  client: SqlClient,
+  client: SqlSession,
   events: IncomingAuditEvent[],
   end: 'commit' | 'rollback',
 ): Promise<StoreOutcome> {
@@ -114,7 +115,7 @@ async function writeAuditEvents(
 }
 
 /** Runs `work` in a transaction that is always rolled back. */
-async function rolledBack<T>(client: SqlClient, work: () => Promise<T>): Promise<T> {
+async function rolledBack<T>(client: SqlSession, work: () => Promise<T>): Promise<T> {
   await client.query('BEGIN');
   try {
     return await work();

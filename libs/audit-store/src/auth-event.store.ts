@@ -1,4 +1,5 @@
-import { INGEST_ROLE, inTransaction, type SqlClient } from './sql-client';
+import { inTransaction, type SqlSession } from '@meshtrail/database';
+import { INGEST_ROLE } from './sql-client';
 
 /** One Keycloak authentication ("login") or admin event. */
 export interface AuthEvent {
@@ -32,7 +33,7 @@ export interface AuthEventRow extends AuthEvent {
  * Stores Keycloak events once: the record's topic, partition and offset identify it, so a
  * redelivered batch inserts nothing twice. Returns how many rows were new.
  */
-export async function storeAuthEvents(client: SqlClient, rows: AuthEventRow[]): Promise<number> {
+export async function storeAuthEvents(client: SqlSession, rows: AuthEventRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   return inTransaction(client, async () => {
     await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);

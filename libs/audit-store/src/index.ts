@@ -1,4 +1,4 @@
-export { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows, inTransaction, type SqlClient } from './sql-client';
+export { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows } from './sql-client';
 export {
   AUDIT_EVENT_COLUMNS,
   auditEventFields,

@@ -1,10 +1,5 @@
-import type { ClientBase } from 'pg';
+import type { SqlSession } from '@meshtrail/database';
 import { from as copyFrom } from 'pg-copy-streams';
-
-export { inTransaction } from '@meshtrail/database';
-
-/** A checked-out pg connection: the store runs its own transactions and COPY on it. */
-export type SqlClient = ClientBase;
 
 /** The role that writes the trail: INSERT and SELECT only on the event tables (see the migration). */
 export const INGEST_ROLE = 'meshtrail_ingest';
@@ -34,7 +29,7 @@ export function copyLine(values: readonly unknown[]): string {
  * Table and column names come from constants in this library, never from input.
  */
 export async function copyLines(
-  client: SqlClient,
+  client: SqlSession,
   table: string,
   columns: readonly string[],
   lines: readonly string[],
@@ -51,7 +46,7 @@ export async function copyLines(
 
 /** Streams rows of values into a table with COPY FROM STDIN. */
 export async function copyRows(
-  client: SqlClient,
+  client: SqlSession,
   table: string,
   columns: readonly string[],
   rows: unknown[][],

@@ -7,9 +7,6 @@ import { Authenticator } from './authenticator';
 import { MembershipReader } from './memberships/membership.reader';
 import { OidcKeySource } from './oidc/oidc-key-source';
 import { TokenVerifier } from './oidc/token-verifier';
-import type { SqlRunner } from './sql-runner';
-
-export const AUTH_SQL = Symbol('AUTH_SQL');
 
 /** Authentication for the gateway's APIs: OIDC bearer tokens, API keys, and the guard that checks them. */
 @Module({})
@@ -21,14 +18,15 @@ export class AuthModule {
       providers: [
         { provide: AUTH_OPTIONS, useValue: options },
         {
-          provide: AUTH_SQL,
+          provide: ApiKeyStore,
           inject: [DatabaseConnection],
-          useFactory: (connection: DatabaseConnection): SqlRunner => ({
-            query: async (sql, params) => (await (await connection.pool()).query(sql, params)).rows,
-          }),
+          useFactory: (db: DatabaseConnection) => new ApiKeyStore(db),
         },
-        { provide: ApiKeyStore, inject: [AUTH_SQL], useFactory: (db: SqlRunner) => new ApiKeyStore(db) },
-        { provide: MembershipReader, inject: [AUTH_SQL], useFactory: (db: SqlRunner) => new MembershipReader(db) },
+        {
+          provide: MembershipReader,
+          inject: [DatabaseConnection],
+          useFactory: (db: DatabaseConnection) => new MembershipReader(db),
+        },
         {
           provide: TokenVerifier,
           useFactory: () => (options.oidc ? new TokenVerifier(options.oidc, new OidcKeySource(options.oidc)) : null),

@@ -1,3 +1,4 @@
+import { DatabaseConnection } from '@meshtrail/database';
 import { grantWorkspaceRole, revokeWorkspaceRole } from '../../../test/support/audit-events';
 import { LocalOidcIssuer } from '../../../test/support/oidc-issuer';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
@@ -8,19 +9,18 @@ import { MembershipReader } from './memberships/membership.reader';
 import { OidcKeySource } from './oidc/oidc-key-source';
 import { ASYMMETRIC_ALGORITHMS, type OidcSettings } from './oidc/oidc-settings';
 import { TokenVerifier } from './oidc/token-verifier';
-import type { SqlRunner } from './sql-runner';
 
 describe('Authenticator (real RS256 tokens from a local issuer, real PostgreSQL)', () => {
   let stack: TestStack;
   let idp: LocalOidcIssuer;
   let auth: Authenticator;
   let keys: ApiKeyStore;
-  let db: SqlRunner;
+  let db: DatabaseConnection;
 
   beforeAll(async () => {
     stack = await createTestStack('authn');
     idp = await LocalOidcIssuer.start('meshtrail');
-    db = { query: async <T>(sql: string, params?: unknown[]) => (await stack.query(sql, params)) as T[] };
+    db = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 2, applicationName: 'authn-test' });
     const settings: OidcSettings = {
       issuer: idp.issuer,
       audiences: ['meshtrail'],
@@ -49,6 +49,7 @@ describe('Authenticator (real RS256 tokens from a local issuer, real PostgreSQL)
   });
   afterAll(async () => {
     await idp.stop();
+    await db.close();
     await stack.teardown();
   });
 

@@ -23,4 +23,3 @@ export { OidcKeySource } from './oidc/oidc-key-source';
 export { fetchDiscoveryDocument, type DiscoveryDocument } from './oidc/oidc-discovery';
 export { TokenVerifier } from './oidc/token-verifier';
 export { IdentityProviderUnavailable, TokenRejected } from './oidc/token-errors';
-export type { SqlRunner } from './sql-runner';

@@ -1,80 +1,127 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { Pool, PoolClient } from 'pg';
-import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
+import { Pool, type QueryResultRow } from 'pg';
 import { AppLogger } from '@meshtrail/observability';
-import { createDataSource } from './data-source.factory';
-import { trackPool, untrackPool } from './database-metrics';
-import { DATABASE_OPTIONS, type DatabaseModuleOptions } from './database.options';
+import { recordQuery, trackPool, untrackPool } from './database-metrics';
+import { DATABASE_OPTIONS, type DatabaseModuleOptions, type DatabaseSettings } from './database.options';
+import type { SqlQueries, SqlSession } from './sql';
+import { inTransaction } from './transaction';
+
+/** Statements slower than this are logged (their text, never their parameters). */
+const SLOW_QUERY_MS = 2000;
+
+function createPool(settings: DatabaseSettings): Pool {
+  return new Pool({
+    // TLS as the URL says (sslmode), as libpq does
+    connectionString: settings.url,
+    application_name: settings.applicationName,
+    max: settings.poolMax,
+    connectionTimeoutMillis: 3000,
+    idleTimeoutMillis: 30000,
+    keepAlive: true,
+  });
+}
 
 /**
- * Owns the service's TypeORM DataSource. A database that is down at start does not stop the
- * service: the connection is retried on demand, and health reports DOWN until it succeeds.
+ * The service's one way to PostgreSQL: one pg pool and the port over it (query, withClient,
+ * transaction). Connections are made on demand, so a database that is down at start does not
+ * stop the service: health reports DOWN until a statement succeeds.
  */
 @Injectable()
-export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
+export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new AppLogger('Database');
-  readonly dataSource: DataSource;
-  private connecting?: Promise<DataSource>;
+  private readonly connections: Pool;
+  private connected = false;
+  private closing?: Promise<void>;
 
   constructor(@Inject(DATABASE_OPTIONS) private readonly options: DatabaseModuleOptions) {
-    this.dataSource = createDataSource(options);
+    this.connections = createPool(options);
+    trackPool(options.applicationName, this.connections, options.poolMax);
+    this.connections.on('connect', (client) => {
+      if (!this.connected) this.logger.info('Database Connected');
+      this.connected = true;
+      // a connection that breaks while lent out would otherwise crash the process; its next
+      // statement fails instead, and the pool drops it when it comes back
+      client.on('error', (error) => this.logger.warn('Database Connection Lost', { error: error.message }));
+    });
+    // idle connections that break are dropped by the pool (and logged by the listener above)
+    this.connections.on('error', () => undefined);
   }
 
   async onModuleInit(): Promise<void> {
     try {
-      await this.ready();
+      await this.query('SELECT 1');
     } catch (error) {
       this.logger.warn('Database Unavailable At Start', { error: (error as Error).message });
     }
   }
 
-  /** The initialised DataSource; connects first when needed (one attempt shared by all callers). */
-  ready(): Promise<DataSource> {
-    if (this.dataSource.isInitialized) return Promise.resolve(this.dataSource);
-    this.connecting ??= this.dataSource
-      .initialize()
-      .then((ds) => {
-        this.logger.info('Database Connected');
-        const pool = (ds.driver as PostgresDriver).master as Pool | undefined;
-        if (pool) trackPool(this.options.applicationName, pool, this.options.poolMax);
-        return ds;
-      })
-      .finally(() => {
-        this.connecting = undefined;
-      });
-    return this.connecting;
-  }
-
-  /**
-   * Runs `work` on one pooled pg connection (for transactions, COPY and set-based SQL that
-   * TypeORM does not model), and gives it back; a broken connection is dropped by the pool.
-   */
-  async withClient<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
-    const runner = (await this.ready()).createQueryRunner();
+  /** Runs one parameterised statement on a pooled connection and returns its rows. */
+  async query<T extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    const started = performance.now();
     try {
-      return await work((await runner.connect()) as PoolClient);
-    } finally {
-      await runner.release();
+      const { rows } = await this.connections.query<T>(sql, params);
+      const durationMs = performance.now() - started;
+      recordQuery(sql, durationMs, true);
+      if (durationMs > SLOW_QUERY_MS)
+        this.logger.warn('Slow Query', { query: sql, durationMs: Math.round(durationMs) });
+      return rows;
+    } catch (error) {
+      recordQuery(sql, performance.now() - started, false);
+      throw error;
     }
   }
 
   /**
-   * The pg pool beneath the DataSource, for plain parameterised SQL (rows back for every
-   * statement, unlike DataSource.query with UPDATE ... RETURNING) and server-side cursors.
+   * Lends one pooled connection to `work` (transactions, COPY, cursors, advisory locks, SET
+   * LOCAL ROLE) and takes it back. When `work` fails the connection is closed rather than pooled
+   * again, as pg's own pool.query does: it may hold an open transaction, a half-read cursor or
+   * session settings. `closeIf` closes it after a success too (a session that grew too heavy).
    */
-  async pool(): Promise<Pool> {
-    return poolOf(await this.ready());
+  async withClient<T>(
+    work: (session: SqlSession) => Promise<T>,
+    { closeIf }: { closeIf?: (session: SqlSession) => boolean } = {},
+  ): Promise<T> {
+    const client = await this.connections.connect();
+    try {
+      const result = await work(client);
+      client.release(closeIf?.(client) ?? false);
+      return result;
+    } catch (error) {
+      client.release(true);
+      throw error;
+    }
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.connecting?.catch(() => undefined);
-    untrackPool(this.options.applicationName);
-    if (this.dataSource.isInitialized) await this.dataSource.destroy();
+  /** Runs `work` in one transaction on one session: committed when it resolves, rolled back when it throws. */
+  transaction<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    return this.withClient((session) => inTransaction(session, () => work(session)));
+  }
+
+  /** The pg pool itself, for the libraries that take one (nothing else should need it). */
+  pool(): Pool {
+    return this.connections;
+  }
+
+  /** Closes every connection (once; later calls wait for the first). */
+  close(): Promise<void> {
+    this.closing ??= this.connections.end().finally(() => untrackPool(this.options.applicationName));
+    return this.closing;
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 }
 
-/** The pg pool of an initialised postgres DataSource. */
-export function poolOf(dataSource: DataSource): Pool {
-  return (dataSource.driver as unknown as { master: Pool }).master;
+/** The port outside Nest (the admin CLI): opened for `work`, closed after it. */
+export async function withDatabaseConnection<T>(
+  settings: DatabaseSettings,
+  work: (database: DatabaseConnection) => Promise<T>,
+): Promise<T> {
+  const database = new DatabaseConnection(settings);
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
 }

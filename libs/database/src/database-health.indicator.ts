@@ -13,8 +13,7 @@ export class DatabaseHealthIndicator implements HealthIndicator {
 
   async check(): Promise<ComponentHealth> {
     try {
-      const dataSource = await this.connection.ready();
-      const rows = (await dataSource.query(VALIDATION_QUERY)) as Array<{ result: number }>;
+      const rows = await this.connection.query<{ result: number }>(VALIDATION_QUERY);
       return {
         status: 'UP',
         details: { database: 'PostgreSQL', result: rows[0]?.result, validationQuery: 'SELECT 1' },

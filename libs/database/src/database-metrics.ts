@@ -1,6 +1,5 @@
 import { metrics } from '@opentelemetry/api';
 import type { Pool } from 'pg';
-import { EventSubscriber, type AfterQueryEvent, type EntitySubscriberInterface } from 'typeorm';
 
 const meter = metrics.getMeter('meshtrail');
 const pools = new Map<string, { pool: Pool; max: number }>();
@@ -75,12 +74,9 @@ export function operationName(query: string): string {
   return keyword && OPERATIONS.has(keyword) ? keyword : 'OTHER';
 }
 
-/** A TypeORM subscriber timing every query TypeORM runs (TypeORM measures; we record). */
-@EventSubscriber()
-export class QueryMetricsSubscriber implements EntitySubscriberInterface {
-  afterQuery(event: AfterQueryEvent<unknown>): void {
-    const attributes = { 'db.operation.name': operationName(event.query) };
-    if (!event.success) queryFailures.add(1, attributes);
-    else if (event.executionTime !== undefined) queryDuration.record(event.executionTime / 1000, attributes);
-  }
+/** Records one statement the port ran: its duration, or its failure. */
+export function recordQuery(query: string, durationMs: number, success: boolean): void {
+  const attributes = { 'db.operation.name': operationName(query) };
+  if (!success) queryFailures.add(1, attributes);
+  else queryDuration.record(durationMs / 1000, attributes);
 }

@@ -1,6 +1,8 @@
 import { Client } from 'pg';
-import { createDataSource } from './data-source.factory';
+import type { DataSource } from 'typeorm';
 import { ensureDatabase } from './ensure-database';
+import { MIGRATIONS } from './migrations';
+import { TypeOrmAppLogger } from './typeorm-logger';
 
 /** Any fixed number; it only has to be the same in every process that migrates. */
 const MIGRATION_LOCK_KEY = 7_281_930_001;
@@ -8,6 +10,28 @@ const MIGRATION_LOCK_KEY = 7_281_930_001;
 export interface MigrationReport {
   databaseCreated: boolean;
   applied: string[];
+}
+
+/**
+ * TypeORM's migration runner, and nothing else of TypeORM: meshtrail has no entities, and the
+ * services reach the database through DatabaseConnection's pool. Loaded here only, so a service
+ * that never migrates never loads TypeORM.
+ */
+async function migrationDataSource(url: string): Promise<DataSource> {
+  const { DataSource } = await import('typeorm');
+  return new DataSource({
+    type: 'postgres',
+    url,
+    applicationName: 'meshtrail-migrate',
+    migrations: MIGRATIONS,
+    migrationsTableName: 'meshtrail_migrations',
+    migrationsTransactionMode: 'each',
+    synchronize: false,
+    migrationsRun: false,
+    logger: new TypeOrmAppLogger(),
+    logging: ['error', 'warn', 'migration'],
+    extra: { max: 2, connectionTimeoutMillis: 3000 },
+  });
 }
 
 /**
@@ -24,7 +48,7 @@ export async function migrateDatabase(url: string): Promise<MigrationReport> {
   await lock.connect();
   try {
     await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-    const dataSource = createDataSource({ url, poolMax: 2, applicationName: 'meshtrail-migrate' });
+    const dataSource = await migrationDataSource(url);
     await dataSource.initialize();
     try {
       const applied = await dataSource.runMigrations({ transaction: 'each' });

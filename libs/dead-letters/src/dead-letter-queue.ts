@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DatabaseConnection, inTransaction } from '@meshtrail/database';
+import { DatabaseConnection, rowsOf } from '@meshtrail/database';
 import { deadLetterMessage, KafkaProducer, TopicNames, type DeadLetter, type KafkaMessage } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { deadLetterTopicOf } from './dead-letter-topics';
@@ -59,13 +59,11 @@ export class DeadLetterQueue {
 
   async send(letters: DeadLetter[], now: Date = new Date()): Promise<void> {
     if (letters.length === 0) return;
-    const stored = await this.database.withClient((client) =>
-      inTransaction(client, async () => {
-        const ids: Array<{ id: string; inserted: boolean }> = [];
-        for (const letter of letters) ids.push(await insertDeadLetter(client, letter, now));
-        return ids;
-      }),
-    );
+    const stored = await this.database.transaction(async (session) => {
+      const ids: Array<{ id: string; inserted: boolean }> = [];
+      for (const letter of letters) ids.push(await insertDeadLetter(rowsOf(session), letter, now));
+      return ids;
+    });
 
     const byTopic = new Map<string, KafkaMessage[]>();
     letters.forEach((letter, index) => {

@@ -1,4 +1,4 @@
-import { Client } from 'pg';
+import { DatabaseConnection } from '@meshtrail/database';
 import type { ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import {
@@ -31,15 +31,14 @@ function letter(offset: number, overrides: Partial<DeadLetter> = {}, record: Par
 
 describe('dead-letter store (real PostgreSQL)', () => {
   let stack: TestStack;
-  let sql: Client;
+  let sql: DatabaseConnection;
 
   beforeAll(async () => {
     stack = await createTestStack('deadletterstore');
-    sql = new Client({ connectionString: stack.databaseUrl });
-    await sql.connect();
+    sql = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 2, applicationName: 'dead-letter-store-test' });
   });
   afterAll(async () => {
-    await sql.end();
+    await sql.close();
     await stack.teardown();
   });
 

@@ -1,7 +1,7 @@
 import { safeText, sha256Hex, truncateUtf8, type DeadLetter } from '@meshtrail/kafka';
 import { DEAD_LETTER_BOUNDS } from '@meshtrail/contracts';
 import type { DeadLetterFilters } from './dead-letter-filters';
-import type { SqlRunner } from './sql';
+import type { SqlQueries } from '@meshtrail/database';
 
 /** One stored dead letter, without its original key and value. */
 export interface DeadLetterSummary {
@@ -88,7 +88,7 @@ function sourceTime(timestamp: string): Date | null {
  * (same source topic, partition, offset and reason) and gets its id back.
  */
 export async function insertDeadLetter(
-  sql: SqlRunner,
+  sql: SqlQueries,
   letter: DeadLetter,
   at: Date,
 ): Promise<{ id: string; inserted: boolean }> {
@@ -113,7 +113,7 @@ export async function insertDeadLetter(
     record.value === null ? null : sha256Hex(record.value),
     at,
   ];
-  const { rows } = await sql.query<{ id: string; inserted: boolean }>(
+  const rows = await sql.query<{ id: string; inserted: boolean }>(
     `WITH inserted AS (
        INSERT INTO dead_letters (source_topic, source_partition, source_offset, source_timestamp, reason, message,
                                  key, headers, value, value_size, value_sha256, dead_lettered_at)
@@ -131,8 +131,8 @@ export async function insertDeadLetter(
         AND value_sha256 IS NOT DISTINCT FROM $5`,
     [params[0], params[1], params[2], params[4], params[10]],
   );
-  if (existing.rows.length === 0) throw new Error('dead letter neither inserted nor found');
-  return { id: existing.rows[0].id, inserted: false };
+  if (existing.length === 0) throw new Error('dead letter neither inserted nor found');
+  return { id: existing[0].id, inserted: false };
 }
 
 /** WHERE clause and parameters for the filters (every value a parameter). */
@@ -159,7 +159,7 @@ export interface DeadLetterPage {
 
 /** Dead letters matching the filters, newest first, `limit` at a time; `cursor` continues a listing. */
 export async function listDeadLetters(
-  sql: SqlRunner,
+  sql: SqlQueries,
   filters: DeadLetterFilters,
   page: { limit: number; cursor?: string },
 ): Promise<DeadLetterPage> {
@@ -170,7 +170,7 @@ export async function listDeadLetters(
     conditions.push(`id < $${params.length}`);
   }
   params.push(page.limit + 1);
-  const { rows } = await sql.query<Row>(
+  const rows = await sql.query<Row>(
     `SELECT ${SUMMARY_COLUMNS} FROM dead_letters
       ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}
       ORDER BY dead_letters.id DESC LIMIT $${params.length}`,
@@ -182,14 +182,14 @@ export async function listDeadLetters(
 }
 
 /** One dead letter, whole (original key and value included), or undefined. */
-export async function getDeadLetter(sql: SqlRunner, id: string): Promise<StoredDeadLetterRow | undefined> {
-  const { rows } = await sql.query<Row>(`SELECT ${SUMMARY_COLUMNS}, key, value FROM dead_letters WHERE id = $1`, [id]);
+export async function getDeadLetter(sql: SqlQueries, id: string): Promise<StoredDeadLetterRow | undefined> {
+  const rows = await sql.query<Row>(`SELECT ${SUMMARY_COLUMNS}, key, value FROM dead_letters WHERE id = $1`, [id]);
   return rows[0] ? wholeOf(rows[0]) : undefined;
 }
 
 /** Whole dead letters matching the filters, oldest first, after `afterId`, `limit` at a time (for replay). */
 export async function readDeadLetters(
-  sql: SqlRunner,
+  sql: SqlQueries,
   filters: DeadLetterFilters,
   afterId: string,
   limit: number,
@@ -199,7 +199,7 @@ export async function readDeadLetters(
   params.push(afterId);
   conditions.push(`id > $${params.length}`);
   params.push(limit);
-  const { rows } = await sql.query<Row>(
+  const rows = await sql.query<Row>(
     `SELECT ${SUMMARY_COLUMNS}, key, value FROM dead_letters WHERE ${conditions.join(' AND ')}
       ORDER BY dead_letters.id LIMIT $${params.length}`,
     params,
@@ -208,10 +208,10 @@ export async function readDeadLetters(
 }
 
 /** How many dead letters match the filters. */
-export async function countDeadLetters(sql: SqlRunner, filters: DeadLetterFilters): Promise<number> {
+export async function countDeadLetters(sql: SqlQueries, filters: DeadLetterFilters): Promise<number> {
   const params: unknown[] = [];
   const conditions = where(filters, params);
-  const { rows } = await sql.query<{ n: string }>(
+  const rows = await sql.query<{ n: string }>(
     `SELECT count(*)::text AS n FROM dead_letters ${conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : ''}`,
     params,
   );
@@ -219,9 +219,9 @@ export async function countDeadLetters(sql: SqlRunner, filters: DeadLetterFilter
 }
 
 /** Records that the dead letters were replayed, by whom and when. */
-export async function markReplayed(sql: SqlRunner, ids: string[], by: string, at: Date): Promise<number> {
+export async function markReplayed(sql: SqlQueries, ids: string[], by: string, at: Date): Promise<number> {
   if (ids.length === 0) return 0;
-  const { rows } = await sql.query<{ id: string }>(
+  const rows = await sql.query<{ id: string }>(
     `UPDATE dead_letters SET replayed_at = $2, replayed_by = $3, replay_count = replay_count + 1
       WHERE id = ANY($1::bigint[]) RETURNING id::text`,
     [ids, at, by],

@@ -28,4 +28,3 @@ export {
   type ReplayRequest,
   type ReplayResult,
 } from './replay-dead-letters';
-export type { SqlRunner } from './sql';

@@ -3,7 +3,7 @@ import { DEAD_LETTER_REPLAY_HEADER, type AuditEventInput } from '@meshtrail/cont
 import type { DeadLetterFilters } from './dead-letter-filters';
 import { countDeadLetters, markReplayed, readDeadLetters, type StoredDeadLetterRow } from './dead-letter.store';
 import { deadLettersReplayed, type ReplayActor } from './dead-letter-replay.audit';
-import type { SqlRunner } from './sql';
+import type { SqlQueries } from '@meshtrail/database';
 import type { KafkaHeaders, KafkaMessage } from '@meshtrail/kafka';
 
 export interface ReplayRequest {
@@ -16,7 +16,7 @@ export interface ReplayRequest {
 }
 
 export interface ReplayPorts {
-  sql: SqlRunner;
+  sql: SqlQueries;
   /** Sends records to a topic; resolves once the broker acknowledged them. */
   publish(topic: string, messages: KafkaMessage[]): Promise<unknown>;
   /** Sends audit events to audit.events.v1; resolves once acknowledged. */

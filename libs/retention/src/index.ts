@@ -15,7 +15,7 @@ export { RETENTION_TABLES, type IdRegistry, type RetentionTable } from './regist
 export type { PartitionFacts, StoreInventory } from './planning/inventory';
 export type { RetentionPlan, StorePlan, Sweep, SweepReason } from './planning/retention-plan';
 export { planRetention, type PlanInput } from './planning/plan-retention';
-export { ident, inTransaction, poolSessions, singleSession, type SqlClient, type WithSession } from './execution/sql';
+export { ident } from './execution/sql';
 export { readInventory, detachedName } from './execution/read-inventory';
 export {
   countSelection,

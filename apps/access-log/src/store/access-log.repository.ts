@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import type { DataSource } from 'typeorm';
 import type { AccessLogRecord } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 
@@ -25,9 +24,8 @@ export class AccessLogRepository {
   /** Stores the records idempotently; returns how many were new. */
   async insert(records: readonly AccessLogRecord[]): Promise<number> {
     if (records.length === 0) return 0;
-    const dataSource = await this.connection.ready();
-    await this.ensureMonths(dataSource, records);
-    const rows = (await dataSource.query(INSERT, [
+    await this.ensureMonths(records);
+    const rows = await this.connection.query<{ inserted: number }>(INSERT, [
       records.map((r) => r.time),
       records.map((r) => r.id),
       records.map((r) => r.service),
@@ -41,16 +39,18 @@ export class AccessLogRepository {
       records.map((r) => r.accept),
       records.map((r) => r.durationMs),
       records.map((r) => r.line),
-    ])) as Array<{ inserted: number }>;
+    ]);
     return rows[0].inserted;
   }
 
   /** Each month a record falls in gets its partition before the insert (once per process). */
-  private async ensureMonths(dataSource: DataSource, records: readonly AccessLogRecord[]): Promise<void> {
+  private async ensureMonths(records: readonly AccessLogRecord[]): Promise<void> {
     const months = new Set(records.map((record) => new Date(record.time).toISOString().slice(0, 7)));
     for (const month of months) {
       if (this.months.has(month)) continue;
-      await dataSource.query("SELECT meshtrail_ensure_monthly_partitions('access_logs', $1::date, 1)", [`${month}-01`]);
+      await this.connection.query("SELECT meshtrail_ensure_monthly_partitions('access_logs', $1::date, 1)", [
+        `${month}-01`,
+      ]);
       this.months.add(month);
     }
   }

@@ -31,9 +31,9 @@ export class ObjectCountsGauge {
 
   async refresh(): Promise<void> {
     try {
-      const rows = (await (
-        await this.database.ready()
-      ).query('SELECT object_type, count::text FROM object_counts')) as Array<{ object_type: string; count: string }>;
+      const rows = await this.database.query<{ object_type: string; count: string }>(
+        'SELECT object_type, count::text FROM object_counts',
+      );
       for (const type of this.counts.keys()) this.counts.set(type, 0);
       for (const row of rows) this.counts.set(row.object_type, Number(row.count));
     } catch (error) {

@@ -52,9 +52,8 @@ export class AccessLogSearchService {
   constructor(private readonly connection: DatabaseConnection) {}
 
   async page(filter: AccessLogFilter): Promise<AccessLogPage> {
-    const dataSource = await this.connection.ready();
     const { sql, params } = accessLogPageSql(filter);
-    const rows = (await dataSource.query(sql, params)) as AccessLogRow[];
+    const rows = await this.connection.query<AccessLogRow>(sql, params);
     const items = rows.slice(0, filter.limit).map(toRecord);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };

@@ -65,18 +65,18 @@ export class DeadLettersService implements OnApplicationShutdown {
   }
 
   async list(filters: DeadLetterFilters, page: { limit: number; cursor?: string }): Promise<DeadLetterPage> {
-    return listDeadLetters(await this.database.pool(), filters, page);
+    return listDeadLetters(this.database, filters, page);
   }
 
   async get(id: string): Promise<StoredDeadLetterRow | undefined> {
-    return getDeadLetter(await this.database.pool(), id);
+    return getDeadLetter(this.database, id);
   }
 
   async replay(filters: DeadLetterFilters, by: ReplayActor, dryRun: boolean, limit: number): Promise<ReplayResult> {
     return replayDeadLetters(
       { filters, by, dryRun, limit },
       {
-        sql: await this.database.pool(),
+        sql: this.database,
         publish: (topic, messages) => this.producer.send(topic, messages),
         audit: (events) => this.audit.publish(events),
       },

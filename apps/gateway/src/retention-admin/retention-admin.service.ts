@@ -19,7 +19,6 @@ import {
   type HoldActor,
   type LegalHold,
   type RetentionRun,
-  type WithSession,
 } from '@meshtrail/retention';
 
 /**
@@ -56,31 +55,30 @@ export class RetentionAdminService implements OnApplicationShutdown {
   }
 
   async run(runId: string): Promise<RetentionRun | undefined> {
-    return (await this.sessions())((sql) => findRun(sql, runId));
+    return this.database.withClient((sql) => findRun(sql, runId));
   }
 
   async runs(limit: number): Promise<RetentionRun[]> {
-    return (await this.sessions())((sql) => recentRuns(sql, limit));
+    return this.database.withClient((sql) => recentRuns(sql, limit));
   }
 
   async holds(includeReleased: boolean): Promise<LegalHold[]> {
-    return (await this.sessions())((sql) => listHolds(sql, includeReleased));
+    return this.database.withClient((sql) => listHolds(sql, includeReleased));
   }
 
   async placeHold(workspace: string, reason: string, by: HoldActor): Promise<LegalHold> {
-    return (await this.legalHolds()).place({ workspace, reason, by });
+    return this.legalHolds().place({ workspace, reason, by });
   }
 
   async releaseHold(workspace: string, reason: string, by: HoldActor): Promise<LegalHold> {
-    return (await this.legalHolds()).release({ workspace, reason, by });
+    return this.legalHolds().release({ workspace, reason, by });
   }
 
-  private async sessions(): Promise<WithSession> {
-    return (work) => this.database.withClient(work);
-  }
-
-  private async legalHolds(): Promise<LegalHoldService> {
-    return new LegalHoldService(await this.sessions(), (events) => this.publisher.publish(events));
+  private legalHolds(): LegalHoldService {
+    return new LegalHoldService(
+      (work) => this.database.withClient(work),
+      (events) => this.publisher.publish(events),
+    );
   }
 
   onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { DatabaseConnection, type SqlSession } from '@meshtrail/database';
 import { AppLogger } from '@meshtrail/observability';
 import {
   enforceRetention,
@@ -17,7 +18,7 @@ import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { CLOCK, type Clock } from '../clock';
 import { policiesOf, type RetentionEnv } from '../retention.env';
 import { RetentionAuditPublisher } from './audit-publisher.provider';
-import { tryEnforcementLock } from './enforcement-lock';
+import { withEnforcementLock } from './enforcement-lock';
 import { RetentionMetrics } from './retention.metrics';
 import { RetentionStatus } from './retention-status';
 
@@ -43,6 +44,7 @@ export class RetentionEnforcer {
   constructor(
     @Inject(SERVICE_CONFIG) private readonly config: RetentionEnv,
     @Inject(CLOCK) private readonly clock: Clock,
+    private readonly database: DatabaseConnection,
     private readonly publisher: RetentionAuditPublisher,
     private readonly metrics: RetentionMetrics,
     private readonly status: RetentionStatus,
@@ -51,39 +53,41 @@ export class RetentionEnforcer {
   }
 
   async enforce(request: RunRequest): Promise<RunResult> {
-    const lock = await tryEnforcementLock(this.config.DATABASE_URL);
-    if (!lock) return this.skip(request, 'another replica is enforcing');
-    try {
-      if (request.trigger === 'schedule' && (await slotEnforced(lock.sql, request.scheduledFor))) {
-        return this.skip(request, 'slot already enforced');
-      }
-      if (request.trigger === 'demand' && (await findRun(lock.sql, request.runId))) {
-        return this.skip(request, 'command already run');
-      }
-      const run = await this.run(lock.sql, request);
-      await recordRun(lock.sql, run);
-      this.status.observe(run);
-      this.metrics.finished(run);
-      this.logger.info(run.dryRun ? 'Retention Dry Run Finished' : 'Retention Enforced', {
-        runId: run.runId,
-        trigger: run.trigger,
-        status: run.status,
-        rowsDeleted: totalRowsDeleted(run.outcomes),
-        partitionsDropped: totalPartitionsDropped(run.outcomes),
-        durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
-        stores: run.outcomes.map((o) => ({
-          kind: o.kind,
-          cutoff: o.cutoff,
-          rowsDeleted: o.rowsDeleted,
-          partitionsDropped: o.partitionsDropped.length,
-          ...(o.skipped ? { skipped: o.skipped } : {}),
-          ...(o.error ? { error: o.error } : {}),
-        })),
-      });
-      return { ran: true, run };
-    } finally {
-      await lock.release();
+    return withEnforcementLock(
+      this.database,
+      (sql) => this.enforceHoldingLock(sql, request),
+      () => this.skip(request, 'another replica is enforcing'),
+    );
+  }
+
+  private async enforceHoldingLock(sql: SqlSession, request: RunRequest): Promise<RunResult> {
+    if (request.trigger === 'schedule' && (await slotEnforced(sql, request.scheduledFor))) {
+      return this.skip(request, 'slot already enforced');
     }
+    if (request.trigger === 'demand' && (await findRun(sql, request.runId))) {
+      return this.skip(request, 'command already run');
+    }
+    const run = await this.run(sql, request);
+    await recordRun(sql, run);
+    this.status.observe(run);
+    this.metrics.finished(run);
+    this.logger.info(run.dryRun ? 'Retention Dry Run Finished' : 'Retention Enforced', {
+      runId: run.runId,
+      trigger: run.trigger,
+      status: run.status,
+      rowsDeleted: totalRowsDeleted(run.outcomes),
+      partitionsDropped: totalPartitionsDropped(run.outcomes),
+      durationMs: run.finishedAt.getTime() - run.startedAt.getTime(),
+      stores: run.outcomes.map((o) => ({
+        kind: o.kind,
+        cutoff: o.cutoff,
+        rowsDeleted: o.rowsDeleted,
+        partitionsDropped: o.partitionsDropped.length,
+        ...(o.skipped ? { skipped: o.skipped } : {}),
+        ...(o.error ? { error: o.error } : {}),
+      })),
+    });
+    return { ran: true, run };
   }
 
   /** Stops a run in flight between two statements (on shutdown); what it deleted stays recorded. */
@@ -91,7 +95,7 @@ export class RetentionEnforcer {
     this.inFlight?.abort(new Error('interrupted: the service is stopping'));
   }
 
-  private async run(sql: Parameters<typeof enforceRetention>[0], request: RunRequest): Promise<RetentionRun> {
+  private async run(sql: SqlSession, request: RunRequest): Promise<RetentionRun> {
     const runId = request.trigger === 'demand' ? request.runId : randomUUID();
     const dryRun = request.trigger === 'demand' && request.dryRun;
     const startedAt = this.clock();

@@ -58,7 +58,7 @@ export class RetentionMetrics {
   }
 
   private async refresh(): Promise<void> {
-    this.status.observe(await lastRun(await this.database.pool()));
+    this.status.observe(await this.database.withClient(lastRun));
   }
 
   finished(run: RetentionRun): void {

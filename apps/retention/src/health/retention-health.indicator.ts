@@ -20,7 +20,7 @@ export class RetentionHealthIndicator implements HealthIndicator {
   ) {}
 
   async check(): Promise<ComponentHealth> {
-    this.status.observe(await lastRun(await this.database.pool()));
+    this.status.observe(await this.database.withClient(lastRun));
     const run = this.status.lastRun;
     return {
       status: 'UP',

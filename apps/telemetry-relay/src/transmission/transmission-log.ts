@@ -29,8 +29,7 @@ export class TransmissionLog {
 
   async record(entry: Transmission): Promise<void> {
     try {
-      const dataSource = await this.database.ready();
-      await dataSource.query(
+      await this.database.query(
         `INSERT INTO telemetry_transmissions
            (sent_at, category, destination, items, bytes, result, status_code, error, duration_ms)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -58,8 +57,7 @@ export class TransmissionLog {
   /** Creates this and the next months' partitions (run at start and daily). */
   async ensurePartitions(now: Date): Promise<void> {
     try {
-      const dataSource = await this.database.ready();
-      await dataSource.query(`SELECT meshtrail_ensure_monthly_partitions('telemetry_transmissions', $1::date, 3)`, [
+      await this.database.query(`SELECT meshtrail_ensure_monthly_partitions('telemetry_transmissions', $1::date, 3)`, [
         now.toISOString().slice(0, 10),
       ]);
     } catch (error) {

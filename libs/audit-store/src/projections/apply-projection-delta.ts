@@ -1,4 +1,4 @@
-import type { SqlClient } from '../sql-client';
+import type { SqlSession } from '@meshtrail/database';
 import type { ProjectionDelta } from './projection-delta';
 
 export interface ObjectCount {
@@ -10,7 +10,7 @@ export interface ObjectCount {
  * Writes a delta into the projections with a handful of set-based statements, inside the
  * caller's transaction. Returns the object counts it changed.
  */
-export async function applyProjectionDelta(client: SqlClient, delta: ProjectionDelta): Promise<ObjectCount[]> {
+export async function applyProjectionDelta(client: SqlSession, delta: ProjectionDelta): Promise<ObjectCount[]> {
   for (const [deleted, column] of [
     [delta.usersDeleted, 'user_id'],
     [delta.workspacesDeleted, 'workspace'],

@@ -1,4 +1,5 @@
-import { AUDIT_WRITE_LOCK, inTransaction, type SqlClient } from '../sql-client';
+import { inTransaction, type SqlSession } from '@meshtrail/database';
+import { AUDIT_WRITE_LOCK } from '../sql-client';
 import { applyProjectionDelta } from './apply-projection-delta';
 import { foldEvents, type ProjectedEvent } from './projection-delta';
 
@@ -13,7 +14,7 @@ export interface RebuildReport {
  * one transaction (readers see the old projections until it commits) that holds the writers'
  * lock, so no batch is stored half-way through the rebuild.
  */
-export async function rebuildProjections(client: SqlClient, { chunkSize = 10_000 } = {}): Promise<RebuildReport> {
+export async function rebuildProjections(client: SqlSession, { chunkSize = 10_000 } = {}): Promise<RebuildReport> {
   return inTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_WRITE_LOCK]);
     await client.query('TRUNCATE workspace_memberships, live_objects, object_counts');

@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../sql-runner';
+import type { SqlQueries } from '@meshtrail/database';
 import { issueApiKey, parseApiKey, secretMatches } from './api-key-secret';
 
 /** What an API key may read: everything (admin), or the events of the named workspaces. */
@@ -48,7 +48,7 @@ function toInfo(row: ApiKeyRow): ApiKeyInfo {
 
 /** API keys in the `api_keys` table: only a hash of each secret is kept; revocation is immediate. */
 export class ApiKeyStore {
-  constructor(private readonly db: SqlRunner) {}
+  constructor(private readonly db: SqlQueries) {}
 
   /** Creates a key; the returned `key` is the only time the secret is ever seen. */
   async create(name: string, scope: ApiKeyScope, createdBy: string): Promise<ApiKeyInfo & { key: string }> {

@@ -1,4 +1,4 @@
-import type { SqlRunner } from '../sql-runner';
+import type { SqlQueries } from '@meshtrail/database';
 import { normaliseWorkspaceRole } from '../oidc/claims';
 import type { MembershipRecord } from './effective-workspaces';
 
@@ -10,7 +10,7 @@ import type { MembershipRecord } from './effective-workspaces';
  *   for the workspaces the token claims (the projection forgets a membership once it is revoked).
  */
 export class MembershipReader {
-  constructor(private readonly db: SqlRunner) {}
+  constructor(private readonly db: SqlQueries) {}
 
   async membershipsOf(
     userId: string,

@@ -1,5 +1,6 @@
 import { lockHoldsShared } from '../legal-hold/hold-lock';
-import { ident, inTransaction, type SqlClient } from './sql';
+import { inTransaction, type SqlSession } from '@meshtrail/database';
+import { ident } from './sql';
 
 /** Rows of one relation matching a condition (aliased `t`), with the condition's parameters. */
 export interface RowSelection {
@@ -23,7 +24,7 @@ export interface BatchResult {
   statements: number;
 }
 
-async function relationShape(sql: SqlClient, relation: string): Promise<{ blocks: number; rowsPerBlock: number }> {
+async function relationShape(sql: SqlSession, relation: string): Promise<{ blocks: number; rowsPerBlock: number }> {
   const { rows } = await sql.query<{ blocks: string; reltuples: number; relpages: number }>(
     `SELECT pg_relation_size(c.oid) / current_setting('block_size')::int AS blocks, c.reltuples, c.relpages
        FROM pg_class c WHERE c.oid = to_regclass($1)`,
@@ -43,7 +44,7 @@ async function relationShape(sql: SqlClient, relation: string): Promise<{ blocks
 }
 
 /** How many rows match, in one read-only statement: what `deleteInBlockBatches` would delete. */
-export async function countSelection(sql: SqlClient, selection: RowSelection): Promise<number> {
+export async function countSelection(sql: SqlSession, selection: RowSelection): Promise<number> {
   const { rows } = await sql.query<{ n: string }>(
     `SELECT count(*) AS n FROM ${ident(selection.relation)} t WHERE ${selection.condition}`,
     [...selection.params],
@@ -60,7 +61,7 @@ export async function countSelection(sql: SqlClient, selection: RowSelection): P
  * shared, so a hold placed meanwhile takes effect from the next statement on.
  */
 export async function deleteInBlockBatches(
-  sql: SqlClient,
+  sql: SqlSession,
   selection: RowSelection,
   options: BatchOptions,
 ): Promise<BatchResult> {

@@ -3,7 +3,8 @@ import type { RetentionPlan, StorePlan, Sweep } from '../planning/retention-plan
 import type { IdRegistry } from '../registry/retention-tables';
 import { countSelection, deleteInBlockBatches, type BatchOptions, type RowSelection } from './block-batches';
 import { detachedName } from './read-inventory';
-import { ident, inTransaction, type SqlClient } from './sql';
+import { inTransaction, type SqlSession } from '@meshtrail/database';
+import { ident } from './sql';
 import type { StoreOutcome } from './store-outcome';
 
 export interface ExecutionOptions extends BatchOptions {
@@ -44,12 +45,12 @@ function expiredRegistryRows(plan: StorePlan, registry: IdRegistry): RowSelectio
   return { relation: registry.table, condition: `${time} < $1 AND NOT ${kept}`, params: [plan.cutoff] };
 }
 
-async function countRows(sql: SqlClient, relation: string): Promise<number> {
+async function countRows(sql: SqlSession, relation: string): Promise<number> {
   const { rows } = await sql.query<{ n: string }>(`SELECT count(*) AS n FROM ${ident(relation)}`);
   return Number(rows[0].n);
 }
 
-async function tableExists(sql: SqlClient, relation: string): Promise<boolean> {
+async function tableExists(sql: SqlSession, relation: string): Promise<boolean> {
   const { rows } = await sql.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [relation]);
   return rows[0].exists;
 }
@@ -72,7 +73,12 @@ async function withLockRetries<T>(options: ExecutionOptions, work: () => Promise
  * parent's lock only for the catalog change. Returns false, leaving it attached, when a hold
  * placed since planning now covers some of its rows.
  */
-async function detach(sql: SqlClient, plan: StorePlan, partition: string, options: ExecutionOptions): Promise<boolean> {
+async function detach(
+  sql: SqlSession,
+  plan: StorePlan,
+  partition: string,
+  options: ExecutionOptions,
+): Promise<boolean> {
   return withLockRetries(options, () =>
     inTransaction(sql, async () => {
       await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
@@ -95,7 +101,7 @@ async function detach(sql: SqlClient, plan: StorePlan, partition: string, option
 
 /** Counts a detached partition's rows (nothing writes to it any more), then drops it. */
 async function dropDetached(
-  sql: SqlClient,
+  sql: SqlSession,
   relation: string,
   reportAs: string,
   figures: Figures,
@@ -109,12 +115,12 @@ async function dropDetached(
   figures.partitionsDropped.push(reportAs);
 }
 
-async function sweepRows(sql: SqlClient, selection: RowSelection, options: ExecutionOptions) {
+async function sweepRows(sql: SqlSession, selection: RowSelection, options: ExecutionOptions) {
   if (options.dryRun) return { deleted: await countSelection(sql, selection), statements: 0 };
   return deleteInBlockBatches(sql, selection, options);
 }
 
-async function missingMonths(sql: SqlClient, plan: StorePlan): Promise<number> {
+async function missingMonths(sql: SqlSession, plan: StorePlan): Promise<number> {
   const ahead = plan.ensureAhead!;
   const { rows } = await sql.query<{ n: string }>(
     `SELECT count(*) AS n FROM generate_series($2::timestamptz, $2::timestamptz + make_interval(months => $3 - 1), interval '1 month') m
@@ -124,7 +130,7 @@ async function missingMonths(sql: SqlClient, plan: StorePlan): Promise<number> {
   return Number(rows[0].n);
 }
 
-async function ensureAhead(sql: SqlClient, plan: StorePlan, options: ExecutionOptions): Promise<number> {
+async function ensureAhead(sql: SqlSession, plan: StorePlan, options: ExecutionOptions): Promise<number> {
   if (!plan.ensureAhead) return 0;
   if (options.dryRun) return missingMonths(sql, plan);
   const { fromMonth, months } = plan.ensureAhead;
@@ -140,7 +146,7 @@ async function ensureAhead(sql: SqlClient, plan: StorePlan, options: ExecutionOp
   );
 }
 
-async function executeStore(sql: SqlClient, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
+async function executeStore(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
   const { signal } = options;
   signal?.throwIfAborted();
   figures.partitionsCreated = await ensureAhead(sql, plan, options);
@@ -203,7 +209,7 @@ function outcomeOf(plan: StorePlan, figures: Figures, durationMs: number, error?
  * the others still run.
  */
 export async function executePlan(
-  sql: SqlClient,
+  sql: SqlSession,
   plan: RetentionPlan,
   options: ExecutionOptions,
 ): Promise<StoreOutcome[]> {

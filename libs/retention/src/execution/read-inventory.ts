@@ -1,7 +1,8 @@
 import { notHeld } from '../legal-hold/hold-lock';
 import type { PartitionFacts, StoreInventory } from '../planning/inventory';
 import type { RetentionTable } from '../registry/retention-tables';
-import { ident, type SqlClient } from './sql';
+import type { SqlSession } from '@meshtrail/database';
+import { ident } from './sql';
 
 interface TableRow extends Record<string, unknown> {
   relkind: string;
@@ -40,7 +41,7 @@ export function detachedName(partition: string): string {
   return `${partition}_detached`;
 }
 
-async function holdsHeldRows(sql: SqlClient, store: RetentionTable, partition: string): Promise<boolean> {
+async function holdsHeldRows(sql: SqlSession, store: RetentionTable, partition: string): Promise<boolean> {
   const workspace = `t.${ident(store.workspaceColumn!)}`;
   const { rows } = await sql.query<{ held: boolean }>(
     `SELECT EXISTS (SELECT 1 FROM ${ident(partition)} t WHERE NOT ${notHeld(workspace)}) AS held`,
@@ -54,7 +55,7 @@ async function holdsHeldRows(sql: SqlClient, store: RetentionTable, partition: s
  * it also looks up whether they hold rows of a held workspace (only when holds exist).
  */
 export async function readInventory(
-  sql: SqlClient,
+  sql: SqlSession,
   store: RetentionTable,
   cutoff: Date,
   holdsExist: boolean,

@@ -1,4 +1,4 @@
-import type { SqlClient } from '../execution/sql';
+import type { SqlSession } from '@meshtrail/database';
 
 /**
  * Placing a hold and deleting data take turns on this advisory lock: every deleting transaction
@@ -7,11 +7,11 @@ import type { SqlClient } from '../execution/sql';
  */
 const HOLD_LOCK_KEY = 7_281_930_007;
 
-export async function lockHoldsShared(sql: SqlClient): Promise<void> {
+export async function lockHoldsShared(sql: SqlSession): Promise<void> {
   await sql.query('SELECT pg_advisory_xact_lock_shared($1)', [HOLD_LOCK_KEY]);
 }
 
-export async function lockHoldsExclusive(sql: SqlClient): Promise<void> {
+export async function lockHoldsExclusive(sql: SqlSession): Promise<void> {
   await sql.query('SELECT pg_advisory_xact_lock($1)', [HOLD_LOCK_KEY]);
 }
 

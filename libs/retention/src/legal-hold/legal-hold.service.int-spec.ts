@@ -1,10 +1,10 @@
-import { Client, Pool } from 'pg';
+import { Client } from 'pg';
 import { AuditEventPublisher, TOPICS, validateAuditEvent, type AuditCloudEvent } from '@meshtrail/contracts';
+import { DatabaseConnection } from '@meshtrail/database';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { waitFor } from '../../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { TopicReader } from '../../../../test/support/topic-reader';
-import { poolSessions } from '../execution/sql';
 import { lockHoldsShared } from './hold-lock';
 import { HOLD_FAILURES } from './legal-hold';
 import { LegalHoldService } from './legal-hold.service';
@@ -14,14 +14,14 @@ const ADMIN = { kind: 'user' as const, id: 'u-1', name: 'Ada Admin' };
 
 describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   let stack: TestStack;
-  let pool: Pool;
+  let database: DatabaseConnection;
   let publisher: AuditEventPublisher;
   let reader: TopicReader;
   let holds: LegalHoldService;
 
   beforeAll(async () => {
     stack = await createTestStack('legalhold');
-    pool = new Pool({ connectionString: stack.databaseUrl, max: 3 });
+    database = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 3, applicationName: 'legal-hold-test' });
     publisher = new AuditEventPublisher({
       kafka: createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'legal-hold-test'),
       source: 'meshtrail/test',
@@ -29,20 +29,23 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
     });
     await publisher.connect();
     reader = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
-    holds = new LegalHoldService(poolSessions(pool), (events) => publisher.publish(events));
+    holds = new LegalHoldService(
+      (work) => database.withClient(work),
+      (events) => publisher.publish(events),
+    );
   });
   afterAll(async () => {
     await reader.stop();
     await publisher.disconnect();
-    await pool.end();
+    await database.close();
     await stack.teardown();
   });
 
   it('places and releases a hold, each with its audit event on audit.events.v1', async () => {
     const placed = await holds.place({ workspace: 'ws-7', reason: 'litigation #42', by: ADMIN });
-    expect(await activeHoldWorkspaces(pool)).toEqual(['ws-7']);
+    expect(await database.withClient(activeHoldWorkspaces)).toEqual(['ws-7']);
     const released = await holds.release({ workspace: 'ws-7', reason: 'case closed', by: ADMIN });
-    expect(await activeHoldWorkspaces(pool)).toEqual([]);
+    expect(await database.withClient(activeHoldWorkspaces)).toEqual([]);
     expect(released).toMatchObject({ id: placed.id, releaseReason: 'case closed', releasedBy: ADMIN });
 
     const events = await reader.waitForValues<AuditCloudEvent>(
@@ -62,7 +65,7 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
     for (const event of events)
       expect(validateAuditEvent(event, { now: new Date(), maxFutureSkewMs: 0 }).ok).toBe(true);
     // released holds stay as history
-    expect((await listHolds(pool, true)).map((hold) => hold.workspace)).toEqual(['ws-7']);
+    expect((await database.withClient((sql) => listHolds(sql, true))).map((hold) => hold.workspace)).toEqual(['ws-7']);
   });
 
   it('refuses a second hold on a held workspace, a release of an unheld one, and bad input', async () => {
@@ -78,13 +81,16 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   });
 
   it('leaves no hold behind when its audit event cannot be published', async () => {
-    const failing = new LegalHoldService(poolSessions(pool), async () => {
-      throw new Error('broker unavailable');
-    });
+    const failing = new LegalHoldService(
+      (work) => database.withClient(work),
+      async () => {
+        throw new Error('broker unavailable');
+      },
+    );
     await expect(failing.place({ workspace: 'ws-11', reason: 'audit', by: ADMIN })).rejects.toThrow(
       'broker unavailable',
     );
-    expect(await activeHoldWorkspaces(pool)).not.toContain('ws-11');
+    expect(await database.withClient(activeHoldWorkspaces)).not.toContain('ws-11');
   });
 
   it('waits for a deleting transaction in flight, so once placed nothing of the workspace is deleted', async () => {
@@ -97,7 +103,7 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
       const placing = holds.place({ workspace: 'ws-12', reason: 'audit', by: ADMIN }).then(() => (placed = true));
       // the placing transaction queues behind the deleting one
       await waitFor('the hold to wait for the advisory lock', async () => {
-        const { rows } = await pool.query<{ waiting: string }>(
+        const rows = await database.query<{ waiting: string }>(
           `SELECT count(*) AS waiting FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`,
         );
         return Number(rows[0].waiting) === 1;
@@ -105,7 +111,7 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
       expect(placed).toBe(false);
       await deleter.query('COMMIT');
       await placing;
-      expect(await activeHoldWorkspaces(pool)).toContain('ws-12');
+      expect(await database.withClient(activeHoldWorkspaces)).toContain('ws-12');
     } finally {
       await deleter.end();
     }

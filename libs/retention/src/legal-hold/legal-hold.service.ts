@@ -1,6 +1,6 @@
 import type { AuditPublish } from '../audit/retention-audit-events';
 import { legalHoldPlaced, legalHoldReleased } from '../audit/retention-audit-events';
-import { inTransaction, type WithSession } from '../execution/sql';
+import { inTransaction, type WithSession } from '@meshtrail/database';
 import { lockHoldsExclusive } from './hold-lock';
 import { HOLD_FAILURES, LegalHoldError, type HoldActor, type LegalHold } from './legal-hold';
 import { activeHold, insertHold, markReleased } from './legal-hold.store';

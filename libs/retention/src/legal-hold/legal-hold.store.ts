@@ -1,5 +1,5 @@
 import type { ActorKind } from '@meshtrail/contracts';
-import type { SqlClient } from '../execution/sql';
+import type { SqlSession } from '@meshtrail/database';
 import type { HoldActor, LegalHold } from './legal-hold';
 
 interface HoldRow extends Record<string, unknown> {
@@ -39,7 +39,7 @@ function toHold(row: HoldRow): LegalHold {
 }
 
 /** Workspaces under legal hold now. */
-export async function activeHoldWorkspaces(sql: SqlClient): Promise<string[]> {
+export async function activeHoldWorkspaces(sql: SqlSession): Promise<string[]> {
   const { rows } = await sql.query<{ workspace: string }>(
     'SELECT workspace FROM legal_holds WHERE released_at IS NULL ORDER BY workspace',
   );
@@ -47,7 +47,7 @@ export async function activeHoldWorkspaces(sql: SqlClient): Promise<string[]> {
 }
 
 /** Holds in force, or every hold ever placed (newest first) with `includeReleased`. */
-export async function listHolds(sql: SqlClient, includeReleased = false): Promise<LegalHold[]> {
+export async function listHolds(sql: SqlSession, includeReleased = false): Promise<LegalHold[]> {
   const { rows } = await sql.query<HoldRow>(
     `SELECT * FROM legal_holds WHERE $1 OR released_at IS NULL ORDER BY placed_at DESC, id DESC`,
     [includeReleased],
@@ -55,7 +55,7 @@ export async function listHolds(sql: SqlClient, includeReleased = false): Promis
   return rows.map(toHold);
 }
 
-export async function activeHold(sql: SqlClient, workspace: string): Promise<LegalHold | undefined> {
+export async function activeHold(sql: SqlSession, workspace: string): Promise<LegalHold | undefined> {
   const { rows } = await sql.query<HoldRow>('SELECT * FROM legal_holds WHERE workspace = $1 AND released_at IS NULL', [
     workspace,
   ]);
@@ -63,7 +63,7 @@ export async function activeHold(sql: SqlClient, workspace: string): Promise<Leg
 }
 
 export async function insertHold(
-  sql: SqlClient,
+  sql: SqlSession,
   hold: { workspace: string; reason: string; by: HoldActor; at: Date },
 ): Promise<LegalHold> {
   const { rows } = await sql.query<HoldRow>(
@@ -75,7 +75,7 @@ export async function insertHold(
 }
 
 export async function markReleased(
-  sql: SqlClient,
+  sql: SqlSession,
   release: { id: number; reason: string; by: HoldActor; at: Date },
 ): Promise<LegalHold> {
   const { rows } = await sql.query<HoldRow>(

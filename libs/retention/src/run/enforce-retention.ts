@@ -2,7 +2,7 @@ import { cutoffFor } from '../policy/cutoff';
 import type { RetentionPolicies } from '../policy/data-kinds';
 import { executePlan, type ExecutionOptions } from '../execution/execute-plan';
 import { readInventory } from '../execution/read-inventory';
-import type { SqlClient } from '../execution/sql';
+import type { SqlSession } from '@meshtrail/database';
 import type { StoreOutcome } from '../execution/store-outcome';
 import { activeHoldWorkspaces } from '../legal-hold/legal-hold.store';
 import type { StoreInventory } from '../planning/inventory';
@@ -28,7 +28,7 @@ export interface Enforcement {
  * then execute (or, for a dry run, count). The same path serves both, so a dry run reports what
  * the real run that follows deletes.
  */
-export async function enforceRetention(sql: SqlClient, request: EnforcementRequest): Promise<Enforcement> {
+export async function enforceRetention(sql: SqlSession, request: EnforcementRequest): Promise<Enforcement> {
   // partitions created ahead get UTC month bounds whatever the server's default time zone
   await sql.query(`SET TIME ZONE 'UTC'`);
   const heldWorkspaces = await activeHoldWorkspaces(sql);

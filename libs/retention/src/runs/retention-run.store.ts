@@ -1,5 +1,5 @@
 import type { ActorKind } from '@meshtrail/contracts';
-import type { SqlClient } from '../execution/sql';
+import type { SqlSession } from '@meshtrail/database';
 import type { StoreOutcome } from '../execution/store-outcome';
 import { totalPartitionsDropped, totalRowsDeleted, type RetentionRun, type RunTrigger } from './retention-run';
 
@@ -41,7 +41,7 @@ function toRun(row: RunRow): RetentionRun {
   };
 }
 
-export async function recordRun(sql: SqlClient, run: RetentionRun): Promise<void> {
+export async function recordRun(sql: SqlSession, run: RetentionRun): Promise<void> {
   await sql.query(
     `INSERT INTO retention_runs (run_id, trigger, scheduled_for, dry_run, requested_by_kind, requested_by_id,
        requested_by_name, started_at, finished_at, status, rows_deleted, partitions_dropped, outcomes, error)
@@ -66,26 +66,26 @@ export async function recordRun(sql: SqlClient, run: RetentionRun): Promise<void
 }
 
 /** Whether a run already enforced this scheduled slot (on any replica). */
-export async function slotEnforced(sql: SqlClient, slot: Date): Promise<boolean> {
+export async function slotEnforced(sql: SqlSession, slot: Date): Promise<boolean> {
   const { rows } = await sql.query(`SELECT 1 FROM retention_runs WHERE trigger = 'schedule' AND scheduled_for = $1`, [
     slot,
   ]);
   return rows.length > 0;
 }
 
-export async function findRun(sql: SqlClient, runId: string): Promise<RetentionRun | undefined> {
+export async function findRun(sql: SqlSession, runId: string): Promise<RetentionRun | undefined> {
   const { rows } = await sql.query<RunRow>('SELECT * FROM retention_runs WHERE run_id = $1', [runId]);
   return rows[0] ? toRun(rows[0]) : undefined;
 }
 
 /** The most recently finished run, real or dry. */
-export async function lastRun(sql: SqlClient): Promise<RetentionRun | undefined> {
+export async function lastRun(sql: SqlSession): Promise<RetentionRun | undefined> {
   const { rows } = await sql.query<RunRow>('SELECT * FROM retention_runs ORDER BY finished_at DESC, id DESC LIMIT 1');
   return rows[0] ? toRun(rows[0]) : undefined;
 }
 
 /** Recent runs, newest first. */
-export async function recentRuns(sql: SqlClient, limit: number): Promise<RetentionRun[]> {
+export async function recentRuns(sql: SqlSession, limit: number): Promise<RetentionRun[]> {
   const { rows } = await sql.query<RunRow>('SELECT * FROM retention_runs ORDER BY finished_at DESC, id DESC LIMIT $1', [
     limit,
   ]);

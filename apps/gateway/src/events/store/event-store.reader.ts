@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import type { PoolClient } from 'pg';
 import QueryStream from 'pg-query-stream';
 import { Readable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import { ApiError } from '@meshtrail/auth';
 import { DatabaseConnection } from '@meshtrail/database';
 import type { CursorPosition } from '../query/cursor';
@@ -32,7 +32,7 @@ import {
   type ReadScope,
   type SqlQuery,
 } from './event-sql';
-import { QUERY_CANCELED, RequestStatements } from './request-statements';
+import { keepsTooManyPlans, QUERY_CANCELED, RequestStatements } from './request-statements';
 import { spanSearchFor, type EarlierMonths, type WindowSample } from './span-search';
 
 /** The month an instant falls in. */
@@ -225,39 +225,29 @@ export class EventStoreReader {
     }
   }
 
-  /** One export query as a row stream on its own connection, in a read-only snapshot. */
-  private async stream(query: SqlQuery): Promise<Readable> {
-    const client = await this.client();
-    try {
-      await client.query(
-        `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = 0; ` +
-          `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(this.settings.exportIdleTimeoutMs)}`,
-      );
-    } catch (error) {
-      client.release(error as Error);
-      throw error;
-    }
-    // rows as arrays of texts in EXPORT_COLUMNS order: nothing to parse but strings
-    const stream = client.query(
-      new QueryStream(query.text, query.values, { batchSize: this.settings.exportBatchSize, rowMode: 'array' }),
-    );
-    let released = false;
-    const release = (error?: Error) => {
-      if (released) return;
-      released = true;
-      if (error) {
-        client.release(error); // a broken or half-read connection is discarded, not reused
-        return;
-      }
-      client.query('COMMIT').then(
-        () => client.release(),
-        (commitError: Error) => client.release(commitError),
-      );
-    };
-    stream.once('end', () => release());
-    stream.once('error', (error) => release(error));
-    stream.once('close', () => release(stream.readableEnded ? undefined : new Error('export abandoned')));
-    return stream;
+  /**
+   * One export query as a row stream on its own connection, in a read-only snapshot. The
+   * connection is lent until the stream ends (then committed and pooled again) or fails or is
+   * abandoned (then closed: it is half-read).
+   */
+  private stream(query: SqlQuery): Promise<Readable> {
+    return new Promise((resolve, reject) => {
+      this.connection
+        .withClient(async (client) => {
+          await client.query(
+            `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = 0; ` +
+              `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(this.settings.exportIdleTimeoutMs)}`,
+          );
+          // rows as arrays of texts in EXPORT_COLUMNS order: nothing to parse but strings
+          const rows = client.query(
+            new QueryStream(query.text, query.values, { batchSize: this.settings.exportBatchSize, rowMode: 'array' }),
+          );
+          resolve(rows);
+          await finished(rows);
+          await client.query('COMMIT');
+        })
+        .catch(reject);
+    });
   }
 
   /**
@@ -265,14 +255,17 @@ export class EventStoreReader {
    * request's time (`deadline`, from requestDeadline).
    */
   private async readOnly<T>(deadline: number, work: (db: RequestStatements) => Promise<T>): Promise<T> {
-    const db = new RequestStatements(await this.client(), deadline, this.settings.statementTimeoutMs);
     try {
-      const result = await work(db);
-      await db.restoreTimeout();
-      db.client.release(db.retire);
-      return result;
+      return await this.connection.withClient(
+        async (client) => {
+          const db = new RequestStatements(client, deadline, this.settings.statementTimeoutMs);
+          const result = await work(db);
+          await db.restoreTimeout();
+          return result;
+        },
+        { closeIf: keepsTooManyPlans },
+      );
     } catch (error) {
-      db.client.release(error as Error);
       if ((error as { code?: string }).code === QUERY_CANCELED) throw this.timedOut();
       throw error;
     }
@@ -292,10 +285,6 @@ export class EventStoreReader {
       `the query ran longer than ${ms} ms (QUERY_TIMEOUT_MS) and was stopped; narrow it with a time range (from, to) or more filters`,
       { timeoutMs: ms },
     );
-  }
-
-  private async client(): Promise<PoolClient> {
-    return (await this.connection.pool()).connect();
   }
 }
 

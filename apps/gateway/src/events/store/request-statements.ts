@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { PoolClient } from 'pg';
+import type { SqlSession } from '@meshtrail/database';
 import type { SqlQuery } from './event-sql';
 
 /** SQLSTATE of a statement cancelled, here by statement_timeout. */
@@ -15,13 +15,18 @@ const TIMEOUT_SLACK_MS = 100;
 const PREPARED_PER_CONNECTION = 200;
 
 /** Per pooled connection: the statement_timeout its session carries, and the statements it has prepared. */
-const sessionTimeouts = new WeakMap<PoolClient, number>();
-const preparedNames = new WeakMap<PoolClient, Set<string>>();
+const sessionTimeouts = new WeakMap<SqlSession, number>();
+const preparedNames = new WeakMap<SqlSession, Set<string>>();
 
-function preparedOn(client: PoolClient): Set<string> {
+function preparedOn(client: SqlSession): Set<string> {
   let names = preparedNames.get(client);
   if (!names) preparedNames.set(client, (names = new Set()));
   return names;
+}
+
+/** True when the connection should be closed rather than pooled again (too many plans kept). */
+export function keepsTooManyPlans(client: SqlSession): boolean {
+  return preparedOn(client).size > PREPARED_PER_CONNECTION;
 }
 
 /** The error a statement cancelled by its timeout fails with, also when no time was left to start it. */
@@ -38,7 +43,7 @@ function cancelled(): Error {
  */
 export class RequestStatements {
   constructor(
-    readonly client: PoolClient,
+    readonly client: SqlSession,
     private readonly deadline: number,
     private readonly limitMs: number,
   ) {}
@@ -55,11 +60,6 @@ export class RequestStatements {
     const name = `meshtrail_${createHash('sha256').update(query.text).digest('base64url').slice(0, 32)}`;
     preparedOn(this.client).add(name);
     return (await this.client.query({ name, text: query.text, values: query.values })).rows as T[];
-  }
-
-  /** True when the connection should be closed rather than pooled again (too many plans kept). */
-  get retire(): boolean {
-    return preparedOn(this.client).size > PREPARED_PER_CONNECTION;
   }
 
   /** Gives the session the whole limit again when this request left it with less. */
