@@ -2,9 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { TOPICS, prefixedTopic, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
 import { findRun, type RetentionRun } from '@meshtrail/retention';
 import type { AdminEnv } from './admin.env';
+import { withProducer } from './command-producer';
 import { UsageError } from './usage-error';
 
 export const ENFORCE_RETENTION_USAGE = `  enforce-retention --by <operator> [--dry-run] [--no-wait] [--timeout <seconds>]
@@ -44,17 +44,9 @@ export async function enforceRetentionCommand(env: AdminEnv, argv: string[]): Pr
     requestedAt: new Date().toISOString(),
     requestedBy: { kind: 'user', id: values.by, displayName: values.by },
   };
-  const producer = createKafkaClient(env, 'meshtrail-admin-cli').producer({ idempotent: true });
-  await producer.connect();
-  try {
-    await producer.send({
-      topic: prefixedTopic(TOPICS.retentionCommands, env.KAFKA_TOPIC_PREFIX),
-      messages: [retentionCommandMessage(command)],
-      acks: -1,
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  await withProducer(env, (producer) =>
+    producer.send(prefixedTopic(TOPICS.retentionCommands, env.KAFKA_TOPIC_PREFIX), [retentionCommandMessage(command)]),
+  );
   const result: EnforceRetentionResult = { runId: command.commandId, dryRun: command.dryRun };
   if (values['no-wait']) return result;
   const sql = new Client({ connectionString: env.DATABASE_URL, application_name: 'meshtrail-admin-cli' });

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { AuditEventPublisher } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
 import { LegalHoldService, listHolds, singleSession, type LegalHold } from '@meshtrail/retention';
 import type { AdminEnv } from './admin.env';
+import { withProducer } from './command-producer';
 import { UsageError } from './usage-error';
 
 export const LEGAL_HOLD_USAGE = `  legal-hold place   --workspace <id> --reason <text> --by <operator>
@@ -43,13 +43,12 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
     const missing = (['workspace', 'reason', 'by'] as const).filter((name) => !values[name]);
     if (missing.length > 0)
       throw new UsageError(`legal-hold ${action}: missing ${missing.map((m) => `--${m}`).join(', ')}`);
-    const publisher = new AuditEventPublisher({
-      kafka: createKafkaClient(env, 'meshtrail-admin-cli'),
-      source: 'meshtrail/admin-cli',
-      topicPrefix: env.KAFKA_TOPIC_PREFIX,
-    });
-    await publisher.connect();
-    try {
+    return await withProducer(env, async (producer) => {
+      const publisher = new AuditEventPublisher({
+        sink: producer,
+        source: 'meshtrail/admin-cli',
+        topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      });
       const holds = new LegalHoldService(singleSession(sql), (events) => publisher.publish(events));
       const command = {
         workspace: values.workspace!,
@@ -57,9 +56,7 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
         by: { kind: 'user' as const, id: values.by!, name: values.by! },
       };
       return { action, holds: [action === 'place' ? await holds.place(command) : await holds.release(command)] };
-    } finally {
-      await publisher.disconnect();
-    }
+    });
   } finally {
     await sql.end();
   }

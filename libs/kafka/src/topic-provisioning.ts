@@ -85,5 +85,5 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[]): Promise
 export async function deleteTopics(admin: Admin, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const present = names.filter((name) => existing.has(name));
-  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 10000 });
+  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 20000 });
 }

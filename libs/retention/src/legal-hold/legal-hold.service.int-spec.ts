@@ -1,6 +1,6 @@
 import { Client, Pool } from 'pg';
 import { AuditEventPublisher, TOPICS, validateAuditEvent, type AuditCloudEvent } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { waitFor } from '../../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { TopicReader } from '../../../../test/support/topic-reader';
@@ -15,6 +15,7 @@ const ADMIN = { kind: 'user' as const, id: 'u-1', name: 'Ada Admin' };
 describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   let stack: TestStack;
   let pool: Pool;
+  let producer: KafkaProducer;
   let publisher: AuditEventPublisher;
   let reader: TopicReader;
   let holds: LegalHoldService;
@@ -22,18 +23,16 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     stack = await createTestStack('legalhold');
     pool = new Pool({ connectionString: stack.databaseUrl, max: 3 });
-    publisher = new AuditEventPublisher({
-      kafka: createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'legal-hold-test'),
-      source: 'meshtrail/test',
-      topicPrefix: stack.topicPrefix,
-    });
-    await publisher.connect();
+    producer = new KafkaProducer(
+      createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'legal-hold-test'),
+    );
+    publisher = new AuditEventPublisher({ sink: producer, source: 'meshtrail/test', topicPrefix: stack.topicPrefix });
     reader = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
     holds = new LegalHoldService(poolSessions(pool), (events) => publisher.publish(events));
   });
   afterAll(async () => {
     await reader.stop();
-    await publisher.disconnect();
+    await producer.close();
     await pool.end();
     await stack.teardown();
   });
