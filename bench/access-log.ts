@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createKafkaClient, deleteTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -156,9 +156,7 @@ const median = (values: number[]) => {
 };
 
 async function main(): Promise<void> {
-  const kafka = createKafkaClient({ KAFKA_BROKERS: BROKERS, KAFKA_SSL: false }, 'meshtrail-bench');
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new KafkaAdmin(createKafkaClient({ KAFKA_BROKERS: BROKERS, KAFKA_SSL: false }, 'meshtrail-bench'));
   const topics = planTopics({
     prefix: PREFIX,
     partitions: 3,
@@ -167,7 +165,7 @@ async function main(): Promise<void> {
     deadLetterRetentionHours: 24,
     telemetryRetentionHours: 1,
   });
-  await provisionTopics(admin, topics);
+  await admin.provision(topics);
   const runs: Run[] = [];
   try {
     process.stdout.write(
@@ -187,11 +185,8 @@ async function main(): Promise<void> {
       }
     }
   } finally {
-    await deleteTopics(
-      admin,
-      topics.map((t) => t.name),
-    );
-    await admin.disconnect();
+    await admin.deleteTopics(topics.map((t) => t.name));
+    await admin.close();
   }
   const pick = (accessLog: boolean, value: (r: Run) => number) =>
     median(runs.filter((r) => r.accessLog === accessLog).map(value));

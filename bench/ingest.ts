@@ -15,7 +15,7 @@ import { Client } from 'pg';
 import { auditEventFields, copyRows, AUDIT_EVENT_COLUMNS } from '@meshtrail/audit-store';
 import { TOPICS, validateAuditEvent, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
-import { createKafkaClient, deleteTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { processMemoryMiB } from './support/process-memory';
 
@@ -72,8 +72,7 @@ async function main(): Promise<void> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const prefix = `${run}.`;
   const kafka = createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'meshtrail-bench');
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new KafkaAdmin(kafka);
   const specs = planTopics({
     prefix,
     partitions: PARTITIONS,
@@ -89,7 +88,7 @@ async function main(): Promise<void> {
 
   try {
     await migrateDatabase(databaseUrl);
-    await provisionTopics(admin, specs);
+    await admin.provision(specs);
 
     // 1. publish
     const producer = kafka.producer({
@@ -205,12 +204,9 @@ async function main(): Promise<void> {
   } finally {
     if (!KEEP) {
       await dropDatabase(databaseUrl).catch(() => undefined);
-      await deleteTopics(
-        admin,
-        specs.map((spec) => spec.name),
-      ).catch(() => undefined);
+      await admin.deleteTopics(specs.map((spec) => spec.name)).catch(() => undefined);
     }
-    await admin.disconnect();
+    await admin.close();
   }
 }
 

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { Client } from 'pg';
 import { ApiKeyStore } from '@meshtrail/auth';
 import { migrateDatabase, withDatabase, withDatabaseConnection } from '@meshtrail/database';
-import { createKafkaClient, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { GatewayProcess } from './support/gateway-process';
 import { summarise, type LatencySummary } from './support/percentiles';
@@ -84,10 +84,8 @@ async function createKeys(): Promise<{ admin: string; manager: string; managerWo
 }
 
 async function provision(): Promise<void> {
-  const admin = createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'bench-query').admin();
-  await admin.connect();
-  await provisionTopics(
-    admin,
+  const admin = new KafkaAdmin(createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'bench-query'));
+  await admin.provision(
     planTopics({
       prefix: topicPrefix,
       partitions: 3,
@@ -97,7 +95,7 @@ async function provision(): Promise<void> {
       telemetryRetentionHours: 1,
     }),
   );
-  await admin.disconnect();
+  await admin.close();
 }
 
 const pick = <T>(items: readonly T[], i: number) => items[(i * 7 + 3) % items.length];

@@ -17,7 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { TOPICS, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
-import { createKafkaClient, deleteTopics, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import {
   anyValueToString,
@@ -179,8 +179,7 @@ async function main(): Promise<void> {
   );
   const queueDir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-bench-queue-'));
   const kafka = createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'meshtrail-bench-relay');
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new KafkaAdmin(kafka);
   const specs = planTopics({
     prefix,
     partitions: 3,
@@ -189,7 +188,7 @@ async function main(): Promise<void> {
     deadLetterRetentionHours: 24,
     telemetryRetentionHours: 1,
   });
-  await provisionTopics(admin, specs);
+  await admin.provision(specs);
   await migrateDatabase(databaseUrl);
   const receiver = new Receiver();
   const port = await receiver.listen();
@@ -217,7 +216,7 @@ async function main(): Promise<void> {
   const producer = kafka.producer();
   await producer.connect();
   const committed = async () => {
-    const offsets = await admin.fetchOffsets({ groupId: `${prefix}meshtrail.telemetry-relay`, topics: [topic] });
+    const offsets = await admin.groupOffsets(`${prefix}meshtrail.telemetry-relay`, [topic]);
     return offsets[0]?.partitions.reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0) ?? 0;
   };
   const produce = async (records: ExportMetricsServiceRequest[]) => {
@@ -234,7 +233,7 @@ async function main(): Promise<void> {
     // give the relay time to join its group before the outage data arrives
     await until(
       'the relay consumer group',
-      async () => (await admin.describeGroups([`${prefix}meshtrail.telemetry-relay`])).groups[0]?.state === 'Stable',
+      async () => (await admin.groupState(`${prefix}meshtrail.telemetry-relay`)) === 'Stable',
       60_000,
     );
     const idle = processMemoryMiB(relay.pid!);
@@ -301,11 +300,8 @@ async function main(): Promise<void> {
     relay.kill('SIGTERM');
     await new Promise((resolve) => relay.once('exit', resolve));
     await producer.disconnect();
-    await deleteTopics(
-      admin,
-      specs.map((s) => s.name),
-    ).catch(() => undefined);
-    await admin.disconnect();
+    await admin.deleteTopics(specs.map((s) => s.name)).catch(() => undefined);
+    await admin.close();
     await receiver.close();
     await dropDatabase(databaseUrl).catch(() => undefined);
     fs.rmSync(queueDir, { recursive: true, force: true });

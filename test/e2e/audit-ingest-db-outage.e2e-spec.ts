@@ -1,6 +1,6 @@
 import type { Admin, Kafka } from 'kafkajs';
 import { AuditEventPublisher, TOPICS, type AuditEventInput } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { caughtUp } from '../support/audit-fixtures';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
@@ -46,6 +46,7 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
   let proxy: TcpProxy;
   let kafka: Kafka;
   let admin: Admin;
+  let producer: KafkaProducer;
   let publisher: AuditEventPublisher;
   let service: ServiceProcess | undefined;
 
@@ -56,13 +57,14 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
     await proxy.start();
     kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'db-outage-e2e');
     admin = kafka.admin();
-    publisher = new AuditEventPublisher({ kafka, source: 'meshstack/e2e', topicPrefix: stack.topicPrefix });
-    await Promise.all([admin.connect(), publisher.connect()]);
+    producer = new KafkaProducer(kafka);
+    publisher = new AuditEventPublisher({ sink: producer, source: 'meshstack/e2e', topicPrefix: stack.topicPrefix });
+    await admin.connect();
   });
   afterAll(async () => {
     await service?.kill();
     await proxy.cut();
-    await Promise.all([admin.disconnect(), publisher.disconnect()]);
+    await Promise.all([admin.disconnect(), producer.close()]);
     await stack.teardown();
   });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { AuditEventPublisher, TOPICS } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { readTopic } from '../support/audit-fixtures';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
@@ -98,9 +98,14 @@ describe('publishing with kcat (structured and binary CloudEvents, Keycloak log 
     ]);
 
     // our publisher hashes the key the same way: one workspace, one partition, whoever publishes
-    const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'kcat-e2e-publisher');
-    const publisher = new AuditEventPublisher({ kafka, source: 'node-service', topicPrefix: stack.topicPrefix });
-    await publisher.connect();
+    const producer = new KafkaProducer(
+      createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'kcat-e2e-publisher'),
+    );
+    const publisher = new AuditEventPublisher({
+      sink: producer,
+      source: 'node-service',
+      topicPrefix: stack.topicPrefix,
+    });
     const [published] = await publisher.publish({
       data: {
         objectType: 'Tenant',
@@ -111,7 +116,7 @@ describe('publishing with kcat (structured and binary CloudEvents, Keycloak log 
         change: 'created tenant t-10',
       },
     });
-    await publisher.disconnect();
+    await producer.close();
     const partitions = await waitFor('the Node-published event stored', async () => {
       const found = await stack.query<{ id: string; kafka_partition: number }>(
         'SELECT id, kafka_partition FROM audit_events ORDER BY seq',

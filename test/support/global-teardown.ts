@@ -1,6 +1,6 @@
 import './register-paths';
 import { Client, escapeIdentifier } from 'pg';
-import { createKafkaClient } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { withDatabase } from '@meshtrail/database';
 import { baseDatabaseUrl, kafkaBrokers, TEST_DATABASE_PREFIX } from './run-id';
 import { testTopicPrefixOf } from './test-stack';
@@ -22,16 +22,13 @@ export default async function globalTeardown(): Promise<void> {
   } finally {
     await client.end();
   }
-  const admin = createKafkaClient(
-    { KAFKA_BROKERS: kafkaBrokers(), KAFKA_SSL: false },
-    'meshtrail-test-teardown',
-  ).admin();
-  await admin.connect();
+  const admin = new KafkaAdmin(
+    createKafkaClient({ KAFKA_BROKERS: kafkaBrokers(), KAFKA_SSL: false }, 'meshtrail-test-teardown'),
+  );
   try {
     const prefix = testTopicPrefixOf(runId);
-    const topics = (await admin.listTopics()).filter((topic) => topic.startsWith(prefix));
-    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 20000 });
+    await admin.deleteTopics((await admin.topics()).filter((topic) => topic.startsWith(prefix)));
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }

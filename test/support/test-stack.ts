@@ -1,9 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { createKafkaClient, provisionTopics } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { dropDatabase, parseDatabaseUrl, withDatabase } from '@meshtrail/database';
-import { deleteTopics } from '@meshtrail/kafka';
 import { prefixedTopic, type TopicName } from '@meshtrail/contracts';
 import { baseDatabaseUrl, kafkaBrokers, TEST_DATABASE_PREFIX, testRunId } from './run-id';
 
@@ -57,9 +56,7 @@ export async function createTestStack(name: string): Promise<TestStack> {
   const databaseUrl = withDatabase(baseDatabaseUrl(), database);
   const topicPrefix = `${testTopicPrefixOf(runId)}${slug}.`;
   const brokers = kafkaBrokers();
-  const kafka = createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'meshtrail-test');
-  const admin = kafka.admin();
-  await admin.connect();
+  const admin = new KafkaAdmin(createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'meshtrail-test'));
   const specs = planTopics({
     prefix: topicPrefix,
     partitions: 3,
@@ -68,8 +65,8 @@ export async function createTestStack(name: string): Promise<TestStack> {
     deadLetterRetentionHours: 24,
     telemetryRetentionHours: 24,
   });
-  await provisionTopics(admin, specs);
-  await admin.disconnect();
+  await admin.provision(specs);
+  await admin.close();
 
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
@@ -91,13 +88,8 @@ export async function createTestStack(name: string): Promise<TestStack> {
       await db.end();
       if (process.env.MESHTRAIL_KEEP_TEST_DATA === '1') return;
       await dropDatabase(databaseUrl);
-      const cleanup = kafka.admin();
-      await cleanup.connect();
-      await deleteTopics(
-        cleanup,
-        specs.map((spec) => spec.name),
-      );
-      await cleanup.disconnect();
+      await admin.deleteTopics(specs.map((spec) => spec.name));
+      await admin.close();
     },
   };
 }

@@ -3,8 +3,6 @@ import { loadConfigOrExit } from '@meshtrail/config';
 import { bootstrapService, runService } from '@meshtrail/observability';
 import { AccessLogEnv } from './access-log.env';
 import { AccessLogModule } from './access-log.module';
-import { SiemForwarding } from './siem/siem-forwarding';
-import { AccessLogStoreConsumer } from './store/access-log-store.consumer';
 
 runService(async () => {
   const config = loadConfigOrExit('access-log', AccessLogEnv);
@@ -12,9 +10,5 @@ runService(async () => {
     service: 'access-log',
     module: AccessLogModule.register(config),
     config,
-    afterListen: async (app) => {
-      await app.get(AccessLogStoreConsumer).start();
-      await app.get(SiemForwarding).start();
-    },
   });
 });

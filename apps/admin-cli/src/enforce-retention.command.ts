@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { TOPICS, prefixedTopic, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
 import { findRun, type RetentionRun } from '@meshtrail/retention';
 import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
+import { withProducer } from './command-producer';
 import { UsageError } from './usage-error';
 
 export const ENFORCE_RETENTION_USAGE = `  enforce-retention --by <operator> [--dry-run] [--no-wait] [--timeout <seconds>]
@@ -44,17 +44,9 @@ export async function enforceRetentionCommand(env: AdminEnv, argv: string[]): Pr
     requestedAt: new Date().toISOString(),
     requestedBy: { kind: 'user', id: values.by, displayName: values.by },
   };
-  const producer = createKafkaClient(env, 'meshtrail-admin-cli').producer({ idempotent: true });
-  await producer.connect();
-  try {
-    await producer.send({
-      topic: prefixedTopic(TOPICS.retentionCommands, env.KAFKA_TOPIC_PREFIX),
-      messages: [retentionCommandMessage(command)],
-      acks: -1,
-    });
-  } finally {
-    await producer.disconnect();
-  }
+  await withProducer(env, (producer) =>
+    producer.send(prefixedTopic(TOPICS.retentionCommands, env.KAFKA_TOPIC_PREFIX), [retentionCommandMessage(command)]),
+  );
   const result: EnforceRetentionResult = { runId: command.commandId, dryRun: command.dryRun };
   if (values['no-wait']) return result;
   return withAdminDatabase(env, async (database) => {

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
 import { AuditEventPublisher } from '@meshtrail/contracts';
-import { createKafkaClient } from '@meshtrail/kafka';
 import { LegalHoldService, listHolds, type LegalHold } from '@meshtrail/retention';
 import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
+import { withProducer } from './command-producer';
 import { UsageError } from './usage-error';
 
 export const LEGAL_HOLD_USAGE = `  legal-hold place   --workspace <id> --reason <text> --by <operator>
@@ -41,13 +41,12 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
     const missing = (['workspace', 'reason', 'by'] as const).filter((name) => !values[name]);
     if (missing.length > 0)
       throw new UsageError(`legal-hold ${action}: missing ${missing.map((m) => `--${m}`).join(', ')}`);
-    const publisher = new AuditEventPublisher({
-      kafka: createKafkaClient(env, 'meshtrail-admin-cli'),
-      source: 'meshtrail/admin-cli',
-      topicPrefix: env.KAFKA_TOPIC_PREFIX,
-    });
-    await publisher.connect();
-    try {
+    return await withProducer(env, async (producer) => {
+      const publisher = new AuditEventPublisher({
+        sink: producer,
+        source: 'meshtrail/admin-cli',
+        topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      });
       const holds = new LegalHoldService(
         (work) => database.withClient(work),
         (events) => publisher.publish(events),
@@ -58,8 +57,6 @@ export async function legalHoldCommand(env: AdminEnv, argv: string[]): Promise<L
         by: { kind: 'user' as const, id: values.by!, name: values.by! },
       };
       return { action, holds: [action === 'place' ? await holds.place(command) : await holds.release(command)] };
-    } finally {
-      await publisher.disconnect();
-    }
+    });
   });
 }

@@ -1,13 +1,11 @@
-import { createKafkaClient, provisionTopics, type ProvisioningReport } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin, type ProvisioningReport } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import type { AdminEnv } from './admin.env';
 
 export async function provisionTopicsCommand(env: AdminEnv): Promise<ProvisioningReport> {
-  const admin = createKafkaClient(env, 'meshtrail-admin').admin();
-  await admin.connect();
+  const admin = new KafkaAdmin(createKafkaClient(env, 'meshtrail-admin'));
   try {
-    return await provisionTopics(
-      admin,
+    return await admin.provision(
       planTopics({
         prefix: env.KAFKA_TOPIC_PREFIX,
         partitions: env.KAFKA_TOPIC_PARTITIONS,
@@ -18,6 +16,6 @@ export async function provisionTopicsCommand(env: AdminEnv): Promise<Provisionin
       }),
     );
   } finally {
-    await admin.disconnect();
+    await admin.close();
   }
 }

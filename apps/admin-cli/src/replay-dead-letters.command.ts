@@ -8,9 +8,9 @@ import {
   type DeadLetterFilters,
   type ReplayResult,
 } from '@meshtrail/dead-letters';
-import { createKafkaClient } from '@meshtrail/kafka';
 import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
+import { withProducer } from './command-producer';
 import { UsageError } from './usage-error';
 
 export const REPLAY_DEAD_LETTERS_USAGE = `  replay-dead-letters --by <operator> [--topic <topic>] [--reason <code>] [--since <time>] [--until <time>]
@@ -79,23 +79,22 @@ export function parseReplayArguments(argv: string[], topicPrefix: string): Repla
  */
 export async function replayDeadLettersCommand(env: AdminEnv, argv: string[]): Promise<ReplayResult> {
   const args = parseReplayArguments(argv, env.KAFKA_TOPIC_PREFIX);
-  const kafka = createKafkaClient(env, 'meshtrail-admin-cli');
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  const audit = new AuditEventPublisher({ kafka, source: 'meshtrail/admin-cli', topicPrefix: env.KAFKA_TOPIC_PREFIX });
-  return withAdminDatabase(env, async (database) => {
-    if (!args.dryRun) await Promise.all([producer.connect(), audit.connect()]);
-    try {
+  return withAdminDatabase(env, (database) =>
+    withProducer(env, (producer) => {
+      const audit = new AuditEventPublisher({
+        sink: producer,
+        source: 'meshtrail/admin-cli',
+        topicPrefix: env.KAFKA_TOPIC_PREFIX,
+      });
       const by = args.by ?? 'dry-run';
-      return await replayDeadLetters(
+      return replayDeadLetters(
         { filters: args.filters, dryRun: args.dryRun, limit: args.limit, by: { kind: 'user', id: by, name: by } },
         {
           sql: database,
-          publish: (topic, messages) => producer.send({ topic, messages, acks: -1 }),
+          publish: (topic, messages) => producer.send(topic, messages),
           audit: (events) => audit.publish(events),
         },
       );
-    } finally {
-      if (!args.dryRun) await Promise.all([producer.disconnect(), audit.disconnect()]);
-    }
-  });
+    }),
+  );
 }

@@ -3,7 +3,6 @@ import { loadConfigOrExit } from '@meshtrail/config';
 import { bootstrapService, runService } from '@meshtrail/observability';
 import { AuditIngestEnv } from './audit-ingest.env';
 import { AuditIngestModule } from './audit-ingest.module';
-import { IngestLifecycle } from './ingest/ingest.lifecycle';
 
 runService(async () => {
   const config = loadConfigOrExit('audit-ingest', AuditIngestEnv);
@@ -11,6 +10,5 @@ runService(async () => {
     service: 'audit-ingest',
     module: AuditIngestModule.register(config),
     config,
-    afterListen: (app) => app.get(IngestLifecycle).start(),
   });
 });

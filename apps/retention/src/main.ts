@@ -1,7 +1,6 @@
 import './instrument';
 import { loadConfigOrExit } from '@meshtrail/config';
 import { bootstrapService, runService } from '@meshtrail/observability';
-import { RetentionCommandConsumer } from './commands/retention-command.consumer';
 import { RetentionEnv } from './retention.env';
 import { RetentionModule } from './retention.module';
 import { RetentionScheduler } from './schedule/retention.scheduler';
@@ -14,7 +13,6 @@ runService(async () => {
     config,
     afterListen: async (app) => {
       app.get(RetentionScheduler).start();
-      await app.get(RetentionCommandConsumer).start();
     },
   });
 });

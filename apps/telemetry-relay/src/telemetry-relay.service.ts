@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnApplicationBootstrap,
+  type OnModuleInit,
+} from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { TOPICS } from '@meshtrail/contracts';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { BatchConsumer, KAFKA_CLIENT, TopicNames, type KafkaClient } from '@meshtrail/kafka';
+import { ConsumerHost, TopicNames } from '@meshtrail/kafka';
 import { AppLogger, HealthService, readBuildInfo } from '@meshtrail/observability';
 import { DeliveryLoop } from './delivery/delivery-loop';
 import { readCa } from './delivery/http-post';
@@ -25,15 +31,15 @@ export const RELAY_CONFIG = Symbol('RELAY_CONFIG');
 const DAY_MS = 86_400_000;
 
 /**
- * The relay's moving parts, started once the app is up and stopped first on shutdown: the
- * telemetry consumer feeding the disk queue, the delivery loop draining it, the scheduled health
- * and heartbeat exchanges, and (only when enabled) the usage relay.
+ * The relay's moving parts: the telemetry consumer feeding the disk queue, the delivery loop
+ * draining it, the scheduled health and heartbeat exchanges, and (only when enabled) the usage
+ * relay. The queue opens and the consumers are registered while the app initialises; the host
+ * starts them with the app and stops them first on shutdown, before the delivery loop stops.
  */
 @Injectable()
-export class TelemetryRelayService implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new AppLogger('TelemetryRelay');
   private readonly timers: NodeJS.Timeout[] = [];
-  private readonly consumers: BatchConsumer[] = [];
   private delivery?: DeliveryLoop;
   private intake?: TelemetryIntake;
   private readonly startedAt = Date.now();
@@ -45,14 +51,14 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
 
   constructor(
     @Inject(RELAY_CONFIG) private readonly config: TelemetryRelayEnv,
-    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    private readonly host: ConsumerHost,
     private readonly topics: TopicNames,
     private readonly transmissions: TransmissionLog,
     private readonly moduleRef: ModuleRef,
     private readonly deadLetters: DeadLetterQueue,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     const config = this.config;
     const policy = policyFromConfig(config);
     this.logger.info('Telemetry Policy', describePolicy(policy, config));
@@ -77,21 +83,16 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
       });
       this.delivery.start();
       const intake = this.intake;
-      await this.startConsumer(
-        new BatchConsumer({
-          kafka: this.kafka,
-          name: 'Telemetry',
-          groupId: this.topics.group('telemetry-relay'),
-          topics: [this.topics.topic(TOPICS.telemetryOtlp)],
-          // small fetches keep the decoded batch (JS objects are many times the protobuf) small
-          maxBytesPerPartition: 524_288,
-          maxBytes: 2_097_152,
-          handle: (records) => intake.acceptRecords(records),
-          deadLetter: (letters) => this.deadLetters.send(letters),
-        }),
-      );
-      this.every(config.TELEMETRY_HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
-      this.every(config.TELEMETRY_HEALTH_INTERVAL_MS, () => this.healthCheck());
+      this.host.register({
+        name: 'Telemetry',
+        groupId: this.topics.group('telemetry-relay'),
+        topics: [this.topics.topic(TOPICS.telemetryOtlp)],
+        // small fetches keep the decoded batch (JS objects are many times the protobuf) small
+        maxBytesPerPartition: 524_288,
+        maxBytes: 2_097_152,
+        handle: (records) => intake.acceptRecords(records),
+        deadLetter: (letters) => this.deadLetters.send(letters),
+      });
     }
 
     if (config.TELEMETRY_USAGE_ENABLED && config.TELEMETRY_USAGE_ENDPOINT) {
@@ -106,22 +107,26 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
         log,
         (letters) => this.deadLetters.send(letters),
       );
-      await this.startConsumer(
-        new BatchConsumer({
-          kafka: this.kafka,
-          name: 'Usage',
-          groupId: this.topics.group('telemetry-relay.usage'),
-          topics: [this.topics.topic(TOPICS.usageEvents)],
-          handle: (records) => usage.handle(records),
-          deadLetter: (letters) => this.deadLetters.send(letters),
-        }),
-      );
+      this.host.register({
+        name: 'Usage',
+        groupId: this.topics.group('telemetry-relay.usage'),
+        topics: [this.topics.topic(TOPICS.usageEvents)],
+        handle: (records) => usage.handle(records),
+        deadLetter: (letters) => this.deadLetters.send(letters),
+      });
     }
   }
 
+  /** The scheduled exchanges, once the app (and its health) is up. */
+  onApplicationBootstrap(): void {
+    if (!this.intake) return;
+    this.every(this.config.TELEMETRY_HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
+    this.every(this.config.TELEMETRY_HEALTH_INTERVAL_MS, () => this.healthCheck());
+  }
+
+  /** After the host stopped the consumers (on the first shutdown hook). */
   async beforeApplicationShutdown(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
     await this.delivery?.stop();
   }
 
@@ -135,11 +140,6 @@ export class TelemetryRelayService implements OnApplicationBootstrap, BeforeAppl
     return this.config.TELEMETRY_PROTOCOL === 'remote-write'
       ? new RemoteWriteSender(settings)
       : new OtlpHttpSender(settings);
-  }
-
-  private async startConsumer(consumer: BatchConsumer): Promise<void> {
-    this.consumers.push(consumer);
-    await consumer.start();
   }
 
   /** Runs the task now (unless told otherwise) and then every intervalMs; a failing run is logged, never fatal. */

@@ -23,7 +23,7 @@ describe('DeadLetterQueue (real PostgreSQL and Kafka)', () => {
   });
   afterAll(async () => {
     await dlq.stop();
-    await producer.onApplicationShutdown();
+    await producer.close();
     await connection.onApplicationShutdown();
     await stack.teardown();
   });

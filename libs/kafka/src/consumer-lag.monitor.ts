@@ -1,8 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import { logLevel, type Admin } from 'kafkajs';
 import { AppLogger } from '@meshtrail/observability';
-import { createKafkaClient } from './kafka-client.factory';
+import { KafkaAdmin, type PartitionWatermarks } from './kafka-admin';
 import {
   DEFAULT_CONSUMER_WATCH,
   KAFKA_OPTIONS,
@@ -34,12 +33,14 @@ const systemicGauge = meter.createObservableGauge('meshtrail.kafka.consumer.syst
 @Injectable()
 export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new AppLogger('ConsumerLag');
-  private admin?: Admin;
   private timer?: NodeJS.Timeout;
   private measuring?: Promise<void>;
   private readonly watch: ConsumerWatchOptions;
 
-  constructor(@Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions) {
+  constructor(
+    @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
+    private readonly admin: KafkaAdmin,
+  ) {
     this.watch = options.consumers ?? DEFAULT_CONSUMER_WATCH;
     const stallMs = this.watch.stallMs;
     const observe = (
@@ -99,18 +100,13 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
     const consumers = consumerRegistry.all().filter((status) => status.state !== 'stopped');
     if (consumers.length === 0) return;
     try {
-      const admin = await this.connected();
-      const watermarks = new Map<string, Array<{ partition: number; low: string; high: string }>>();
+      const watermarks = new Map<string, PartitionWatermarks[]>();
       for (const topic of new Set(consumers.flatMap((status) => status.topics))) {
-        const offsets = await admin.fetchTopicOffsets(topic);
-        watermarks.set(
-          topic,
-          offsets.map(({ partition, low, high }) => ({ partition, low, high })),
-        );
+        watermarks.set(topic, await this.admin.watermarks(topic));
       }
       const now = Date.now();
       for (const status of consumers) {
-        const committed = await admin.fetchOffsets({ groupId: status.groupId, topics: status.topics });
+        const committed = await this.admin.groupOffsets(status.groupId, status.topics);
         for (const { topic, partitions } of committed) {
           for (const { partition, offset } of partitions) {
             const marks = watermarks.get(topic)?.find((mark) => mark.partition === partition);
@@ -126,34 +122,12 @@ export class ConsumerLagMonitor implements OnApplicationBootstrap, OnApplication
     } catch (error) {
       // the broker being away shows in the kafka component; the last measurement stays
       this.logger.debug('Consumer Lag Not Measured', { error: (error as Error).message });
-      await this.reset();
     }
-  }
-
-  private async connected(): Promise<Admin> {
-    if (!this.admin) {
-      const admin = createKafkaClient(this.options.connection, `${this.options.clientId}-lag`, {
-        connectionTimeout: 3000,
-        requestTimeout: 5000,
-        retry: { retries: 0 },
-        logLevel: logLevel.NOTHING,
-      }).admin();
-      await admin.connect();
-      this.admin = admin;
-    }
-    return this.admin;
-  }
-
-  private async reset(): Promise<void> {
-    const admin = this.admin;
-    this.admin = undefined;
-    await admin?.disconnect().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.measuring?.catch(() => undefined);
-    await this.reset();
   }
 }
 

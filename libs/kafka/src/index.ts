@@ -1,16 +1,12 @@
 export { createKafkaClient, type KafkaConnectionConfig } from './kafka-client.factory';
 export { KafkaHealthIndicator } from './kafka-health.indicator';
 export { KafkaModule } from './kafka.module';
-export { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.options';
+export { KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.options';
+export { ConsumerHost, type ConsumerHandler } from './consumer-host';
+export { KafkaAdmin, type ClusterDescription, type GroupOffsets, type PartitionWatermarks } from './kafka-admin';
 export { TopicNames } from './topic-names';
-export { provisionTopics, deleteTopics, type TopicSpec, type ProvisioningReport } from './topic-provisioning';
-export {
-  BatchConsumer,
-  RECORD_FAILED,
-  type BatchConsumerOptions,
-  type BatchContext,
-  type BatchHandler,
-} from './batch-consumer';
+export { type TopicSpec, type ProvisioningReport } from './topic-provisioning';
+export { RECORD_FAILED, type BatchContext, type BatchHandler } from './batch-consumer';
 export { classifyFailure, describeFailure, TransientError, type FailureKind } from './failure-kind';
 export { isolateFailures, type IsolationResult } from './isolate-failures';
 export {
@@ -35,5 +31,5 @@ export {
   type DeadLetter,
   type StoredDeadLetter,
 } from './dead-letter';
-/** The client and message types, so no code outside this lib names kafkajs. */
-export type { IHeaders as KafkaHeaders, Kafka as KafkaClient, Message as KafkaMessage } from 'kafkajs';
+/** The message types, so no code outside this lib names kafkajs. */
+export type { IHeaders as KafkaHeaders, Message as KafkaMessage } from 'kafkajs';

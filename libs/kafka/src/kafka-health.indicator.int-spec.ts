@@ -1,5 +1,6 @@
 import net from 'node:net';
 import { kafkaBrokers } from '../../../test/support/run-id';
+import { probeAdmin } from './kafka-admin';
 import { KafkaHealthIndicator } from './kafka-health.indicator';
 
 async function closedPort(): Promise<number> {
@@ -10,25 +11,21 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-const options = (brokers: string[]) => ({
-  clientId: 'health-test',
-  topicPrefix: '',
-  connection: { KAFKA_BROKERS: brokers, KAFKA_SSL: false },
-});
+const admin = (brokers: string[]) => probeAdmin({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'health-test');
 
-describe('KafkaHealthIndicator (real Kafka)', () => {
+describe('KafkaHealthIndicator over the admin facade (real Kafka)', () => {
   it('is UP with the cluster id and broker count', async () => {
-    const indicator = new KafkaHealthIndicator(options(kafkaBrokers()));
-    const result = await indicator.check();
-    await indicator.onApplicationShutdown();
+    const cluster = admin(kafkaBrokers());
+    const result = await new KafkaHealthIndicator(cluster).check();
+    await cluster.close();
     expect(result.status).toBe('UP');
     expect(result.details).toMatchObject({ brokers: 1, clusterId: expect.any(String) });
   });
 
   it('is DOWN with the reason when no broker listens', async () => {
-    const indicator = new KafkaHealthIndicator(options([`127.0.0.1:${await closedPort()}`]));
-    const result = await indicator.check();
-    await indicator.onApplicationShutdown();
+    const cluster = admin([`127.0.0.1:${await closedPort()}`]);
+    const result = await new KafkaHealthIndicator(cluster).check();
+    await cluster.close();
     expect(result.status).toBe('DOWN');
     expect(String(result.details?.error)).toMatch(/connect|ECONNREFUSED/i);
   });

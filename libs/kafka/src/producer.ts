@@ -1,7 +1,6 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { metrics } from '@opentelemetry/api';
-import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
-import { KAFKA_CLIENT } from './kafka.options';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
+import type { RecordSink } from '@meshtrail/contracts';
 
 const meter = metrics.getMeter('meshtrail');
 const producedRecords = meter.createCounter('meshtrail.kafka.producer.records', {
@@ -12,24 +11,32 @@ const failedSends = meter.createCounter('meshtrail.kafka.producer.failures', {
 });
 
 /**
- * The service's shared producer: idempotent (no duplicates from its own retries), acks from all
- * in-sync replicas, connected on first use. Every send is awaited by its caller: a broker failure
- * is a rejected promise, never a silent drop.
+ * The process's one producer, used by every publisher in it (access logs, telemetry, dead letters,
+ * audit events, retention commands, replays). Idempotent, acks from all in-sync replicas, keys
+ * hashed with murmur2 as the Java client does; connected on first use. Every send is awaited by
+ * its caller: a broker failure is a rejected promise, never a silent drop. Closing runs the
+ * registered flushes first, so publishers that buffer get their records out before it goes.
  */
-@Injectable()
-export class KafkaProducer implements OnApplicationShutdown {
+export class KafkaProducer implements RecordSink {
   private producer?: Producer;
   private connecting?: Promise<Producer>;
+  private closed = false;
+  private readonly flushes: Array<() => Promise<void>> = [];
 
-  constructor(@Inject(KAFKA_CLIENT) private readonly kafka: Kafka) {}
+  constructor(private readonly kafka: Kafka) {}
 
   private ready(): Promise<Producer> {
+    if (this.closed) return Promise.reject(new Error('the Kafka producer is closed'));
     if (this.producer) return Promise.resolve(this.producer);
     this.connecting ??= (async () => {
       const producer = this.kafka.producer({
         idempotent: true,
-        maxInFlightRequests: 5,
+        // kafkajs' idempotent producer already sends one request at a time per broker (a lock);
+        // saying 1 keeps a retried request from ever overtaking a later one, whatever the client
+        maxInFlightRequests: 1,
         allowAutoTopicCreation: false,
+        // murmur2 on the key, as the Java client (and kcat -X partitioner=murmur2_random) does
+        createPartitioner: Partitioners.DefaultPartitioner,
         // bounded (about 30 s): a caller must hear about an outage rather than wait forever
         retry: { retries: 10 },
       });
@@ -57,9 +64,23 @@ export class KafkaProducer implements OnApplicationShutdown {
     }
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Runs before the producer closes: a publisher that buffers sends what it holds. */
+  flushBeforeClose(flush: () => Promise<void>): void {
+    this.flushes.push(flush);
+  }
+
+  /** Flushes what publishers hold, then disconnects; later sends are refused. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    await Promise.all(this.flushes.map((flush) => flush().catch(() => undefined)));
+    this.closed = true;
     await this.connecting?.catch(() => undefined);
     await this.producer?.disconnect();
     this.producer = undefined;
+  }
+
+  /** Nest calls this last (the Kafka module is global): consumers have stopped, the HTTP server has closed. */
+  onApplicationShutdown(): Promise<void> {
+    return this.close();
   }
 }

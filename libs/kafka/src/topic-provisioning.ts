@@ -1,4 +1,5 @@
-import type { Admin, ITopicConfig } from 'kafkajs';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Admin, ITopicConfig, KafkaJSError } from 'kafkajs';
 
 export interface TopicSpec {
   name: string;
@@ -30,7 +31,11 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[]): Promise
       replicationFactor: spec.replicationFactor,
       configEntries: Object.entries(spec.configs).map(([name, value]) => ({ name, value })),
     }));
-    await admin.createTopics({ topics, waitForLeaders: true });
+    await admin.createTopics({ topics, waitForLeaders: false });
+    await leadersElected(
+      admin,
+      missing.map((spec) => spec.name),
+    );
     report.created.push(...missing.map((spec) => spec.name));
   }
   const present = specs.filter((spec) => existing.has(spec.name));
@@ -81,9 +86,33 @@ export async function provisionTopics(admin: Admin, specs: TopicSpec[]): Promise
   return report;
 }
 
+/**
+ * Waits until every partition of the topics has a leader. kafkajs' own wait gives up when the
+ * broker it asks does not know a topic the controller has just created (KRaft propagates
+ * metadata asynchronously): that answer is retriable, and is retried here until the deadline.
+ */
+async function leadersElected(admin: Admin, names: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const { topics } = await admin.fetchTopicMetadata({ topics: names });
+      if (topics.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0))) return;
+      last = undefined;
+    } catch (error) {
+      if (!(error as KafkaJSError).retriable) throw error;
+      last = error;
+    }
+    await delay(100);
+  }
+  throw new Error(
+    `no leader for every partition of ${names.join(', ')} within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`,
+  );
+}
+
 /** Deletes topics (test teardown); missing ones are ignored. */
 export async function deleteTopics(admin: Admin, names: string[]): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const present = names.filter((name) => existing.has(name));
-  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 10000 });
+  if (present.length > 0) await admin.deleteTopics({ topics: present, timeout: 20000 });
 }

@@ -47,4 +47,3 @@ export { totalPartitionsDropped, totalRowsDeleted, type RetentionRun, type RunTr
 export { findRun, lastRun, recentRuns, recordRun, slotEnforced } from './runs/retention-run.store';
 export { TOPIC_DATA_KINDS, maxTopicRetentionHours } from './policy/topic-retention';
 export { planTopics, topicRetentionHours, type TopicPlanSettings } from './policy/topic-plan';
-export { OnDemandAuditPublisher } from './audit/on-demand-audit-publisher';

@@ -1,8 +1,8 @@
 import os from 'node:os';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { packAccessLogLines, serializeAccessLogRecord, TOPICS } from '@meshtrail/contracts';
 import type { ServiceEnv } from '@meshtrail/config';
-import { backoffDelay, KAFKA_CLIENT, KafkaProducer, TopicNames, type KafkaClient } from '@meshtrail/kafka';
+import { backoffDelay, KafkaProducer, TopicNames } from '@meshtrail/kafka';
 import {
   AccessLogPublisher,
   BatchedLineWriter,
@@ -14,25 +14,21 @@ import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
 /**
  * The access log of this service: the middleware bootstrapService mounts in front of everything,
- * writing each request's line to stdout and publishing its record to access-logs.v1 through its
- * own producer, so a shutdown can flush the records before that producer closes.
+ * writing each request's line to stdout and publishing its record to access-logs.v1 through the
+ * process's producer, which flushes the buffered records before it closes (after the HTTP server).
  */
 @Injectable()
-export class AccessLogCapture implements OnApplicationShutdown {
+export class AccessLogCapture {
   readonly middleware?: AccessLogMiddleware;
-  private readonly publisher?: AccessLogPublisher;
-  private readonly producer?: KafkaProducer;
-  private readonly flushTimeoutMs: number;
 
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
+    producer: KafkaProducer,
     topics: TopicNames,
     @Inject(SERVICE_CONFIG) config: ServiceEnv,
     @Inject(SERVICE_NAME) service: string,
   ) {
-    this.flushTimeoutMs = Math.min(5000, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 3));
     if (!config.ACCESS_LOG_ENABLED) return;
-    const producer = new KafkaProducer(kafka);
+    const flushTimeoutMs = Math.min(5000, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 3));
     const topic = topics.topic(TOPICS.accessLogs);
     const publisher = new AccessLogPublisher({
       publish: async (lines: string[]) => {
@@ -45,9 +41,8 @@ export class AccessLogCapture implements OnApplicationShutdown {
       dropAfterMs: config.ACCESS_LOG_DROP_AFTER_MS,
       retryDelayMs: (attempt) => backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 }),
     });
+    producer.flushBeforeClose(() => publisher.close(flushTimeoutMs));
     const lines = config.ACCESS_LOG_STDOUT ? new BatchedLineWriter() : undefined;
-    this.producer = producer;
-    this.publisher = publisher;
     this.middleware = createAccessLogMiddleware({
       service,
       host: os.hostname(),
@@ -55,11 +50,5 @@ export class AccessLogCapture implements OnApplicationShutdown {
       writeLine: lines && ((line) => lines.write(line)),
       publish: (record) => publisher.offer(serializeAccessLogRecord(record)),
     });
-  }
-
-  /** After the HTTP server closed: publish what is buffered, then close the producer. */
-  async onApplicationShutdown(): Promise<void> {
-    await this.publisher?.close(this.flushTimeoutMs);
-    await this.producer?.onApplicationShutdown();
   }
 }

@@ -1,16 +1,9 @@
-import {
-  BatchConsumer,
-  TransientError,
-  type ConsumedRecord,
-  type DeadLetter,
-  type KafkaClient,
-} from '@meshtrail/kafka';
+import { TransientError, type ConsumedRecord, type ConsumerHandler, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { toSiemEntries, type SiemEntry, type SiemStream } from './siem-entry';
 import type { SiemSink } from './siem-sink';
 
 export interface SiemForwarderOptions {
-  kafka: KafkaClient;
   /** Its own consumer group: each destination keeps its own place in the stream. */
   groupId: string;
   topic: string;
@@ -32,24 +25,21 @@ export interface SiemForwarderOptions {
  */
 export class SiemForwarder {
   private readonly logger = new AppLogger('SiemForwarder');
-  private readonly consumer: BatchConsumer;
 
-  constructor(private readonly options: SiemForwarderOptions) {
-    this.consumer = new BatchConsumer({
-      kafka: options.kafka,
+  constructor(private readonly options: SiemForwarderOptions) {}
+
+  /** How its stream is consumed, for the consumer host. */
+  consumer(): ConsumerHandler {
+    return {
       name: 'SiemForwarder',
-      groupId: options.groupId,
-      topics: [options.topic],
-      fromBeginning: options.fromBeginning,
+      groupId: this.options.groupId,
+      topics: [this.options.topic],
+      fromBeginning: this.options.fromBeginning,
       // a receiver outage: try again soon, then every 5 s at the most
       retry: { initialMs: 250, maxMs: 5000 },
       handle: (records) => this.forward(records),
-      deadLetter: options.deadLetter,
-    });
-  }
-
-  start(): Promise<void> {
-    return this.consumer.start();
+      deadLetter: this.options.deadLetter,
+    };
   }
 
   async forward(records: ConsumedRecord[]): Promise<void> {
@@ -74,8 +64,8 @@ export class SiemForwarder {
     this.logger.info('SIEM Records Forwarded', { ...fields, count: entries.length });
   }
 
-  async stop(): Promise<void> {
-    await this.consumer.stop();
-    await this.options.sink.close();
+  /** Once its consumer has stopped. */
+  close(): Promise<void> {
+    return this.options.sink.close();
   }
 }

@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { TOPICS } from '@meshtrail/contracts';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { KAFKA_CLIENT, TopicNames, type KafkaClient } from '@meshtrail/kafka';
+import { ConsumerHost, TopicNames } from '@meshtrail/kafka';
 import { AccessLogEnv } from '../access-log.env';
 import { planForwarders, type ForwarderPlan } from './forwarder-plan';
 import { NdjsonFileSink } from './ndjson/ndjson-file.sink';
@@ -14,13 +14,16 @@ import { SyslogSink } from './syslog/syslog.sink';
 
 const STREAM_TOPICS = { 'access-logs': TOPICS.accessLogs, 'audit-events': TOPICS.auditEvents } as const;
 
-/** Starts the configured SIEM forwarders once the service listens, and stops them first on shutdown. */
+/**
+ * Registers the configured SIEM forwarders with the consumer host (which starts them with the
+ * app and stops them first on shutdown), and closes their sinks once they have stopped.
+ */
 @Injectable()
-export class SiemForwarding implements BeforeApplicationShutdown {
+export class SiemForwarding implements OnModuleInit, BeforeApplicationShutdown {
   private forwarders: SiemForwarder[] = [];
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    private readonly host: ConsumerHost,
     private readonly topics: TopicNames,
     private readonly config: AccessLogEnv,
     private readonly deadLetters: DeadLetterQueue,
@@ -41,11 +44,10 @@ export class SiemForwarding implements BeforeApplicationShutdown {
     }
   }
 
-  async start(): Promise<void> {
+  onModuleInit(): void {
     const ca = this.config.SIEM_CA_FILE ? readFileSync(this.config.SIEM_CA_FILE) : undefined;
     for (const plan of planForwarders(this.config)) {
       const forwarder = new SiemForwarder({
-        kafka: this.kafka,
         groupId: this.topics.group(plan.group),
         topic: this.topics.topic(STREAM_TOPICS[plan.stream]),
         stream: plan.stream,
@@ -55,13 +57,14 @@ export class SiemForwarding implements BeforeApplicationShutdown {
         deadLetter: (letters) => this.deadLetters.send(letters),
       });
       this.forwarders.push(forwarder);
-      await forwarder.start();
+      this.host.register(forwarder.consumer());
     }
   }
 
+  /** After the host stopped the consumers (on the first shutdown hook). */
   async beforeApplicationShutdown(): Promise<void> {
     const forwarders = this.forwarders;
     this.forwarders = [];
-    await Promise.all(forwarders.map((forwarder) => forwarder.stop()));
+    await Promise.all(forwarders.map((forwarder) => forwarder.close()));
   }
 }

@@ -1,15 +1,7 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
 import { decodeAccessLogRecords, TOPICS, type AccessLogRecord, type RejectedAccessLogLine } from '@meshtrail/contracts';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import {
-  BatchConsumer,
-  KAFKA_CLIENT,
-  TopicNames,
-  type BatchContext,
-  type ConsumedRecord,
-  type DeadLetter,
-  type KafkaClient,
-} from '@meshtrail/kafka';
+import { ConsumerHost, TopicNames, type BatchContext, type ConsumedRecord, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { AccessLogRepository } from './access-log.repository';
 
@@ -47,27 +39,24 @@ export function refusals(record: ConsumedRecord, rejected: RejectedAccessLogLine
  * batch is stored once.
  */
 @Injectable()
-export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
+export class AccessLogStoreConsumer implements OnModuleInit {
   private readonly logger = new AppLogger('AccessLogStore');
-  private consumer?: BatchConsumer;
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    private readonly host: ConsumerHost,
     private readonly topics: TopicNames,
     private readonly repository: AccessLogRepository,
     private readonly deadLetters: DeadLetterQueue,
   ) {}
 
-  async start(): Promise<void> {
-    this.consumer = new BatchConsumer({
-      kafka: this.kafka,
+  onModuleInit(): void {
+    this.host.register({
       name: 'AccessLogStore',
       groupId: this.topics.group('access-log.store'),
       topics: [this.topics.topic(TOPICS.accessLogs)],
       handle: (records, context) => this.handle(records, context),
       deadLetter: (letters) => this.deadLetters.send(letters),
     });
-    await this.consumer.start();
   }
 
   async handle(records: ConsumedRecord[], context: BatchContext): Promise<void> {
@@ -92,9 +81,5 @@ export class AccessLogStoreConsumer implements BeforeApplicationShutdown {
       deadLetters: deadLetters.length,
       durationMs: Date.now() - started,
     });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.consumer?.stop();
   }
 }

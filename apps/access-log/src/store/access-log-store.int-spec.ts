@@ -4,7 +4,7 @@ import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { DeadLetterRecord } from '@meshtrail/contracts';
-import { createKafkaClient, KafkaProducer, TopicNames } from '@meshtrail/kafka';
+import { ConsumerHost, createKafkaClient, KafkaProducer, TopicNames } from '@meshtrail/kafka';
 import { waitFor } from '../../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { AccessLogStoreConsumer } from './access-log-store.consumer';
@@ -63,12 +63,13 @@ describe('access-log store (real PostgreSQL and Kafka)', () => {
     const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'test-store');
     const topics = new TopicNames({ topicPrefix: stack.topicPrefix, clientId: 'test', connection: {} as never });
     const producer = new KafkaProducer(kafka);
-    const consumer = new AccessLogStoreConsumer(
-      kafka,
+    const host = new ConsumerHost(kafka);
+    new AccessLogStoreConsumer(
+      host,
       topics,
       repository,
       new DeadLetterQueue(connection, producer, topics),
-    );
+    ).onModuleInit();
     // the consumer refuses times more than 5 minutes ahead of its clock: these are a minute old
     const minuteAgo = Date.now() - 60_000;
     const first = record(new Date(minuteAgo).toISOString());
@@ -95,7 +96,7 @@ describe('access-log store (real PostgreSQL and Kafka)', () => {
         });
       },
     });
-    await consumer.start();
+    await host.onApplicationBootstrap();
     try {
       const stored = await waitFor('both records stored', async () => {
         const rows = await stack.query<{ id: string }>(
@@ -115,9 +116,9 @@ describe('access-log store (real PostgreSQL and Kafka)', () => {
         },
       ]);
     } finally {
-      await consumer.beforeApplicationShutdown();
+      await host.onModuleDestroy();
       await dlqReader.disconnect();
-      await producer.onApplicationShutdown();
+      await producer.close();
     }
   });
 });

@@ -1,9 +1,9 @@
-import { Inject, Injectable, type BeforeApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { ensurePartitions } from '@meshtrail/audit-store';
 import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { BatchConsumer, KAFKA_CLIENT, TopicNames, type DeadLetter, type KafkaClient } from '@meshtrail/kafka';
+import { ConsumerHost, TopicNames, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
@@ -15,19 +15,18 @@ const PARTITION_CHECK_MS = 6 * 3_600_000;
 const PARTITION_RETRY_MS = 60_000;
 
 /**
- * Starts the ingestion once the service listens (partitions ahead, counts, both consumers) and
- * stops consuming first on shutdown: the batch in flight finishes and commits before the
- * database and KafkaClient connections close.
+ * Prepares the ingestion (partitions ahead, counts) and registers both consumers with the host,
+ * which starts them once the app is up and stops them first on shutdown: the batch in flight
+ * finishes and commits before the database and the producer close.
  */
 @Injectable()
-export class IngestLifecycle implements BeforeApplicationShutdown {
+export class IngestLifecycle implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new AppLogger('Ingest');
-  private readonly consumers: BatchConsumer[] = [];
   private partitionTimer?: NodeJS.Timeout;
   private partitionRetry?: NodeJS.Timeout;
 
   constructor(
-    @Inject(KAFKA_CLIENT) private readonly kafka: KafkaClient,
+    private readonly host: ConsumerHost,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
     private readonly topics: TopicNames,
     private readonly database: DatabaseConnection,
@@ -37,13 +36,12 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
     private readonly deadLetters: DeadLetterQueue,
   ) {}
 
-  async start(): Promise<void> {
+  async onModuleInit(): Promise<void> {
     await this.ensurePartitions();
     this.partitionTimer = setInterval(() => void this.ensurePartitions(), PARTITION_CHECK_MS);
     this.partitionTimer.unref();
     this.objectCounts.start();
     const shared = {
-      kafka: this.kafka,
       retry: { initialMs: 200, maxMs: 10_000 },
       partitionsConsumedConcurrently: this.config.AUDIT_INGEST_CONCURRENCY,
       maxBytesPerPartition: this.config.AUDIT_INGEST_MAX_BATCH_BYTES,
@@ -51,24 +49,21 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
       sessionTimeoutMs: this.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
       deadLetter: (letters: DeadLetter[]) => this.deadLetters.send(letters),
     };
-    this.consumers.push(
-      new BatchConsumer({
-        ...shared,
-        name: 'AuditEvents',
-        groupId: this.topics.group('audit-ingest'),
-        topics: [this.topics.topic(TOPICS.auditEvents)],
-        handle: (records, context) => this.auditEvents.ingest(records, context),
-        probe: () => this.auditEvents.probe(),
-      }),
-      new BatchConsumer({
-        ...shared,
-        name: 'KeycloakEvents',
-        groupId: this.topics.group('audit-ingest.keycloak'),
-        topics: [this.topics.topic(TOPICS.keycloakEventsRaw)],
-        handle: (records, context) => this.keycloakEvents.ingest(records, context),
-      }),
-    );
-    for (const consumer of this.consumers) await consumer.start();
+    this.host.register({
+      ...shared,
+      name: 'AuditEvents',
+      groupId: this.topics.group('audit-ingest'),
+      topics: [this.topics.topic(TOPICS.auditEvents)],
+      handle: (records, context) => this.auditEvents.ingest(records, context),
+      probe: () => this.auditEvents.probe(),
+    });
+    this.host.register({
+      ...shared,
+      name: 'KeycloakEvents',
+      groupId: this.topics.group('audit-ingest.keycloak'),
+      topics: [this.topics.topic(TOPICS.keycloakEventsRaw)],
+      handle: (records, context) => this.keycloakEvents.ingest(records, context),
+    });
   }
 
   private async ensurePartitions(): Promise<void> {
@@ -86,10 +81,10 @@ export class IngestLifecycle implements BeforeApplicationShutdown {
     }
   }
 
-  async beforeApplicationShutdown(): Promise<void> {
+  /** After the host stopped the consumers (on the first shutdown hook). */
+  beforeApplicationShutdown(): void {
     clearInterval(this.partitionTimer);
     clearTimeout(this.partitionRetry);
     this.objectCounts.stop();
-    await Promise.all(this.consumers.map((consumer) => consumer.stop()));
   }
 }

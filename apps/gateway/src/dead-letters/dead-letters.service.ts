@@ -1,4 +1,4 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import {
@@ -11,14 +11,7 @@ import {
   type ReplayResult,
   type StoredDeadLetterRow,
 } from '@meshtrail/dead-letters';
-import {
-  KAFKA_CLIENT,
-  KAFKA_OPTIONS,
-  KafkaProducer,
-  type KafkaModuleOptions,
-  type KafkaClient,
-} from '@meshtrail/kafka';
-import { OnDemandAuditPublisher } from '@meshtrail/retention';
+import { KAFKA_OPTIONS, KafkaProducer, type KafkaModuleOptions } from '@meshtrail/kafka';
 
 /** How much of a UTF-8 value the inspection shows as text. */
 const TEXT_PREVIEW_CHARS = 65_536;
@@ -46,18 +39,19 @@ export function inspection(row: StoredDeadLetterRow) {
 
 /** Lists, inspects and replays dead letters; a replay republishes through the service's producer and is audited. */
 @Injectable()
-export class DeadLettersService implements OnApplicationShutdown {
-  private readonly audit: OnDemandAuditPublisher;
+export class DeadLettersService {
+  private readonly audit: AuditEventPublisher;
 
   constructor(
     private readonly database: DatabaseConnection,
     private readonly producer: KafkaProducer,
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
   ) {
-    this.audit = new OnDemandAuditPublisher(
-      new AuditEventPublisher({ kafka, source: 'meshtrail/gateway', topicPrefix: options.topicPrefix }),
-    );
+    this.audit = new AuditEventPublisher({
+      sink: producer,
+      source: 'meshtrail/gateway',
+      topicPrefix: options.topicPrefix,
+    });
   }
 
   get topicPrefix(): string {
@@ -81,9 +75,5 @@ export class DeadLettersService implements OnApplicationShutdown {
         audit: (events) => this.audit.publish(events),
       },
     );
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.audit.close();
   }
 }

@@ -1,4 +1,4 @@
-import { createKafkaClient } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { DatabaseConnection } from '@meshtrail/database';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { text } from 'node:stream/consumers';
@@ -80,6 +80,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
   let all: FixtureEvent[];
   let logins: FixtureAuthEvent[];
   let recorder: AuditViewRecorder;
+  let producer: KafkaProducer;
 
   beforeAll(async () => {
     stack = await createTestStack('eventquery');
@@ -99,9 +100,9 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     }));
     await storeAuthEvents({ query: (sql, params) => stack.query(sql, params) }, logins);
     connection = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 4, applicationName: 'query-test' });
-    const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'query-test');
+    producer = new KafkaProducer(createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'query-test'));
     recorder = new AuditViewRecorder(
-      kafka,
+      producer,
       {
         topicPrefix: stack.topicPrefix,
         clientId: 'query-test',
@@ -127,7 +128,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     );
   }
   afterAll(async () => {
-    await recorder?.onApplicationShutdown();
+    await producer?.close();
     await connection.onApplicationShutdown();
     await stack.teardown();
   });

@@ -1,18 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditEventPublisher, TOPICS, retentionCommandMessage, type EnforceRetention } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
-import {
-  KAFKA_CLIENT,
-  KAFKA_OPTIONS,
-  KafkaProducer,
-  TopicNames,
-  type KafkaModuleOptions,
-  type KafkaClient,
-} from '@meshtrail/kafka';
+import { KAFKA_OPTIONS, KafkaProducer, TopicNames, type KafkaModuleOptions } from '@meshtrail/kafka';
 import {
   LegalHoldService,
-  OnDemandAuditPublisher,
   findRun,
   listHolds,
   recentRuns,
@@ -27,19 +19,20 @@ import {
  * release legal holds (each with its audit event).
  */
 @Injectable()
-export class RetentionAdminService implements OnApplicationShutdown {
-  private readonly publisher: OnDemandAuditPublisher;
+export class RetentionAdminService {
+  private readonly publisher: AuditEventPublisher;
 
   constructor(
     private readonly database: DatabaseConnection,
     private readonly producer: KafkaProducer,
     private readonly names: TopicNames,
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
     @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
   ) {
-    this.publisher = new OnDemandAuditPublisher(
-      new AuditEventPublisher({ kafka, source: 'meshtrail/gateway', topicPrefix: options.topicPrefix }),
-    );
+    this.publisher = new AuditEventPublisher({
+      sink: producer,
+      source: 'meshtrail/gateway',
+      topicPrefix: options.topicPrefix,
+    });
   }
 
   async requestRun(dryRun: boolean, by: HoldActor): Promise<EnforceRetention> {
@@ -79,9 +72,5 @@ export class RetentionAdminService implements OnApplicationShutdown {
       (work) => this.database.withClient(work),
       (events) => this.publisher.publish(events),
     );
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.publisher.close();
   }
 }

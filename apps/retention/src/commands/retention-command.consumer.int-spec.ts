@@ -1,7 +1,7 @@
 import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { createKafkaClient, KafkaProducer, TopicNames } from '@meshtrail/kafka';
+import { ConsumerHost, createKafkaClient, KafkaProducer, TopicNames } from '@meshtrail/kafka';
 import { waitFor } from '../../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import type { RetentionEnforcer } from '../enforcement/retention-enforcer';
@@ -18,7 +18,7 @@ describe('retention command consumer (real PostgreSQL and Kafka)', () => {
     producer = new KafkaProducer(createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'test-rc'));
   });
   afterAll(async () => {
-    await producer.onApplicationShutdown();
+    await producer.close();
     await connection.onApplicationShutdown();
     await stack.teardown();
   });
@@ -28,17 +28,19 @@ describe('retention command consumer (real PostgreSQL and Kafka)', () => {
     const names = new TopicNames({ topicPrefix: stack.topicPrefix, clientId: 'test', connection: {} as never });
     // no valid command is sent: the enforcer is never asked
     const enforcer = { enforce: () => Promise.reject(new Error('not expected')), abort: () => undefined };
+    const host = new ConsumerHost(kafka);
     const consumer = new RetentionCommandConsumer(
-      kafka,
+      host,
       names,
       enforcer as unknown as RetentionEnforcer,
       new DeadLetterQueue(connection, producer, names),
     );
+    consumer.onModuleInit();
     await producer.send(stack.topic(TOPICS.retentionCommands), [
       { key: 'retention', value: '{"type":"EnforceRetention"' },
       { key: 'retention', value: '{"type":"EnforceRetention","dryRun":"yes"}' },
     ]);
-    await consumer.start();
+    await host.onApplicationBootstrap();
     try {
       const rows = await waitFor('two dead letters', async () => {
         const found = await stack.query<{ reason: string; message: string; value: Buffer }>(
@@ -52,7 +54,8 @@ describe('retention command consumer (real PostgreSQL and Kafka)', () => {
       expect(rows[1].message).toMatch(/\S/);
       expect(rows[0].value.toString()).toBe('{"type":"EnforceRetention"');
     } finally {
-      await consumer.onModuleDestroy();
+      consumer.onModuleDestroy();
+      await host.onModuleDestroy();
     }
   });
 });

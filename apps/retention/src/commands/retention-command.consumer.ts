@@ -1,14 +1,6 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { TOPICS, parseRetentionCommand } from '@meshtrail/contracts';
-import {
-  BatchConsumer,
-  KAFKA_CLIENT,
-  TopicNames,
-  TransientError,
-  type BatchContext,
-  type ConsumedRecord,
-  type KafkaClient,
-} from '@meshtrail/kafka';
+import { ConsumerHost, TopicNames, TransientError, type BatchContext, type ConsumedRecord } from '@meshtrail/kafka';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import { RetentionEnforcer } from '../enforcement/retention-enforcer';
 
@@ -23,28 +15,23 @@ export const INVALID_COMMAND = 'RETENTION_COMMAND.INVALID';
  * A malformed command is dead-lettered (RETENTION_COMMAND.INVALID, with the parse reason) and passed over.
  */
 @Injectable()
-export class RetentionCommandConsumer implements OnModuleDestroy {
-  private readonly consumer: BatchConsumer;
-
+export class RetentionCommandConsumer implements OnModuleInit, OnModuleDestroy {
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
-    names: TopicNames,
+    private readonly host: ConsumerHost,
+    private readonly names: TopicNames,
     private readonly enforcer: RetentionEnforcer,
     private readonly deadLetters: DeadLetterQueue,
-  ) {
-    this.consumer = new BatchConsumer({
-      kafka,
+  ) {}
+
+  onModuleInit(): void {
+    this.host.register({
       name: 'RetentionCommand',
-      groupId: names.group('retention'),
-      topics: [names.topic(TOPICS.retentionCommands)],
+      groupId: this.names.group('retention'),
+      topics: [this.names.topic(TOPICS.retentionCommands)],
       handle: (records, context) => this.handle(records, context),
       retry: { initialMs: 1000, maxMs: 30_000 },
       deadLetter: (letters) => this.deadLetters.send(letters),
     });
-  }
-
-  start(): Promise<void> {
-    return this.consumer.start();
   }
 
   private async handle(records: ConsumedRecord[], context: BatchContext): Promise<void> {
@@ -78,8 +65,8 @@ export class RetentionCommandConsumer implements OnModuleDestroy {
     }
   }
 
-  async onModuleDestroy(): Promise<void> {
+  /** Before the host stops the consumers: a run in flight stops at its next batch, so the stop is quick. */
+  onModuleDestroy(): void {
     this.enforcer.abort();
-    await this.consumer.stop();
   }
 }

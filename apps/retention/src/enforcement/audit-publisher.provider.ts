@@ -1,24 +1,21 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditEventPublisher, type AuditEventInput } from '@meshtrail/contracts';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions, type KafkaClient } from '@meshtrail/kafka';
-import { OnDemandAuditPublisher } from '@meshtrail/retention';
+import { KAFKA_OPTIONS, KafkaProducer, type KafkaModuleOptions } from '@meshtrail/kafka';
 
-/** The retention service's voice on audit.events.v1: the contract's publisher (validated, idempotent, acknowledged). */
+/** The retention service's voice on audit.events.v1: the contract's publisher (validated, acknowledged) on the process's producer. */
 @Injectable()
-export class RetentionAuditPublisher implements OnApplicationShutdown {
-  private readonly publisher: OnDemandAuditPublisher;
+export class RetentionAuditPublisher {
+  private readonly publisher: AuditEventPublisher;
 
-  constructor(@Inject(KAFKA_CLIENT) kafka: KafkaClient, @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions) {
-    this.publisher = new OnDemandAuditPublisher(
-      new AuditEventPublisher({ kafka, source: 'meshtrail/retention', topicPrefix: options.topicPrefix }),
-    );
+  constructor(producer: KafkaProducer, @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions) {
+    this.publisher = new AuditEventPublisher({
+      sink: producer,
+      source: 'meshtrail/retention',
+      topicPrefix: options.topicPrefix,
+    });
   }
 
-  publish(events: AuditEventInput[]): Promise<void> {
-    return this.publisher.publish(events);
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.publisher.close();
+  async publish(events: AuditEventInput[]): Promise<void> {
+    await this.publisher.publish(events);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type Kafka, type Producer } from 'kafkajs';
+import type { RecordSink } from '../record-sink';
 import { prefixedTopic, TOPICS } from '../topics';
 import { auditEventKey, type AuditCloudEvent, type AuditEventData } from './audit-event';
 import type { EventFailureCode } from './failure';
@@ -20,7 +20,8 @@ export interface AuditEventInput {
 }
 
 export interface AuditEventPublisherOptions {
-  kafka: Kafka;
+  /** Sends and waits for the broker's acknowledgement: meshtrail's producer, or your own client's. */
+  sink: RecordSink;
   /** CloudEvents source of every event this publisher sends, e.g. "meshstack/project-service". */
   source: string;
   /** KAFKA_TOPIC_PREFIX of the meshtrail installation, if any. */
@@ -50,32 +51,15 @@ export interface PublishedAuditEvent {
 /**
  * Publishes audit events to audit.events.v1 as CloudEvents (structured JSON mode). Validates
  * locally with the same rules meshtrail applies, keys each event by its workspace so one
- * workspace's events stay in order, uses an idempotent producer (no duplicates from its own
- * retries), and resolves only once the broker has acknowledged every event (acks=all).
+ * workspace's events stay in order (the sink hashes the key as the Java client does), and
+ * resolves only once the sink has the broker's acknowledgement for every event. The connection
+ * is the sink's: this class holds no client of its own.
  */
 export class AuditEventPublisher {
-  private readonly producer: Producer;
   private readonly topic: string;
 
   constructor(private readonly options: AuditEventPublisherOptions) {
-    this.producer = options.kafka.producer({
-      idempotent: true,
-      // one request in flight per broker: a retried request can never overtake a later one
-      maxInFlightRequests: 1,
-      allowAutoTopicCreation: false,
-      // murmur2 on the key, as the Java client does: any producer that hashes the same way
-      // (kcat with -X partitioner=murmur2_random) puts a workspace on the same partition
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
     this.topic = prefixedTopic(TOPICS.auditEvents, options.topicPrefix ?? '');
-  }
-
-  connect(): Promise<void> {
-    return this.producer.connect();
-  }
-
-  disconnect(): Promise<void> {
-    return this.producer.disconnect();
   }
 
   /** The CloudEvent an input becomes (exposed for producers that send through other clients). */
@@ -113,7 +97,7 @@ export class AuditEventPublisher {
       value: JSON.stringify(event),
       headers: { 'content-type': 'application/cloudevents+json' },
     }));
-    await this.producer.send({ topic: this.topic, messages, acks: -1 });
+    await this.options.sink.send(this.topic, messages);
     return events.map((event, index) => ({ id: event.id, key: messages[index].key }));
   }
 }

@@ -1,10 +1,12 @@
 import { AuditEventPublisher, validateAuditEvent, type AuditEventInput } from '@meshtrail/contracts';
-import type { Kafka } from 'kafkajs';
 import type { StoreOutcome } from '../execution/store-outcome';
 import { legalHoldPlaced, legalHoldReleased, retentionEnforced } from './retention-audit-events';
 
-// toCloudEvent only fills in the envelope; it never touches the broker
-const envelope = new AuditEventPublisher({ kafka: { producer: () => ({}) } as unknown as Kafka, source: 'test' });
+// toCloudEvent only fills in the envelope; it never sends
+const envelope = new AuditEventPublisher({
+  sink: { send: () => Promise.reject(new Error('not sent')) },
+  source: 'test',
+});
 const at = new Date('2026-05-17T03:00:05Z');
 const valid = (input: AuditEventInput) =>
   validateAuditEvent(envelope.toCloudEvent(input), { now: at, maxFutureSkewMs: 300_000 });

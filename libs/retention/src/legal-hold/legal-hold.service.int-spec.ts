@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { AuditEventPublisher, TOPICS, validateAuditEvent, type AuditCloudEvent } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
-import { createKafkaClient } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { waitFor } from '../../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { TopicReader } from '../../../../test/support/topic-reader';
@@ -15,6 +15,7 @@ const ADMIN = { kind: 'user' as const, id: 'u-1', name: 'Ada Admin' };
 describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   let stack: TestStack;
   let database: DatabaseConnection;
+  let producer: KafkaProducer;
   let publisher: AuditEventPublisher;
   let reader: TopicReader;
   let holds: LegalHoldService;
@@ -22,12 +23,10 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   beforeAll(async () => {
     stack = await createTestStack('legalhold');
     database = new DatabaseConnection({ url: stack.databaseUrl, poolMax: 3, applicationName: 'legal-hold-test' });
-    publisher = new AuditEventPublisher({
-      kafka: createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'legal-hold-test'),
-      source: 'meshtrail/test',
-      topicPrefix: stack.topicPrefix,
-    });
-    await publisher.connect();
+    producer = new KafkaProducer(
+      createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'legal-hold-test'),
+    );
+    publisher = new AuditEventPublisher({ sink: producer, source: 'meshtrail/test', topicPrefix: stack.topicPrefix });
     reader = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
     holds = new LegalHoldService(
       (work) => database.withClient(work),
@@ -36,7 +35,7 @@ describe('LegalHoldService (real PostgreSQL and Kafka)', () => {
   });
   afterAll(async () => {
     await reader.stop();
-    await publisher.disconnect();
+    await producer.close();
     await database.close();
     await stack.teardown();
   });

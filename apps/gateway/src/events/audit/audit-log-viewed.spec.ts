@@ -1,12 +1,11 @@
 import { validateAuditEvent, AuditEventPublisher } from '@meshtrail/contracts';
-import type { KafkaClient } from '@meshtrail/kafka';
 import { filterFromParams } from '../query/event-filter';
 import { auditLogViewedEvent, describeFilter } from './audit-log-viewed';
 
 const jane = { kind: 'user' as const, id: 'u-1', name: 'jane', admin: false, workspaces: ['ws-1'] };
-// toCloudEvent is pure; the producer is never connected here
+// toCloudEvent is pure; nothing is sent here
 const envelope = new AuditEventPublisher({
-  kafka: { producer: () => ({}) } as unknown as KafkaClient,
+  sink: { send: () => Promise.reject(new Error('not sent')) },
   source: 'meshtrail/gateway',
 });
 

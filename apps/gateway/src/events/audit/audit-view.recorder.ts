@@ -1,7 +1,7 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import { ApiError } from '@meshtrail/auth';
-import { KAFKA_CLIENT, KAFKA_OPTIONS, type KafkaModuleOptions, type KafkaClient } from '@meshtrail/kafka';
+import { KAFKA_OPTIONS, KafkaProducer, type KafkaModuleOptions } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { auditLogViewedEvent, type AuditLogView } from './audit-log-viewed';
 
@@ -13,17 +13,20 @@ export const AUDIT_VIEW_TIMEOUT_MS = Symbol('AUDIT_VIEW_TIMEOUT_MS');
  * be published in time is refused with 503: no one reads the trail without leaving a trace.
  */
 @Injectable()
-export class AuditViewRecorder implements OnApplicationShutdown {
+export class AuditViewRecorder {
   private readonly logger = new AppLogger('AuditViews');
   private readonly publisher: AuditEventPublisher;
-  private connecting?: Promise<void>;
 
   constructor(
-    @Inject(KAFKA_CLIENT) kafka: KafkaClient,
+    producer: KafkaProducer,
     @Inject(KAFKA_OPTIONS) options: KafkaModuleOptions,
     @Inject(AUDIT_VIEW_TIMEOUT_MS) private readonly timeoutMs: number,
   ) {
-    this.publisher = new AuditEventPublisher({ kafka, source: 'meshtrail/gateway', topicPrefix: options.topicPrefix });
+    this.publisher = new AuditEventPublisher({
+      sink: producer,
+      source: 'meshtrail/gateway',
+      topicPrefix: options.topicPrefix,
+    });
   }
 
   async record(view: AuditLogView): Promise<void> {
@@ -32,7 +35,7 @@ export class AuditViewRecorder implements OnApplicationShutdown {
       timer = setTimeout(() => reject(new Error(`not acknowledged within ${this.timeoutMs} ms`)), this.timeoutMs);
     });
     try {
-      await Promise.race([this.publish(view), timeout]);
+      await Promise.race([this.publisher.publish(auditLogViewedEvent(view)), timeout]);
     } catch (error) {
       this.logger.error('Audit View Not Recorded', { operation: view.operation, error: (error as Error).message });
       throw new ApiError(
@@ -43,20 +46,5 @@ export class AuditViewRecorder implements OnApplicationShutdown {
     } finally {
       clearTimeout(timer);
     }
-  }
-
-  private async publish(view: AuditLogView): Promise<void> {
-    this.connecting ??= this.publisher.connect().catch((error: unknown) => {
-      this.connecting = undefined;
-      throw error;
-    });
-    await this.connecting;
-    await this.publisher.publish(auditLogViewedEvent(view));
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (!this.connecting) return;
-    await this.connecting.catch(() => undefined);
-    await this.publisher.disconnect().catch(() => undefined);
   }
 }
