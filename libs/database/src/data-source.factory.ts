@@ -1,7 +1,6 @@
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
 import { MIGRATIONS } from './migrations';
-import { QueryMetricsSubscriber } from './database-metrics';
 import { TypeOrmAppLogger } from './typeorm-logger';
 
 export interface DatabaseSettings {
@@ -18,7 +17,6 @@ export function dataSourceOptions(settings: DatabaseSettings): DataSourceOptions
     applicationName: settings.applicationName,
     entities: ENTITIES,
     migrations: MIGRATIONS,
-    subscribers: [QueryMetricsSubscriber],
     migrationsTableName: 'meshtrail_migrations',
     migrationsTransactionMode: 'each',
     synchronize: false,

@@ -1,10 +1,8 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Pool, PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { AppLogger } from '@meshtrail/observability';
 import { createDataSource } from './data-source.factory';
-import { trackPool, untrackPool } from './database-metrics';
 import { DATABASE_OPTIONS, type DatabaseModuleOptions } from './database.options';
 
 /**
@@ -17,7 +15,7 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
   readonly dataSource: DataSource;
   private connecting?: Promise<DataSource>;
 
-  constructor(@Inject(DATABASE_OPTIONS) private readonly options: DatabaseModuleOptions) {
+  constructor(@Inject(DATABASE_OPTIONS) options: DatabaseModuleOptions) {
     this.dataSource = createDataSource(options);
   }
 
@@ -36,8 +34,6 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
       .initialize()
       .then((ds) => {
         this.logger.info('Database Connected');
-        const pool = (ds.driver as PostgresDriver).master as Pool | undefined;
-        if (pool) trackPool(this.options.applicationName, pool, this.options.poolMax);
         return ds;
       })
       .finally(() => {
@@ -69,7 +65,6 @@ export class DatabaseConnection implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.connecting?.catch(() => undefined);
-    untrackPool(this.options.applicationName);
     if (this.dataSource.isInitialized) await this.dataSource.destroy();
   }
 }

@@ -9,7 +9,6 @@ export type { ComponentHealth, CompositeHealth, HealthIndicator, HealthStatus } 
 export { startTelemetry, currentTelemetry, type TelemetryHandle, type TelemetryOptions } from './telemetry/telemetry';
 export { MetricsController } from './telemetry/metrics.controller';
 export { OtlpPushReader, type OtlpSink } from './telemetry/otlp-push.reader';
-export { HttpMetricsMiddleware, routeTemplate, httpMetricAttributes } from './telemetry/http-metrics.middleware';
 export { VersionController } from './version/version.controller';
 export { readBuildInfo, type BuildInfo } from './build-info';
 export { bootstrapService, runService, type ServiceBootstrapOptions } from './bootstrap/bootstrap-service';
