@@ -16,6 +16,7 @@ export const METRIC_CATEGORY_RULES: ReadonlyArray<{ match: string; category: Cat
   { match: 'v8js.', category: 'host', what: 'V8 heap spaces and garbage collection' },
   { match: 'http.server.', category: 'service', what: 'HTTP request duration and count by route and status' },
   { match: 'db.client.', category: 'service', what: 'database pool use and query duration' },
+  { match: 'meshtrail.store.', category: 'service', what: 'duration of the ingest batch writes by table' },
   { match: 'meshtrail.kafka.', category: 'service', what: 'Kafka consumer lag, records, batches; producer sends' },
   { match: 'meshtrail.dead_letters', category: 'service', what: 'dead letters by source topic and reason' },
   { match: 'meshtrail.access_log.', category: 'service', what: 'access-log records published and dropped' },

@@ -15,6 +15,7 @@ export const SAFE_POINT_LABELS: readonly string[] = [
   'db.system.name',
   'db.client.connection.state',
   'db.operation.name',
+  'db.collection.name',
   // Kafka
   'topic',
   'group',
