@@ -1,5 +1,8 @@
+import { SpanKind, context } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import type { SqlSession } from '@meshtrail/database';
 import { from as copyFrom } from 'pg-copy-streams';
+import { withSpan } from '@meshtrail/observability';
 
 /** The role that writes the trail: INSERT and SELECT only on the event tables (see the migration). */
 export const INGEST_ROLE = 'meshtrail_ingest';
@@ -10,6 +13,14 @@ export const INGEST_ROLE = 'meshtrail_ingest';
  * seq never misses a row that commits later with a lower number.
  */
 export const AUDIT_WRITE_LOCK = 7_281_930_003;
+
+const copyAttributes = (table: string, statement: string, rows: number) => ({
+  'db.system.name': 'postgresql',
+  'db.operation.name': 'COPY',
+  'db.collection.name': table,
+  'db.query.text': statement,
+  'meshtrail.batch.rows_written': rows,
+});
 
 /** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
 function copyField(value: unknown): string {
@@ -36,8 +47,18 @@ export async function copyLines(
 ): Promise<void> {
   if (lines.length === 0) return;
   const text = lines.join('\n') + '\n';
-  await new Promise<void>((resolve, reject) => {
-    const stream = client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`));
+  const statement = `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+  await withSpan(
+    `COPY ${table}`,
+    { kind: SpanKind.CLIENT, attributes: copyAttributes(table, statement, lines.length) },
+    // the pg instrumentation cannot see a COPY stream end (its span would stay open): ours instead
+    () => context.with(suppressTracing(context.active()), () => streamCopy(client, statement, text)),
+  );
+}
+
+function streamCopy(client: SqlSession, statement: string, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    const stream = client.query(copyFrom(statement));
     stream.on('finish', () => resolve());
     stream.on('error', reject);
     stream.end(text);

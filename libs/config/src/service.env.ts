@@ -6,6 +6,15 @@ export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal'] a
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 export const LOG_FORMATS = ['json', 'text'] as const;
 export type LogFormatName = (typeof LOG_FORMATS)[number];
+const OTLP_PROTOCOLS = ['http/protobuf', 'http/json', 'grpc'] as const;
+const TRACE_SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
 
 /**
  * The environment every meshtrail service reads: logging, HTTP, Kafka and PostgreSQL.
@@ -91,6 +100,31 @@ export class ServiceEnv {
   @Min(1000, { message: 'must be at least 1000 ms' })
   @Max(3600000, { message: 'must be at most 3600000 ms (one hour)' })
   TELEMETRY_EXPORT_INTERVAL_MS = 60000;
+
+  /**
+   * Where traces go: an OpenTelemetry Collector's OTLP base URL (`/v1/traces` is appended). Unset
+   * (and OTEL_EXPORTER_OTLP_TRACES_ENDPOINT unset): no spans are exported. Read by the
+   * OpenTelemetry SDK itself, before this class is; validated here so a typo stops the start.
+   */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** The full OTLP traces URL, when it is not `<OTEL_EXPORTER_OTLP_ENDPOINT>/v1/traces`. */
+  @IsOptional()
+  @Matches(/^https?:\/\/\S+$/, { message: 'must be an http:// or https:// URL' })
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?: string;
+
+  @IsIn(OTLP_PROTOCOLS, { message: `must be one of ${OTLP_PROTOCOLS.join(', ')}` })
+  OTEL_EXPORTER_OTLP_PROTOCOL: (typeof OTLP_PROTOCOLS)[number] = 'http/protobuf';
+
+  /** Which traces are kept: the SDK's standard samplers (with OTEL_TRACES_SAMPLER_ARG as the ratio). */
+  @IsIn(TRACE_SAMPLERS, { message: `must be one of ${TRACE_SAMPLERS.join(', ')}` })
+  OTEL_TRACES_SAMPLER: (typeof TRACE_SAMPLERS)[number] = 'parentbased_always_on';
+
+  @IsOptional()
+  @Matches(/^(0(\.\d+)?|1(\.0+)?)$/, { message: 'must be a ratio from 0 to 1' })
+  OTEL_TRACES_SAMPLER_ARG?: string;
 
   /** How long a graceful shutdown may take before the process exits anyway. */
   @EnvInt()

@@ -1,7 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { Pool, type QueryResultRow } from 'pg';
 import { AppLogger } from '@meshtrail/observability';
-import { recordQuery, trackPool, untrackPool } from './database-metrics';
 import { DATABASE_OPTIONS, type DatabaseModuleOptions, type DatabaseSettings } from './database.options';
 import type { SqlQueries, SqlSession } from './sql';
 import { inTransaction } from './transaction';
@@ -33,9 +32,8 @@ export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicati
   private connected = false;
   private closing?: Promise<void>;
 
-  constructor(@Inject(DATABASE_OPTIONS) private readonly options: DatabaseModuleOptions) {
+  constructor(@Inject(DATABASE_OPTIONS) options: DatabaseModuleOptions) {
     this.connections = createPool(options);
-    trackPool(options.applicationName, this.connections, options.poolMax);
     this.connections.on('connect', (client) => {
       if (!this.connected) this.logger.info('Database Connected');
       this.connected = true;
@@ -58,17 +56,10 @@ export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicati
   /** Runs one parameterised statement on a pooled connection and returns its rows. */
   async query<T extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
     const started = performance.now();
-    try {
-      const { rows } = await this.connections.query<T>(sql, params);
-      const durationMs = performance.now() - started;
-      recordQuery(sql, durationMs, true);
-      if (durationMs > SLOW_QUERY_MS)
-        this.logger.warn('Slow Query', { query: sql, durationMs: Math.round(durationMs) });
-      return rows;
-    } catch (error) {
-      recordQuery(sql, performance.now() - started, false);
-      throw error;
-    }
+    const { rows } = await this.connections.query<T>(sql, params);
+    const durationMs = performance.now() - started;
+    if (durationMs > SLOW_QUERY_MS) this.logger.warn('Slow Query', { query: sql, durationMs: Math.round(durationMs) });
+    return rows;
   }
 
   /**
@@ -104,7 +95,7 @@ export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicati
 
   /** Closes every connection (once; later calls wait for the first). */
   close(): Promise<void> {
-    this.closing ??= this.connections.end().finally(() => untrackPool(this.options.applicationName));
+    this.closing ??= this.connections.end();
     return this.closing;
   }
 

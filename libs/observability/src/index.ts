@@ -10,7 +10,8 @@ export type { ComponentHealth, CompositeHealth, HealthIndicator, HealthStatus } 
 export { startTelemetry, currentTelemetry, type TelemetryHandle, type TelemetryOptions } from './telemetry/telemetry';
 export { MetricsController } from './telemetry/metrics.controller';
 export { OtlpPushReader, type OtlpSink } from './telemetry/otlp-push.reader';
-export { HttpMetricsMiddleware, routeTemplate, httpMetricAttributes } from './telemetry/http-metrics.middleware';
+export { traceBatchWrite, producerLinks, type RecordHeaders } from './telemetry/batch-write.trace';
+export { withSpan, errorType } from './telemetry/with-span';
 export { VersionController } from './version/version.controller';
 export { readBuildInfo, type BuildInfo } from './build-info';
 export { bootstrapService, runService, type ServiceBootstrapOptions } from './bootstrap/bootstrap-service';

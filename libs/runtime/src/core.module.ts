@@ -1,19 +1,10 @@
-import {
-  type DynamicModule,
-  type MiddlewareConsumer,
-  Module,
-  type ModuleMetadata,
-  type NestModule,
-  RequestMethod,
-  type Type,
-} from '@nestjs/common';
+import { type DynamicModule, Module, type ModuleMetadata, type Type } from '@nestjs/common';
 import type { ServiceEnv } from '@meshtrail/config';
 import { DatabaseHealthIndicator, DatabaseModule } from '@meshtrail/database';
 import { ConsumerHealthIndicator, KafkaHealthIndicator, KafkaModule } from '@meshtrail/kafka';
 import {
   GLOBAL_HTTP_MIDDLEWARE,
   HealthModule,
-  HttpMetricsMiddleware,
   MetricsController,
   VersionController,
   type HealthIndicator,
@@ -35,15 +26,15 @@ export interface ExtraHealth {
 
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
- * connections, the actuator health probes, /version, /metrics with HTTP request metrics, its
- * metrics pushed to telemetry.otlp.v1, and the access log of every request. Feature modules come
- * on top.
+ * connections, the actuator health probes, /version, /metrics (HTTP request metrics come from
+ * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, and the access
+ * log of every request. Feature modules come on top.
  */
 /** The health a service that consumes Kafka adds: the `consumers` component. */
 export const CONSUMING: ExtraHealth = { imports: [], indicators: [ConsumerHealthIndicator] };
 
 @Module({})
-export class CoreModule implements NestModule {
+export class CoreModule {
   static register(service: string, config: ServiceEnv, health?: ExtraHealth): DynamicModule {
     return {
       module: CoreModule,
@@ -87,9 +78,5 @@ export class CoreModule implements NestModule {
       ],
       exports: [SERVICE_CONFIG, SERVICE_NAME],
     };
-  }
-
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(HttpMetricsMiddleware).forRoutes({ path: '{*path}', method: RequestMethod.ALL });
   }
 }

@@ -5,7 +5,7 @@ import { EVENT_FAILURES, validateAuditEvent } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
-import { AppLogger } from '@meshtrail/observability';
+import { AppLogger, traceBatchWrite } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
@@ -73,7 +73,12 @@ export class AuditEventsIngestor {
       } else refused.push({ record, reason: result.code, message: result.message });
     }
 
-    const outcome = await this.database.withClient((client) => storeAuditEvents(client, valid));
+    const outcome = await traceBatchWrite(
+      'audit_events',
+      valid.map((item) => item.record),
+      () => this.database.withClient((client) => storeAuditEvents(client, valid)),
+      (written) => written.stored.length,
+    );
     for (const { event, storedHash } of outcome.conflicts) {
       refused.push({
         record: (event as Incoming).record,

@@ -3,7 +3,7 @@ import { storeAuthEvents, type AuthEventRow } from '@meshtrail/audit-store';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
 import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
-import { AppLogger } from '@meshtrail/observability';
+import { AppLogger, traceBatchWrite } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { authEventsIngested } from '../ingest/audit.metrics';
@@ -36,7 +36,12 @@ export class KeycloakEventsIngestor {
         rows.push({ ...result.event, line, topic: record.topic, partition: record.partition, offset: record.offset });
       } else refused.push({ record, reason: result.code, message: result.message });
     }
-    const stored = await this.database.withClient((client) => storeAuthEvents(client, rows));
+    const stored = await traceBatchWrite(
+      'auth_events',
+      records,
+      () => this.database.withClient((client) => storeAuthEvents(client, rows)),
+      (written) => written,
+    );
     await this.deadLetters.send(refused);
     for (const kind of ['login', 'admin'] as const) {
       const n = rows.filter((row) => row.kind === kind).length;

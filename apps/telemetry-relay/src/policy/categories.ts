@@ -12,10 +12,11 @@ export const MANDATORY_CATEGORIES: readonly Category[] = ['health', 'heartbeat']
 export const METRIC_CATEGORY_RULES: ReadonlyArray<{ match: string; category: Category; what: string }> = [
   { match: 'system.', category: 'host', what: 'host CPU, memory, network, file systems' },
   { match: 'process.', category: 'host', what: 'process CPU and memory' },
-  { match: 'nodejs.', category: 'host', what: 'event-loop delay and utilisation' },
-  { match: 'v8js.', category: 'host', what: 'V8 heap' },
+  { match: 'nodejs.', category: 'host', what: 'event-loop delay, time and utilisation' },
+  { match: 'v8js.', category: 'host', what: 'V8 heap spaces and garbage collection' },
   { match: 'http.server.', category: 'service', what: 'HTTP request duration and count by route and status' },
   { match: 'db.client.', category: 'service', what: 'database pool use and query duration' },
+  { match: 'meshtrail.store.', category: 'service', what: 'duration of the ingest batch writes by table' },
   { match: 'meshtrail.kafka.', category: 'service', what: 'Kafka consumer lag, records, batches; producer sends' },
   { match: 'meshtrail.dead_letters', category: 'service', what: 'dead letters by source topic and reason' },
   { match: 'meshtrail.access_log.', category: 'service', what: 'access-log records published and dropped' },

@@ -8,10 +8,14 @@ export const SAFE_POINT_LABELS: readonly string[] = [
   'http.route',
   'http.request.method',
   'http.response.status_code',
-  // database
+  'url.scheme',
+  'network.protocol.version',
+  'error.type',
+  // database (not the pool name: the instrumentation names the pool host:port/database)
+  'db.system.name',
   'db.client.connection.state',
-  'db.client.connection.pool.name',
   'db.operation.name',
+  'db.collection.name',
   // Kafka
   'topic',
   'group',
@@ -23,6 +27,9 @@ export const SAFE_POINT_LABELS: readonly string[] = [
   'system.device',
   'network.io.direction',
   'process.cpu.state',
+  'nodejs.eventloop.state',
+  'v8js.heap.space.name',
+  'v8js.gc.type',
   'system.filesystem.state',
   'system.filesystem.mountpoint',
   // application and health

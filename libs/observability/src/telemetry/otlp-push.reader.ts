@@ -1,4 +1,5 @@
-import { metrics } from '@opentelemetry/api';
+import { context, metrics } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
 import { ProtobufMetricsSerializer } from '@opentelemetry/otlp-transformer';
 import { MetricReader } from '@opentelemetry/sdk-metrics';
 import { AppLogger } from '../logging/app-logger';
@@ -55,7 +56,8 @@ export class OtlpPushReader extends MetricReader {
       const { resourceMetrics } = await this.collect();
       if (resourceMetrics.scopeMetrics.length === 0) return;
       const payload = ProtobufMetricsSerializer.serializeRequest(resourceMetrics);
-      if (payload) await sink(payload);
+      // the service's own telemetry is not traced: a trace per push would be noise
+      if (payload) await context.with(suppressTracing(context.active()), () => sink(payload));
     } catch (error) {
       exportFailures.add(1);
       this.logger.warn('Telemetry Export Failed', { error: (error as Error).message });
