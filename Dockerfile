@@ -3,10 +3,11 @@
 #   node dist/apps/admin-cli/src/main.js setup (schema migration and topic provisioning)
 # Build with the commit and branch, which /version reports (the image has no .git):
 #   docker build --build-arg GIT_COMMIT=$(git rev-parse HEAD) --build-arg GIT_BRANCH=$(git rev-parse --abbrev-ref HEAD) .
-# Node.js 24 LTS in both stages. Pin the tag to a digest when you publish images: look it up with
-#   docker buildx imagetools inspect node:24-bookworm-slim
-# and write FROM node:24-bookworm-slim@sha256:<digest> here (and below).
-FROM node:24-bookworm-slim AS build
+# Node.js 24 LTS in both stages, pinned by digest so a rebuild gets the same base (this one is
+# node:24-bookworm-slim as published for Node 24.18.0). To move to a newer patch release, read the
+# current digest with `docker buildx imagetools inspect node:24-bookworm-slim` and replace it here.
+ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b1270fd37b7e9a7285cf83b6951452d
+FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
@@ -15,7 +16,7 @@ ARG GIT_COMMIT=unknown
 ARG GIT_BRANCH=unknown
 RUN GIT_COMMIT=$GIT_COMMIT GIT_BRANCH=$GIT_BRANCH node scripts/build.mjs && npm prune --omit=dev
 
-FROM node:24-bookworm-slim
+FROM ${NODE_IMAGE}
 WORKDIR /app
 ENV NODE_ENV=production
 COPY --from=build /app/package.json /app/nest-cli.json ./

@@ -229,4 +229,16 @@ describe('deployment files stay in step with the local stack', () => {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('builds the image on Node.js 24 pinned by digest, in every stage', () => {
+    const dockerfile = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8');
+    const args = Object.fromEntries(
+      [...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map(([, name, value]) => [name, value] as const),
+    );
+    const bases = [...dockerfile.matchAll(/^FROM (\S+)/gm)].map(([, image]) =>
+      image.replace(/^\$\{(\w+)\}$/, (_, name: string) => args[name] ?? image),
+    );
+    expect(bases).toHaveLength(2);
+    for (const base of bases) expect(base).toMatch(/^node:24-[a-z-]+@sha256:[0-9a-f]{64}$/);
+  });
 });
