@@ -1,6 +1,20 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 
+/** The port of the gateway's `Service Started` line, once it has been logged (fields in any order). */
+function startedPort(output: string): number | undefined {
+  for (const line of output.split('\n')) {
+    if (!line.includes('Service Started')) continue;
+    try {
+      const record = JSON.parse(line) as { message?: string; port?: number };
+      if (record.message === 'Service Started' && typeof record.port === 'number') return record.port;
+    } catch {
+      // a line still being written, or not JSON
+    }
+  }
+  return undefined;
+}
+
 /** The compiled gateway as a process, for benchmarks that measure it the way clients see it. */
 export class GatewayProcess {
   /** The gateway's last log lines, for explaining a failed request. */
@@ -45,10 +59,10 @@ export class GatewayProcess {
       child.once('exit', (code) => reject(new Error(`gateway exited with ${code}:\n${output}`)));
       const onData = (chunk: Buffer) => {
         output += chunk.toString();
-        const match = /"message":"Service Started".*?"port":(\d+)/.exec(output);
-        if (match) {
+        const port = startedPort(output);
+        if (port !== undefined) {
           clearTimeout(timer);
-          resolve(`http://127.0.0.1:${match[1]}`);
+          resolve(`http://127.0.0.1:${port}`);
         }
       };
       child.stdout!.on('data', onData);
