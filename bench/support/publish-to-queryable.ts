@@ -38,7 +38,7 @@ const TICK_MS = 100;
 const POLLERS = 4;
 const POLL_EVERY_MS = 50;
 const DEADLINE_MS = 30_000;
-/** One send at most this long after the last, so a producer running late catches up in pieces. */
+/** A send carries at most this many milliseconds' worth of events, so a producer running late catches up in pieces. */
 const MAX_SEND_MS = 500;
 
 /**
