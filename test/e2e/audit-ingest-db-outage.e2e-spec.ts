@@ -44,6 +44,7 @@ function input(i: number): AuditEventInput {
 describe('audit-ingest when the database goes away in the middle of a stream', () => {
   let stack: TestStack;
   let proxy: TcpProxy;
+  let proxiedUrl: string;
   let kafka: Kafka;
   let admin: Admin;
   let producer: KafkaProducer;
@@ -52,9 +53,7 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
 
   beforeAll(async () => {
     stack = await createTestStack('ingestdbdown');
-    const target = new URL(stack.databaseUrl);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    ({ proxy, url: proxiedUrl } = await TcpProxy.inFrontOf(stack.databaseUrl));
     kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'db-outage-e2e');
     admin = kafka.admin();
     producer = new KafkaProducer(kafka);
@@ -77,11 +76,9 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
   };
 
   it('pauses while the database is unreachable, commits nothing unstored, and stores everything once it is back', async () => {
-    const proxied = new URL(stack.databaseUrl);
-    proxied.host = `127.0.0.1:${proxy.port}`;
     service = await ServiceProcess.start('audit-ingest', {
       ...stack.env,
-      DATABASE_URL: proxied.toString(),
+      DATABASE_URL: proxiedUrl,
       AUDIT_INGEST_MAX_BATCH_BYTES: '65536',
       HEALTH_TIMEOUT_MS: '1000',
       KAFKA_CONSUMER_STALL_SECONDS: '3',

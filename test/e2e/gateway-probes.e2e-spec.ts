@@ -21,13 +21,11 @@ describe('gateway probes and version (real PostgreSQL and Kafka)', () => {
 
   beforeAll(async () => {
     stack = await createTestStack('probes');
-    const db = new URL(stack.databaseUrl);
-    proxy = new TcpProxy(db.hostname, Number(db.port || 5432));
-    await proxy.start();
-    db.host = `127.0.0.1:${proxy.port}`;
+    const proxied = await TcpProxy.inFrontOf(stack.databaseUrl);
+    proxy = proxied.proxy;
     gateway = await ServiceProcess.start('gateway', {
       ...stack.env,
-      DATABASE_URL: db.toString(),
+      DATABASE_URL: proxied.url,
       HEALTH_TIMEOUT_MS: '1500',
     });
   });

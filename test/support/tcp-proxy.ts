@@ -14,6 +14,15 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
+  /** A started proxy in front of the server a URL names, and the same URL pointing through it. */
+  static async inFrontOf(url: string): Promise<{ proxy: TcpProxy; url: string }> {
+    const target = new URL(url);
+    const proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
+    await proxy.start();
+    target.host = `127.0.0.1:${proxy.port}`;
+    return { proxy, url: target.toString() };
+  }
+
   async start(port = this.port): Promise<number> {
     this.server = net.createServer((client) => {
       const upstream = net.connect({ host: this.targetHost, port: this.targetPort });

@@ -101,12 +101,11 @@ describe('DatabaseConnection, the port (real PostgreSQL)', () => {
 describe('DatabaseConnection with the database down at start (real PostgreSQL behind a cuttable proxy)', () => {
   let stack: TestStack;
   let proxy: TcpProxy;
+  let proxiedUrl: string;
 
   beforeAll(async () => {
     stack = await createTestStack('dbportdown');
-    const target = new URL(stack.databaseUrl);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
+    ({ proxy, url: proxiedUrl } = await TcpProxy.inFrontOf(stack.databaseUrl));
   });
   afterAll(async () => {
     await proxy.cut();
@@ -115,9 +114,7 @@ describe('DatabaseConnection with the database down at start (real PostgreSQL be
 
   it('starts anyway, fails statements while down, and answers once the database is reachable', async () => {
     await proxy.cut();
-    const target = new URL(stack.databaseUrl);
-    target.host = `127.0.0.1:${proxy.port}`;
-    const late = new DatabaseConnection({ url: target.toString(), poolMax: 2, applicationName: 'port-test-late' });
+    const late = new DatabaseConnection({ url: proxiedUrl, poolMax: 2, applicationName: 'port-test-late' });
     try {
       await expect(late.onModuleInit()).resolves.toBeUndefined();
       await expect(late.query('SELECT 1')).rejects.toThrow();

@@ -10,11 +10,9 @@ describe('DatabaseHealthIndicator (real PostgreSQL behind a cuttable proxy)', ()
 
   beforeAll(async () => {
     stack = await createTestStack('dbhealth');
-    const target = new URL(stack.databaseUrl);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    target.host = `127.0.0.1:${proxy.port}`;
-    connection = new DatabaseConnection({ url: target.toString(), poolMax: 2, applicationName: 'health-test' });
+    const proxied = await TcpProxy.inFrontOf(stack.databaseUrl);
+    proxy = proxied.proxy;
+    connection = new DatabaseConnection({ url: proxied.url, poolMax: 2, applicationName: 'health-test' });
   });
   afterAll(async () => {
     await connection.onApplicationShutdown();

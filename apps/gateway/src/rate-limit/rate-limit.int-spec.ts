@@ -91,11 +91,9 @@ describe('rate limit while the database is unreachable (real PostgreSQL behind a
 
   beforeAll(async () => {
     stack = await createTestStack('ratelimitdown');
-    const target = new URL(stack.databaseUrl);
-    proxy = new TcpProxy(target.hostname, Number(target.port || 5432));
-    await proxy.start();
-    target.host = `127.0.0.1:${proxy.port}`;
-    connection = new DatabaseConnection({ url: target.toString(), poolMax: 2, applicationName: 'test' });
+    const proxied = await TcpProxy.inFrontOf(stack.databaseUrl);
+    proxy = proxied.proxy;
+    connection = new DatabaseConnection({ url: proxied.url, poolMax: 2, applicationName: 'test' });
     limiter = new RateLimiter(SETTINGS, connection);
   });
   afterAll(async () => {
