@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { SEARCH_COLUMNS, TRAIL_PROJECTION } from '@meshtrail/audit-store';
 import { canonicalHash, type AuditCloudEvent } from '@meshtrail/contracts';
 
 export interface FixtureEvent {
@@ -74,7 +75,29 @@ export async function storeAuditEvents(db: Queryable, fixtures: FixtureEvent[], 
       [JSON.stringify(events), events.map((e) => canonicalHash(e))],
     );
   }
+  await projectStoredFixtures(db);
   return ids;
+}
+
+/**
+ * Copies what was stored into the read model and moves the projection's position past it, in
+ * one statement, as the projector in audit-ingest would (without folding memberships: the
+ * grant and revoke helpers below keep those). Only for a test's own store, where no writer is in
+ * flight: the projector proper never reads past the oldest transaction still in flight.
+ */
+async function projectStoredFixtures(db: Queryable): Promise<void> {
+  await db.query(
+    `WITH position AS (SELECT xact_id, seq FROM projection_positions WHERE projection = $1 FOR UPDATE),
+     moved AS (
+       INSERT INTO audit_event_search (${SEARCH_COLUMNS})
+       SELECT ${SEARCH_COLUMNS} FROM audit_events e
+       WHERE (e.xact_id, e.seq) > (SELECT xact_id, seq FROM position)
+       RETURNING xact_id, seq),
+     last AS (SELECT xact_id, seq FROM moved ORDER BY xact_id DESC, seq DESC LIMIT 1)
+     UPDATE projection_positions p SET xact_id = last.xact_id, seq = last.seq, projected_at = now()
+     FROM last WHERE p.projection = $1`,
+    [TRAIL_PROJECTION],
+  );
 }
 
 /** A WorkspaceAccess event, and the projection row audit-ingest keeps for it. */

@@ -64,6 +64,34 @@ export class AuditIngestEnv extends ServiceEnv {
   @Max(24, { message: 'must be at most 24 months' })
   AUDIT_PARTITION_MONTHS_AHEAD = 3;
 
+  /** Events the projector copies into the read model per transaction. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(100_000, { message: 'must be at most 100000' })
+  AUDIT_PROJECTION_BATCH = 5000;
+
+  /** The projector's pause when it found less than a batch: what a quiet trail adds to publish-to-queryable. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1, { message: 'must be at least 1 ms' })
+  @Max(10_000, { message: 'must be at most 10000 ms' })
+  AUDIT_PROJECTION_IDLE_MS = 50;
+
+  /** How often the projector measures its lag (for health and meshtrail.projection.lag). */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  @Max(300_000, { message: 'must be at most 300000 ms' })
+  AUDIT_PROJECTION_LAG_CHECK_MS = 5000;
+
+  /** The read model this far behind the trail makes the projection health component DOWN. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1, { message: 'must be at least 1 second' })
+  @Max(86_400, { message: 'must be at most 86400 seconds (a day)' })
+  AUDIT_PROJECTION_LAG_DOWN_SECONDS = 60;
+
   /** How long the consumer group waits for a crashed instance before handing its partitions on. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })

@@ -1,21 +1,30 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLettersModule } from '@meshtrail/dead-letters';
-import { CONSUMING, CoreModule } from '@meshtrail/runtime';
+import { ConsumerHealthIndicator } from '@meshtrail/kafka';
+import { CoreModule } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from './audit-ingest.env';
 import { AuditEventsIngestor } from './audit-events/audit-events.ingestor';
 import { IngestLifecycle } from './ingest/ingest.lifecycle';
-import { ObjectCountsGauge } from './ingest/object-counts.gauge';
 import { KeycloakEventsIngestor } from './keycloak/keycloak-events.ingestor';
+import { TrailProjectionModule } from './projection/trail-projection.module';
+import { TrailProjector } from './projection/trail-projector';
 import { ValidationThreads } from './validation/validation-threads';
 
-/** Consumes audit.events.v1 and keycloak.events.raw.v1 into the append-only event store. */
+/** Consumes audit.events.v1 and keycloak.events.raw.v1 into the append-only event store, and projects it into the read model. */
 @Module({})
 export class AuditIngestModule {
   static register(config: AuditIngestEnv): DynamicModule {
     return {
       module: AuditIngestModule,
-      imports: [CoreModule.register('audit-ingest', config, CONSUMING), DeadLettersModule],
-      providers: [AuditEventsIngestor, KeycloakEventsIngestor, ObjectCountsGauge, ValidationThreads, IngestLifecycle],
+      imports: [
+        CoreModule.register('audit-ingest', config, {
+          imports: [TrailProjectionModule],
+          indicators: [ConsumerHealthIndicator, TrailProjector],
+        }),
+        DeadLettersModule,
+        TrailProjectionModule,
+      ],
+      providers: [AuditEventsIngestor, KeycloakEventsIngestor, ValidationThreads, IngestLifecycle],
     };
   }
 }

@@ -3,6 +3,7 @@ import { validateAuditEvent, type AuditCloudEvent } from '@meshtrail/contracts';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import { probeAuditStore, storeAuditEvents } from './audit-event.store';
 import { storeAuthEvents } from './auth-event.store';
+import { projectTrail } from './projections/project-trail';
 import { rebuildProjections } from './projections/rebuild-projections';
 import { INGEST_ROLE } from './sql-client';
 import type { IncomingAuditEvent } from './stored-audit-event';
@@ -59,7 +60,10 @@ describe('the audit event store (real PostgreSQL)', () => {
     await stack.teardown();
   });
   beforeEach(async () => {
-    await stack.query('TRUNCATE audit_events, audit_event_ids, workspace_memberships, live_objects, object_counts');
+    await stack.query(
+      'TRUNCATE audit_events, audit_event_ids, audit_event_search, workspace_memberships, live_objects, object_counts',
+    );
+    await stack.query(`UPDATE projection_positions SET xact_id = '0', seq = 0`);
   });
 
   it('stores each event once: redeliveries are duplicates, changed content under a known id is a conflict', async () => {
@@ -150,7 +154,7 @@ describe('the audit event store (real PostgreSQL)', () => {
     expect(row.change).toBe('something happened');
   });
 
-  it('keeps the projections up to date batch by batch, and a rebuild gives exactly the same', async () => {
+  it('projects batch by batch into the projections, and a rebuild gives exactly the same', async () => {
     const batches = [
       [
         access('a1', 'granted', 'jane', 'acme', 'Workspace Manager'),
@@ -172,7 +176,10 @@ describe('the audit event store (real PostgreSQL)', () => {
         access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
       ],
     ];
-    for (const batch of batches) await storeAuditEvents(client, batch);
+    for (const batch of batches) {
+      await storeAuditEvents(client, batch);
+      expect(await projectTrail(client)).toMatchObject({ ran: true });
+    }
     const snapshot = async () => ({
       memberships: await stack.query(
         'SELECT workspace, user_id, role, since, granted_seq::text FROM workspace_memberships ORDER BY 1, 2, 3',
@@ -196,6 +203,57 @@ describe('the audit event store (real PostgreSQL)', () => {
     // chunks that cut across the original batches fold to the same result
     await rebuildProjections(client, { chunkSize: 2 });
     expect(await snapshot()).toEqual(incremental);
+  });
+
+  it('lets writers commit without waiting for each other, and never projects past a writer still in flight', async () => {
+    const slow = new Client({ connectionString: stack.databaseUrl });
+    await slow.connect();
+    const searched = async () =>
+      (await stack.query<{ id: string }>('SELECT id FROM audit_event_search ORDER BY xact_id, seq')).map((r) => r.id);
+    try {
+      // a writer that began first and has not committed yet (its transaction id is the older one)
+      await slow.query('BEGIN');
+      await slow.query(
+        `INSERT INTO audit_events (seq, id, occurred_at, source, type, object_type, object_id, action, actor_kind,
+           actor_id, change, event, hash, kafka_topic, kafka_partition, kafka_offset)
+         VALUES (nextval('audit_events_seq'), 'slow-1', now(), 'test', 'meshstack.test', 'Project', 'p-slow',
+           'created', 'system', 'replicator', 'slow', '{}', 'h', 'audit.events.v1', 1, 0)`,
+      );
+      // another writer stores and commits meanwhile: no lock makes it wait for the first
+      const outcome = await storeAuditEvents(client, [project('fast-1', 'created'), project('fast-2', 'created')]);
+      expect(outcome.stored).toHaveLength(2);
+      expect(await stack.query('SELECT id FROM audit_events ORDER BY id')).toEqual([
+        { id: 'fast-1' },
+        { id: 'fast-2' },
+      ]);
+
+      // committed, but behind a transaction still in flight: not projected yet, so not skipped later
+      expect(await projectTrail(client)).toMatchObject({ ran: true, projected: 0 });
+      expect(await searched()).toEqual([]);
+
+      await slow.query('COMMIT');
+      expect(await projectTrail(client)).toMatchObject({ ran: true, projected: 3 });
+      expect(await searched()).toEqual(['slow-1', 'fast-1', 'fast-2']);
+      expect(await projectTrail(client)).toMatchObject({ ran: true, projected: 0 });
+    } finally {
+      await slow.query('ROLLBACK').catch(() => undefined);
+      await slow.end();
+    }
+  });
+
+  it('projects with one projector at a time: another one skips its turn', async () => {
+    await storeAuditEvents(client, [project('one-1', 'created')]);
+    const other = new Client({ connectionString: stack.databaseUrl });
+    await other.connect();
+    try {
+      await other.query('BEGIN');
+      await other.query('SELECT pg_advisory_xact_lock(7281930004)');
+      expect(await projectTrail(client)).toMatchObject({ ran: false, projected: 0 });
+      await other.query('COMMIT');
+      expect(await projectTrail(client)).toMatchObject({ ran: true, projected: 1 });
+    } finally {
+      await other.end();
+    }
   });
 
   it('stores a Keycloak record once, however often it is delivered', async () => {

@@ -1,7 +1,5 @@
 import { inTransaction, type SqlSession } from '@meshtrail/database';
-import { foldEvents } from './projections/projection-delta';
-import { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
-import { AUDIT_WRITE_LOCK, INGEST_ROLE, copyLine, copyLines } from './sql-client';
+import { INGEST_ROLE, copyLine, copyLines } from './sql-client';
 import {
   AUDIT_EVENT_COLUMNS,
   auditEventFields,
@@ -16,15 +14,15 @@ export interface StoreOutcome {
   duplicates: IncomingAuditEvent[];
   /** The id was stored with other content: refused, never overwritten. */
   conflicts: Array<{ event: IncomingAuditEvent; storedHash: string }>;
-  /** Object counts this batch changed (for the gauge). */
-  objectCounts: ObjectCount[];
 }
 
 /**
  * Stores a batch of validated events exactly once, in one transaction: registers the ids
- * (existing ones are duplicates or conflicts, told apart by hash), COPYs only the new events into
- * audit_events, and folds them into the projections. Runs as the ingest role, which can insert
- * but never update or delete. Throws when the database fails: nothing of the batch is stored.
+ * (existing ones are duplicates or conflicts, told apart by hash) and COPYs only the new events
+ * into audit_events. Nothing else: the read model and the projections follow from the trail
+ * (projectTrail). Writers do not wait for each other: each row carries its transaction's id, by
+ * which readers of the commit order stay gap-free. Runs as the ingest role, which can insert but
+ * never update or delete. Throws when the database fails: nothing of the batch is stored.
  */
 export async function storeAuditEvents(client: SqlSession, events: IncomingAuditEvent[]): Promise<StoreOutcome> {
   return writeAuditEvents(client, events, 'commit');
@@ -49,18 +47,19 @@ async function writeAuditEvents(
     stored: [],
     duplicates: [...split.repeats],
     conflicts: [...split.conflicts],
-    objectCounts: [],
   };
   if (split.unique.length === 0) return outcome;
-  // each row's COPY text but its seq, made before the write lock is taken: the lock is held for
-  // database work only, and another batch's database work overlaps this one's formatting
+  // each row's COPY text but its seq, made before the transaction begins
   const fields = new Map(split.unique.map((item) => [item, copyLine(auditEventFields(item))]));
+  // ids registered in one order by every writer: two writers given the same ids (a rebalance
+  // redelivering a batch) wait for each other instead of deadlocking
+  const registering = [...split.unique].sort((a, b) =>
+    a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0,
+  );
 
   const transaction = end === 'commit' ? inTransaction : rolledBack;
   return transaction(client, async () => {
-    // round trips made while the lock is held are what every other writer waits for: few of them.
-    // One here (both are constants, not input): wait for the write lock, then act as the ingest role.
-    await client.query(`SELECT pg_advisory_xact_lock(${AUDIT_WRITE_LOCK}); SET LOCAL ROLE ${INGEST_ROLE}`);
+    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
     const ids = split.unique.map((item) => item.event.id);
     // registers the ids and numbers the new ones in one statement
     const registered = await client.query<{ id: string; seq: string }>(
@@ -69,7 +68,11 @@ async function writeAuditEvents(
          SELECT * FROM unnest($1::text[], $2::text[], $3::timestamptz[])
          ON CONFLICT (id) DO NOTHING RETURNING id)
        SELECT id, nextval('audit_events_seq')::text AS seq FROM registered`,
-      [ids, split.unique.map((item) => item.hash), split.unique.map((item) => item.occurredAt)],
+      [
+        registering.map((item) => item.event.id),
+        registering.map((item) => item.hash),
+        registering.map((item) => item.occurredAt),
+      ],
     );
     const fresh = new Set(registered.rows.map((row) => row.id));
     if (fresh.size < ids.length) {
@@ -95,20 +98,6 @@ async function writeAuditEvents(
       'audit_events',
       AUDIT_EVENT_COLUMNS,
       outcome.stored.map((item, index) => `${seqs[index]}\t${fields.get(item)!}`),
-    );
-    outcome.objectCounts = await applyProjectionDelta(
-      client,
-      foldEvents(
-        outcome.stored.map((item, index) => ({
-          seq: Number(seqs[index]),
-          occurredAt: item.occurredAt,
-          objectType: item.event.data.objectType,
-          objectId: item.event.data.objectId,
-          action: item.event.data.action,
-          workspace: item.event.data.workspace,
-          changes: item.event.data.changes,
-        })),
-      ),
     );
     return outcome;
   });

@@ -1,4 +1,4 @@
-export { AUDIT_WRITE_LOCK, INGEST_ROLE, copyRows } from './sql-client';
+export { INGEST_ROLE, copyRows } from './sql-client';
 export {
   AUDIT_EVENT_COLUMNS,
   auditEventFields,
@@ -18,3 +18,13 @@ export {
 } from './projections/projection-delta';
 export { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
 export { rebuildProjections, type RebuildReport } from './projections/rebuild-projections';
+export {
+  PROJECTOR_LOCK,
+  SEARCH_COLUMNS,
+  TRAIL_PROJECTION,
+  projectTrail,
+  projectTrailUntilCaughtUp,
+  readPosition,
+  type ProjectionStep,
+  type TrailPosition,
+} from './projections/project-trail';

@@ -1,7 +1,7 @@
 import type { SqlSession } from '@meshtrail/database';
 
 /** The time-series tables this library writes, each partitioned by month. */
-export const PARTITIONED_TABLES = ['audit_events', 'auth_events'] as const;
+export const PARTITIONED_TABLES = ['audit_events', 'audit_event_search', 'auth_events'] as const;
 
 /**
  * Creates this month's partition and the next `monthsAhead` ones for each table, so events land

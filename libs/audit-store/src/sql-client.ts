@@ -7,13 +7,6 @@ import { withSpan } from '@meshtrail/observability';
 /** The role that writes the trail: INSERT and SELECT only on the event tables (see the migration). */
 export const INGEST_ROLE = 'meshtrail_ingest';
 
-/**
- * One writer at a time (transaction-scoped advisory lock): sequence numbers are then assigned in
- * commit order, so projections fold events in the order they are numbered, and a reader paging by
- * seq never misses a row that commits later with a lower number.
- */
-export const AUDIT_WRITE_LOCK = 7_281_930_003;
-
 const copyAttributes = (table: string, statement: string, rows: number) => ({
   'db.system.name': 'postgresql',
   'db.operation.name': 'COPY',

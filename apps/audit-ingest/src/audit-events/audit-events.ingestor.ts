@@ -9,7 +9,6 @@ import { AppLogger, traceBatchWrite } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
-import { ObjectCountsGauge } from '../ingest/object-counts.gauge';
 import { ValidationThreads } from '../validation/validation-threads';
 
 type Incoming = IncomingAuditEvent & { record: ConsumedRecord };
@@ -26,7 +25,6 @@ export class AuditEventsIngestor {
   constructor(
     private readonly database: DatabaseConnection,
     private readonly deadLetters: DeadLetterQueue,
-    private readonly objectCounts: ObjectCountsGauge,
     private readonly validation: ValidationThreads,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
   ) {}
@@ -88,7 +86,6 @@ export class AuditEventsIngestor {
     }
     await this.deadLetters.send(refused);
 
-    this.objectCounts.update(outcome.objectCounts);
     const byKind = new Map<string, { object_type: string; action: string; n: number }>();
     for (const { event } of outcome.stored) {
       const key = `${event.data.objectType}/${event.data.action}`;

@@ -9,7 +9,7 @@ import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
 import { AuditEventsIngestor } from '../audit-events/audit-events.ingestor';
 import { KeycloakEventsIngestor } from '../keycloak/keycloak-events.ingestor';
-import { ObjectCountsGauge } from './object-counts.gauge';
+import { ObjectCountsGauge } from '../projection/object-counts.gauge';
 
 const PARTITION_CHECK_MS = 6 * 3_600_000;
 const PARTITION_RETRY_MS = 60_000;

@@ -438,9 +438,11 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       change: 'created project p-future',
     };
     await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, [future]);
-    await stack.query(`SELECT meshtrail_ensure_monthly_partitions('audit_events', '2031-03-01', 1)`);
+    for (const table of ['audit_events', 'audit_event_search']) {
+      await stack.query(`SELECT meshtrail_ensure_monthly_partitions($1, '2031-03-01', 1)`, [table]);
+    }
     expect(await newestOfWsA()).toEqual(['future-1', before[0]]);
-    await stack.query('DROP TABLE audit_events_203103');
+    await stack.query('DROP TABLE audit_event_search_203103, audit_events_203103');
     expect(await newestOfWsA()).toEqual(before);
   });
 
@@ -465,7 +467,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     await locker.connect();
     try {
       // a lock held elsewhere keeps the page query waiting until its timeout stops it
-      await locker.query('BEGIN; LOCK TABLE audit_events IN ACCESS EXCLUSIVE MODE');
+      await locker.query('BEGIN; LOCK TABLE audit_event_search IN ACCESS EXCLUSIVE MODE');
       const error = await impatient.list(ctx(admin), { limit: 5 }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ApiError);
       expect((error as ApiError).getStatus()).toBe(503);

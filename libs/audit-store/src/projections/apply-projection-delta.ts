@@ -8,7 +8,7 @@ export interface ObjectCount {
 
 /**
  * Writes a delta into the projections with a handful of set-based statements, inside the
- * caller's transaction. Returns the object counts it changed.
+ * caller's transaction, after every earlier delta. Returns the object counts it changed.
  */
 export async function applyProjectionDelta(client: SqlSession, delta: ProjectionDelta): Promise<ObjectCount[]> {
   for (const [deleted, column] of [
@@ -16,11 +16,8 @@ export async function applyProjectionDelta(client: SqlSession, delta: Projection
     [delta.workspacesDeleted, 'workspace'],
   ] as const) {
     if (deleted.size === 0) continue;
-    await client.query(
-      `DELETE FROM workspace_memberships m USING unnest($1::text[], $2::bigint[]) AS d(key, seq)
-       WHERE m.${column} = d.key AND m.granted_seq < d.seq`,
-      [[...deleted.keys()], [...deleted.values()]],
-    );
+    // every membership in the table was folded before this delta (projections fold in commit order)
+    await client.query(`DELETE FROM workspace_memberships WHERE ${column} = ANY($1::text[])`, [[...deleted.keys()]]);
   }
   if (delta.revokes.size > 0) {
     const revokes = [...delta.revokes.values()];

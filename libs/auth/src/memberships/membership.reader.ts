@@ -4,9 +4,9 @@ import type { MembershipRecord } from './effective-workspaces';
 
 /**
  * Reads a user's workspace standing on every request, with no cache, so a revocation counts from
- * the moment audit-ingest has stored it:
+ * the moment audit-ingest has projected it (well under a second after it was stored):
  * - the reading roles (owner, manager) the `workspace_memberships` projection holds, and
- * - the WorkspaceAccess revocations of reading roles in `audit_events` since the token was issued,
+ * - the WorkspaceAccess revocations of reading roles in the read model since the token was issued,
  *   for the workspaces the token claims (the projection forgets a membership once it is revoked).
  */
 export class MembershipReader {
@@ -24,7 +24,7 @@ export class MembershipReader {
        SELECT workspace,
               (SELECT c->>'from' FROM jsonb_array_elements(changes) c WHERE c->>'field' = 'role' LIMIT 1),
               occurred_at, false
-         FROM audit_events
+         FROM audit_event_search
         WHERE object_id = $1 AND object_type = 'WorkspaceAccess' AND action = 'revoked'
           AND workspace = ANY($2::text[]) AND occurred_at >= $3`,
       [userId, claimed, since ?? new Date(0)],

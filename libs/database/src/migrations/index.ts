@@ -8,6 +8,7 @@ import { Retention1763950000000 } from './1763950000000-retention';
 import { WorkspaceChangeIndex1763960000000 } from './1763960000000-workspace-change-index';
 import { DeadLetters1763970000000 } from './1763970000000-dead-letters';
 import { ApiRateLimits1763980000000 } from './1763980000000-api-rate-limits';
+import { LeanAppendPath1763990000000 } from './1763990000000-lean-append-path';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -21,4 +22,5 @@ export const MIGRATIONS: Function[] = [
   WorkspaceChangeIndex1763960000000,
   DeadLetters1763970000000,
   ApiRateLimits1763980000000,
+  LeanAppendPath1763990000000,
 ];

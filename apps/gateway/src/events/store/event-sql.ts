@@ -184,13 +184,13 @@ export function pageQuery(filter: EventFilter, scope: ReadScope, limit: number, 
   const params = new SqlParams();
   const workspaces = fanOutWorkspaces(filter, scope);
   // qualified: the select list has its own `seq` (text), which an unqualified name would mean
-  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const order = 'ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC';
   const actor = filter.conditions.find((c) => c.field === 'actor' && !c.negated && c.values.length === 1);
   if (actor && (!workspaces || workspaces.length < 2)) return actorPageQuery(filter, actor, scope, limit, after);
   if (!workspaces || workspaces.length < 2) {
     const where = whereClause(filter, scope, params, after);
     return {
-      text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}\n${order}\nLIMIT ${params.add(limit + 1)}`,
+      text: `SELECT ${EVENT_COLUMNS}\nFROM audit_event_search\n${where}\n${order}\nLIMIT ${params.add(limit + 1)}`,
       values: params.values,
       prepared: workspacesOnly(filter),
     };
@@ -204,8 +204,8 @@ export function pageQuery(filter: EventFilter, scope: ReadScope, limit: number, 
     text: `SELECT page.* FROM unnest(${fanOut}::text[]) AS fan(workspace)
 CROSS JOIN LATERAL (
   SELECT ${EVENT_COLUMNS}
-  FROM audit_events
-  ${inner ? `${inner}\n    AND` : 'WHERE'} audit_events.workspace = fan.workspace
+  FROM audit_event_search
+  ${inner ? `${inner}\n    AND` : 'WHERE'} audit_event_search.workspace = fan.workspace
   ${order}
   LIMIT ${rows}
 ) page${scoped}
@@ -237,15 +237,15 @@ function actorPageQuery(
   const id = params.add(actor.values[0]);
   const name = params.add(actor.values[0].toLowerCase());
   const rows = params.add(limit + 1);
-  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const order = 'ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC';
   const and = where ? `${where}\n  AND` : 'WHERE';
   return {
     text: `SELECT page.* FROM (
-(SELECT ${EVENT_COLUMNS} FROM audit_events
+(SELECT ${EVENT_COLUMNS} FROM audit_event_search
   ${and} actor_id = ${id}
   ${order} LIMIT ${rows})
 UNION ALL
-(SELECT ${EVENT_COLUMNS} FROM audit_events
+(SELECT ${EVENT_COLUMNS} FROM audit_event_search
   ${and} lower(actor_name) = ${name} AND actor_id IS DISTINCT FROM ${id}
   ${order} LIMIT ${rows})
 ) page
@@ -299,14 +299,14 @@ export function workspaceTextPageQuery(
   const scoped = scope.all ? '' : `\n  WHERE fan.workspace = ANY(${params.add(scope.workspaces)}::text[])`;
   const inner = whereClause(filter, scope, params, after, true);
   const rows = params.add(limit + 1);
-  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const order = 'ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC';
   return {
     text: `SELECT ${EVENT_COLUMNS}
-FROM audit_events JOIN (
+FROM audit_event_search JOIN (
   SELECT hit.occurred_at, hit.seq FROM unnest(${fanOut}::text[]) AS fan(workspace)
   CROSS JOIN LATERAL (
-    SELECT occurred_at, seq FROM audit_events
-    ${inner ? `${inner}\n      AND` : 'WHERE'} audit_events.workspace = fan.workspace
+    SELECT occurred_at, seq FROM audit_event_search
+    ${inner ? `${inner}\n      AND` : 'WHERE'} audit_event_search.workspace = fan.workspace
     ${order}
     LIMIT ${rows}
   ) hit${scoped}
@@ -338,14 +338,14 @@ export function windowedSearchQuery(
   const params = new SqlParams();
   const inner = whereClause(rest, scope, params, after);
   const outer = text.map((c) => conditionSql(c, params)).join(' AND ');
-  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const order = 'ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC';
   return {
     text: `SELECT ${EVENT_COLUMNS} FROM (
-  SELECT * FROM audit_events
+  SELECT * FROM audit_event_search
   ${inner}
   ${order}
   LIMIT ${params.add(window)}
-) audit_events
+) audit_event_search
 WHERE ${outer}
 ${order}
 LIMIT ${params.add(limit + 1)}`,
@@ -373,9 +373,9 @@ export function windowSampleQuery(
   const params = new SqlParams();
   const where = whereClause(rest, scope, params, after);
   return {
-    text: `SELECT lower(change) AS line, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms FROM audit_events
+    text: `SELECT lower(change) AS line, (extract(epoch FROM occurred_at) * 1000)::float8 AS occurred_ms FROM audit_event_search
   ${where}
-  ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC
+  ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC
   LIMIT ${params.add(window)}`,
     values: params.values,
   };
@@ -410,8 +410,8 @@ export function spanSearchQuery(
     parts: indexedParts,
   });
   return {
-    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_events\n${where}
-ORDER BY audit_events.occurred_at + interval '0 seconds' DESC, audit_events.seq DESC
+    text: `SELECT ${EVENT_COLUMNS}\nFROM audit_event_search\n${where}
+ORDER BY audit_event_search.occurred_at + interval '0 seconds' DESC, audit_event_search.seq DESC
 LIMIT ${params.add(limit)}`,
     values: params.values,
   };
@@ -436,27 +436,27 @@ export function lineScanSpanQuery(
   const where = whereClause(withinSpan(filter, span), scope, params, after, false, { via: 'lineScan' });
   return {
     text: `SELECT ${EVENT_COLUMNS}
-FROM audit_events JOIN (
-  SELECT occurred_at, seq FROM audit_events
+FROM audit_event_search JOIN (
+  SELECT occurred_at, seq FROM audit_event_search
   ${where}
-  ORDER BY audit_events.occurred_at + interval '0 seconds' DESC, audit_events.seq DESC
+  ORDER BY audit_event_search.occurred_at + interval '0 seconds' DESC, audit_event_search.seq DESC
   LIMIT ${params.add(limit)}
 ) hits USING (occurred_at, seq)
-ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC`,
+ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC`,
     values: params.values,
   };
 }
 
 /** When the store's oldest event happened: where the reader splits a search of earlier months in two. */
 export const STORE_OLDEST_QUERY: SqlQuery = {
-  text: 'SELECT min(occurred_at) AS oldest FROM audit_events',
+  text: 'SELECT min(occurred_at) AS oldest FROM audit_event_search',
   values: [],
 };
 
 export function countQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const where = whereClause(filter, scope, params);
-  return { text: `SELECT count(*)::bigint::text AS total FROM audit_events\n${where}`, values: params.values };
+  return { text: `SELECT count(*)::bigint::text AS total FROM audit_event_search\n${where}`, values: params.values };
 }
 
 /**
@@ -468,9 +468,9 @@ export function exportQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const where = whereClause(filter, scope, params);
   const select = `${EXPORT_COLUMNS.map(([, sql]) => sql).join(', ')}, ${EXPORT_POSITION}`;
-  const order = 'ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC';
+  const order = 'ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC';
   return {
-    text: `SELECT ${select}\nFROM (\n  SELECT * FROM audit_events\n  ${where}\n  ${order}\n) audit_events\n${order}`,
+    text: `SELECT ${select}\nFROM (\n  SELECT * FROM audit_event_search\n  ${where}\n  ${order}\n) audit_event_search\n${order}`,
     values: params.values,
   };
 }

@@ -1,0 +1,160 @@
+import { Inject, Injectable, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
+import { projectTrail, readPosition, type TrailPosition } from '@meshtrail/audit-store';
+import { DatabaseConnection } from '@meshtrail/database';
+import { AppLogger, type ComponentHealth, type HealthIndicator } from '@meshtrail/observability';
+import { SERVICE_CONFIG } from '@meshtrail/runtime';
+import type { AuditIngestEnv } from '../audit-ingest.env';
+import { ObjectCountsGauge } from './object-counts.gauge';
+
+const meter = metrics.getMeter('meshtrail');
+const projectedEvents = meter.createCounter('meshtrail.projection.events', {
+  description: 'Events copied into the read model and folded into the projections',
+});
+const lagGauge = meter.createObservableGauge('meshtrail.projection.lag', {
+  description: 'Age of the oldest stored event the read model does not hold yet (0 when it holds them all)',
+  unit: 's',
+});
+
+/** What holds the projection back, as the last lag check saw it. */
+interface Lag {
+  seconds: number;
+  behind: number;
+  /** The oldest transaction in flight in the cluster, when one older than the lag holds the reader back. */
+  oldestTransaction?: { pid: number; database: string | null; application: string | null; runningSeconds: number };
+}
+
+/**
+ * Keeps the read model (audit_event_search) and the projections up with the trail: projects what
+ * writers committed, in commit order, as soon as it is committed (a step as long as there is a
+ * full batch, a short pause otherwise). Several instances share the work safely: one projects
+ * at a time (projectTrail's lock). Reports, as the `projection` health component and the
+ * meshtrail.projection.lag gauge, how far the read model is behind and what holds it back.
+ */
+@Injectable()
+export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, BeforeApplicationShutdown {
+  readonly name = 'projection';
+  private readonly logger = new AppLogger('Projection');
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private lastError?: { message: string; at: Date; since: Date };
+  private lag?: Lag;
+  private lastLagCheck = 0;
+
+  constructor(
+    private readonly database: DatabaseConnection,
+    private readonly objectCounts: ObjectCountsGauge,
+    @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
+  ) {
+    lagGauge.addCallback((result) => {
+      if (this.lag) result.observe(this.lag.seconds);
+    });
+  }
+
+  onApplicationBootstrap(): void {
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+  }
+
+  private async run(): Promise<void> {
+    const batch = this.config.AUDIT_PROJECTION_BATCH;
+    while (this.running) {
+      let full = false;
+      try {
+        const step = await this.database.withClient((client) => projectTrail(client, batch));
+        full = step.projected === batch;
+        if (step.projected > 0) {
+          projectedEvents.add(step.projected);
+          this.objectCounts.update(step.objectCounts);
+        }
+        if (this.lastError) this.logger.info('Projection Resumed', { failedSince: this.lastError.since.toISOString() });
+        this.lastError = undefined;
+        if (!full && Date.now() - this.lastLagCheck >= this.config.AUDIT_PROJECTION_LAG_CHECK_MS) {
+          this.lastLagCheck = Date.now();
+          this.lag = await this.measureLag(step.position);
+        }
+      } catch (error) {
+        const message = (error as Error).message;
+        if (!this.lastError) this.logger.warn('Projection Failed', { error: message });
+        this.lastError = { message, at: new Date(), since: this.lastError?.since ?? new Date() };
+      }
+      if (!full && this.running) await this.pause(this.lastError ? 1000 : this.config.AUDIT_PROJECTION_IDLE_MS);
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /** How old the oldest unprojected committed event is, and, when that is not zero, who holds the reader back. */
+  private async measureLag(position: TrailPosition): Promise<Lag> {
+    const [row] = await this.database.query<{ behind: string; oldest_s: number | null }>(
+      `SELECT count(*)::text AS behind, extract(epoch FROM now() - min(ingested_at))::float8 AS oldest_s
+       FROM (SELECT ingested_at FROM audit_events WHERE (xact_id, seq) > ($1::xid8, $2::bigint) LIMIT 100000) behind`,
+      [position.xactId, position.seq],
+    );
+    const lag: Lag = { seconds: row.oldest_s ?? 0, behind: Number(row.behind) };
+    if (lag.behind > 0) {
+      const [oldest] = await this.database.query<{
+        pid: number;
+        datname: string | null;
+        application_name: string | null;
+        running_s: number;
+      }>(
+        `SELECT pid, datname, application_name, extract(epoch FROM now() - xact_start)::float8 AS running_s
+         FROM pg_stat_activity WHERE backend_xid IS NOT NULL ORDER BY age(backend_xid) DESC LIMIT 1`,
+      );
+      if (oldest && oldest.running_s > lag.seconds) {
+        lag.oldestTransaction = {
+          pid: oldest.pid,
+          database: oldest.datname,
+          application: oldest.application_name,
+          runningSeconds: Math.round(oldest.running_s),
+        };
+      }
+    }
+    return lag;
+  }
+
+  async check(): Promise<ComponentHealth> {
+    const position = this.lag ? undefined : await this.database.withClient(readPosition).catch(() => undefined);
+    const details: Record<string, unknown> = {
+      lagSeconds: this.lag ? Number(this.lag.seconds.toFixed(3)) : undefined,
+      eventsBehind: this.lag?.behind,
+      ...(position ? { position } : {}),
+    };
+    if (this.lastError) {
+      return {
+        status: 'DOWN',
+        details: { ...details, error: this.lastError.message, failingSince: this.lastError.since.toISOString() },
+      };
+    }
+    const limit = this.config.AUDIT_PROJECTION_LAG_DOWN_SECONDS;
+    if (this.lag && this.lag.seconds > limit) {
+      const holder = this.lag.oldestTransaction;
+      return {
+        status: 'DOWN',
+        details: {
+          ...details,
+          reason: holder
+            ? `the read model is ${Math.round(this.lag.seconds)} s behind (limit ${limit} s): a transaction open for ${holder.runningSeconds} s (pid ${holder.pid}, database ${holder.database ?? '?'}, application ${holder.application || '?'}) holds back what readers may see`
+            : `the read model is ${Math.round(this.lag.seconds)} s behind (limit ${limit} s): the projector cannot keep up`,
+        },
+      };
+    }
+    return { status: 'UP', details };
+  }
+}

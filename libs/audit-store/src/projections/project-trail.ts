@@ -1,0 +1,146 @@
+import { inTransaction, type SqlSession } from '@meshtrail/database';
+import { INGEST_ROLE } from '../sql-client';
+import { AUDIT_EVENT_COLUMNS } from '../stored-audit-event';
+import { applyProjectionDelta, type ObjectCount } from './apply-projection-delta';
+import { foldEvents } from './projection-delta';
+
+/** The row of projection_positions that records how far the trail has been projected. */
+export const TRAIL_PROJECTION = 'audit_events';
+
+/** Held (transaction-scoped) by whoever projects or rebuilds: one projector at a time. */
+export const PROJECTOR_LOCK = 7_281_930_004;
+
+/**
+ * The read model's columns: every column of audit_events the query API shows (all but the raw
+ * event and where it was read from), and the commit position.
+ */
+export const SEARCH_COLUMNS = [
+  'xact_id',
+  'ingested_at',
+  ...AUDIT_EVENT_COLUMNS.filter((column) => column !== 'event' && !column.startsWith('kafka_')),
+].join(', ');
+
+/** Events whose changes the projections read (memberships); the others' changes stay in the database. */
+const MEMBERSHIP_TYPES = ['WorkspaceAccess', 'User', 'Workspace'];
+
+/** A position in the trail's commit order. */
+export interface TrailPosition {
+  xactId: string;
+  seq: string;
+}
+
+export interface ProjectionStep {
+  /** Events projected by this step. */
+  projected: number;
+  /** False when another projector held the lock: nothing was read. */
+  ran: boolean;
+  /** Where the projection stands after the step. */
+  position: TrailPosition;
+  /** Object counts the step changed. */
+  objectCounts: ObjectCount[];
+}
+
+/**
+ * Projects the next committed events of the trail, at most `batchSize`, in commit order: copies
+ * them into the read model (audit_event_search) and folds them into the memberships and object
+ * projections, and moves the recorded position, all in one transaction (so each event is
+ * projected exactly once). Only rows below the oldest transaction still in flight are read:
+ * a writer that committed late cannot be skipped (see the lean-append-path migration).
+ */
+export async function projectTrail(client: SqlSession, batchSize = 5000): Promise<ProjectionStep> {
+  return inTransaction(client, async () => {
+    const [{ locked }] = (
+      await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [PROJECTOR_LOCK])
+    ).rows;
+    if (!locked) return { projected: 0, ran: false, position: await readPosition(client), objectCounts: [] };
+    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
+    return { ran: true, ...(await projectNext(client, batchSize)) };
+  });
+}
+
+/** One step of projectTrail inside the caller's transaction, which holds PROJECTOR_LOCK. */
+export async function projectNext(client: SqlSession, batchSize: number): Promise<Omit<ProjectionStep, 'ran'>> {
+  const position = await readPosition(client);
+  const { rows } = await client.query<{
+    seq: string;
+    xact_id: string;
+    occurred_at: Date;
+    object_type: string;
+    object_id: string;
+    action: string;
+    workspace: string | null;
+    changes: Array<{ field: string; from?: unknown; to?: unknown }> | null;
+  }>(
+    `WITH next AS (
+       SELECT ${SEARCH_COLUMNS} FROM audit_events
+       WHERE (xact_id, seq) > ($1::xid8, $2::bigint) AND xact_id < pg_snapshot_xmin(pg_current_snapshot())
+       ORDER BY xact_id, seq
+       LIMIT $3),
+     copied AS (INSERT INTO audit_event_search (${SEARCH_COLUMNS}) SELECT * FROM next RETURNING *)
+     SELECT seq::text, xact_id::text, occurred_at, object_type, object_id, action, workspace,
+            CASE WHEN object_type = ANY($4::text[]) THEN changes END AS changes
+     FROM copied`,
+    [position.xactId, position.seq, Math.max(1, Math.floor(batchSize)), MEMBERSHIP_TYPES],
+  );
+  if (rows.length === 0) return { projected: 0, position, objectCounts: [] };
+  rows.sort((a, b) => compareBigints(a.xact_id, b.xact_id) || compareBigints(a.seq, b.seq));
+  const objectCounts = await applyProjectionDelta(
+    client,
+    foldEvents(
+      rows.map((row) => ({
+        seq: Number(row.seq),
+        occurredAt: row.occurred_at,
+        objectType: row.object_type,
+        objectId: row.object_id,
+        action: row.action,
+        workspace: row.workspace,
+        changes: row.changes,
+      })),
+    ),
+  );
+  const last = rows[rows.length - 1];
+  const next = { xactId: last.xact_id, seq: last.seq };
+  await client.query(
+    `UPDATE projection_positions SET xact_id = $2::xid8, seq = $3::bigint, projected_at = now() WHERE projection = $1`,
+    [TRAIL_PROJECTION, next.xactId, next.seq],
+  );
+  return { projected: rows.length, position: next, objectCounts };
+}
+
+/**
+ * Projects until nothing committed is left behind the position, or until `deadline` (epoch ms):
+ * for tools and tests that store events and then read them. Returns the events projected.
+ */
+export async function projectTrailUntilCaughtUp(client: SqlSession, deadline = Date.now() + 30_000): Promise<number> {
+  let projected = 0;
+  for (;;) {
+    const step = await projectTrail(client);
+    projected += step.projected;
+    if (step.ran && step.projected === 0 && !(await hasUnprojected(client, step.position))) return projected;
+    if (Date.now() > deadline) throw new Error('the trail projection did not catch up before the deadline');
+    if (step.projected === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+async function hasUnprojected(client: SqlSession, position: TrailPosition): Promise<boolean> {
+  const { rows } = await client.query<{ behind: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM audit_events WHERE (xact_id, seq) > ($1::xid8, $2::bigint)) AS behind`,
+    [position.xactId, position.seq],
+  );
+  return rows[0].behind;
+}
+
+export async function readPosition(client: SqlSession): Promise<TrailPosition> {
+  const { rows } = await client.query<{ xact_id: string; seq: string }>(
+    'SELECT xact_id::text, seq::text FROM projection_positions WHERE projection = $1',
+    [TRAIL_PROJECTION],
+  );
+  if (rows.length === 0) throw new Error(`projection_positions has no row for ${TRAIL_PROJECTION}: run the migrations`);
+  return { xactId: rows[0].xact_id, seq: rows[0].seq };
+}
+
+function compareBigints(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}
