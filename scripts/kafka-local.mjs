@@ -151,9 +151,12 @@ function alive(pid) {
 
 function formatStorage(dir, propertiesFile) {
   const clusterIdFile = path.join(dir, 'cluster.id');
-  if (!fs.existsSync(clusterIdFile)) {
-    // KRaft cluster ids are 22-character base64url UUIDs
-    const id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+  if (!fs.existsSync(clusterIdFile) || fs.readFileSync(clusterIdFile, 'utf8').startsWith('-')) {
+    // KRaft cluster ids are 22-character base64url UUIDs; like Kafka's own Uuid.randomUuid, never
+    // one that starts with '-', which the storage tool would read as an option (1 in 64 would)
+    let id;
+    do id = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
+    while (id.startsWith('-'));
     fs.writeFileSync(clusterIdFile, id);
   }
   const clusterId = fs.readFileSync(clusterIdFile, 'utf8').trim();

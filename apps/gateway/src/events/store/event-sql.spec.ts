@@ -19,7 +19,7 @@ import {
 const manager: ReadScope = { all: false, workspaces: ['ws-1'] };
 const twoWorkspaces: ReadScope = { all: false, workspaces: ['ws-1', 'ws-2'] };
 const admin: ReadScope = { all: true };
-const hostile = "x' OR 1=1; DROP TABLE audit_events; --";
+const hostile = "x' OR 1=1; DROP TABLE audit_event_search; --";
 const month = { start: new Date('2026-01-01T00:00:00Z'), end: new Date('2026-02-01T00:00:00Z') };
 
 function placeholders(text: string): number[] {
@@ -96,7 +96,7 @@ describe('event SQL', () => {
       seq: '7',
     });
     // qualified, since the select list's own `seq` is text
-    expect(query.text).toContain('ORDER BY audit_events.occurred_at DESC, audit_events.seq DESC');
+    expect(query.text).toContain('ORDER BY audit_event_search.occurred_at DESC, audit_event_search.seq DESC');
     expect(query.text).toContain(
       "(occurred_at, seq) < (('epoch'::timestamptz + $3::bigint * interval '1 microsecond'), $4::bigint)",
     );
@@ -131,7 +131,7 @@ describe('pageQuery fan-out', () => {
     const scope: ReadScope = { all: false, workspaces: ['ws-2', 'ws-1'] };
     const query = pageQuery(filterFromParams({ action: 'deleted' }), scope, 20);
     expect(query.text).toContain('FROM unnest($1::text[]) AS fan(workspace)');
-    expect(query.text).toContain('AND audit_events.workspace = fan.workspace');
+    expect(query.text).toContain('AND audit_event_search.workspace = fan.workspace');
     expect(query.text).toContain('WHERE fan.workspace = ANY($2::text[])');
     expect(query.text).toContain('ORDER BY page.occurred_us::bigint DESC, page.seq::bigint DESC');
     expect(query.values).toEqual([['ws-1', 'ws-2'], ['ws-2', 'ws-1'], 'deleted', 21]);
@@ -186,7 +186,7 @@ describe('text search pages', () => {
     const filter = filterFromParams({ change: 'Quota', from: '2026-01-01' });
     const query = workspaceTextPageQuery(filter, twoWorkspaces, 10);
     expect(query.text).toContain('WHERE fan.workspace = ANY($2::text[])');
-    expect(query.text).toContain('SELECT occurred_at, seq FROM audit_events');
+    expect(query.text).toContain('SELECT occurred_at, seq FROM audit_event_search');
     expect(query.values.slice(0, 4)).toEqual([['ws-1', 'ws-2'], ['ws-1', 'ws-2'], '%quota%', new Date('2026-01-01')]);
     expect(searchesWorkspaceIndex(filter, twoWorkspaces)).toBe(true);
     expect(searchesWorkspaceIndex(filterFromParams({ change: 'quota', workspace: 'ws-9' }), admin)).toBe(true);
@@ -203,7 +203,7 @@ describe('text search pages', () => {
       undefined,
       5000,
     );
-    expect(query.text).toMatch(/LIMIT \$3\n\) audit_events\nWHERE lower\(change\) LIKE \$2/);
+    expect(query.text).toMatch(/LIMIT \$3\n\) audit_event_search\nWHERE lower\(change\) LIKE \$2/);
     expect(query.values).toEqual(['created', '%landing%', 5000, 51]);
   });
 
@@ -215,7 +215,7 @@ describe('text search pages', () => {
       undefined,
       month,
     );
-    expect(query.text).toContain("ORDER BY audit_events.occurred_at + interval '0 seconds' DESC");
+    expect(query.text).toContain("ORDER BY audit_event_search.occurred_at + interval '0 seconds' DESC");
     expect(query.values).toEqual(['%zone%', new Date('2026-01-15T00:00:00Z'), month.end, 51]);
   });
 
@@ -256,7 +256,7 @@ describe('line-scan span search', () => {
     expect(query.text).toContain('(lower(change) LIKE $2) IS NOT TRUE');
     // the sort by an expression keeps the planner off the time index; only the page's rows are read whole
     expect(query.text).toMatch(
-      /SELECT occurred_at, seq FROM audit_events\n[^]*ORDER BY audit_events.occurred_at \+ interval '0 seconds' DESC[^]*\) hits USING \(occurred_at, seq\)/,
+      /SELECT occurred_at, seq FROM audit_event_search\n[^]*ORDER BY audit_event_search.occurred_at \+ interval '0 seconds' DESC[^]*\) hits USING \(occurred_at, seq\)/,
     );
     expect(query.values).toEqual(['zz', '%zz top%', month.start, month.end, 51]);
   });
