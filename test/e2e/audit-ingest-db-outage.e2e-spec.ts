@@ -147,10 +147,13 @@ describe('audit-ingest when the database goes away in the middle of a stream', (
       `SELECT count(DISTINCT object_id)::text AS distinct FROM audit_events`,
     );
     expect(Number(distinct)).toBe(TOTAL);
-    const [{ projects }] = await stack.query<{ projects: string }>(
-      `SELECT count::text AS projects FROM object_counts WHERE object_type = 'Project'`,
-    );
-    expect(Number(projects)).toBe(TOTAL);
+    // the projections follow the trail a moment later
+    await waitFor('the object counts to follow', async () => {
+      const [row] = await stack.query<{ projects: string }>(
+        `SELECT count::text AS projects FROM object_counts WHERE object_type = 'Project'`,
+      );
+      return Number(row?.projects) === TOTAL;
+    });
     // an outage is not the events' fault: not one dead letter
     const dlqEnds = await admin.fetchTopicOffsets(stack.topic(TOPICS.auditEventsDeadLetter));
     expect(dlqEnds.map((p) => p.offset)).toEqual(dlqEnds.map(() => '0'));
