@@ -7,6 +7,9 @@ import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
 import { ObjectCountsGauge } from './object-counts.gauge';
 
+/** Counting the events behind stops here: a deep backlog is reported as at least this many. */
+const LAG_COUNT_LIMIT = 100_000;
+
 const meter = metrics.getMeter('meshtrail');
 const projectedEvents = meter.createCounter('meshtrail.projection.events', {
   description: 'Events copied into the read model and folded into the projections',
@@ -19,6 +22,7 @@ const lagGauge = meter.createObservableGauge('meshtrail.projection.lag', {
 /** What holds the projection back, as the last lag check saw it. */
 interface Lag {
   seconds: number;
+  /** Committed events not projected yet, counted up to LAG_COUNT_LIMIT. */
   behind: number;
   /** The oldest transaction in flight in the cluster, when one older than the lag holds the reader back. */
   oldestTransaction?: { pid: number; database: string | null; application: string | null; runningSeconds: number };
@@ -76,7 +80,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
         }
         if (this.lastError) this.logger.info('Projection Resumed', { failedSince: this.lastError.since.toISOString() });
         this.lastError = undefined;
-        if (!full && Date.now() - this.lastLagCheck >= this.config.AUDIT_PROJECTION_LAG_CHECK_MS) {
+        // measured during a backlog too: a lag last seen as zero must not stand while the projector falls behind
+        if (Date.now() - this.lastLagCheck >= this.config.AUDIT_PROJECTION_LAG_CHECK_MS) {
           this.lastLagCheck = Date.now();
           this.lag = await this.measureLag(step.position);
         }
@@ -103,8 +108,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
   private async measureLag(position: TrailPosition): Promise<Lag> {
     const [row] = await this.database.query<{ behind: string; oldest_s: number | null }>(
       `SELECT count(*)::text AS behind, extract(epoch FROM now() - min(ingested_at))::float8 AS oldest_s
-       FROM (SELECT ingested_at FROM audit_events WHERE (xact_id, seq) > ($1::xid8, $2::bigint) LIMIT 100000) behind`,
-      [position.xactId, position.seq],
+       FROM (SELECT ingested_at FROM audit_events WHERE (xact_id, seq) > ($1::xid8, $2::bigint) LIMIT $3) behind`,
+      [position.xactId, position.seq, LAG_COUNT_LIMIT],
     );
     const lag: Lag = { seconds: row.oldest_s ?? 0, behind: Number(row.behind) };
     if (lag.behind > 0) {
