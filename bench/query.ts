@@ -59,13 +59,15 @@ async function prepareStore(): Promise<void> {
     const started = Date.now();
     await seedAuditEvents(db, EVENTS, log);
     const seconds = (Date.now() - started) / 1000;
-    const [{ size }] = (
-      await db.query<{ size: string }>(
-        `SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid))) AS size FROM pg_inherits WHERE inhparent = 'audit_events'::regclass`,
+    const [{ trail, search }] = (
+      await db.query<{ trail: string; search: string }>(
+        `SELECT pg_size_pretty(sum(pg_total_relation_size(inhrelid)) FILTER (WHERE inhparent = 'audit_events'::regclass)) AS trail,
+                pg_size_pretty(sum(pg_total_relation_size(inhrelid)) FILTER (WHERE inhparent = 'audit_event_search'::regclass)) AS search
+         FROM pg_inherits`,
       )
     ).rows;
     log(
-      `seeded in ${seconds.toFixed(0)} s (${Math.round(EVENTS / seconds).toLocaleString('en')} events/s), ${size} with indexes`,
+      `seeded in ${seconds.toFixed(0)} s (${Math.round(EVENTS / seconds).toLocaleString('en')} events/s): the trail ${trail}, the read model ${search}, with indexes`,
     );
   } finally {
     await db.end();

@@ -1,5 +1,6 @@
 import type { Client } from 'pg';
 import { escapeIdentifier } from 'pg';
+import { SEARCH_COLUMNS, TRAIL_PROJECTION } from '@meshtrail/audit-store';
 
 export const SEED_MONTHS = 12;
 /** Seeded events live in 2025, clear of the partitions the migration creates around today. */
@@ -72,8 +73,9 @@ export function monthStart(month: number): Date {
 }
 
 /**
- * Seeds `total` events over SEED_MONTHS monthly partitions: each month is filled as a plain table
- * and then attached, so PostgreSQL builds its indexes once in bulk instead of row by row.
+ * Seeds `total` events over SEED_MONTHS monthly partitions of the trail and of the read model, as
+ * the projector would have left them: each month is filled as a plain table and then attached, so
+ * PostgreSQL builds its indexes once in bulk instead of row by row.
  */
 export async function seedAuditEvents(db: Client, total: number, progress: (line: string) => void): Promise<void> {
   await db.query(`SET maintenance_work_mem = '512MB'`);
@@ -101,12 +103,26 @@ export async function seedAuditEvents(db: Client, total: number, progress: (line
     await db.query(
       `INSERT INTO audit_event_ids (id, hash, occurred_at) SELECT id, hash, occurred_at FROM ${escapeIdentifier(table)}`,
     );
+    const searchTable = table.replace('audit_events_', 'audit_event_search_');
+    await db.query(`CREATE TABLE ${escapeIdentifier(searchTable)} (LIKE audit_event_search INCLUDING DEFAULTS)`);
+    await db.query(
+      `INSERT INTO ${escapeIdentifier(searchTable)} (${SEARCH_COLUMNS}) SELECT ${SEARCH_COLUMNS} FROM ${escapeIdentifier(table)} ORDER BY seq`,
+    );
+    await db.query(
+      `ALTER TABLE audit_event_search ATTACH PARTITION ${escapeIdentifier(searchTable)} FOR VALUES FROM ('${start.toISOString()}') TO ('${end.toISOString()}')`,
+    );
     progress(
       `  ${table}: ${last - first + 1} rows loaded in ${((loaded - started) / 1000).toFixed(1)} s, indexed in ${((Date.now() - loaded) / 1000).toFixed(1)} s`,
     );
   }
   await db.query(`SELECT setval('audit_events_seq', $1)`, [total]);
+  await db.query(
+    `UPDATE projection_positions SET (xact_id, seq) = (SELECT xact_id, seq FROM audit_events ORDER BY xact_id DESC, seq DESC LIMIT 1)
+     WHERE projection = $1`,
+    [TRAIL_PROJECTION],
+  );
   // as autovacuum would in time: statistics, and the visibility map that index-only scans rely on
   await db.query('VACUUM (ANALYZE) audit_events');
+  await db.query('VACUUM (ANALYZE) audit_event_search');
   await db.query('ANALYZE audit_event_ids');
 }
