@@ -62,7 +62,6 @@ const percent = (part: number, whole: number) => ((100 * part) / whole).toFixed(
 /** One drain of the topic by `instances` processes into their own database. */
 interface Drain {
   instances: number;
-  databaseUrl: string;
   processes: IngestProcesses;
   figures: IngestFigures[];
   peaksMiB: number[];
@@ -121,13 +120,15 @@ async function main(): Promise<void> {
       await quiesce(singleDatabaseUrl);
     }
     const all = await drain(setting, INSTANCES, databaseUrl);
-    out(...describeDrain(all, single));
-
-    // publish-to-queryable latency, the same processes ingesting and the gateway answering
-    const latency = await measureLatency(setting, databaseUrl, LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2)));
-    const peaksAfterLatency = all.processes.peakMiB();
-    await all.processes.stop();
-    out(...describeLatency(latency, peaksAfterLatency));
+    try {
+      out(...describeDrain(all, single));
+      // publish-to-queryable latency, the same processes ingesting and the gateway answering
+      const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
+      const latency = await measureLatency(setting, databaseUrl, rate);
+      out(...describeLatency(latency, all.processes.peakMiB()));
+    } finally {
+      await all.processes.stop();
+    }
 
     // the ceilings: the same rows, COPYed by one connection into tables of three shapes
     await quiesce(databaseUrl);
@@ -234,7 +235,7 @@ async function drain(setting: Setting, instances: number, databaseUrl: string): 
     const peaksMiB = processes.peakMiB();
     await expectStored(databaseUrl);
     const total = combined(figures);
-    return { instances, databaseUrl, processes, figures, peaksMiB, locks, rate: perSecond(total.stored, total.ms) };
+    return { instances, processes, figures, peaksMiB, locks, rate: perSecond(total.stored, total.ms) };
   } catch (error) {
     await processes.stop();
     throw error;
