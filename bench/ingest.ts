@@ -1,90 +1,93 @@
 /**
- * npm run bench:ingest [-- --events N] [--latency-rate R] [--latency-seconds S] [--keep] [--profile DIR]
+ * npm run bench:ingest [-- --events N] [--instances N] [--latency-rate R] [--latency-seconds S] [--lock-sample-ms MS]
+ *                        [--keep] [--profile DIR]
  *
  * End-to-end ingestion rate on this machine: N audit events of about 500 bytes are published to
- * a fresh topic, then a real audit-ingest process drains them into a fresh database (Kafka to
- * stored rows, timed from its first batch to the last). Then, with the gateway started beside it,
- * events are published at a steady rate for a while and sampled events are looked up through the
- * query API until they are returned: publish-to-queryable latency. Last, the same rows are COPYed
- * into two scratch tables, one with the same indexes and one with only the primary key: the
- * ceilings. Prints the rates, the ratios, the ingest process's peak resident memory and the
- * latency percentiles, each beside its target where the issue set one.
+ * a fresh topic, then --instances real audit-ingest processes (one consumer group) drain them into
+ * a fresh database (Kafka to stored rows, timed from the first batch of any to the last batch of
+ * any), while one connection samples the lock waits of their database backends. With more than
+ * one instance, a single process drains the same records into a database of its own first, so
+ * the sum can be set beside one process's rate. Then, with the gateway started beside the
+ * instances, events are published at a steady rate for a while and sampled events are looked up
+ * through the query API until they are returned: publish-to-queryable latency. Last, the same rows
+ * are COPYed into scratch tables shaped like the hot table with only its key, the hot table as it
+ * is, and the read model: the ceilings. Prints the rates, the ratios, each process's peak resident
+ * memory, the lock waits and the latency percentiles, each beside its target where the issue set one.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import { Partitioners, type Kafka, type Message } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { ApiKeyStore } from '@meshtrail/auth';
-import { auditEventFields, copyRows, AUDIT_EVENT_COLUMNS } from '@meshtrail/audit-store';
-import { TOPICS, validateAuditEvent, prefixedTopic } from '@meshtrail/contracts';
+import { PROJECTOR_LOCK } from '@meshtrail/audit-store';
+import { TOPICS, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase, withDatabaseConnection } from '@meshtrail/database';
-import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
+import { createKafkaClient, KafkaAdmin, TopicNames } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
+import { benchEvent, toMessage } from './support/bench-events';
+import { CEILING_SHAPES, checkpoint, copyCeilingMs } from './support/copy-ceilings';
 import { GatewayProcess } from './support/gateway-process';
-import { processMemoryMiB } from './support/process-memory';
+import { IngestProcesses, allRunning, combined, perSecond, type IngestFigures } from './support/ingest-processes';
+import { LockWaitSampler, describeLockWaits, type LockWaitReport } from './support/lock-waits';
 import { publishToQueryable, type PublishToQueryableResult } from './support/publish-to-queryable';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.indexOf(`--${name}`);
 const EVENTS = flag('events') >= 0 ? Number(args[flag('events') + 1]) : 1_000_000;
+/** --instances N: audit-ingest processes draining the topic together (default 1). */
+const INSTANCES = flag('instances') >= 0 ? Number(args[flag('instances') + 1]) : 1;
 const KEEP = flag('keep') >= 0;
-/** --profile DIR: a V8 CPU profile of the audit-ingest process, for finding where the time goes. */
+/** --profile DIR: a V8 CPU profile of each audit-ingest process, for finding where the time goes. */
 const PROFILE_DIR = flag('profile') >= 0 ? path.resolve(args[flag('profile') + 1]) : undefined;
 /** --latency-rate R: events/s published while latency is measured (default: half the end-to-end rate just measured). */
 const LATENCY_RATE = flag('latency-rate') >= 0 ? Number(args[flag('latency-rate') + 1]) : undefined;
 const LATENCY_SECONDS = flag('latency-seconds') >= 0 ? Number(args[flag('latency-seconds') + 1]) : 30;
-const PARTITIONS = 3;
+/** Partitions each instance gets, and consumes at once (AUDIT_INGEST_CONCURRENCY). */
+const PARTITIONS_PER_INSTANCE = 3;
+const PARTITIONS = PARTITIONS_PER_INSTANCE * INSTANCES;
 const CHUNK = 5_000;
+/** The service's database application_name, by which its backends are sampled. */
+const SERVICE = 'audit-ingest';
+/** --lock-sample-ms MS: how often the ingest backends' lock waits are sampled during a drain (0: not at all). */
+const LOCK_SAMPLE_MS = flag('lock-sample-ms') >= 0 ? Number(args[flag('lock-sample-ms') + 1]) : 20;
 const ROOT = path.resolve(__dirname, '../..');
-
-const OBJECT_TYPES = ['Project', 'Tenant', 'BuildingBlock', 'ProjectRole', 'OsbServiceInstance', 'LandingZone'];
-const ACTIONS = ['created', 'updated', 'updated', 'updated', 'deleted'];
 const started = new Date();
 
-/** Event number i, the same every time it is asked for (~500 bytes of JSON), dated `time`. */
-function benchEvent(run: string, i: number, time = new Date(started.getTime() - (EVENTS - i) * 5)) {
-  const objectType = OBJECT_TYPES[i % OBJECT_TYPES.length];
-  const workspace = objectType === 'LandingZone' ? undefined : `workspace-${i % 200}`;
-  return {
-    specversion: '1.0',
-    id: `${run}-${i.toString(16).padStart(8, '0')}`,
-    source: 'meshstack/bench',
-    type: `meshstack.${objectType.toLowerCase()}.updated`,
-    subject: `${objectType.toLowerCase()}-${i % 20_000}`,
-    time: time.toISOString(),
-    datacontenttype: 'application/json',
-    data: {
-      objectType,
-      objectId: `${objectType.toLowerCase()}-${i % 20_000}`,
-      objectName: `Project ${i % 20_000}`,
-      action: ACTIONS[i % ACTIONS.length],
-      ...(workspace ? { workspace } : {}),
-      actor: { kind: 'user', id: `user-${i % 500}`, displayName: `Bench User ${i % 500}` },
-      change: `changed the quota of ${objectType} ${i % 20_000} from ${i % 97} to ${(i % 97) + 1}`,
-      changes: [{ field: 'quota', from: i % 97, to: (i % 97) + 1 }],
-      sourceIp: `10.${i % 256}.${(i >> 8) % 256}.${(i >> 16) % 256}`,
-      correlationId: `corr-${i}`,
-    },
-  };
+/** Drained event i, dated so the run's events lie in the recent past, 5 ms apart. */
+const drainedEvent = (run: string, i: number) => benchEvent(run, i, new Date(started.getTime() - (EVENTS - i) * 5));
+
+const seconds = (ms: number) => (ms / 1000).toFixed(1);
+const percent = (part: number, whole: number) => ((100 * part) / whole).toFixed(0);
+
+/** One drain of the topic by `instances` processes into their own database. */
+interface Drain {
+  instances: number;
+  processes: IngestProcesses;
+  figures: IngestFigures[];
+  peaksMiB: number[];
+  locks?: LockWaitReport;
+  rate: number;
 }
 
-/** An event as the publishers send it: keyed by workspace so one workspace's events stay in order. */
-function toMessage(event: ReturnType<typeof benchEvent>): Message {
-  return { key: event.data.workspace ?? 'global', value: JSON.stringify(event) };
-}
-
-function rate(count: number, ms: number): number {
-  return Math.round(count / (ms / 1000));
+interface Setting {
+  run: string;
+  prefix: string;
+  topic: string;
+  brokers: string[];
+  kafka: Kafka;
+  admin: KafkaAdmin;
 }
 
 async function main(): Promise<void> {
   if (!Number.isInteger(EVENTS) || EVENTS < 1000) throw new Error('--events must be an integer of at least 1000');
+  if (!Number.isInteger(INSTANCES) || INSTANCES < 1) throw new Error('--instances must be a positive integer');
   if (LATENCY_RATE !== undefined && !(LATENCY_RATE > 0)) throw new Error('--latency-rate must be a positive number');
   if (!(LATENCY_SECONDS > 0)) throw new Error('--latency-seconds must be a positive number');
+  if (!(LOCK_SAMPLE_MS >= 0)) throw new Error('--lock-sample-ms must be a number of at least 0');
   const run = `bench${randomBytes(3).toString('hex')}`;
   const baseUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const databaseUrl = withDatabase(baseUrl, `meshtrail_${run}`);
+  const singleDatabaseUrl = withDatabase(baseUrl, `meshtrail_${run}_single`);
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const prefix = `${run}.`;
   const kafka = createKafkaClient({ KAFKA_BROKERS: brokers, KAFKA_SSL: false }, 'meshtrail-bench');
@@ -97,163 +100,258 @@ async function main(): Promise<void> {
     deadLetterRetentionHours: 24,
     telemetryRetentionHours: 24,
   });
-  const topic = prefixedTopic(TOPICS.auditEvents, prefix);
-  process.stdout.write(
-    `bench:ingest  ${EVENTS} events, database ${databaseUrl.replace(/\/\/[^@]*@/, '//')}, topic ${topic}\n`,
+  const setting: Setting = { run, prefix, topic: prefixedTopic(TOPICS.auditEvents, prefix), brokers, kafka, admin };
+  const out = (...lines: string[]) => process.stdout.write(lines.map((line) => `${line}\n`).join(''));
+  out(
+    `bench:ingest  ${EVENTS} events, ${INSTANCES} instance${INSTANCES > 1 ? 's' : ''}, ${PARTITIONS} partitions, database ${databaseUrl.replace(/\/\/[^@]*@/, '//')}, topic ${setting.topic}`,
   );
 
   try {
-    await migrateDatabase(databaseUrl);
     await admin.provision(specs);
+    await publish(setting, out);
 
-    // 1. publish
-    const producer = kafka.producer({
-      allowAutoTopicCreation: false,
-      createPartitioner: Partitioners.DefaultPartitioner,
-    });
-    await producer.connect();
-    let bytes = 0;
-    const publishStart = Date.now();
-    for (let i = 0; i < EVENTS; i += CHUNK) {
-      const messages = [];
-      for (let k = i; k < Math.min(EVENTS, i + CHUNK); k++) {
-        const message = toMessage(benchEvent(run, k));
-        bytes += (message.value as string).length;
-        messages.push(message);
-      }
-      await producer.send({ topic, acks: -1, messages });
+    // with several instances, one process first drains the same records, for a rate to set the sum beside
+    let single: Drain | undefined;
+    if (INSTANCES > 1) {
+      single = await drain(setting, 1, singleDatabaseUrl);
+      await single.processes.stop();
+      out(...describeDrain(single));
+      await forgetGroup(setting);
+      await quiesce(singleDatabaseUrl);
     }
-    await producer.disconnect();
-    const publishMs = Date.now() - publishStart;
-    process.stdout.write(
-      `  published        ${EVENTS} events, ${Math.round(bytes / EVENTS)} bytes each on average, ${rate(EVENTS, publishMs)} events/s\n`,
-    );
+    const all = await drain(setting, INSTANCES, databaseUrl);
+    try {
+      out(...describeDrain(all, single));
+      // publish-to-queryable latency, the same processes ingesting and the gateway answering
+      const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
+      const latency = await measureLatency(setting, databaseUrl, rate);
+      out(...describeLatency(latency, all.processes.peakMiB()));
+    } finally {
+      await all.processes.stop();
+    }
 
-    // 2. a real audit-ingest process drains the topic
-    const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-    const child = spawn(process.execPath, [...profile, path.join(ROOT, 'dist/apps/audit-ingest/src/main.js')], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '',
-        DATABASE_URL: databaseUrl,
-        KAFKA_BROKERS: brokers.join(','),
-        KAFKA_TOPIC_PREFIX: prefix,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        LOG_LEVEL: 'info',
-        AUDIT_INGEST_CONCURRENCY: String(PARTITIONS),
-        // AUDIT_* settings given to the bench reach the service, to compare tunings
-        ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('AUDIT_'))),
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let ingested = 0;
-    let firstBatchAt: number | undefined;
-    let lastBatchAt = 0;
-    let batches = 0;
-    let buffer = '';
-    const done = new Promise<void>((resolve, reject) => {
-      child.once('exit', (code) => reject(new Error(`audit-ingest exited early with ${code}`)));
-      child.stdout!.on('data', (chunk: Buffer) => {
-        buffer += chunk.toString('utf8');
-        let newline: number;
-        while ((newline = buffer.indexOf('\n')) >= 0) {
-          const line = buffer.slice(0, newline);
-          buffer = buffer.slice(newline + 1);
-          if (!line.includes('"Events Ingested"')) continue;
-          const record = JSON.parse(line) as { timestamp: string; topic: string; count: number; durationMs: number };
-          if (record.topic !== topic) continue;
-          const at = Date.parse(record.timestamp);
-          firstBatchAt ??= at - record.durationMs;
-          lastBatchAt = at;
-          batches++;
-          ingested += record.count;
-          if (ingested >= EVENTS) resolve();
-        }
-      });
-    });
-    await done;
-    const peakRssMb = Math.round(processMemoryMiB(child.pid!).peak);
-    const ingestMs = lastBatchAt - firstBatchAt!;
-    const endToEnd = rate(EVENTS, ingestMs);
-
+    // the ceilings: the same rows, COPYed by one connection into tables of three shapes
+    await quiesce(databaseUrl);
     const db = new Client({ connectionString: databaseUrl });
     await db.connect();
-    const [{ n }] = (await db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_events')).rows;
-    if (Number(n) !== EVENTS) throw new Error(`expected ${EVENTS} stored rows, found ${n}`);
-
-    // 3. publish-to-queryable latency, the same process ingesting and the gateway answering
-    const latencyRate = LATENCY_RATE ?? Math.max(100, Math.round(endToEnd / 2));
-    const latency = await measureLatency({
-      kafka,
-      run,
-      topic,
-      databaseUrl,
-      brokers,
-      prefix,
-      eventsPerSecond: latencyRate,
-    });
-    const peakAfterLatencyMb = Math.round(processMemoryMiB(child.pid!).peak);
-    await stopProcess(child);
-
-    // 4. the ceilings: the same rows, COPYed into a table with the same indexes and into one with only the primary key
-    const indexedMs = await copyMs(db, run, topic, 'bench_copy', '(LIKE audit_events INCLUDING ALL)');
-    const keyOnlyMs = await copyMs(
-      db,
-      run,
-      topic,
-      'bench_copy_key',
-      '(LIKE audit_events INCLUDING DEFAULTS, PRIMARY KEY (id, occurred_at))',
-    );
-    await db.end();
-
-    const ceiling = rate(EVENTS, indexedMs);
-    const keyOnly = rate(EVENTS, keyOnlyMs);
-    const { latency: l } = latency;
-    process.stdout.write(
-      [
-        `  end to end       ${endToEnd} events/s (Kafka to stored rows: ${EVENTS} events in ${(ingestMs / 1000).toFixed(1)} s, ${batches} batches)`,
-        `  COPY ceiling     ${ceiling} events/s (the same rows into a table with the same indexes, ${(indexedMs / 1000).toFixed(1)} s)`,
-        `  COPY, key only   ${keyOnly} events/s (the same rows into a table with only the primary key, ${(keyOnlyMs / 1000).toFixed(1)} s)`,
-        `  ratio            ${((100 * endToEnd) / ceiling).toFixed(0)} % of the COPY ceiling`,
-        `  ratio, key only  ${((100 * endToEnd) / keyOnly).toFixed(0)} % of the key-only COPY ceiling (target: at least 50 %)`,
-        `  peak memory      ${peakRssMb} MiB resident (audit-ingest VmHWM)`,
-        `  queryable after  p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (target: p99 under 1000 ms)`,
-        `                   ${l.count} samples found, ${latency.missed} missed (not returned within ${latency.deadlineSeconds} s): the first event of each send, one in about ${Math.round(latency.published / latency.sends)}, looked up every ${latency.pollEveryMs} ms by ${latency.pollers} pollers (${latency.lookups} lookups)`,
-        `                   while ${latency.published} events were published at ${latency.publishedPerSecond} events/s for ${LATENCY_SECONDS} s; the bench itself used ${latency.benchCpuSeconds.toFixed(1)} s of CPU, audit-ingest peaked at ${peakAfterLatencyMb} MiB`,
-        '',
-      ].join('\n'),
-    );
+    try {
+      out(
+        `  COPY ceilings    the same rows COPYed by one connection, ${CHUNK} per transaction, into a fresh table; each beside the end-to-end rate${INSTANCES > 1 ? ` of ${INSTANCES} instances` : ''} (${all.rate} events/s)`,
+      );
+      for (const shape of CEILING_SHAPES) {
+        const ms = await copyCeilingMs(db, shape, {
+          count: EVENTS,
+          event: (i) => drainedEvent(run, i),
+          chunk: CHUNK,
+          topic: setting.topic,
+        });
+        const ceiling = perSecond(EVENTS, ms);
+        const target = shape.name === 'key only' ? ' (the target: at least 50 % of this one)' : '';
+        out(
+          `    ${shape.name.padEnd(15)}${ceiling} events/s (${shape.what}, ${seconds(ms)} s): end to end is ${percent(all.rate, ceiling)} %${target}`,
+        );
+      }
+    } finally {
+      await db.end();
+    }
   } finally {
     if (!KEEP) {
       await dropDatabase(databaseUrl).catch(() => undefined);
+      await dropDatabase(singleDatabaseUrl).catch(() => undefined);
       await admin.deleteTopics(specs.map((spec) => spec.name)).catch(() => undefined);
     }
     await admin.close();
   }
 }
 
-async function stopProcess(child: ChildProcess): Promise<void> {
-  child.removeAllListeners('exit');
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
+async function publish(setting: Setting, out: (...lines: string[]) => void): Promise<void> {
+  const producer = setting.kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  let bytes = 0;
+  const publishStart = Date.now();
+  for (let i = 0; i < EVENTS; i += CHUNK) {
+    const messages = [];
+    for (let k = i; k < Math.min(EVENTS, i + CHUNK); k++) {
+      const message = toMessage(drainedEvent(setting.run, k));
+      bytes += (message.value as string).length;
+      messages.push(message);
+    }
+    await producer.send({ topic: setting.topic, acks: -1, messages });
+  }
+  await producer.disconnect();
+  out(
+    `  published        ${EVENTS} events, ${Math.round(bytes / EVENTS)} bytes each on average, ${perSecond(EVENTS, Date.now() - publishStart)} events/s`,
+  );
 }
 
 /**
- * Publishes --latency-seconds of events at `eventsPerSecond` while the ingest process runs, with the
- * gateway started beside it, and times how long sampled events take to be returned by its query API.
+ * Starts `instances` audit-ingest processes on the topic with a fresh database and waits until
+ * they have stored every event, sampling their lock waits from their first batch on. The processes
+ * keep running; the caller stops them.
  */
-async function measureLatency(options: {
-  kafka: Kafka;
-  run: string;
-  topic: string;
-  databaseUrl: string;
-  brokers: string[];
-  prefix: string;
-  eventsPerSecond: number;
-}): Promise<PublishToQueryableResult> {
-  const { kafka, run, topic, databaseUrl, brokers, prefix, eventsPerSecond } = options;
+async function drain(setting: Setting, instances: number, databaseUrl: string): Promise<Drain> {
+  await migrateDatabase(databaseUrl);
+  await quiesce(databaseUrl);
+  const processes = IngestProcesses.start(instances, {
+    root: ROOT,
+    topic: setting.topic,
+    profileDir: PROFILE_DIR,
+    env: {
+      DATABASE_URL: databaseUrl,
+      KAFKA_BROKERS: setting.brokers.join(','),
+      KAFKA_TOPIC_PREFIX: setting.prefix,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      AUDIT_INGEST_CONCURRENCY: String(PARTITIONS_PER_INSTANCE),
+      // AUDIT_* settings given to the bench reach the service, to compare tunings
+      ...Object.fromEntries(
+        Object.entries(process.env).flatMap(([name, value]) =>
+          name.startsWith('AUDIT_') && value !== undefined ? [[name, value]] : [],
+        ),
+      ),
+    },
+  });
+  try {
+    await processes.firstBatch();
+    const sampler =
+      LOCK_SAMPLE_MS > 0
+        ? await LockWaitSampler.start(databaseUrl, {
+            applicationName: SERVICE,
+            projectorLock: PROJECTOR_LOCK,
+            intervalMs: LOCK_SAMPLE_MS,
+          })
+        : undefined;
+    let locks: LockWaitReport | undefined;
+    let figures: IngestFigures[];
+    try {
+      figures = await processes.stored(EVENTS);
+    } finally {
+      locks = await sampler?.stop();
+    }
+    const peaksMiB = processes.peakMiB();
+    await expectStored(databaseUrl);
+    const total = combined(figures);
+    return { instances, processes, figures, peaksMiB, locks, rate: perSecond(total.stored, total.ms) };
+  } catch (error) {
+    await processes.stop();
+    throw error;
+  }
+}
+
+/**
+ * Leaves nothing for autovacuum to do in the database and nothing dirty in shared buffers, so
+ * the next measurement does not pay for the last one's writes.
+ */
+async function quiesce(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    await db.query('VACUUM (ANALYZE)');
+    await checkpoint(db);
+  } finally {
+    await db.end();
+  }
+}
+
+async function expectStored(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl });
+  await db.connect();
+  try {
+    const [{ n }] = (await db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_events')).rows;
+    if (Number(n) !== EVENTS) throw new Error(`expected ${EVENTS} stored rows, found ${n}`);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Forgets where the consumer group got to, once its members have left, so the next drain reads the topic from the start. */
+async function forgetGroup(setting: Setting): Promise<void> {
+  const names = new TopicNames({
+    topicPrefix: setting.prefix,
+    clientId: 'meshtrail-bench',
+    connection: { KAFKA_BROKERS: setting.brokers, KAFKA_SSL: false },
+  });
+  const group = names.group(SERVICE);
+  const deadline = Date.now() + 60_000;
+  while ((await setting.admin.groupState(group)) !== 'Empty') {
+    if (Date.now() > deadline) throw new Error(`consumer group ${group} did not empty within 60 s`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  const admin = setting.kafka.admin();
+  await admin.connect();
+  try {
+    await admin.deleteGroups([group]);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function indent(lines: string[]): string[] {
+  return lines.map((line) => `  ${line}`);
+}
+
+function describeDrain(drain: Drain, single?: Drain): string[] {
+  const total = combined(drain.figures);
+  const several = drain.instances > 1;
+  const label = INSTANCES === 1 ? 'end to end' : several ? `${drain.instances} instances` : '1 instance';
+  const span = several ? ', from the first batch of any instance to the last of any' : '';
+  const lines = [
+    `  ${label.padEnd(17)}${drain.rate} events/s (Kafka to stored rows: ${total.stored} events in ${seconds(total.ms)} s, ${total.batches} batches${span})`,
+  ];
+  if (single) {
+    lines.push(
+      `  side by side     ${drain.instances} instances ${drain.rate} events/s together, 1 instance ${single.rate} events/s alone: ${percent(drain.rate, single.rate)} %`,
+    );
+  }
+  if (!several) {
+    lines.push(`  peak memory      ${drain.peaksMiB[0]} MiB resident (audit-ingest VmHWM)`);
+  } else {
+    const together = allRunning(drain.figures);
+    if (together) {
+      lines.push(
+        `  all running      ${perSecond(together.stored, together.ms)} events/s (${together.stored} events in ${seconds(together.ms)} s: the batches that began once every instance had begun its first, +${seconds(together.from - total.firstBatchAt!)} s)`,
+      );
+    }
+    for (const [index, f] of drain.figures.entries()) {
+      const name = `  instance ${String(index + 1).padEnd(8)}`;
+      const peak = `peak ${drain.peaksMiB[index]} MiB resident`;
+      if (f.batches === 0) {
+        lines.push(`${name}no batch before the others had stored every event, ${peak}`);
+        continue;
+      }
+      const from = f.firstBatchAt! - total.firstBatchAt!;
+      const to = f.lastBatchAt! - total.firstBatchAt!;
+      lines.push(
+        `${name}${f.stored} events, ${perSecond(f.stored, to - from)} events/s (its first batch to its last: +${seconds(from)} s to +${seconds(to)} s), ${f.batches} batches, ${f.duplicates} duplicates, ${peak}`,
+      );
+    }
+  }
+  return drain.locks ? [...lines, ...indent(describeLockWaits(drain.locks, PROJECTOR_LOCK))] : lines;
+}
+
+function describeLatency(latency: PublishToQueryableResult, peaksMiB: number[]): string[] {
+  const { latency: l } = latency;
+  return [
+    `  queryable after  p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (target: p99 under 1000 ms)`,
+    `                   ${l.count} samples found, ${latency.missed} missed (not returned within ${latency.deadlineSeconds} s): the first event of each send, one in about ${Math.round(latency.published / latency.sends)}, looked up every ${latency.pollEveryMs} ms by ${latency.pollers} pollers (${latency.lookups} lookups)`,
+    `                   while ${latency.published} events were published at ${latency.publishedPerSecond} events/s for ${LATENCY_SECONDS} s; the bench itself used ${latency.benchCpuSeconds.toFixed(1)} s of CPU, audit-ingest peaked at ${peaksMiB.map((mib) => `${mib} MiB`).join(', ')}`,
+  ];
+}
+
+/**
+ * Publishes --latency-seconds of events at `eventsPerSecond` while the ingest processes run, with
+ * the gateway started beside them, and times how long sampled events take to be returned by its query API.
+ */
+async function measureLatency(
+  setting: Setting,
+  databaseUrl: string,
+  eventsPerSecond: number,
+): Promise<PublishToQueryableResult> {
+  const { kafka, run, topic, brokers, prefix } = setting;
   const apiKey = await withDatabaseConnection(
     { url: databaseUrl, poolMax: 1, applicationName: 'meshtrail-bench-ingest' },
     async (db) => (await new ApiKeyStore(db).create('bench-admin', { admin: true, workspaces: [] }, 'bench')).key,
@@ -291,28 +389,6 @@ async function measureLatency(options: {
     await producer.disconnect();
     await gateway.stop();
   }
-}
-
-/** Milliseconds spent COPYing the bench rows into a fresh table `table` shaped by `definition`. */
-async function copyMs(db: Client, run: string, topic: string, table: string, definition: string): Promise<number> {
-  await db.query(`CREATE TABLE ${table} ${definition}`);
-  const now = new Date();
-  // only the COPY statements are timed, not making the rows
-  let ms = 0;
-  for (let i = 0; i < EVENTS; i += CHUNK) {
-    const rows = [];
-    for (let k = i; k < Math.min(EVENTS, i + CHUNK); k++) {
-      const valid = validateAuditEvent(benchEvent(run, k), { now, maxFutureSkewMs: 300_000 });
-      if (!valid.ok) throw new Error(valid.message);
-      rows.push([String(k + 1), ...auditEventFields({ ...valid, topic, partition: 0, offset: String(k) })]);
-    }
-    const copyStart = Date.now();
-    await db.query('BEGIN');
-    await copyRows(db, table, AUDIT_EVENT_COLUMNS, rows);
-    await db.query('COMMIT');
-    ms += Date.now() - copyStart;
-  }
-  return ms;
 }
 
 main().catch((error: unknown) => {
