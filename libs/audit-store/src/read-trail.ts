@@ -37,8 +37,8 @@ interface PositionColumns {
 
 /**
  * The next events of the trail after `after` (the start when undefined), at most `limit`, in
- * commit order: (xact_id, seq), served by audit_events_commit_order_idx (a merge of each month's
- * index in order, nothing sorted). Gap-free: only rows of transactions older than the oldest one
+ * commit order: (xact_id, seq), served by audit_events_commit_order_idx (each month's index read
+ * in order and merged; the trail is never sorted). Gap-free: only rows of transactions older than the oldest one
  * still in flight are read (pg_snapshot_xmin), so a row that commits late is never behind a
  * position already handed out. A long transaction anywhere in the cluster holds the feed back; it
  * never makes it skip.
