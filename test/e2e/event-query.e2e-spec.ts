@@ -341,6 +341,7 @@ describe('event-log query API: admin, two managers and a workspace-scoped API ke
       expect.arrayContaining([
         '/api/v1/events',
         '/api/v1/events/export',
+        '/api/v1/events/feed',
         '/api/v1/events/{id}',
         '/api/v1/workspaces/{workspaceId}/events',
         '/api/v1/api-keys',

@@ -26,5 +26,13 @@ export {
   projectTrailUntilCaughtUp,
   readPosition,
   type ProjectionStep,
-  type TrailPosition,
 } from './projections/project-trail';
+export { TRAIL_START, compareTrailPositions, type TrailPosition } from './trail-position';
+export {
+  DEFAULT_TRAIL_SCAN_ROWS,
+  readTrailAfter,
+  type TrailEntry,
+  type TrailPage,
+  type TrailReadOptions,
+  type TrailScope,
+} from './read-trail';

@@ -11,7 +11,8 @@ export function setupApiDocs(app: INestApplication): void {
     .setDescription(
       'Audit event log: who did what, when. Authenticate with an OIDC bearer token, or an API key ' +
         '(`Authorization: Bearer mtk_...` or `X-API-Key: mtk_...`). Admins read every workspace; ' +
-        'workspace owners and managers their own workspaces. Every read is itself audited.',
+        'workspace owners and managers their own workspaces. Every read is itself audited. ' +
+        '`GET /api/v1/events/feed` follows the trail in commit order, gap-free, for systems that keep up with it.',
     )
     .setVersion(readBuildInfo().package)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT or mtk_ API key' })

@@ -121,6 +121,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
         exportIdleTimeoutMs: 10_000,
         exportBatchSize: 7,
         textSearchWindow: 4,
+        feedScanRows: 5,
       }),
       new CursorCodec(Buffer.from('integration-test-cursor-secret-0123456789')),
       recorder,

@@ -14,6 +14,7 @@ import {
 import { toEventView, type AuditEventView } from './store/event-row';
 import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
 import { EventStoreReader } from './store/event-store.reader';
+import { readScopeOf } from './read-scope';
 import type { ExportFormat } from './export/export-format';
 
 export const QUERY_DEFAULT_LIMIT = Symbol('QUERY_DEFAULT_LIMIT');
@@ -70,7 +71,7 @@ export class EventQueryService {
 
   /** One event; 404 alike when it does not exist and when it lies outside the caller's scope. */
   async get(context: ReadContext, id: string): Promise<AuditEventView> {
-    const scope = this.baseScope(context.principal);
+    const scope = readScopeOf(context.principal);
     const row = await this.reader.byId(id, scope);
     if (!row) throw new ApiError(404, 'QUERY.NOT_FOUND', `no event ${JSON.stringify(id)} that you may read`);
     await this.views.record({
@@ -99,18 +100,9 @@ export class EventQueryService {
     return rows;
   }
 
-  /** Admins read everything; others their workspaces; nobody else anything (403). */
-  private baseScope(principal: Principal): ReadScope {
-    if (principal.admin) return { all: true };
-    if (principal.workspaces.length === 0) {
-      throw new ApiError(403, 'QUERY.FORBIDDEN', 'you are not an owner or manager of any workspace');
-    }
-    return { all: false, workspaces: principal.workspaces };
-  }
-
   /** The caller's scope, after checking that every workspace the filter names is inside it (403 otherwise). */
   private scopeFor(principal: Principal, filter: EventFilter): ReadScope {
-    const scope = this.baseScope(principal);
+    const scope = readScopeOf(principal);
     if (!scope.all) {
       const outside = requestedWorkspaces(filter).filter((w) => !scope.workspaces.includes(w));
       if (outside.length > 0) {

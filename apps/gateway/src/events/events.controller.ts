@@ -22,8 +22,10 @@ import {
   WorkspaceEventExportQueryDto,
   WorkspaceEventQueryDto,
 } from './dto/event-query.dto';
+import { FeedPageDto, FeedQueryDto } from './dto/feed.dto';
 import { EventQueryService, type EventPage, type ReadContext } from './event-query.service';
 import { sendExport } from './export/send-export';
+import { TrailFeedService, type FeedPage } from './feed/trail-feed.service';
 import type { AuditEventView } from './store/event-row';
 
 const MAX_ID_LENGTH = 256;
@@ -44,7 +46,16 @@ function pathId(name: string, value: string): string {
   return value;
 }
 
-/** `GET /api/v1/events`: the audit trail, filtered, newest first, in keyset pages; its export; one event. */
+const FEED_DESCRIPTION =
+  'Every event you may read, each once, in the order the event store committed them (oldest first), ' +
+  'page after page: pass `next` as `after`, at once while `more` is true, else after a pause. Gap-free: ' +
+  'it reads only below the oldest transaction still in flight in the PostgreSQL cluster, so an event that ' +
+  'commits late is never behind a position already handed out; a long-running write transaction anywhere ' +
+  'in the cluster delays the feed, it never makes it skip. Each event carries its `position`. Within ' +
+  'workspaces, a request looks through a bounded stretch of the trail: a page can be short or empty with ' +
+  '`more` true, and `next` moves on.';
+
+/** `GET /api/v1/events`: the audit trail, filtered, newest first, in keyset pages; its export; the feed; one event. */
 @ApiTags('events')
 @Controller('api/v1/events')
 @Authenticated(RateLimitGuard)
@@ -56,7 +67,10 @@ function pathId(name: string, value: string): string {
     'The query ran longer than QUERY_TIMEOUT_MS (code QUERY.TIMEOUT); narrow it with from/to or more filters',
 })
 export class EventsController {
-  constructor(private readonly events: EventQueryService) {}
+  constructor(
+    private readonly events: EventQueryService,
+    private readonly trail: TrailFeedService,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'Audit events, newest first, filtered by parameters and/or q' })
@@ -82,6 +96,17 @@ export class EventsController {
     @Headers('accept') accept?: string,
   ): Promise<void> {
     await sendExport(this.events, contextOf(principal, request), query, accept, response);
+  }
+
+  @Get('feed')
+  @ApiOperation({ summary: 'The trail in commit order, gap-free, for followers', description: FEED_DESCRIPTION })
+  @ApiOkResponse({ type: FeedPageDto })
+  feed(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: Request,
+    @Query() query: FeedQueryDto,
+  ): Promise<FeedPage> {
+    return this.trail.follow(contextOf(principal, request), query);
   }
 
   @Get(':id')

@@ -1,11 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DEFAULT_TRAIL_SCAN_ROWS } from '@meshtrail/audit-store';
 import { DatabaseConnection } from '@meshtrail/database';
 import { AppLogger } from '@meshtrail/observability';
 import type { GatewayEnv } from '../gateway.env';
 import { AUDIT_VIEW_TIMEOUT_MS, AuditViewRecorder } from './audit/audit-view.recorder';
 import { EventQueryService, QUERY_DEFAULT_LIMIT } from './event-query.service';
 import { EventsController, WorkspaceEventsController } from './events.controller';
+import { TrailFeedService } from './feed/trail-feed.service';
 import { CursorCodec } from './query/cursor';
 import { EventStoreReader, READER_SETTINGS, type ReaderSettings } from './store/event-store.reader';
 
@@ -18,7 +20,7 @@ function cursorSecret(config: GatewayEnv): Buffer {
   return randomBytes(32);
 }
 
-/** The event-log query API: pages, single events, exports, each read audited. */
+/** The event-log query API: pages, single events, exports and the feed, each read audited. */
 @Module({})
 export class EventsModule {
   static register(config: GatewayEnv): DynamicModule {
@@ -27,6 +29,7 @@ export class EventsModule {
       exportIdleTimeoutMs: config.EXPORT_IDLE_TIMEOUT_MS,
       exportBatchSize: 2000,
       textSearchWindow: 1000,
+      feedScanRows: DEFAULT_TRAIL_SCAN_ROWS,
     };
     return {
       module: EventsModule,
@@ -44,6 +47,7 @@ export class EventsModule {
         { provide: AUDIT_VIEW_TIMEOUT_MS, useValue: config.AUDIT_VIEW_PUBLISH_TIMEOUT_MS },
         AuditViewRecorder,
         EventQueryService,
+        TrailFeedService,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { INGEST_ROLE } from '../sql-client';
 import { AUDIT_EVENT_COLUMNS } from '../stored-audit-event';
 import { applyProjectionDelta, type ObjectCount } from './apply-projection-delta';
 import { foldEvents } from './projection-delta';
+import { compareTrailPositions, type TrailPosition } from '../trail-position';
 
 /** The row of projection_positions that records how far the trail has been projected. */
 export const TRAIL_PROJECTION = 'audit_events';
@@ -22,12 +23,6 @@ export const SEARCH_COLUMNS = [
 
 /** Events whose changes the projections read (memberships); the others' changes stay in the database. */
 const MEMBERSHIP_TYPES = ['WorkspaceAccess', 'User', 'Workspace'];
-
-/** A position in the trail's commit order. */
-export interface TrailPosition {
-  xactId: string;
-  seq: string;
-}
 
 export interface ProjectionStep {
   /** Events projected by this step. */
@@ -83,7 +78,7 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
     [position.xactId, position.seq, Math.max(1, Math.floor(batchSize)), MEMBERSHIP_TYPES],
   );
   if (rows.length === 0) return { projected: 0, position, objectCounts: [] };
-  rows.sort((a, b) => compareBigints(a.xact_id, b.xact_id) || compareBigints(a.seq, b.seq));
+  rows.sort((a, b) => compareTrailPositions({ xactId: a.xact_id, seq: a.seq }, { xactId: b.xact_id, seq: b.seq }));
   const objectCounts = await applyProjectionDelta(
     client,
     foldEvents(
@@ -137,10 +132,4 @@ export async function readPosition(client: SqlSession): Promise<TrailPosition> {
   );
   if (rows.length === 0) throw new Error(`projection_positions has no row for ${TRAIL_PROJECTION}: run the migrations`);
   return { xactId: rows[0].xact_id, seq: rows[0].seq };
-}
-
-function compareBigints(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
 }

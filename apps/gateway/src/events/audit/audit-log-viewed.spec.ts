@@ -1,12 +1,12 @@
 import { validateAuditEvent, AuditEventPublisher } from '@meshtrail/contracts';
 import { filterFromParams } from '../query/event-filter';
-import { auditLogViewedEvent, describeFilter } from './audit-log-viewed';
+import { AUDIT_VIEW_SOURCE, auditLogViewedEvent, describeFilter, isFeedRead } from './audit-log-viewed';
 
 const jane = { kind: 'user' as const, id: 'u-1', name: 'jane', admin: false, workspaces: ['ws-1'] };
 // toCloudEvent is pure; nothing is sent here
 const envelope = new AuditEventPublisher({
   sink: { send: () => Promise.reject(new Error('not sent')) },
-  source: 'meshtrail/gateway',
+  source: AUDIT_VIEW_SOURCE,
 });
 
 describe('AuditLogViewed', () => {
@@ -63,5 +63,32 @@ describe('AuditLogViewed', () => {
         ok: true,
       });
     }
+  });
+
+  it('records a feed page with the stretch of the commit order it covered, and knows such a record again', () => {
+    const positions = { after: { xactId: '0', seq: '0' }, through: { xactId: '912', seq: '40' } };
+    const input = auditLogViewedEvent({
+      principal: jane,
+      operation: 'feed',
+      returned: 12,
+      positions,
+      workspace: 'ws-1',
+    });
+    expect(input.data).toMatchObject({ workspace: 'ws-1', change: 'followed the audit trail (12 events)' });
+    expect(input.data.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'operation', to: 'feed' },
+        { field: 'positions', to: positions },
+      ]),
+    );
+    const event = envelope.toCloudEvent(input);
+    expect(validateAuditEvent(event, { now: new Date(), maxFutureSkewMs: 0 })).toMatchObject({ ok: true });
+    const stored = { type: event.type, source: event.source, changes: event.data.changes };
+    expect(isFeedRead(stored)).toBe(true);
+    // a listing's record, or one published by anyone but the gateway, is an event like any other
+    const list = auditLogViewedEvent({ principal: jane, operation: 'list', returned: 1 });
+    expect(isFeedRead({ ...stored, changes: list.data.changes })).toBe(false);
+    expect(isFeedRead({ ...stored, source: 'meshstack/someone' })).toBe(false);
+    expect(isFeedRead({ ...stored, changes: null })).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import type { TrailPosition as CommitPosition } from '@meshtrail/audit-store';
 import type { AuditEventInput } from '@meshtrail/contracts';
 import type { Principal } from '@meshtrail/auth';
 import type { EventFilter } from '../query/event-filter';
@@ -5,19 +6,39 @@ import type { EventFilter } from '../query/event-filter';
 /** One read of the audit log, as it is itself audited. */
 export interface AuditLogView {
   principal: Principal;
-  operation: 'list' | 'get' | 'export';
+  operation: 'list' | 'get' | 'export' | 'feed';
   filter?: EventFilter;
   /** The single workspace the read was confined to, if any: the event lands in that workspace's trail. */
   workspace?: string;
   eventId?: string;
   format?: string;
-  /** How many events the caller received (lists and single reads). */
+  /** How many events the caller received (lists, feed pages and single reads). */
   returned?: number;
+  /** The stretch of the commit order a feed page covered: after one position, through another. */
+  positions?: { after: CommitPosition; through: CommitPosition };
   sourceIp?: string;
   correlationId?: string;
 }
 
 export const AUDIT_LOG_VIEWED_TYPE = 'meshtrail.auditlog.viewed';
+/** The CloudEvents source of the gateway's AuditLogViewed events. */
+export const AUDIT_VIEW_SOURCE = 'meshtrail/gateway';
+
+/**
+ * True for the gateway's own record of a feed read. A feed page holding nothing else is not
+ * recorded again: otherwise every follower would read its own record on its next poll, record
+ * that, and never be caught up.
+ */
+export function isFeedRead(event: { type: string; source: string; changes: unknown }): boolean {
+  return (
+    event.type === AUDIT_LOG_VIEWED_TYPE &&
+    event.source === AUDIT_VIEW_SOURCE &&
+    Array.isArray(event.changes) &&
+    event.changes.some(
+      (change: { field?: unknown; to?: unknown }) => change?.field === 'operation' && change.to === 'feed',
+    )
+  );
+}
 
 const quote = (value: string) => (/[\s"]/.test(value) ? `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"` : value);
 
@@ -45,7 +66,9 @@ export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
   const what =
     view.operation === 'get'
       ? `read audit event ${view.eventId}`
-      : `${view.operation === 'export' ? `exported (${view.format})` : 'listed'} audit events${description ? ` where ${description}` : ''}`;
+      : view.operation === 'feed'
+        ? `followed the audit trail (${view.returned ?? 0} events)`
+        : `${view.operation === 'export' ? `exported (${view.format})` : 'listed'} audit events${description ? ` where ${description}` : ''}`;
   const changes: Array<{ field: string; to: unknown }> = [{ field: 'operation', to: view.operation }];
   if (view.filter) {
     changes.push({
@@ -59,6 +82,7 @@ export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
   }
   if (view.format) changes.push({ field: 'format', to: view.format });
   if (view.returned !== undefined) changes.push({ field: 'returned', to: view.returned });
+  if (view.positions) changes.push({ field: 'positions', to: view.positions });
   return {
     type: AUDIT_LOG_VIEWED_TYPE,
     subject: 'audit-log',

@@ -3,7 +3,7 @@ import { AuditEventPublisher } from '@meshtrail/contracts';
 import { ApiError } from '@meshtrail/auth';
 import { KAFKA_OPTIONS, KafkaProducer, type KafkaModuleOptions } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
-import { auditLogViewedEvent, type AuditLogView } from './audit-log-viewed';
+import { AUDIT_VIEW_SOURCE, auditLogViewedEvent, type AuditLogView } from './audit-log-viewed';
 
 export const AUDIT_VIEW_TIMEOUT_MS = Symbol('AUDIT_VIEW_TIMEOUT_MS');
 
@@ -24,7 +24,7 @@ export class AuditViewRecorder {
   ) {
     this.publisher = new AuditEventPublisher({
       sink: producer,
-      source: 'meshtrail/gateway',
+      source: AUDIT_VIEW_SOURCE,
       topicPrefix: options.topicPrefix,
     });
   }

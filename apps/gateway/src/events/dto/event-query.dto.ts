@@ -1,10 +1,11 @@
+import { applyDecorators } from '@nestjs/common';
 import { ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ACTIONS, OBJECT_TYPES } from '@meshtrail/contracts';
 import { EXPORT_FORMATS } from '../export/export-format';
 
-const ONCE = { message: '$property must be given once, as a string' };
+export const ONCE = { message: '$property must be given once, as a string' };
 export const MAX_LIMIT = 1000;
 
 /** Filters of the event-log queries; every one must hold. The same filters are available in `q`. */
@@ -99,14 +100,22 @@ export class EventFilterDto {
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^\d{1,7}$/.test(value) ? Number(value) : value;
 const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+const LIMIT_RULE = { message: `$property must be an integer from 1 to ${MAX_LIMIT}` };
+
+/** `limit`: events per page, an integer from 1 to MAX_LIMIT (QUERY_DEFAULT_LIMIT when absent). */
+export function PageLimit(): PropertyDecorator {
+  return applyDecorators(
+    ApiPropertyOptional({ description: 'Events per page', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+    IsOptional(),
+    Transform(toInt),
+    IsInt(LIMIT_RULE),
+    Min(1, LIMIT_RULE),
+    Max(MAX_LIMIT, LIMIT_RULE),
+  );
+}
 
 export class EventQueryDto extends EventFilterDto {
-  @ApiPropertyOptional({ description: 'Events per page', minimum: 1, maximum: MAX_LIMIT, default: 50 })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt({ message: `$property must be an integer from 1 to ${MAX_LIMIT}` })
-  @Min(1, { message: `$property must be an integer from 1 to ${MAX_LIMIT}` })
-  @Max(MAX_LIMIT, { message: `$property must be an integer from 1 to ${MAX_LIMIT}` })
+  @PageLimit()
   limit?: number;
 
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page (same filters)' })

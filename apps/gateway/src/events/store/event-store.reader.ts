@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import QueryStream from 'pg-query-stream';
 import { Readable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { readTrailAfter, type TrailPage, type TrailPosition as CommitPosition } from '@meshtrail/audit-store';
 import { ApiError } from '@meshtrail/auth';
-import { DatabaseConnection } from '@meshtrail/database';
+import { DatabaseConnection, type SqlQueries } from '@meshtrail/database';
 import type { CursorPosition } from '../query/cursor';
 import type { EventFilter } from '../query/event-filter';
 import type { EventRow } from './event-row';
@@ -18,6 +19,7 @@ import {
 import { mergePages, mergeStreams, tablePositions, type TrailPosition } from './trail-order';
 import {
   byIdQuery,
+  EVENT_COLUMNS,
   EXPORT_COLUMNS,
   countQuery,
   exportQuery,
@@ -64,6 +66,8 @@ export interface ReaderSettings {
   exportBatchSize: number;
   /** How many of the newest candidate events a text search looks through before asking the trigram index. */
   textSearchWindow: number;
+  /** How many committed events a scoped feed request looks through at most for the caller's workspaces. */
+  feedScanRows: number;
 }
 
 export const READER_SETTINGS = Symbol('READER_SETTINGS');
@@ -186,6 +190,16 @@ export class EventStoreReader {
     return this.oldest.value;
   }
 
+  /** The trail after `after`, in commit order, gap-free (readTrailAfter), from the event store itself. */
+  async feed(after: CommitPosition | undefined, limit: number, scope: ReadScope): Promise<TrailPage<EventRow>> {
+    return this.readOnly(this.requestDeadline(), (db) =>
+      readTrailAfter<EventRow>(preparedStatements(db), after, limit, scope, {
+        columns: EVENT_COLUMNS,
+        scanRows: this.settings.feedScanRows,
+      }),
+    );
+  }
+
   async count(filter: EventFilter, scope: ReadScope): Promise<number> {
     const deadline = this.requestDeadline();
     const total = async (query: SqlQuery) =>
@@ -286,6 +300,14 @@ export class EventStoreReader {
       { timeoutMs: ms },
     );
   }
+}
+
+/**
+ * A request's statements, each prepared: the feed's statements read the commit-order index
+ * whatever the position, so a generic plan spares planning every month partition on each poll.
+ */
+function preparedStatements(db: RequestStatements): SqlQueries {
+  return { query: (text, values = []) => db.rows({ text, values, prepared: true }) };
 }
 
 /** An export row: the texts of EXPORT_COLUMNS, then occurred_us and seq. */
