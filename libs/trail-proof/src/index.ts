@@ -34,3 +34,4 @@ export type { Finding, Problem, VerifyReport } from './verify/findings';
 export { leafHashOf, TrailVerifier, type TrailEntry } from './verify/trail-verifier';
 export { readAllCheckpoints, verifyDatabase } from './verify/verify-database';
 export { composeCheckpoint } from './seal/compose-checkpoint';
+export { parseCheckpointLines, parseTrailLine } from './verify/export-lines';

@@ -102,15 +102,24 @@ export class TrailVerifier {
       purged += result.purged;
     }
     const missingCheckpoints = this.findings.some((f) => f.problem === 'checkpoint-missing');
-    for (const event of this.uncovered) {
+    if (missingCheckpoints && this.uncovered.length > 0) {
+      const positions = this.uncovered.map((event) => event.position).sort(comparePositions);
       this.findings.push({
-        problem: 'event-inserted',
-        id: event.id,
-        position: event.position,
-        message: missingCheckpoints
-          ? `event ${event.id} at ${at(event.position)} is in the range of a missing checkpoint: it cannot be verified`
-          : `event ${event.id} at ${at(event.position)} was inserted between checkpoints: no checkpoint covers its position`,
+        problem: 'checkpoint-missing',
+        count: positions.length,
+        position: positions[0],
+        lastPosition: positions[positions.length - 1],
+        message: `${positions.length} events from ${at(positions[0])} to ${at(positions[positions.length - 1])} stand where the missing checkpoints were: they cannot be verified`,
       });
+    } else {
+      for (const event of this.uncovered) {
+        this.findings.push({
+          problem: 'event-inserted',
+          id: event.id,
+          position: event.position,
+          message: `event ${event.id} at ${at(event.position)} was inserted between checkpoints: no checkpoint covers its position`,
+        });
+      }
     }
     return {
       ok: this.findings.length === 0,
