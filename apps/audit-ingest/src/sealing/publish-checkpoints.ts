@@ -24,14 +24,14 @@ export async function publishCheckpoints(
     );
     const next = await database.withClient((client) => readCheckpoints(client, Number(seq), BATCH));
     if (next.length === 0) return published;
-    await producer.send(
-      topic,
-      next.map((checkpoint) => ({ key: String(checkpoint.number), value: JSON.stringify(checkpoint) })),
-    );
-    await database.query('UPDATE projection_positions SET seq = $2, projected_at = now() WHERE projection = $1', [
-      PUBLISHED,
-      next[next.length - 1].number,
-    ]);
-    published += next.length;
+    for (const checkpoint of next) {
+      // one record per request: a checkpoint may be most of the topic's record size limit
+      await producer.send(topic, [{ key: String(checkpoint.number), value: JSON.stringify(checkpoint) }]);
+      await database.query('UPDATE projection_positions SET seq = $2, projected_at = now() WHERE projection = $1', [
+        PUBLISHED,
+        checkpoint.number,
+      ]);
+      published++;
+    }
   }
 }

@@ -40,6 +40,7 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
   private lastPass?: Date;
   private lastCheckpoint?: SignedCheckpoint;
   private lastError?: { message: string; since: Date };
+  private publishError?: { message: string; since: Date };
   private refusedPurges: string[] = [];
 
   constructor(
@@ -114,7 +115,14 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
       if (step.sealed.length) this.lastCheckpoint = step.sealed[step.sealed.length - 1];
       if (step.events < this.config.AUDIT_SEAL_MAX_EVENTS) break;
     }
-    await publishCheckpoints(this.database, this.producer, this.topics.topic(TOPICS.auditCheckpoints));
+    // a broker outage holds back publication, never sealing: what is sealed is published later
+    try {
+      await publishCheckpoints(this.database, this.producer, this.topics.topic(TOPICS.auditCheckpoints));
+      this.publishError = undefined;
+    } catch (error) {
+      if (!this.publishError) this.logger.warn('Checkpoint Publication Failed', { error: (error as Error).message });
+      this.publishError = { message: (error as Error).message, since: this.publishError?.since ?? new Date() };
+    }
   }
 
   async check(): Promise<ComponentHealth> {
@@ -135,6 +143,16 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
       return {
         status: 'DOWN',
         details: { ...details, error: this.lastError.message, failingSince: this.lastError.since.toISOString() },
+      };
+    }
+    if (this.publishError) {
+      return {
+        status: 'DOWN',
+        details: {
+          ...details,
+          reason: `checkpoints are sealed but not published to Kafka: ${this.publishError.message}`,
+          failingSince: this.publishError.since.toISOString(),
+        },
       };
     }
     if (this.refusedPurges.length) {
