@@ -2,6 +2,7 @@ import type { SqlSession } from '@meshtrail/database';
 import type { PurgeRecord, SignedCheckpoint } from './checkpoint';
 import type { TrailPosition } from './sealed-leaf';
 
+/** Text casts keep the column names: ORDER BY must name the table's columns (c.number), not these texts. */
 const COLUMNS = `number::text, kind, after_xact_id::text, after_seq::text, first_xact_id::text, first_seq::text,
   last_xact_id::text, last_seq::text, event_count, root, previous, sealed_at, key_id, purge, signature, leaves`;
 
@@ -70,7 +71,7 @@ export async function insertCheckpoint(session: SqlSession, checkpoint: SignedCh
 
 export async function lastCheckpoint(session: SqlSession): Promise<SignedCheckpoint | undefined> {
   const { rows } = await session.query<CheckpointRow>(
-    `SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY number DESC LIMIT 1`,
+    `SELECT ${COLUMNS} FROM audit_checkpoints c ORDER BY c.number DESC LIMIT 1`,
   );
   return rows[0] && fromRow(rows[0]);
 }
@@ -78,7 +79,7 @@ export async function lastCheckpoint(session: SqlSession): Promise<SignedCheckpo
 /** Checkpoints numbered after `after`, in order, at most `limit`. */
 export async function readCheckpoints(session: SqlSession, after: number, limit: number): Promise<SignedCheckpoint[]> {
   const { rows } = await session.query<CheckpointRow>(
-    `SELECT ${COLUMNS} FROM audit_checkpoints WHERE number > $1 ORDER BY number LIMIT $2`,
+    `SELECT ${COLUMNS} FROM audit_checkpoints c WHERE c.number > $1 ORDER BY c.number LIMIT $2`,
     [after, limit],
   );
   return rows.map(fromRow);
@@ -90,10 +91,10 @@ export async function checkpointCovering(
   position: TrailPosition,
 ): Promise<SignedCheckpoint | undefined> {
   const { rows } = await session.query<CheckpointRow>(
-    `SELECT ${COLUMNS} FROM audit_checkpoints
-     WHERE kind = 'events' AND (last_xact_id, last_seq) >= ($1::xid8, $2::bigint)
-       AND (after_xact_id, after_seq) < ($1::xid8, $2::bigint)
-     ORDER BY last_xact_id, last_seq LIMIT 1`,
+    `SELECT ${COLUMNS} FROM audit_checkpoints c
+     WHERE c.kind = 'events' AND (c.last_xact_id, c.last_seq) >= ($1::xid8, $2::bigint)
+       AND (c.after_xact_id, c.after_seq) < ($1::xid8, $2::bigint)
+     ORDER BY c.last_xact_id, c.last_seq LIMIT 1`,
     [position.xactId, position.seq],
   );
   return rows[0] && fromRow(rows[0]);

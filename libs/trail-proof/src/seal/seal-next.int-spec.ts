@@ -104,6 +104,22 @@ describe('sealNext against the real database', () => {
     expect(await verifyDatabase(db, keys())).toMatchObject({ ok: true, checkpoints: 5 });
   });
 
+  it('numbers checkpoints past 9 in order (numbers are compared as numbers, not as their text)', async () => {
+    await storeAuditEvents(
+      stack,
+      Array.from({ length: 12 }, (_, i) => fixture(200 + i)),
+    );
+    for (let step = await sealNext(db, { ...options(), maxEvents: 1 }); step.events > 0;) {
+      step = await sealNext(db, { ...options(), maxEvents: 1 });
+    }
+    const numbers = (
+      await stack.query<{ number: string }>('SELECT c.number::text FROM audit_checkpoints c ORDER BY c.number')
+    ).map((row) => Number(row.number));
+    expect(numbers).toEqual(Array.from({ length: numbers.length }, (_, i) => i + 1));
+    expect(numbers.length).toBeGreaterThan(12);
+    expect(await verifyDatabase(db, keys())).toMatchObject({ ok: true, findings: [] });
+  });
+
   it('keeps checkpoints append-only', async () => {
     await expect(stack.query(`UPDATE audit_checkpoints SET root = 'x' WHERE number = 1`)).rejects.toThrow(
       /append-only/,
