@@ -1,5 +1,5 @@
 /**
- * npm run bench:seal [-- --events N]
+ * npm run bench:seal [-- --events N] [--keep]
  *
  * What sealing costs ingestion: N audit events of about 500 bytes are published twice, to two
  * fresh topic sets; a real audit-ingest process drains each into a fresh database, once with
@@ -157,9 +157,12 @@ async function main(): Promise<void> {
     process.stdout.write(
       `  verify (online)        ${rate(EVENTS, Date.now() - verifyStart)} events/s, ${report.ok ? 'OK' : 'FAILED'} (${report.eventsVerified} verified)\n`,
     );
+    for (const finding of report.findings.slice(0, 5))
+      process.stdout.write(`    ${finding.problem}: ${finding.message}\n`);
   } finally {
     await db.end();
-    for (const run of [off, on]) await dropDatabase(run.databaseUrl).catch(() => undefined);
+    if (!args.includes('--keep'))
+      for (const run of [off, on]) await dropDatabase(run.databaseUrl).catch(() => undefined);
   }
 }
 

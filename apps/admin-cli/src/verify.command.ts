@@ -103,7 +103,7 @@ export async function exportTrailCommand(env: AdminEnv, argv: string[]): Promise
             `SELECT json_build_object('id', id, 'xactId', xact_id::text, 'seq', seq::text,
                       'time', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'event', event)::text AS line,
                     xact_id::text, seq::text
-             FROM audit_events WHERE (xact_id, seq) > ($1::xid8, $2::bigint) ORDER BY xact_id, seq LIMIT 5000`,
+             FROM audit_events e WHERE (e.xact_id, e.seq) > ($1::xid8, $2::bigint) ORDER BY e.xact_id, e.seq LIMIT 5000`,
             [after.xactId, after.seq],
           );
           for (const row of rows) await write(row.line);

@@ -98,9 +98,9 @@ async function readLeaves(client: SqlSession, after: TrailPosition, limit: numbe
 
 async function pendingPurges(client: SqlSession): Promise<Array<{ id: string; cutoff: Date; requestedAt: Date }>> {
   const { rows } = await client.query<{ id: string; cutoff: Date; requested_at: Date }>(
-    `SELECT id::text, cutoff, requested_at FROM audit_purge_requests
-     WHERE id > coalesce((SELECT max((purge->>'request')::bigint) FROM audit_checkpoints WHERE kind = 'purge'), 0)
-     ORDER BY id`,
+    `SELECT r.id::text, r.cutoff, r.requested_at FROM audit_purge_requests r
+     WHERE r.id > coalesce((SELECT max((purge->>'request')::bigint) FROM audit_checkpoints WHERE kind = 'purge'), 0)
+     ORDER BY r.id`,
   );
   return rows.map((row) => ({ id: row.id, cutoff: row.cutoff, requestedAt: row.requested_at }));
 }

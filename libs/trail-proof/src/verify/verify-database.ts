@@ -6,6 +6,7 @@ import type { VerifyReport } from './findings';
 import { TrailVerifier } from './trail-verifier';
 
 const PAGE = 5000;
+// ORDER BY names the table's columns (e.seq): the selected texts share their names and would sort as text
 
 /** Every checkpoint in the database, in number order. */
 export async function readAllCheckpoints(session: SqlSession): Promise<SignedCheckpoint[]> {
@@ -26,6 +27,7 @@ export async function verifyDatabase(
   session: SqlSession,
   keys: PublicKeySet,
   checkpoints?: readonly SignedCheckpoint[],
+  pageSize = PAGE,
 ): Promise<VerifyReport> {
   const verifier = new TrailVerifier(checkpoints ?? (await readAllCheckpoints(session)), keys);
   let after = { xactId: '0', seq: '-9223372036854775808' };
@@ -38,8 +40,8 @@ export async function verifyDatabase(
       event: unknown;
     }>(
       `SELECT id, xact_id::text, seq::text, (extract(epoch FROM occurred_at) * 1000000)::bigint::text AS occurred_us, event
-       FROM audit_events WHERE (xact_id, seq) > ($1::xid8, $2::bigint) ORDER BY xact_id, seq LIMIT $3`,
-      [after.xactId, after.seq, PAGE],
+       FROM audit_events e WHERE (e.xact_id, e.seq) > ($1::xid8, $2::bigint) ORDER BY e.xact_id, e.seq LIMIT $3`,
+      [after.xactId, after.seq, pageSize],
     );
     for (const row of rows) {
       verifier.add({
@@ -49,7 +51,7 @@ export async function verifyDatabase(
         event: row.event,
       });
     }
-    if (rows.length < PAGE) return verifier.finish();
+    if (rows.length < pageSize) return verifier.finish();
     const last = rows[rows.length - 1];
     after = { xactId: last.xact_id, seq: last.seq };
   }
