@@ -155,7 +155,7 @@ async function main(): Promise<void> {
     const verifyStart = Date.now();
     const report = await verifyDatabase(db, publicKeySet([{ pem: publicPem }]));
     process.stdout.write(
-      `  verify (online)        ${rate(EVENTS, Date.now() - verifyStart)} events/s, ${report.ok ? 'OK' : 'FAILED'} (${report.eventsVerified} verified)\n`,
+      `  verify (online)        ${rate(EVENTS, Date.now() - verifyStart)} events/s, ${report.ok ? 'OK' : 'FAILED'} (${report.eventsVerified} verified, ${report.eventsUnsealed} not projected before the process stopped, so not sealed)\n`,
     );
     for (const finding of report.findings.slice(0, 5))
       process.stdout.write(`    ${finding.problem}: ${finding.message}\n`);
