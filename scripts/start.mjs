@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { build, ensureDependencies } from './lib/ensure-deps.mjs';
 import { ensureNode } from './lib/ensure-node.mjs';
 import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
+import { ensureLocalSealKey } from './lib/seal-key.mjs';
 
 await ensureNode(); // first: on an older Node this runs the script again under Node 24
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -19,10 +20,13 @@ build(root);
 const { startBroker, stopBroker } = await import('./kafka-local.mjs');
 const kafkaPort = Number(process.env.KAFKA_PORT ?? 9092);
 const broker = await startBroker({ port: kafkaPort });
+// checkpoints are signed with the configured key, else with this machine's own
+const sealKey = process.env.AUDIT_SEAL_PRIVATE_KEY ? undefined : ensureLocalSealKey();
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? `127.0.0.1:${kafkaPort}`,
+  ...(sealKey ? { AUDIT_SEAL_PRIVATE_KEY: sealKey.privatePem } : {}),
 };
 await requirePostgres(env.DATABASE_URL);
 execFileSync(process.execPath, [path.join(root, 'dist/apps/admin-cli/src/main.js'), 'setup'], {
@@ -87,6 +91,7 @@ try {
       `  kafka            127.0.0.1:${kafkaPort}`,
       `  postgres         ${new URL(env.DATABASE_URL).host}${new URL(env.DATABASE_URL).pathname}`,
       `health: http://127.0.0.1:${portBase}/actuator/health   version: http://127.0.0.1:${portBase}/version`,
+      ...(sealKey ? [`checkpoints signed with this machine's key; its public key: ${sealKey.publicKeyPath}`] : []),
       'Ctrl-C stops everything.',
     ].join('\n'),
   );

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { createKafkaClient, KafkaAdmin } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
@@ -15,6 +15,8 @@ export interface TestStack {
   databaseUrl: string;
   topicPrefix: string;
   brokers: string[];
+  /** The key pair audit-ingest seals this slice's trail with (AUDIT_SEAL_PRIVATE_KEY in env). */
+  sealKey: { privatePem: string; publicPem: string };
   /** The environment a service needs to run against this slice. */
   env: Record<string, string>;
   topic(name: TopicName): string;
@@ -71,11 +73,19 @@ export async function createTestStack(name: string): Promise<TestStack> {
   const db = new Client({ connectionString: databaseUrl });
   await db.connect();
 
+  const pair = generateKeyPairSync('ed25519');
+  const sealKey = {
+    privatePem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    publicPem: pair.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+  };
+
   return {
     databaseUrl,
     topicPrefix,
     brokers,
+    sealKey,
     env: {
+      AUDIT_SEAL_PRIVATE_KEY: sealKey.privatePem,
       DATABASE_URL: databaseUrl,
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_TOPIC_PREFIX: topicPrefix,

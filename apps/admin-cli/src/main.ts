@@ -11,6 +11,7 @@ import { provisionTopicsCommand } from './provision-topics.command';
 import { rebuildProjectionsCommand } from './rebuild-projections.command';
 import { REPLAY_DEAD_LETTERS_USAGE, replayDeadLettersCommand } from './replay-dead-letters.command';
 import { UsageError } from './usage-error';
+import { checkpointsCommand, exportTrailCommand, formatReport, VERIFY_USAGE, verifyCommand } from './verify.command';
 
 const USAGE = `usage: admin-cli <command>
 
@@ -22,6 +23,7 @@ const USAGE = `usage: admin-cli <command>
 ${LEGAL_HOLD_USAGE}
 ${ENFORCE_RETENTION_USAGE}
 ${REPLAY_DEAD_LETTERS_USAGE}
+${VERIFY_USAGE}
 `;
 
 /** Results of the operator's commands go to stdout as JSON (they may name people); logs stay free of them. */
@@ -32,7 +34,14 @@ function print(result: unknown): void {
 async function main(command: string | undefined, args: string[]): Promise<void> {
   const env = loadConfigOrExit('admin-cli', AdminEnv);
   // commands that print a result keep stdout for it (JSON a script can read); their logs go to stderr
-  const printsResult = command === 'legal-hold' || command === 'enforce-retention' || command === 'replay-dead-letters';
+  const printsResult = [
+    'legal-hold',
+    'enforce-retention',
+    'replay-dead-letters',
+    'verify',
+    'checkpoints',
+    'export-trail',
+  ].includes(command ?? '');
   configureLogging({
     service: 'admin-cli',
     level: logLevelFromName(env.LOG_LEVEL),
@@ -84,6 +93,23 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       });
       return print(result);
     }
+    case 'verify': {
+      const report = await verifyCommand(
+        env,
+        args.filter((arg) => arg !== '--json'),
+      );
+      process.stdout.write(args.includes('--json') ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+      logger.info(report.ok ? 'Trail Verified' : 'Trail Verification Failed', {
+        checkpoints: report.checkpoints,
+        problems: report.findings.length,
+      });
+      if (!report.ok) process.exitCode = 1;
+      return;
+    }
+    case 'checkpoints':
+      return checkpointsCommand(env, args);
+    case 'export-trail':
+      return exportTrailCommand(env, args);
     default:
       process.stderr.write(USAGE);
       process.exit(2);

@@ -1,6 +1,7 @@
-import { IsInt, Max, Min, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, Max, MaxLength, Min, ValidateBy } from 'class-validator';
 import { EnvInt, ServiceEnv } from '@meshtrail/config';
 import { DEFAULT_OLDEST_EVENT_TIME, STORABLE_TIME_MIN_MS, parseRfc3339, type TimeWindow } from '@meshtrail/contracts';
+import { signerFromPem } from '@meshtrail/trail-proof';
 
 /** An RFC 3339 timestamp with a zone, a real date from the year 0001 on, and not in the future. */
 function IsOldestTime(): PropertyDecorator {
@@ -15,6 +16,31 @@ function IsOldestTime(): PropertyDecorator {
         'must be an RFC 3339 timestamp with a zone, such as 2000-01-01T00:00:00Z, between 0001-01-01 and now',
     },
   });
+}
+
+/** An Ed25519 private key in PEM (PKCS #8), newlines as is or written \\n. */
+function IsSealingKey(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSealingKey',
+    validator: {
+      validate: (value: unknown) => {
+        if (value === undefined || value === '') return true;
+        try {
+          signerFromPem(sealingKeyPem(String(value)));
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be an Ed25519 private key in PEM (BEGIN PRIVATE KEY), such as openssl genpkey -algorithm ed25519 writes',
+    },
+  });
+}
+
+/** The PEM of AUDIT_SEAL_PRIVATE_KEY: env files often carry newlines as \\n. */
+export function sealingKeyPem(value: string): string {
+  return value.includes('\\n') ? value.replace(/\\n/g, '\n') : value;
 }
 
 /** The audit-ingest service's environment. */
@@ -91,6 +117,33 @@ export class AuditIngestEnv extends ServiceEnv {
   @Min(1, { message: 'must be at least 1 second' })
   @Max(86_400, { message: 'must be at most 86400 seconds (a day)' })
   AUDIT_PROJECTION_LAG_DOWN_SECONDS = 60;
+
+  /** Seconds between checkpoints (the sealer seals what the projector has passed); 0 turns sealing off. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(0, { message: 'must be at least 0 (0 turns sealing off)' })
+  @Max(3600, { message: 'must be at most 3600 seconds (an hour)' })
+  AUDIT_SEAL_INTERVAL_SECONDS = 60;
+
+  /** Events per checkpoint at most (each adds 56 bytes to its leaf list); more are sealed in several. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  @Max(15_000, { message: 'must be at most 15000 (a checkpoint record stays under 1 MiB)' })
+  AUDIT_SEAL_MAX_EVENTS = 10_000;
+
+  /**
+   * The Ed25519 private key that signs checkpoints (PEM). Unset while sealing is on, the sealing
+   * health component is DOWN: nothing is sealed.
+   */
+  @IsOptional()
+  @IsSealingKey()
+  AUDIT_SEAL_PRIVATE_KEY?: string;
+
+  /** The key id written into each checkpoint; unset: the public key's fingerprint (ed25519:<16 hex>). */
+  @IsOptional()
+  @MaxLength(128, { message: 'must be at most 128 characters' })
+  AUDIT_SEAL_KEY_ID?: string;
 
   /** How long the consumer group waits for a crashed instance before handing its partitions on. */
   @EnvInt()

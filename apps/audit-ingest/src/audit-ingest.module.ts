@@ -8,9 +8,11 @@ import { IngestLifecycle } from './ingest/ingest.lifecycle';
 import { KeycloakEventsIngestor } from './keycloak/keycloak-events.ingestor';
 import { TrailProjectionModule } from './projection/trail-projection.module';
 import { TrailProjector } from './projection/trail-projector';
+import { TrailSealingModule } from './sealing/trail-sealing.module';
+import { TrailSealer } from './sealing/trail-sealer';
 import { ValidationThreads } from './validation/validation-threads';
 
-/** Consumes audit.events.v1 and keycloak.events.raw.v1 into the append-only event store, and projects it into the read model. */
+/** Consumes audit.events.v1 and keycloak.events.raw.v1 into the append-only event store, projects it into the read model, and seals it. */
 @Module({})
 export class AuditIngestModule {
   static register(config: AuditIngestEnv): DynamicModule {
@@ -18,11 +20,12 @@ export class AuditIngestModule {
       module: AuditIngestModule,
       imports: [
         CoreModule.register('audit-ingest', config, {
-          imports: [TrailProjectionModule],
-          indicators: [ConsumerHealthIndicator, TrailProjector],
+          imports: [TrailProjectionModule, TrailSealingModule],
+          indicators: [ConsumerHealthIndicator, TrailProjector, TrailSealer],
         }),
         DeadLettersModule,
         TrailProjectionModule,
+        TrailSealingModule,
       ],
       providers: [AuditEventsIngestor, KeycloakEventsIngestor, ValidationThreads, IngestLifecycle],
     };

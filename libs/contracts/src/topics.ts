@@ -19,6 +19,8 @@ export const TOPICS = {
   usageEvents: 'usage.events.v1',
   /** Commands to the retention service (EnforceRetention). Key: "retention". */
   retentionCommands: 'retention.commands.v1',
+  /** Signed checkpoints over the audit trail (SignedCheckpoint JSON), off the database. Key: checkpoint number. */
+  auditCheckpoints: 'audit.checkpoints.v1',
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -6,6 +6,7 @@ import { AppLogger, type ComponentHealth, type HealthIndicator } from '@meshtrai
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
 import { ObjectCountsGauge } from './object-counts.gauge';
+import { WakeablePause } from '../wakeable-pause';
 
 /** Counting the events behind stops here: a deep backlog is reported as at least this many. */
 const LAG_COUNT_LIMIT = 100_000;
@@ -41,7 +42,7 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
   private readonly logger = new AppLogger('Projection');
   private running = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly pause = new WakeablePause();
   private lastError?: { message: string; at: Date; since: Date };
   private lag?: Lag;
   private lastLagCheck = 0;
@@ -63,7 +64,7 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
 
   async beforeApplicationShutdown(): Promise<void> {
     this.running = false;
-    this.wake?.();
+    this.pause.wake();
     await this.loop;
   }
 
@@ -90,18 +91,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
         if (!this.lastError) this.logger.warn('Projection Failed', { error: message });
         this.lastError = { message, at: new Date(), since: this.lastError?.since ?? new Date() };
       }
-      if (!full && this.running) await this.pause(this.lastError ? 1000 : this.config.AUDIT_PROJECTION_IDLE_MS);
+      if (!full && this.running) await this.pause.wait(this.lastError ? 1000 : this.config.AUDIT_PROJECTION_IDLE_MS);
     }
-  }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 
   /** How old the oldest unprojected committed event is, and, when that is not zero, who holds the reader back. */

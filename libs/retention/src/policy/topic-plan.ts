@@ -27,6 +27,7 @@ export function topicRetentionHours(settings: TopicPlanSettings): Record<TopicNa
     [TOPICS.telemetryOtlp]: settings.telemetryRetentionHours,
     [TOPICS.usageEvents]: settings.retentionHours,
     [TOPICS.retentionCommands]: settings.retentionHours,
+    [TOPICS.auditCheckpoints]: settings.retentionHours,
   };
   return Object.fromEntries(
     (Object.keys(configured) as TopicName[]).map((topic) => [

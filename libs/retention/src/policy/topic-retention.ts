@@ -15,6 +15,8 @@ export const TOPIC_DATA_KINDS: Readonly<Record<TopicName, DataKind>> = {
   [TOPICS.usageEvents]: 'telemetryTransmissions',
   // commands name the administrator who asked: kept no longer than the trail of what they asked for
   [TOPICS.retentionCommands]: 'auditEvents',
+  // hashes and positions of audit events, no content: kept as long as the trail's transport
+  [TOPICS.auditCheckpoints]: 'auditEvents',
 };
 
 /** A calendar month lasts at least 28 days. */

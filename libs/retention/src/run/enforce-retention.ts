@@ -9,6 +9,7 @@ import type { StoreInventory } from '../planning/inventory';
 import { planRetention } from '../planning/plan-retention';
 import type { RetentionPlan } from '../planning/retention-plan';
 import { RETENTION_TABLES, type RetentionTable } from '../registry/retention-tables';
+import { requestTrailPurgeSeals } from './seal-trail-purges';
 
 export interface EnforcementRequest extends ExecutionOptions {
   readonly now: Date;
@@ -49,6 +50,7 @@ export async function enforceRetention(sql: SqlSession, request: EnforcementRequ
     stores: inventories,
     monthsAhead: request.monthsAhead,
   });
+  await requestTrailPurgeSeals(sql, plan, request.dryRun);
   return { plan, outcomes: [...(await executePlan(sql, plan, request)), ...unreadable] };
 }
 

@@ -1,0 +1,18 @@
+/** A pause a shutdown can cut short: the loops of the projector and the sealer wait on one. */
+export class WakeablePause {
+  private wakeUp?: () => void;
+
+  wait(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wakeUp = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  wake(): void {
+    this.wakeUp?.();
+  }
+}

@@ -1,0 +1,101 @@
+import type { SqlSession } from '@meshtrail/database';
+import type { PurgeRecord, SignedCheckpoint } from './checkpoint';
+import type { TrailPosition } from './sealed-leaf';
+
+/** Text casts keep the column names: ORDER BY must name the table's columns (c.number), not these texts. */
+const COLUMNS = `number::text, kind, after_xact_id::text, after_seq::text, first_xact_id::text, first_seq::text,
+  last_xact_id::text, last_seq::text, event_count, root, previous, sealed_at, key_id, purge, signature, leaves`;
+
+interface CheckpointRow {
+  number: string;
+  kind: 'events' | 'purge';
+  after_xact_id: string;
+  after_seq: string;
+  first_xact_id: string | null;
+  first_seq: string | null;
+  last_xact_id: string;
+  last_seq: string;
+  event_count: number;
+  root: string;
+  previous: string | null;
+  sealed_at: string;
+  key_id: string;
+  purge: PurgeRecord | null;
+  signature: string;
+  leaves: Buffer;
+}
+
+function fromRow(row: CheckpointRow): SignedCheckpoint {
+  return {
+    number: Number(row.number),
+    kind: row.kind,
+    after: { xactId: row.after_xact_id, seq: row.after_seq },
+    first: row.first_xact_id === null ? null : { xactId: row.first_xact_id, seq: row.first_seq! },
+    last: { xactId: row.last_xact_id, seq: row.last_seq },
+    count: row.event_count,
+    root: row.root,
+    previous: row.previous,
+    sealedAt: row.sealed_at,
+    keyId: row.key_id,
+    purge: row.purge,
+    signature: row.signature,
+    leaves: row.leaves.toString('base64'),
+  };
+}
+
+export async function insertCheckpoint(session: SqlSession, checkpoint: SignedCheckpoint): Promise<void> {
+  await session.query(
+    `INSERT INTO audit_checkpoints (number, kind, after_xact_id, after_seq, first_xact_id, first_seq, last_xact_id,
+       last_seq, event_count, root, previous, sealed_at, key_id, purge, signature, leaves)
+     VALUES ($1, $2, $3::xid8, $4, $5::xid8, $6, $7::xid8, $8, $9, $10, $11, $12, $13, $14, $15, $16)`,
+    [
+      checkpoint.number,
+      checkpoint.kind,
+      checkpoint.after.xactId,
+      checkpoint.after.seq,
+      checkpoint.first?.xactId ?? null,
+      checkpoint.first?.seq ?? null,
+      checkpoint.last.xactId,
+      checkpoint.last.seq,
+      checkpoint.count,
+      checkpoint.root,
+      checkpoint.previous,
+      checkpoint.sealedAt,
+      checkpoint.keyId,
+      checkpoint.purge === null ? null : JSON.stringify(checkpoint.purge),
+      checkpoint.signature,
+      Buffer.from(checkpoint.leaves, 'base64'),
+    ],
+  );
+}
+
+export async function lastCheckpoint(session: SqlSession): Promise<SignedCheckpoint | undefined> {
+  const { rows } = await session.query<CheckpointRow>(
+    `SELECT ${COLUMNS} FROM audit_checkpoints c ORDER BY c.number DESC LIMIT 1`,
+  );
+  return rows[0] && fromRow(rows[0]);
+}
+
+/** Checkpoints numbered after `after`, in order, at most `limit`. */
+export async function readCheckpoints(session: SqlSession, after: number, limit: number): Promise<SignedCheckpoint[]> {
+  const { rows } = await session.query<CheckpointRow>(
+    `SELECT ${COLUMNS} FROM audit_checkpoints c WHERE c.number > $1 ORDER BY c.number LIMIT $2`,
+    [after, limit],
+  );
+  return rows.map(fromRow);
+}
+
+/** The events checkpoint whose range (after, last] holds a position, if one has sealed it. */
+export async function checkpointCovering(
+  session: SqlSession,
+  position: TrailPosition,
+): Promise<SignedCheckpoint | undefined> {
+  const { rows } = await session.query<CheckpointRow>(
+    `SELECT ${COLUMNS} FROM audit_checkpoints c
+     WHERE c.kind = 'events' AND (c.last_xact_id, c.last_seq) >= ($1::xid8, $2::bigint)
+       AND (c.after_xact_id, c.after_seq) < ($1::xid8, $2::bigint)
+     ORDER BY c.last_xact_id, c.last_seq LIMIT 1`,
+    [position.xactId, position.seq],
+  );
+  return rows[0] && fromRow(rows[0]);
+}

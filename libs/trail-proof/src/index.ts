@@ -1,0 +1,37 @@
+export {
+  CHECKPOINT_FORMAT,
+  checkpointHash,
+  parseCheckpoint,
+  signedBytes,
+  type Checkpoint,
+  type PurgeRecord,
+  type SignedCheckpoint,
+} from './checkpoint/checkpoint';
+export { checkpointCovering, lastCheckpoint, readCheckpoints } from './checkpoint/checkpoint.store';
+export {
+  keyIdOf,
+  publicKeyFiles,
+  publicKeySet,
+  signatureValid,
+  signerFromPem,
+  type CheckpointSigner,
+  type PublicKeySet,
+} from './checkpoint/seal-keys';
+export {
+  comparePositions,
+  decodeLeaves,
+  entryDigestOfEvent,
+  isoToMicros,
+  leafHashes,
+  microsToIso,
+  positionKey,
+  type SealedLeaf,
+  type TrailPosition,
+} from './checkpoint/sealed-leaf';
+export { inclusionProof, leafHash, merkleRoot, rootFromInclusionProof, verifyInclusion } from './merkle/merkle-tree';
+export { requestPurgeSeal, SEALER_LOCK, sealNext, type SealOptions, type SealStep } from './seal/seal-next';
+export type { Finding, Problem, VerifyReport } from './verify/findings';
+export { leafHashOf, TrailVerifier, type TrailEntry } from './verify/trail-verifier';
+export { readAllCheckpoints, verifyDatabase } from './verify/verify-database';
+export { composeCheckpoint } from './seal/compose-checkpoint';
+export { parseCheckpointLines, parseTrailLine } from './verify/export-lines';
