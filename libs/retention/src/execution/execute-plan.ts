@@ -1,24 +1,25 @@
 import { lockHoldsShared, notHeld } from '../legal-hold/hold-lock';
 import type { RetentionPlan, StorePlan, Sweep } from '../planning/retention-plan';
 import type { IdRegistry } from '../registry/retention-tables';
-import { countSelection, deleteInBlockBatches, type BatchOptions, type RowSelection } from './block-batches';
+import {
+  countSelection,
+  deleteInBlockBatches,
+  type BatchOptions,
+  type BatchResult,
+  type RowSelection,
+} from './block-batches';
+import { limitLockWait, withLockRetries, type LockOptions } from './lock-retries';
 import { detachedName } from './read-inventory';
 import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { ident } from './sql';
-import type { StoreOutcome } from './store-outcome';
+import type { StoreOutcome, TableOutcome } from './store-outcome';
 
-export interface ExecutionOptions extends BatchOptions {
+export interface ExecutionOptions extends BatchOptions, LockOptions {
   /** Count what would be deleted, change nothing. */
   readonly dryRun: boolean;
-  /** How long DDL (detach, create partition) waits for its lock before giving up and retrying. */
-  readonly lockTimeoutMs: number;
-  /** Attempts for a DDL statement that timed out waiting for its lock. */
-  readonly lockAttempts?: number;
   /** Called after each DDL statement with how long it held its lock. */
   readonly onDdl?: (ddl: { statement: string; relation: string; durationMs: number }) => void;
 }
-
-const LOCK_NOT_AVAILABLE = '55P03';
 
 class Figures {
   partitionsDropped: string[] = [];
@@ -55,19 +56,6 @@ async function tableExists(sql: SqlSession, relation: string): Promise<boolean> 
   return rows[0].exists;
 }
 
-/** Runs short DDL with a lock timeout, retrying when the lock was not granted in time (never queueing for long). */
-async function withLockRetries<T>(options: ExecutionOptions, work: () => Promise<T>): Promise<T> {
-  const attempts = options.lockAttempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
-}
-
 /**
  * Detaches a wholly expired partition and renames it, in one short transaction that holds the
  * parent's lock only for the catalog change. Returns false, leaving it attached, when a hold
@@ -81,7 +69,7 @@ async function detach(
 ): Promise<boolean> {
   return withLockRetries(options, () =>
     inTransaction(sql, async () => {
-      await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
+      await limitLockWait(sql, options);
       await lockHoldsShared(sql);
       if (plan.workspaceColumn) {
         const workspace = `t.${ident(plan.workspaceColumn)}`;
@@ -115,7 +103,7 @@ async function dropDetached(
   figures.partitionsDropped.push(reportAs);
 }
 
-async function sweepRows(sql: SqlSession, selection: RowSelection, options: ExecutionOptions) {
+async function sweepRows(sql: SqlSession, selection: RowSelection, options: ExecutionOptions): Promise<BatchResult> {
   if (options.dryRun) return { deleted: await countSelection(sql, selection), statements: 0 };
   return deleteInBlockBatches(sql, selection, options);
 }
@@ -136,7 +124,7 @@ async function ensureAhead(sql: SqlSession, plan: StorePlan, options: ExecutionO
   const { fromMonth, months } = plan.ensureAhead;
   return withLockRetries(options, () =>
     inTransaction(sql, async () => {
-      await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
+      await limitLockWait(sql, options);
       const { rows } = await sql.query<{ created: number }>(
         'SELECT meshtrail_ensure_monthly_partitions($1, $2::date, $3) AS created',
         [plan.table, fromMonth.toISOString().slice(0, 10), months],
@@ -146,7 +134,8 @@ async function ensureAhead(sql: SqlSession, plan: StorePlan, options: ExecutionO
   );
 }
 
-async function executeStore(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
+/** Drops the plan's partitions and deletes its rows in batches: the same for a store and a copy. */
+async function pruneTable(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
   const { signal } = options;
   signal?.throwIfAborted();
   figures.partitionsCreated = await ensureAhead(sql, plan, options);
@@ -176,7 +165,11 @@ async function executeStore(sql: SqlSession, plan: StorePlan, options: Execution
     figures.rowsDeletedInBatches += result.deleted;
     figures.deleteStatements += result.statements;
   }
+}
+
+async function purgeRegistries(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
   for (const registry of plan.idRegistries) {
+    options.signal?.throwIfAborted();
     if (!(await tableExists(sql, registry.table))) continue;
     const result = await sweepRows(sql, expiredRegistryRows(plan, registry), options);
     figures.registryRowsDeleted += result.deleted;
@@ -184,22 +177,71 @@ async function executeStore(sql: SqlSession, plan: StorePlan, options: Execution
   }
 }
 
-function outcomeOf(plan: StorePlan, figures: Figures, durationMs: number, error?: unknown): StoreOutcome {
+function tableOutcome(plan: StorePlan, figures: Figures, durationMs: number, error?: unknown): TableOutcome {
   return {
-    kind: plan.kind,
     table: plan.table,
-    retentionMonths: plan.retentionMonths,
-    cutoff: plan.cutoff.toISOString(),
     ...(plan.skipped ? { skipped: plan.skipped } : {}),
     partitionsDropped: figures.partitionsDropped,
     rowsDeleted: figures.rowsInDroppedPartitions + figures.rowsDeletedInBatches,
     rowsInDroppedPartitions: figures.rowsInDroppedPartitions,
     rowsDeletedInBatches: figures.rowsDeletedInBatches,
-    registryRowsDeleted: figures.registryRowsDeleted,
     deleteStatements: figures.deleteStatements,
     partitionsCreated: figures.partitionsCreated,
     durationMs: Math.round(durationMs),
     ...(error === undefined ? {} : { error: (error as Error).message ?? String(error) }),
+  };
+}
+
+/** Prunes a copy of a store; a copy whose table does not exist is skipped. */
+async function pruneCopy(sql: SqlSession, copy: StorePlan, options: ExecutionOptions): Promise<TableOutcome> {
+  const figures = new Figures();
+  if (copy.skipped) return tableOutcome(copy, figures, 0);
+  const began = performance.now();
+  try {
+    await pruneTable(sql, copy, options, figures);
+    return tableOutcome(copy, figures, performance.now() - began);
+  } catch (error) {
+    return tableOutcome(copy, figures, performance.now() - began, error);
+  }
+}
+
+/**
+ * One store: its partitions and rows, then its copies by the same cutoff and holds (whatever
+ * became of the store's own work), then its id registries.
+ */
+async function executeStore(sql: SqlSession, plan: StorePlan, options: ExecutionOptions): Promise<StoreOutcome> {
+  const began = performance.now();
+  const figures = new Figures();
+  if (plan.skipped) return storeOutcome(plan, figures, tableOutcome(plan, figures, 0), []);
+  let failure: unknown;
+  try {
+    await pruneTable(sql, plan, options, figures);
+  } catch (error) {
+    failure = error;
+  }
+  const copies: TableOutcome[] = [];
+  for (const copy of plan.copies) copies.push(await pruneCopy(sql, copy, options));
+  if (failure === undefined) {
+    try {
+      await purgeRegistries(sql, plan, options, figures);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  return storeOutcome(plan, figures, tableOutcome(plan, figures, performance.now() - began, failure), copies);
+}
+
+function storeOutcome(plan: StorePlan, figures: Figures, own: TableOutcome, copies: TableOutcome[]): StoreOutcome {
+  const copyErrors = copies.filter((copy) => copy.error).map((copy) => `${copy.table}: ${copy.error}`);
+  const error = own.error ?? (copyErrors.length > 0 ? copyErrors.join('; ') : undefined);
+  return {
+    kind: plan.kind,
+    retentionMonths: plan.retentionMonths,
+    cutoff: plan.cutoff.toISOString(),
+    ...own,
+    registryRowsDeleted: figures.registryRowsDeleted,
+    copies,
+    ...(error === undefined ? {} : { error }),
   };
 }
 
@@ -214,19 +256,6 @@ export async function executePlan(
   options: ExecutionOptions,
 ): Promise<StoreOutcome[]> {
   const outcomes: StoreOutcome[] = [];
-  for (const store of plan.stores) {
-    const began = performance.now();
-    const figures = new Figures();
-    if (store.skipped) {
-      outcomes.push(outcomeOf(store, figures, 0));
-      continue;
-    }
-    try {
-      await executeStore(sql, store, options, figures);
-      outcomes.push(outcomeOf(store, figures, performance.now() - began));
-    } catch (error) {
-      outcomes.push(outcomeOf(store, figures, performance.now() - began, error));
-    }
-  }
+  for (const store of plan.stores) outcomes.push(await executeStore(sql, store, options));
   return outcomes;
 }

@@ -12,6 +12,15 @@ export interface IdRegistry {
   readonly storeIdColumn: string;
 }
 
+/**
+ * A table holding a copy of a store's rows (a read model): partitioned by month like the store,
+ * with the store's time and workspace columns. Its rows hold the same personal data, so the same
+ * run prunes it by the same cutoff and the same legal holds.
+ */
+export interface StoreCopy {
+  readonly table: string;
+}
+
 /** Where one kind of data is stored. The table is range-partitioned by month on `timeColumn`. */
 export interface RetentionTable {
   readonly kind: DataKind;
@@ -20,6 +29,12 @@ export interface RetentionTable {
   /** Rows of a workspace under legal hold are never deleted; a store without it cannot be held. */
   readonly workspaceColumn?: string;
   readonly idRegistries?: readonly IdRegistry[];
+  readonly copies?: readonly StoreCopy[];
+}
+
+/** A store's copy as a store of its own: same kind, time and workspace columns; no registry or copies. */
+export function copyAsStore(store: RetentionTable, copy: StoreCopy): RetentionTable {
+  return { kind: store.kind, table: copy.table, timeColumn: store.timeColumn, workspaceColumn: store.workspaceColumn };
 }
 
 /**
@@ -33,6 +48,7 @@ export const RETENTION_TABLES: readonly RetentionTable[] = [
     timeColumn: 'occurred_at',
     workspaceColumn: 'workspace',
     idRegistries: [{ table: 'audit_event_ids', idColumn: 'id', timeColumn: 'occurred_at', storeIdColumn: 'id' }],
+    copies: [{ table: 'audit_event_search' }],
   },
   { kind: 'authEvents', table: 'auth_events', timeColumn: 'occurred_at' },
   { kind: 'accessLogs', table: 'access_logs', timeColumn: 'requested_at' },
