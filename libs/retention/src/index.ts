@@ -26,8 +26,10 @@ export { readInventory, detachedName } from './execution/read-inventory';
 export {
   countSelection,
   deleteInBlockBatches,
+  deleteInIndexedBlocks,
   type BatchOptions,
   type BatchResult,
+  type BrinNarrowing,
   type RowSelection,
 } from './execution/block-batches';
 export { executePlan, type ExecutionOptions } from './execution/execute-plan';

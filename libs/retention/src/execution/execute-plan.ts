@@ -4,10 +4,13 @@ import type { IdRegistry } from '../registry/retention-tables';
 import {
   countSelection,
   deleteInBlockBatches,
+  deleteInIndexedBlocks,
   type BatchOptions,
   type BatchResult,
+  type BrinNarrowing,
   type RowSelection,
 } from './block-batches';
+import { indexExists } from './brin-ranges';
 import { limitLockWait, withLockRetries, type LockOptions } from './lock-retries';
 import { detachedName } from './read-inventory';
 import { inTransaction, type SqlSession } from '@meshtrail/database';
@@ -36,14 +39,21 @@ function expiredRows(plan: StorePlan, relation: string): RowSelection {
   return { relation, condition: `${time} < $1${held}`, params: [plan.cutoff] };
 }
 
-/** Registry rows older than the cutoff, except those of store rows that are kept for a hold. */
-function expiredRegistryRows(plan: StorePlan, registry: IdRegistry): RowSelection {
+/**
+ * Registry rows older than the cutoff whose store row is gone: an id stays registered while its
+ * event is stored (held, or stored after the store was swept). A dry run deleted nothing from
+ * the store, so there the store rows that stay are those it keeps for a hold.
+ */
+function expiredRegistryRows(plan: StorePlan, registry: IdRegistry, dryRun: boolean): RowSelection {
   const time = `t.${ident(registry.timeColumn)}`;
-  if (!plan.workspaceColumn) return { relation: registry.table, condition: `${time} < $1`, params: [plan.cutoff] };
-  const kept = `EXISTS (SELECT 1 FROM ${ident(plan.table)} e
-      JOIN legal_holds h ON h.released_at IS NULL AND h.workspace = e.${ident(plan.workspaceColumn)}
-     WHERE e.${ident(registry.storeIdColumn)} = t.${ident(registry.idColumn)} AND e.${ident(plan.timeColumn)} = ${time})`;
-  return { relation: registry.table, condition: `${time} < $1 AND NOT ${kept}`, params: [plan.cutoff] };
+  const expired = `${time} < $1`;
+  if (dryRun && !plan.workspaceColumn) return { relation: registry.table, condition: expired, params: [plan.cutoff] };
+  const held = dryRun ? ` AND NOT ${notHeld(`e.${ident(plan.workspaceColumn!)}`)}` : '';
+  // the bound on e's time column lets the planner skip every partition newer than the cutoff
+  const stays = `EXISTS (SELECT 1 FROM ${ident(plan.table)} e
+      WHERE e.${ident(registry.storeIdColumn)} = t.${ident(registry.idColumn)}
+        AND e.${ident(plan.timeColumn)} = ${time} AND e.${ident(plan.timeColumn)} < $1${held})`;
+  return { relation: registry.table, condition: `${expired} AND NOT ${stays}`, params: [plan.cutoff] };
 }
 
 async function countRows(sql: SqlSession, relation: string): Promise<number> {
@@ -167,11 +177,29 @@ async function pruneTable(sql: SqlSession, plan: StorePlan, options: ExecutionOp
   }
 }
 
+async function purgeRegistry(
+  sql: SqlSession,
+  plan: StorePlan,
+  registry: IdRegistry,
+  options: ExecutionOptions,
+): Promise<BatchResult> {
+  const selection = expiredRegistryRows(plan, registry, options.dryRun);
+  if (options.dryRun || !registry.timeIndex || !(await indexExists(sql, registry.timeIndex))) {
+    return sweepRows(sql, selection, options);
+  }
+  const narrowing: BrinNarrowing = {
+    index: registry.timeIndex,
+    condition: `t.${ident(registry.timeColumn)} < $1`,
+    params: [plan.cutoff],
+  };
+  return deleteInIndexedBlocks(sql, selection, narrowing, options);
+}
+
 async function purgeRegistries(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
   for (const registry of plan.idRegistries) {
     options.signal?.throwIfAborted();
     if (!(await tableExists(sql, registry.table))) continue;
-    const result = await sweepRows(sql, expiredRegistryRows(plan, registry), options);
+    const result = await purgeRegistry(sql, plan, registry, options);
     figures.registryRowsDeleted += result.deleted;
     figures.deleteStatements += result.statements;
   }
