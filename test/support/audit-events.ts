@@ -85,7 +85,7 @@ export async function storeAuditEvents(db: Queryable, fixtures: FixtureEvent[], 
  * grant and revoke helpers below keep those). Only for a test's own store, where no writer is in
  * flight: the projector proper never reads past the oldest transaction still in flight.
  */
-async function projectStoredFixtures(db: Queryable): Promise<void> {
+export async function projectStoredFixtures(db: Queryable): Promise<void> {
   await db.query(
     `WITH position AS (SELECT xact_id, seq FROM projection_positions WHERE projection = $1 FOR UPDATE),
      moved AS (

@@ -1,6 +1,10 @@
+import { projectStoredFixtures } from './audit-events';
 import type { TestStack } from './test-stack';
 
-/** Inserts one audit event row (and its id registration), as the ingest service would store it. */
+/**
+ * Inserts one audit event row (and its id registration), as the ingest service would store it,
+ * and copies it into the read model (audit_event_search), as the projector would.
+ */
 export async function insertAuditEvent(
   stack: TestStack,
   row: { id: string; occurredAt: string | Date; workspace?: string | null },
@@ -17,6 +21,7 @@ export async function insertAuditEvent(
     row.id,
     occurredAt,
   ]);
+  await projectStoredFixtures(stack);
 }
 
 /** Inserts one Keycloak authentication event row. */

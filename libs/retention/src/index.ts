@@ -11,7 +11,13 @@ export {
 } from './policy/data-kinds';
 export { cutoffFor, monthStart } from './policy/cutoff';
 export { RetentionMonths } from './policy/retention-months.decorator';
-export { RETENTION_TABLES, type IdRegistry, type RetentionTable } from './registry/retention-tables';
+export {
+  RETENTION_TABLES,
+  copyAsStore,
+  type IdRegistry,
+  type RetentionTable,
+  type StoreCopy,
+} from './registry/retention-tables';
 export type { PartitionFacts, StoreInventory } from './planning/inventory';
 export type { RetentionPlan, StorePlan, Sweep, SweepReason } from './planning/retention-plan';
 export { planRetention, type PlanInput } from './planning/plan-retention';
@@ -20,12 +26,14 @@ export { readInventory, detachedName } from './execution/read-inventory';
 export {
   countSelection,
   deleteInBlockBatches,
+  deleteInIndexedBlocks,
   type BatchOptions,
   type BatchResult,
+  type BrinNarrowing,
   type RowSelection,
 } from './execution/block-batches';
 export { executePlan, type ExecutionOptions } from './execution/execute-plan';
-export { deletionFigures, type StoreOutcome } from './execution/store-outcome';
+export { deletionFigures, type StoreOutcome, type TableOutcome } from './execution/store-outcome';
 export { enforceRetention, type Enforcement, type EnforcementRequest } from './run/enforce-retention';
 export {
   HOLD_FAILURES,

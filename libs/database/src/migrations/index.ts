@@ -9,6 +9,7 @@ import { WorkspaceChangeIndex1763960000000 } from './1763960000000-workspace-cha
 import { DeadLetters1763970000000 } from './1763970000000-dead-letters';
 import { ApiRateLimits1763980000000 } from './1763980000000-api-rate-limits';
 import { LeanAppendPath1763990000000 } from './1763990000000-lean-append-path';
+import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-index';
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
@@ -24,5 +25,6 @@ export const MIGRATIONS: Function[] = [
   DeadLetters1763970000000,
   ApiRateLimits1763980000000,
   LeanAppendPath1763990000000,
+  RegistryTimeIndex1763990000100,
   TrailCheckpoints1763990000200,
 ];

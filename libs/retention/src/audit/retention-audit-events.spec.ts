@@ -24,6 +24,18 @@ const outcome: StoreOutcome = {
   deleteStatements: 4,
   partitionsCreated: 1,
   durationMs: 4321,
+  copies: [
+    {
+      table: 'audit_event_search',
+      partitionsDropped: ['audit_event_search_202503', 'audit_event_search_202504'],
+      rowsDeleted: 1_250_002,
+      rowsInDroppedPartitions: 1_250_000,
+      rowsDeletedInBatches: 2,
+      deleteStatements: 1,
+      partitionsCreated: 1,
+      durationMs: 1200,
+    },
+  ],
 };
 
 describe('RetentionEnforced', () => {
@@ -39,10 +51,10 @@ describe('RetentionEnforced', () => {
     });
   });
 
-  it('carries the kind, the cutoff, the rows and partitions deleted and the duration', () => {
+  it('carries the kind, the cutoff, the rows and partitions deleted, those of its copies and the duration', () => {
     expect(input.data.change).toBe(
       'deleted 1,250,003 rows of audit events older than 2025-05-17T03:00:00.000Z (retention 12 months): ' +
-        '2 partitions dropped, 3 rows deleted in batches, in 4.3 s',
+        '2 partitions dropped, 3 rows deleted in batches, and 1,250,002 rows of its copy audit_event_search, in 4.3 s',
     );
     const changes = Object.fromEntries((input.data.changes ?? []).map((c) => [c.field, c.to]));
     expect(changes).toMatchObject({
@@ -51,6 +63,13 @@ describe('RetentionEnforced', () => {
       rowsDeleted: 1_250_003,
       partitionsDropped: ['audit_events_202503', 'audit_events_202504'],
       durationMs: 4321,
+      copies: [
+        {
+          table: 'audit_event_search',
+          rowsDeleted: 1_250_002,
+          partitionsDropped: ['audit_event_search_202503', 'audit_event_search_202504'],
+        },
+      ],
     });
   });
 

@@ -26,10 +26,14 @@ function actorOf(by: HoldActor) {
 export function retentionEnforced(runId: string, at: Date, outcome: StoreOutcome): AuditEventInput {
   const label = RETENTION_BOUNDS[outcome.kind].label;
   const seconds = (outcome.durationMs / 1000).toFixed(1);
+  const copies = outcome.copies
+    .filter((copy) => !copy.skipped)
+    .map((copy) => `, and ${count(copy.rowsDeleted)} rows of its copy ${copy.table}`);
   const change =
     `deleted ${count(outcome.rowsDeleted)} rows of ${label} older than ${outcome.cutoff} ` +
     `(retention ${monthsText(outcome.retentionMonths)}): ${outcome.partitionsDropped.length} partitions dropped, ` +
-    `${count(outcome.rowsDeletedInBatches)} rows deleted in batches, in ${seconds} s` +
+    `${count(outcome.rowsDeletedInBatches)} rows deleted in batches` +
+    `${copies.join('')}, in ${seconds} s` +
     (outcome.error ? `; failed: ${outcome.error.replace(/[\r\n]+/g, ' ')}` : '');
   return {
     id: `retention-${runId}-${outcome.kind}`,
@@ -52,6 +56,19 @@ export function retentionEnforced(runId: string, at: Date, outcome: StoreOutcome
         { field: 'rowsDeletedInBatches', to: outcome.rowsDeletedInBatches },
         { field: 'partitionsDropped', to: outcome.partitionsDropped },
         { field: 'registryRowsDeleted', to: outcome.registryRowsDeleted },
+        ...(outcome.copies.length > 0
+          ? [
+              {
+                field: 'copies',
+                to: outcome.copies.map(({ table, rowsDeleted, partitionsDropped, skipped }) => ({
+                  table,
+                  rowsDeleted,
+                  partitionsDropped,
+                  ...(skipped ? { skipped } : {}),
+                })),
+              },
+            ]
+          : []),
         { field: 'durationMs', to: outcome.durationMs },
         ...(outcome.error ? [{ field: 'error', to: outcome.error }] : []),
       ],

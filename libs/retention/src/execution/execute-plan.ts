@@ -1,24 +1,28 @@
 import { lockHoldsShared, notHeld } from '../legal-hold/hold-lock';
 import type { RetentionPlan, StorePlan, Sweep } from '../planning/retention-plan';
 import type { IdRegistry } from '../registry/retention-tables';
-import { countSelection, deleteInBlockBatches, type BatchOptions, type RowSelection } from './block-batches';
+import {
+  countSelection,
+  deleteInBlockBatches,
+  deleteInIndexedBlocks,
+  type BatchOptions,
+  type BatchResult,
+  type BrinNarrowing,
+  type RowSelection,
+} from './block-batches';
+import { indexExists } from './brin-ranges';
+import { limitLockWait, withLockRetries, type LockOptions } from './lock-retries';
 import { detachedName } from './read-inventory';
 import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { ident } from './sql';
-import type { StoreOutcome } from './store-outcome';
+import type { StoreOutcome, TableOutcome } from './store-outcome';
 
-export interface ExecutionOptions extends BatchOptions {
+export interface ExecutionOptions extends BatchOptions, LockOptions {
   /** Count what would be deleted, change nothing. */
   readonly dryRun: boolean;
-  /** How long DDL (detach, create partition) waits for its lock before giving up and retrying. */
-  readonly lockTimeoutMs: number;
-  /** Attempts for a DDL statement that timed out waiting for its lock. */
-  readonly lockAttempts?: number;
   /** Called after each DDL statement with how long it held its lock. */
   readonly onDdl?: (ddl: { statement: string; relation: string; durationMs: number }) => void;
 }
-
-const LOCK_NOT_AVAILABLE = '55P03';
 
 class Figures {
   partitionsDropped: string[] = [];
@@ -35,14 +39,21 @@ function expiredRows(plan: StorePlan, relation: string): RowSelection {
   return { relation, condition: `${time} < $1${held}`, params: [plan.cutoff] };
 }
 
-/** Registry rows older than the cutoff, except those of store rows that are kept for a hold. */
-function expiredRegistryRows(plan: StorePlan, registry: IdRegistry): RowSelection {
+/**
+ * Registry rows older than the cutoff whose store row is gone: an id stays registered while its
+ * event is stored (held, or stored after the store was swept). A dry run deleted nothing from
+ * the store, so there the store rows that stay are those it keeps for a hold.
+ */
+function expiredRegistryRows(plan: StorePlan, registry: IdRegistry, dryRun: boolean): RowSelection {
   const time = `t.${ident(registry.timeColumn)}`;
-  if (!plan.workspaceColumn) return { relation: registry.table, condition: `${time} < $1`, params: [plan.cutoff] };
-  const kept = `EXISTS (SELECT 1 FROM ${ident(plan.table)} e
-      JOIN legal_holds h ON h.released_at IS NULL AND h.workspace = e.${ident(plan.workspaceColumn)}
-     WHERE e.${ident(registry.storeIdColumn)} = t.${ident(registry.idColumn)} AND e.${ident(plan.timeColumn)} = ${time})`;
-  return { relation: registry.table, condition: `${time} < $1 AND NOT ${kept}`, params: [plan.cutoff] };
+  const expired = `${time} < $1`;
+  if (dryRun && !plan.workspaceColumn) return { relation: registry.table, condition: expired, params: [plan.cutoff] };
+  const held = dryRun ? ` AND NOT ${notHeld(`e.${ident(plan.workspaceColumn!)}`)}` : '';
+  // the bound on e's time column lets the planner skip every partition newer than the cutoff
+  const stays = `EXISTS (SELECT 1 FROM ${ident(plan.table)} e
+      WHERE e.${ident(registry.storeIdColumn)} = t.${ident(registry.idColumn)}
+        AND e.${ident(plan.timeColumn)} = ${time} AND e.${ident(plan.timeColumn)} < $1${held})`;
+  return { relation: registry.table, condition: `${expired} AND NOT ${stays}`, params: [plan.cutoff] };
 }
 
 async function countRows(sql: SqlSession, relation: string): Promise<number> {
@@ -53,19 +64,6 @@ async function countRows(sql: SqlSession, relation: string): Promise<number> {
 async function tableExists(sql: SqlSession, relation: string): Promise<boolean> {
   const { rows } = await sql.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [relation]);
   return rows[0].exists;
-}
-
-/** Runs short DDL with a lock timeout, retrying when the lock was not granted in time (never queueing for long). */
-async function withLockRetries<T>(options: ExecutionOptions, work: () => Promise<T>): Promise<T> {
-  const attempts = options.lockAttempts ?? 5;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await work();
-    } catch (error) {
-      if ((error as { code?: string }).code !== LOCK_NOT_AVAILABLE || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 200 * attempt));
-    }
-  }
 }
 
 /**
@@ -81,7 +79,7 @@ async function detach(
 ): Promise<boolean> {
   return withLockRetries(options, () =>
     inTransaction(sql, async () => {
-      await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
+      await limitLockWait(sql, options);
       await lockHoldsShared(sql);
       if (plan.workspaceColumn) {
         const workspace = `t.${ident(plan.workspaceColumn)}`;
@@ -115,7 +113,7 @@ async function dropDetached(
   figures.partitionsDropped.push(reportAs);
 }
 
-async function sweepRows(sql: SqlSession, selection: RowSelection, options: ExecutionOptions) {
+async function sweepRows(sql: SqlSession, selection: RowSelection, options: ExecutionOptions): Promise<BatchResult> {
   if (options.dryRun) return { deleted: await countSelection(sql, selection), statements: 0 };
   return deleteInBlockBatches(sql, selection, options);
 }
@@ -136,7 +134,7 @@ async function ensureAhead(sql: SqlSession, plan: StorePlan, options: ExecutionO
   const { fromMonth, months } = plan.ensureAhead;
   return withLockRetries(options, () =>
     inTransaction(sql, async () => {
-      await sql.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.floor(options.lockTimeoutMs))}`);
+      await limitLockWait(sql, options);
       const { rows } = await sql.query<{ created: number }>(
         'SELECT meshtrail_ensure_monthly_partitions($1, $2::date, $3) AS created',
         [plan.table, fromMonth.toISOString().slice(0, 10), months],
@@ -146,7 +144,8 @@ async function ensureAhead(sql: SqlSession, plan: StorePlan, options: ExecutionO
   );
 }
 
-async function executeStore(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
+/** Drops the plan's partitions and deletes its rows in batches: the same for a store and a copy. */
+async function pruneTable(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
   const { signal } = options;
   signal?.throwIfAborted();
   figures.partitionsCreated = await ensureAhead(sql, plan, options);
@@ -176,30 +175,101 @@ async function executeStore(sql: SqlSession, plan: StorePlan, options: Execution
     figures.rowsDeletedInBatches += result.deleted;
     figures.deleteStatements += result.statements;
   }
+}
+
+async function purgeRegistry(
+  sql: SqlSession,
+  plan: StorePlan,
+  registry: IdRegistry,
+  options: ExecutionOptions,
+): Promise<BatchResult> {
+  const selection = expiredRegistryRows(plan, registry, options.dryRun);
+  if (options.dryRun || !registry.timeIndex || !(await indexExists(sql, registry.timeIndex))) {
+    return sweepRows(sql, selection, options);
+  }
+  const narrowing: BrinNarrowing = {
+    index: registry.timeIndex,
+    condition: `t.${ident(registry.timeColumn)} < $1`,
+    params: [plan.cutoff],
+  };
+  return deleteInIndexedBlocks(sql, selection, narrowing, options);
+}
+
+async function purgeRegistries(sql: SqlSession, plan: StorePlan, options: ExecutionOptions, figures: Figures) {
   for (const registry of plan.idRegistries) {
+    options.signal?.throwIfAborted();
     if (!(await tableExists(sql, registry.table))) continue;
-    const result = await sweepRows(sql, expiredRegistryRows(plan, registry), options);
+    const result = await purgeRegistry(sql, plan, registry, options);
     figures.registryRowsDeleted += result.deleted;
     figures.deleteStatements += result.statements;
   }
 }
 
-function outcomeOf(plan: StorePlan, figures: Figures, durationMs: number, error?: unknown): StoreOutcome {
+function tableOutcome(plan: StorePlan, figures: Figures, durationMs: number, error?: unknown): TableOutcome {
   return {
-    kind: plan.kind,
     table: plan.table,
-    retentionMonths: plan.retentionMonths,
-    cutoff: plan.cutoff.toISOString(),
     ...(plan.skipped ? { skipped: plan.skipped } : {}),
     partitionsDropped: figures.partitionsDropped,
     rowsDeleted: figures.rowsInDroppedPartitions + figures.rowsDeletedInBatches,
     rowsInDroppedPartitions: figures.rowsInDroppedPartitions,
     rowsDeletedInBatches: figures.rowsDeletedInBatches,
-    registryRowsDeleted: figures.registryRowsDeleted,
     deleteStatements: figures.deleteStatements,
     partitionsCreated: figures.partitionsCreated,
     durationMs: Math.round(durationMs),
     ...(error === undefined ? {} : { error: (error as Error).message ?? String(error) }),
+  };
+}
+
+/** Prunes a copy of a store; a copy whose table does not exist is skipped. */
+async function pruneCopy(sql: SqlSession, copy: StorePlan, options: ExecutionOptions): Promise<TableOutcome> {
+  const figures = new Figures();
+  if (copy.skipped) return tableOutcome(copy, figures, 0);
+  const began = performance.now();
+  try {
+    await pruneTable(sql, copy, options, figures);
+    return tableOutcome(copy, figures, performance.now() - began);
+  } catch (error) {
+    return tableOutcome(copy, figures, performance.now() - began, error);
+  }
+}
+
+/**
+ * One store: its partitions and rows, then its copies by the same cutoff and holds (whatever
+ * became of the store's own work), then its id registries.
+ */
+async function executeStore(sql: SqlSession, plan: StorePlan, options: ExecutionOptions): Promise<StoreOutcome> {
+  const began = performance.now();
+  const figures = new Figures();
+  if (plan.skipped) return storeOutcome(plan, figures, tableOutcome(plan, figures, 0), []);
+  let failure: unknown;
+  try {
+    await pruneTable(sql, plan, options, figures);
+  } catch (error) {
+    failure = error;
+  }
+  const copies: TableOutcome[] = [];
+  for (const copy of plan.copies) copies.push(await pruneCopy(sql, copy, options));
+  if (failure === undefined) {
+    try {
+      await purgeRegistries(sql, plan, options, figures);
+    } catch (error) {
+      failure = error;
+    }
+  }
+  return storeOutcome(plan, figures, tableOutcome(plan, figures, performance.now() - began, failure), copies);
+}
+
+function storeOutcome(plan: StorePlan, figures: Figures, own: TableOutcome, copies: TableOutcome[]): StoreOutcome {
+  const copyErrors = copies.filter((copy) => copy.error).map((copy) => `${copy.table}: ${copy.error}`);
+  const error = own.error ?? (copyErrors.length > 0 ? copyErrors.join('; ') : undefined);
+  return {
+    kind: plan.kind,
+    retentionMonths: plan.retentionMonths,
+    cutoff: plan.cutoff.toISOString(),
+    ...own,
+    registryRowsDeleted: figures.registryRowsDeleted,
+    copies,
+    ...(error === undefined ? {} : { error }),
   };
 }
 
@@ -214,19 +284,6 @@ export async function executePlan(
   options: ExecutionOptions,
 ): Promise<StoreOutcome[]> {
   const outcomes: StoreOutcome[] = [];
-  for (const store of plan.stores) {
-    const began = performance.now();
-    const figures = new Figures();
-    if (store.skipped) {
-      outcomes.push(outcomeOf(store, figures, 0));
-      continue;
-    }
-    try {
-      await executeStore(sql, store, options, figures);
-      outcomes.push(outcomeOf(store, figures, performance.now() - began));
-    } catch (error) {
-      outcomes.push(outcomeOf(store, figures, performance.now() - began, error));
-    }
-  }
+  for (const store of plan.stores) outcomes.push(await executeStore(sql, store, options));
   return outcomes;
 }

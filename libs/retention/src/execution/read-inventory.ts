@@ -1,6 +1,6 @@
 import { notHeld } from '../legal-hold/hold-lock';
 import type { PartitionFacts, StoreInventory } from '../planning/inventory';
-import type { RetentionTable } from '../registry/retention-tables';
+import { copyAsStore, type RetentionTable } from '../registry/retention-tables';
 import type { SqlSession } from '@meshtrail/database';
 import { ident } from './sql';
 
@@ -50,11 +50,27 @@ async function holdsHeldRows(sql: SqlSession, store: RetentionTable, partition: 
 }
 
 /**
- * Reads what the database holds of a store: its layout, its partitions with their bounds, and
- * partitions left detached by an interrupted run. For partitions that ended before `cutoff`
- * it also looks up whether they hold rows of a held workspace (only when holds exist).
+ * Reads what the database holds of a store and of each of its copies: layout, partitions with
+ * their bounds, and partitions left detached by an interrupted run. For partitions that ended
+ * before `cutoff` it also looks up whether they hold rows of a held workspace (only when holds
+ * exist).
  */
 export async function readInventory(
+  sql: SqlSession,
+  store: RetentionTable,
+  cutoff: Date,
+  holdsExist: boolean,
+): Promise<StoreInventory> {
+  const own = await readTableInventory(sql, store, cutoff, holdsExist);
+  if (own.layout === 'absent' || !store.copies?.length) return own;
+  const copies: StoreInventory[] = [];
+  for (const copy of store.copies) {
+    copies.push(await readTableInventory(sql, copyAsStore(store, copy), cutoff, holdsExist));
+  }
+  return { ...own, copies };
+}
+
+async function readTableInventory(
   sql: SqlSession,
   store: RetentionTable,
   cutoff: Date,

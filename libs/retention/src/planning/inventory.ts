@@ -24,4 +24,6 @@ export interface StoreInventory {
   readonly partitions: readonly PartitionFacts[];
   /** Partitions an interrupted run detached but did not drop yet (named <partition>_detached). */
   readonly detached: readonly string[];
+  /** What the database holds of each of the store's copies (none for an absent store). */
+  readonly copies?: readonly StoreInventory[];
 }

@@ -1,5 +1,5 @@
 import { DEFAULT_POLICIES, type RetentionPolicies } from '../policy/data-kinds';
-import type { RetentionTable } from '../registry/retention-tables';
+import { copyAsStore, type RetentionTable } from '../registry/retention-tables';
 import type { PartitionFacts, StoreInventory } from './inventory';
 import { planRetention } from './plan-retention';
 
@@ -11,6 +11,7 @@ const auditStore: RetentionTable = {
   idRegistries: [{ table: 'audit_event_ids', idColumn: 'id', timeColumn: 'occurred_at', storeIdColumn: 'id' }],
 };
 const accessStore: RetentionTable = { kind: 'accessLogs', table: 'access_logs', timeColumn: 'requested_at' };
+const searchCopy = copyAsStore(auditStore, { table: 'audit_event_search' });
 
 const policies: RetentionPolicies = { ...DEFAULT_POLICIES, auditEvents: 12, accessLogs: 1 };
 
@@ -120,6 +121,55 @@ describe('planRetention', () => {
     const [plan] = planRetention({ now, policies, heldWorkspaces: [], stores, monthsAhead: 0 }).stores;
     expect(plan.drop).toEqual(['audit_events_old']);
     expect(plan.sweep).toEqual([{ relation: 'audit_events_rest', reason: 'boundary' }]);
+  });
+
+  it('plans a copy like its store, by the same cutoff and holds, on the copy’s own partitions', () => {
+    // given the store and its copy over the same months, the copy's March holding held rows
+    const copyPartitions = months('audit_event_search', '2025-02', 4).map((p) =>
+      p.isDefault ? p : { ...p, holdsHeldRows: p.name === 'audit_event_search_202503' },
+    );
+    const storePartitions = months('audit_events', '2025-02', 4).map((p) =>
+      p.isDefault ? p : { ...p, holdsHeldRows: p.name === 'audit_events_202503' },
+    );
+    const stores = [{ ...inventory(auditStore, storePartitions), copies: [inventory(searchCopy, copyPartitions)] }];
+    // when
+    const [plan] = planRetention({ now, policies, heldWorkspaces: ['ws-held'], stores, monthsAhead: 1 }).stores;
+    // then the copy drops the months the store drops and sweeps the ones it sweeps
+    expect(plan.drop).toEqual(['audit_events_202502', 'audit_events_202504']);
+    expect(plan.copies).toHaveLength(1);
+    const [copy] = plan.copies;
+    expect(copy).toMatchObject({
+      kind: 'auditEvents',
+      table: 'audit_event_search',
+      timeColumn: 'occurred_at',
+      workspaceColumn: 'workspace',
+      cutoff: plan.cutoff,
+      drop: ['audit_event_search_202502', 'audit_event_search_202504'],
+      sweep: [
+        { relation: 'audit_event_search_202503', reason: 'held' },
+        { relation: 'audit_event_search_202505', reason: 'boundary' },
+        { relation: 'audit_event_search_default', reason: 'default' },
+      ],
+      idRegistries: [],
+      copies: [],
+      ensureAhead: plan.ensureAhead,
+    });
+  });
+
+  it('skips a copy whose table does not exist, and the copies of a store that does not exist', () => {
+    const absent: StoreInventory = { store: searchCopy, layout: 'absent', partitions: [], detached: [] };
+    const present = { ...inventory(auditStore, months('audit_events', '2025-02', 1)), copies: [absent] };
+    const gone: StoreInventory = {
+      store: auditStore,
+      layout: 'absent',
+      partitions: [],
+      detached: [],
+      copies: [absent],
+    };
+    const [withCopy] = planRetention({ now, policies, heldWorkspaces: [], stores: [present], monthsAhead: 0 }).stores;
+    const [withoutStore] = planRetention({ now, policies, heldWorkspaces: [], stores: [gone], monthsAhead: 0 }).stores;
+    expect(withCopy.copies).toMatchObject([{ table: 'audit_event_search', skipped: 'absent', drop: [], sweep: [] }]);
+    expect(withoutStore).toMatchObject({ skipped: 'absent', copies: [] });
   });
 
   it('sweeps a table without partitions, and skips a store whose table does not exist', () => {

@@ -35,9 +35,10 @@ function planStore(input: PlanInput, inventory: StoreInventory): StorePlan {
     retentionMonths,
     cutoff,
     idRegistries: store.idRegistries ?? [],
+    copies: (inventory.copies ?? []).map((copy) => planStore(input, copy)),
   };
   if (inventory.layout === 'absent') {
-    return { ...base, skipped: 'absent', drop: [], dropDetached: [], sweep: [], idRegistries: [] };
+    return { ...base, skipped: 'absent', drop: [], dropDetached: [], sweep: [], idRegistries: [], copies: [] };
   }
   if (inventory.layout === 'plain') {
     return { ...base, drop: [], dropDetached: [], sweep: [{ relation: store.table, reason: 'unpartitioned' }] };

@@ -36,6 +36,8 @@ export interface StorePlan {
   /** Relations whose rows older than the cutoff are deleted in bounded batches, held rows kept. */
   readonly sweep: readonly Sweep[];
   readonly idRegistries: readonly IdRegistry[];
+  /** The store's copies, each planned as a store of its own by the same cutoff and holds. */
+  readonly copies: readonly StorePlan[];
   /** Monthly partitions to have from this month on (partitioned stores). */
   readonly ensureAhead?: { readonly fromMonth: Date; readonly months: number };
 }

@@ -17,7 +17,7 @@ describe('RETENTION_TABLES against the migrated schema (real PostgreSQL)', () =>
       )
     ).reduce<Record<string, string>>((all, row) => ({ ...all, [row.column_name]: row.data_type }), {});
 
-  it('names, for every store that exists, a table range-partitioned on its time column, and real columns', async () => {
+  it('names, for every store that exists, a table range-partitioned on its time column, real columns, copies and indexes', async () => {
     const present: string[] = [];
     for (const store of RETENTION_TABLES) {
       const [table] = await stack.query<{ key: string | null }>(
@@ -40,6 +40,21 @@ describe('RETENTION_TABLES against the migrated schema (real PostgreSQL)', () =>
         const theirs = await columns(registry.table);
         expect(Object.keys(theirs)).toEqual(expect.arrayContaining([registry.idColumn, registry.timeColumn]));
         expect(own[registry.storeIdColumn]).toBe(theirs[registry.idColumn]);
+        if (registry.timeIndex) {
+          const [index] = await stack.query<{ def: string }>(`SELECT pg_get_indexdef(to_regclass($1)) AS def`, [
+            registry.timeIndex,
+          ]);
+          expect(index.def).toContain(`ON public.${registry.table} USING brin (${registry.timeColumn})`);
+        }
+      }
+      for (const copy of store.copies ?? []) {
+        const [copied] = await stack.query<{ key: string }>(`SELECT pg_get_partkeydef(to_regclass($1)) AS key`, [
+          copy.table,
+        ]);
+        expect({ copy: copy.table, key: copied.key }).toEqual({ copy: copy.table, key: `RANGE (${store.timeColumn})` });
+        const theirs = await columns(copy.table);
+        expect(theirs[store.timeColumn]).toBe(own[store.timeColumn]);
+        if (store.workspaceColumn) expect(theirs[store.workspaceColumn]).toBe(own[store.workspaceColumn]);
       }
     }
     // the event store has landed: its two stores at least are checked

@@ -40,10 +40,14 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
   const ids = async (table: string) =>
     (await stack.query<{ id: string }>(`SELECT id FROM ${table} ORDER BY id`)).map((row) => row.id);
   const outcomeOf = (outcomes: StoreOutcome[], kind: string) => outcomes.find((o) => o.kind === kind)!;
+  /** The audit event store and its read model, which the projector keeps month for month. */
+  const ensureAuditMonths = async (from: string, months: number) => {
+    for (const table of ['audit_events', 'audit_event_search']) await ensureMonths(stack, table, from, months);
+  };
 
   it('keeps data just inside the minimum and held workspaces, deletes the rest, and the dry run reported exactly that', async () => {
     // given twelve months for audit events (the minimum) and two for Keycloak events (the minimum)
-    await ensureMonths(stack, 'audit_events', '2020-01-01', 80); // 2020-01 .. 2026-08
+    await ensureAuditMonths('2020-01-01', 80); // 2020-01 .. 2026-08
     await insertAuditEvent(stack, { id: 'a-expired-month', occurredAt: '2025-01-10T00:00:00Z', workspace: 'ws-1' });
     await insertAuditEvent(stack, { id: 'b-held', occurredAt: '2025-03-05T00:00:00Z', workspace: 'ws-held' });
     await insertAuditEvent(stack, { id: 'c-beside-held', occurredAt: '2025-03-06T00:00:00Z', workspace: 'ws-1' });
@@ -62,6 +66,7 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     await insertTransmission(stack, { sentAt: '2026-04-17T02:59:59Z', category: 'one-second-past' });
     await insertTransmission(stack, { sentAt: '2026-04-17T03:00:01Z', category: 'one-second-inside' });
     const auditPartitionsBefore = await partitionsOf(stack, 'audit_events');
+    const searchPartitionsBefore = await partitionsOf(stack, 'audit_event_search');
     const authPartitionsBefore = await partitionsOf(stack, 'auth_events');
     const policies = { auditEvents: 12, authEvents: 2, telemetryTransmissions: 1 };
 
@@ -71,7 +76,9 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     // then nothing changed
     expect(await ids('audit_events')).toHaveLength(8);
     expect(await ids('audit_event_ids')).toHaveLength(8);
+    expect(await ids('audit_event_search')).toHaveLength(8);
     expect(await partitionsOf(stack, 'audit_events')).toEqual(auditPartitionsBefore);
+    expect(await partitionsOf(stack, 'audit_event_search')).toEqual(searchPartitionsBefore);
     expect(await partitionsOf(stack, 'auth_events')).toEqual(authPartitionsBefore);
 
     // when the real run follows
@@ -101,6 +108,24 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     expect(partitions).toContain('audit_events_202505');
     expect(partitions).not.toContain('audit_events_202504');
     expect(partitions.filter((name) => name < 'audit_events_202503')).toEqual([]);
+
+    // and its read model lost the same months and rows in the same run, the held row kept
+    const [search] = audit.copies;
+    expect(search).toMatchObject({
+      table: 'audit_event_search',
+      rowsInDroppedPartitions: 2,
+      rowsDeletedInBatches: 3,
+      rowsDeleted: 5,
+    });
+    expect(search.error).toBeUndefined();
+    expect(search.partitionsDropped).toEqual(
+      audit.partitionsDropped.map((name) => name.replace(/^audit_events_/, 'audit_event_search_')),
+    );
+    expect(await ids('audit_event_search')).toEqual(['b-held', 'f-one-second-inside', 'g-recent']);
+    const searchPartitions = await partitionsOf(stack, 'audit_event_search');
+    expect(searchPartitions).toContain('audit_event_search_202503');
+    expect(searchPartitions).not.toContain('audit_event_search_202504');
+    expect(searchPartitions.filter((name) => name < 'audit_event_search_202503')).toEqual([]);
 
     const auth = outcomeOf(real.outcomes, 'authEvents');
     expect(auth).toMatchObject({
@@ -135,7 +160,7 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
   });
 
   it('at the maximum, deletes data just past it and keeps data just inside it', async () => {
-    await ensureMonths(stack, 'audit_events', '2021-04-01', 3);
+    await ensureAuditMonths('2021-04-01', 3);
     await insertAuditEvent(stack, { id: 'past-maximum', occurredAt: '2021-05-17T02:59:59Z', workspace: 'ws-1' });
     await insertAuditEvent(stack, { id: 'inside-maximum', occurredAt: '2021-05-17T03:00:01Z', workspace: 'ws-1' });
     await insertAuditEvent(stack, { id: 'long-past', occurredAt: '2021-04-30T00:00:00Z', workspace: 'ws-1' });
@@ -148,17 +173,24 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
       rowsDeleted: 2,
     });
     expect(await ids('audit_events')).toEqual(['inside-maximum']);
+    expect(await ids('audit_event_search')).toEqual(['inside-maximum']);
   });
 
   it('deletes a workspace’s expired data once its hold is released', async () => {
-    await ensureMonths(stack, 'audit_events', '2025-01-01', 2);
+    await ensureAuditMonths('2025-01-01', 2);
     await insertAuditEvent(stack, { id: 'held-1', occurredAt: '2025-01-10T00:00:00Z', workspace: 'ws-held' });
     await insertAuditEvent(stack, { id: 'held-2', occurredAt: '2025-02-10T00:00:00Z', workspace: 'ws-held' });
     const hold = await insertHold(sql, { workspace: 'ws-held', reason: 'audit', by: SYSTEM, at: now });
 
     const held = await enforceRetention(sql, request({ auditEvents: 12 }, false));
-    expect(outcomeOf(held.outcomes, 'auditEvents')).toMatchObject({ rowsDeleted: 0, partitionsDropped: [] });
+    expect(outcomeOf(held.outcomes, 'auditEvents')).toMatchObject({
+      rowsDeleted: 0,
+      partitionsDropped: [],
+      registryRowsDeleted: 0,
+      copies: [{ table: 'audit_event_search', rowsDeleted: 0, partitionsDropped: [] }],
+    });
     expect(await ids('audit_events')).toEqual(['held-1', 'held-2']);
+    expect(await ids('audit_event_search')).toEqual(['held-1', 'held-2']);
 
     await markReleased(sql, { id: hold.id, reason: 'case closed', by: SYSTEM, at: now });
     const released = await enforceRetention(sql, request({ auditEvents: 12 }, false));
@@ -166,7 +198,28 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
       rowsDeleted: 2,
       partitionsDropped: ['audit_events_202501', 'audit_events_202502'],
       registryRowsDeleted: 2,
+      copies: [
+        {
+          table: 'audit_event_search',
+          rowsDeleted: 2,
+          partitionsDropped: ['audit_event_search_202501', 'audit_event_search_202502'],
+        },
+      ],
     });
+    expect(await ids('audit_events')).toEqual([]);
+    expect(await ids('audit_event_search')).toEqual([]);
+  });
+
+  it('skips a copy whose table does not exist, and still prunes the store', async () => {
+    await ensureMonths(stack, 'audit_events', '2024-01-01', 1);
+    await insertAuditEvent(stack, { id: 'no-read-model', occurredAt: '2024-01-10T00:00:00Z', workspace: 'ws-1' });
+    await stack.query('DROP TABLE audit_event_search');
+
+    const { outcomes } = await enforceRetention(sql, request({ auditEvents: 12 }, false));
+
+    const audit = outcomeOf(outcomes, 'auditEvents');
+    expect(audit).toMatchObject({ rowsDeleted: 1, copies: [{ table: 'audit_event_search', skipped: 'absent' }] });
+    expect(audit.error).toBeUndefined();
     expect(await ids('audit_events')).toEqual([]);
   });
 
@@ -201,7 +254,9 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     expect(outcomeOf(outcomes, 'auditEvents')).toMatchObject({
       rowsDeleted: 0,
       error: 'interrupted: the service is stopping',
+      copies: [{ table: 'audit_event_search', rowsDeleted: 0, error: 'interrupted: the service is stopping' }],
     });
     expect(await ids('audit_events')).toEqual(['kept-by-abort']);
+    expect(await ids('audit_event_search')).toEqual(['kept-by-abort']);
   });
 });

@@ -65,6 +65,7 @@ function failedOutcome(store: RetentionTable, months: number, cutoff: Date, erro
     rowsInDroppedPartitions: 0,
     rowsDeletedInBatches: 0,
     registryRowsDeleted: 0,
+    copies: [],
     deleteStatements: 0,
     partitionsCreated: 0,
     durationMs: 0,
