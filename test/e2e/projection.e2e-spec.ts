@@ -127,4 +127,22 @@ describe('the read model follows the trail, and health says when it cannot', () 
     );
     expect(Number(projects)).toBe(65);
   }, 60_000);
+  it('turns DOWN when a step hangs in a statement, and UP once it goes on', async () => {
+    const locker = new Client({ connectionString: stack.databaseUrl });
+    await locker.connect();
+    try {
+      // a lock held elsewhere (no transaction id: it holds no reader back) keeps the step's INSERT waiting
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE audit_event_search IN ACCESS EXCLUSIVE MODE');
+      const down = await waitFor('projection DOWN naming the hung step', async () => {
+        const health = await projection();
+        return health.status === 'DOWN' ? health : undefined;
+      });
+      expect(down.details?.reason).toMatch(/a projection step has been running for \d+ s/);
+    } finally {
+      await locker.query('COMMIT');
+      await locker.end();
+    }
+    await waitFor('projection UP again', async () => (await projection()).status === 'UP');
+  }, 60_000);
 });

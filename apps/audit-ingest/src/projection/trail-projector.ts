@@ -46,6 +46,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
   private lastError?: { message: string; at: Date; since: Date };
   private lag?: Lag;
   private lastLagCheck = 0;
+  /** When the step in progress began; undefined between steps. */
+  private stepStartedAt?: number;
 
   constructor(
     private readonly database: DatabaseConnection,
@@ -73,7 +75,12 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
     while (this.running) {
       let full = false;
       try {
-        const step = await this.database.withClient((client) => projectTrail(client, batch));
+        this.stepStartedAt = Date.now();
+        const step = await this.database
+          .withClient((client) => projectTrail(client, batch))
+          .finally(() => {
+            this.stepStartedAt = undefined;
+          });
         full = step.projected === batch;
         if (step.projected > 0) {
           projectedEvents.add(step.projected);
@@ -139,6 +146,17 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
       };
     }
     const limit = this.config.AUDIT_PROJECTION_LAG_DOWN_SECONDS;
+    // a step stuck in a statement (waiting on a lock, a connection gone half-open) leaves the last lag standing
+    const stepSeconds = this.stepStartedAt === undefined ? 0 : (Date.now() - this.stepStartedAt) / 1000;
+    if (stepSeconds > limit) {
+      return {
+        status: 'DOWN',
+        details: {
+          ...details,
+          reason: `a projection step has been running for ${Math.round(stepSeconds)} s (limit ${limit} s): a statement is waiting on a lock or a lost connection`,
+        },
+      };
+    }
     if (this.lag && this.lag.seconds > limit) {
       const holder = this.lag.oldestTransaction;
       return {

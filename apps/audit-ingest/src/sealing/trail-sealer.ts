@@ -38,6 +38,10 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
   private loop?: Promise<void>;
   private readonly pause = new WakeablePause();
   private lastPass?: Date;
+  /** When the pass in progress began; undefined between passes. */
+  private passStartedAt?: number;
+  /** The last pass found the sealer lock held by another instance. */
+  private heldElsewhere = false;
   private lastCheckpoint?: SignedCheckpoint;
   private lastError?: { message: string; since: Date };
   private publishError?: { message: string; since: Date };
@@ -80,10 +84,14 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
   private async run(signer: CheckpointSigner): Promise<void> {
     while (this.running) {
       try {
-        await this.pass(signer);
+        this.passStartedAt = Date.now();
+        const sealedHere = await this.pass(signer).finally(() => {
+          this.passStartedAt = undefined;
+        });
         if (this.lastError) this.logger.info('Sealing Resumed', { failedSince: this.lastError.since.toISOString() });
         this.lastError = undefined;
-        this.lastPass = new Date();
+        this.heldElsewhere = !sealedHere;
+        if (sealedHere) this.lastPass = new Date();
       } catch (error) {
         const message = (error as Error).message;
         if (!this.lastError) this.logger.warn('Sealing Failed', { error: message });
@@ -93,9 +101,9 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
     }
   }
 
-  /** Seals until nothing sealable is left, then publishes. */
-  private async pass(signer: CheckpointSigner): Promise<void> {
-    for (;;) {
+  /** Seals until nothing sealable is left, then publishes. False when another instance held the sealer's lock. */
+  private async pass(signer: CheckpointSigner): Promise<boolean> {
+    for (let first = true; ; first = false) {
       const step = await this.database.withClient((client) =>
         sealNext(client, {
           signer,
@@ -105,7 +113,10 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
             cutoff <= cutoffFor(requestedAt, RETENTION_BOUNDS.auditEvents.minMonths),
         }),
       );
-      if (!step.ran) break;
+      if (!step.ran) {
+        if (first) return false;
+        break;
+      }
       if (step.refusedPurges.length && step.refusedPurges.join() !== this.refusedPurges.join()) {
         this.logger.warn('Purge Request Refused', { requests: step.refusedPurges });
       }
@@ -123,6 +134,7 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
       if (!this.publishError) this.logger.warn('Checkpoint Publication Failed', { error: (error as Error).message });
       this.publishError = { message: (error as Error).message, since: this.publishError?.since ?? new Date() };
     }
+    return true;
   }
 
   async check(): Promise<ComponentHealth> {
@@ -138,7 +150,20 @@ export class TrailSealer implements HealthIndicator, OnApplicationBootstrap, Bef
       lastCheckpoint: this.lastCheckpoint?.number,
       sealedUpTo: this.lastCheckpoint?.last,
       lastPassAt: this.lastPass?.toISOString(),
+      ...(this.heldElsewhere ? { sealedBy: 'another instance (it held the sealer lock on the last pass)' } : {}),
     };
+    // a pass stuck in a statement (a lock wait, a half-open connection) must not pass for a healthy one
+    const passSeconds = this.passStartedAt === undefined ? 0 : (Date.now() - this.passStartedAt) / 1000;
+    const passLimit = Math.max(60, 2 * this.config.AUDIT_SEAL_INTERVAL_SECONDS);
+    if (passSeconds > passLimit) {
+      return {
+        status: 'DOWN',
+        details: {
+          ...details,
+          reason: `a sealing pass has been running for ${Math.round(passSeconds)} s (limit ${passLimit} s)`,
+        },
+      };
+    }
     if (this.lastError) {
       return {
         status: 'DOWN',

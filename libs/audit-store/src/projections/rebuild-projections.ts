@@ -10,9 +10,9 @@ export interface RebuildReport {
 
 /**
  * Rebuilds the read model and every projection from the event store with the projector's own
- * steps, from the start of the trail, in one transaction (readers see the old projections until
- * it commits) that holds the projector's lock. Events committed after it began are projected by
- * the running projector afterwards.
+ * steps, from the start of the trail, in one transaction that holds the projector's lock: readers
+ * of the read model and the projections wait until it commits (TRUNCATE), and never see a half
+ * rebuilt state. Events committed after it began are projected by the running projector afterwards.
  */
 export async function rebuildProjections(client: SqlSession, { chunkSize = 10_000 } = {}): Promise<RebuildReport> {
   return inTransaction(client, async () => {

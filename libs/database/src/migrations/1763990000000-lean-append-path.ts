@@ -64,16 +64,17 @@ export class LeanAppendPath1763990000000 implements MigrationInterface {
       SELECT meshtrail_ensure_monthly_partitions('audit_event_search', to_date(right(c.relname, 6), 'YYYYMM'), 1)
       FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
       WHERE i.inhparent = 'audit_events'::regclass AND c.relname ~ '^audit_events_[0-9]{6}$'`);
-    for (const [name, definition] of READ_INDEXES) {
-      await runner.query(`DROP INDEX IF EXISTS ${name}`);
-      const searchName = name.replace(/^audit_events_/, 'audit_event_search_');
-      await runner.query(`CREATE INDEX ${searchName} ON audit_event_search ${definition}`);
-    }
     await runner.query(`
       INSERT INTO audit_event_search
       SELECT seq, xact_id, id, occurred_at, ingested_at, source, type, subject, object_type, object_id, object_name,
              action, workspace, actor_kind, actor_id, actor_name, change, changes, source_ip, correlation_id, hash
       FROM audit_events`);
+    // built once over the copied rows, not maintained row by row during the copy
+    for (const [name, definition] of READ_INDEXES) {
+      await runner.query(`DROP INDEX IF EXISTS ${name}`);
+      const searchName = name.replace(/^audit_events_/, 'audit_event_search_');
+      await runner.query(`CREATE INDEX ${searchName} ON audit_event_search ${definition}`);
+    }
 
     await runner.query(`
       CREATE TABLE projection_positions (
