@@ -108,6 +108,20 @@ describe('Authenticator (real RS256 tokens from a local issuer, real PostgreSQL)
     expect((await auth.authenticate(bearer(fresh))).workspaces).toEqual(['ws-1']);
   });
 
+  it('drops a revoked membership as soon as the revocation is stored, before the projector has passed it', async () => {
+    const issued = await idp.sign({ sub: 'u-ada', groups: ['/workspaces/ws-7/managers'] }, { issuedAt: -60 });
+    expect((await auth.authenticate(bearer(issued))).workspaces).toEqual(['ws-7']);
+    // stored as audit-ingest stores it, and not projected: the read model and the projection know nothing yet
+    await db.query(
+      `INSERT INTO audit_events (seq, id, occurred_at, source, type, object_type, object_id, action, workspace,
+         actor_kind, actor_id, change, changes, event, hash, kafka_topic, kafka_partition, kafka_offset)
+       VALUES (nextval('audit_events_seq'), 'revoke-ada', now(), 'test', 'meshstack.workspaceaccess.revoked',
+         'WorkspaceAccess', 'u-ada', 'revoked', 'ws-7', 'user', 'admin', 'removed u-ada as Workspace Manager',
+         '[{"field": "role", "from": "Workspace Manager"}]', '{}', 'h', 'audit.events.v1', 0, 0)`,
+    );
+    expect((await auth.authenticate(bearer(issued))).workspaces).toEqual([]);
+  });
+
   it('authenticates API keys with their scope, and refuses revoked ones', async () => {
     const created = await keys.create('siem', { admin: false, workspaces: ['ws-9'] }, 'root');
     expect(await auth.authenticate({ 'x-api-key': created.key })).toEqual({
