@@ -15,7 +15,7 @@ const LIB_LAYERS = {
   database: ['config', 'contracts', 'observability'],
   kafka: ['config', 'contracts', 'observability'],
   'audit-store': ['config', 'contracts', 'database', 'observability'],
-  'trail-proof': ['config', 'contracts', 'database', 'observability'],
+  'trail-proof': ['audit-store', 'config', 'contracts', 'database', 'observability'],
   auth: ['config', 'contracts', 'database', 'observability'],
   'dead-letters': ['config', 'contracts', 'database', 'kafka', 'observability'],
   retention: ['config', 'contracts', 'database', 'kafka', 'observability', 'trail-proof'],

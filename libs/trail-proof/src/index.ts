@@ -18,7 +18,6 @@ export {
   type PublicKeySet,
 } from './checkpoint/seal-keys';
 export {
-  comparePositions,
   decodeLeaves,
   entryDigestOfEvent,
   isoToMicros,
@@ -26,7 +25,6 @@ export {
   microsToIso,
   positionKey,
   type SealedLeaf,
-  type TrailPosition,
 } from './checkpoint/sealed-leaf';
 export { inclusionProof, leafHash, merkleRoot, rootFromInclusionProof, verifyInclusion } from './merkle/merkle-tree';
 export { requestPurgeSeal, SEALER_LOCK, sealNext, type SealOptions, type SealStep } from './seal/seal-next';

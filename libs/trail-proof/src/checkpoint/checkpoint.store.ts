@@ -1,6 +1,6 @@
 import type { SqlSession } from '@meshtrail/database';
 import type { PurgeRecord, SignedCheckpoint } from './checkpoint';
-import type { TrailPosition } from './sealed-leaf';
+import type { TrailPosition } from '@meshtrail/audit-store';
 
 /** Text casts keep the column names: ORDER BY must name the table's columns (c.number), not these texts. */
 const COLUMNS = `number::text, kind, after_xact_id::text, after_seq::text, first_xact_id::text, first_seq::text,

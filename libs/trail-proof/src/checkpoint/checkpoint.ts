@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '@meshtrail/contracts';
-import type { TrailPosition } from './sealed-leaf';
+import type { TrailPosition } from '@meshtrail/audit-store';
 
 export const CHECKPOINT_FORMAT = 'meshtrail.checkpoint.v1';
 

@@ -1,12 +1,7 @@
 import { createHash } from 'node:crypto';
 import { canonicalHash, canonicalJson } from '@meshtrail/contracts';
+import type { TrailPosition } from '@meshtrail/audit-store';
 import { leafHash } from '../merkle/merkle-tree';
-
-/** A place in the trail's commit order: (xact_id, seq). */
-export interface TrailPosition {
-  xactId: string;
-  seq: string;
-}
 
 /** One sealed event as its checkpoint keeps it: where it stood, when it happened, and what it was. */
 export interface SealedLeaf {
@@ -75,14 +70,6 @@ export function leafHashes(bytes: Buffer): Buffer[] {
 
 export function positionKey(position: TrailPosition): string {
   return `${position.xactId}:${position.seq}`;
-}
-
-/** Commit order: by xact_id, then seq. */
-export function comparePositions(a: TrailPosition, b: TrailPosition): number {
-  const x = BigInt(a.xactId) - BigInt(b.xactId);
-  if (x !== 0n) return x < 0n ? -1 : 1;
-  const s = BigInt(a.seq) - BigInt(b.seq);
-  return s === 0n ? 0 : s < 0n ? -1 : 1;
 }
 
 /** Microseconds since 1970 of an RFC 3339 timestamp with up to nine fraction digits. */

@@ -1,11 +1,9 @@
+import { TRAIL_START } from '@meshtrail/audit-store';
 import { checkpointHash, type SignedCheckpoint } from '../checkpoint/checkpoint';
 import type { CheckpointSigner } from '../checkpoint/seal-keys';
-import { encodeLeaves, leafHashes, type SealedLeaf, type TrailPosition } from '../checkpoint/sealed-leaf';
+import { encodeLeaves, leafHashes, type SealedLeaf } from '../checkpoint/sealed-leaf';
 import { merkleRoot } from '../merkle/merkle-tree';
 import type { PurgeRecord } from '../checkpoint/checkpoint';
-
-/** Where the first checkpoint starts: before every position. */
-export const ORIGIN: TrailPosition = { xactId: '0', seq: '0' };
 
 /** The checkpoint after `previous` sealing `leaves` (commit order), or recording `purge`; signed. */
 export function composeCheckpoint(
@@ -14,7 +12,7 @@ export function composeCheckpoint(
   signer: CheckpointSigner,
   now: Date,
 ): SignedCheckpoint {
-  const after = previous?.last ?? ORIGIN;
+  const after = previous?.last ?? TRAIL_START;
   const leaves = 'leaves' in content ? content.leaves : [];
   const encoded = encodeLeaves(leaves);
   const unsigned = {

@@ -1,18 +1,13 @@
+import { INGEST_ROLE, TRAIL_PROJECTION, TRAIL_START, type TrailPosition } from '@meshtrail/audit-store';
 import { inTransaction, type SqlSession } from '@meshtrail/database';
 import type { SignedCheckpoint } from '../checkpoint/checkpoint';
 import { insertCheckpoint, lastCheckpoint } from '../checkpoint/checkpoint.store';
 import type { CheckpointSigner } from '../checkpoint/seal-keys';
-import { entryDigest, type SealedLeaf, type TrailPosition } from '../checkpoint/sealed-leaf';
-import { composeCheckpoint, ORIGIN } from './compose-checkpoint';
+import { entryDigest, type SealedLeaf } from '../checkpoint/sealed-leaf';
+import { composeCheckpoint } from './compose-checkpoint';
 
 /** Held (transaction-scoped) by whoever seals: one sealer at a time, and a checkpoint number is never taken twice. */
 export const SEALER_LOCK = 7_281_930_005;
-
-/** The projection whose position bounds sealing: what the projector has passed is gap-free. */
-const SEALING_BOUND = 'audit_events';
-
-/** Role the sealer writes as (INSERT and SELECT on the checkpoints, nothing more). */
-const SEALER_ROLE = 'meshtrail_ingest';
 
 export interface SealOptions {
   signer: CheckpointSigner;
@@ -46,7 +41,7 @@ export async function sealNext(client: SqlSession, options: SealOptions): Promis
       await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [SEALER_LOCK])
     ).rows;
     if (!locked) return { ran: false, sealed: [], events: 0, refusedPurges: [] };
-    await client.query(`SET LOCAL ROLE ${SEALER_ROLE}`);
+    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
     const sealed: SignedCheckpoint[] = [];
     let previous = await lastCheckpoint(client);
     const append = async (content: Parameters<typeof composeCheckpoint>[1]) => {
@@ -56,7 +51,7 @@ export async function sealNext(client: SqlSession, options: SealOptions): Promis
       previous = checkpoint;
     };
 
-    const leaves = await readLeaves(client, previous?.last ?? ORIGIN, options.maxEvents);
+    const leaves = await readLeaves(client, previous?.last ?? TRAIL_START, options.maxEvents);
     if (leaves.length > 0) await append({ leaves });
 
     const refusedPurges: string[] = [];
@@ -86,7 +81,7 @@ async function readLeaves(client: SqlSession, after: TrailPosition, limit: numbe
        AND (e.xact_id, e.seq) > ($2::xid8, $3::bigint) AND (e.xact_id, e.seq) <= (p.xact_id, p.seq)
      ORDER BY e.xact_id, e.seq
      LIMIT $4`,
-    [SEALING_BOUND, after.xactId, after.seq, Math.max(1, Math.floor(limit))],
+    [TRAIL_PROJECTION, after.xactId, after.seq, Math.max(1, Math.floor(limit))],
   );
   return rows.map((row) => ({
     position: { xactId: row.xact_id, seq: row.seq },

@@ -1,4 +1,4 @@
-import type { TrailPosition } from '../checkpoint/sealed-leaf';
+import type { TrailPosition } from '@meshtrail/audit-store';
 
 /** What verification can find wrong, each with a stable code. */
 export type Problem =

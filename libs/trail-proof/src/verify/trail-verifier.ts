@@ -1,7 +1,7 @@
+import { compareTrailPositions, type TrailPosition } from '@meshtrail/audit-store';
 import { checkpointHash, type SignedCheckpoint } from '../checkpoint/checkpoint';
 import { signatureValid, type PublicKeySet } from '../checkpoint/seal-keys';
 import {
-  comparePositions,
   decodeLeaves,
   encodeLeaf,
   entryDigestOfEvent,
@@ -9,7 +9,6 @@ import {
   microsToIso,
   positionKey,
   type SealedLeaf,
-  type TrailPosition,
 } from '../checkpoint/sealed-leaf';
 import { leafHash, merkleRoot } from '../merkle/merkle-tree';
 import { at, type Finding, type VerifyReport } from './findings';
@@ -57,11 +56,11 @@ export class TrailVerifier {
   ) {
     this.chain = [...checkpoints].sort((a, b) => a.number - b.number);
     this.checkChain();
-    this.events = this.chain.filter((c) => c.kind === 'events').sort((a, b) => comparePositions(a.last, b.last));
+    this.events = this.chain.filter((c) => c.kind === 'events').sort((a, b) => compareTrailPositions(a.last, b.last));
     this.lastSealed = this.chain.length
       ? this.chain
           .map((c) => c.last)
-          .sort(comparePositions)
+          .sort(compareTrailPositions)
           .at(-1)
       : undefined;
     const cutoffs = this.chain
@@ -84,7 +83,7 @@ export class TrailVerifier {
       const bucket = this.buckets.get(checkpoint.number) ?? [];
       bucket.push(present);
       this.buckets.set(checkpoint.number, bucket);
-    } else if (!this.lastSealed || comparePositions(entry.position, this.lastSealed) > 0) {
+    } else if (!this.lastSealed || compareTrailPositions(entry.position, this.lastSealed) > 0) {
       this.unsealed++;
     } else {
       this.uncovered.push(present);
@@ -103,7 +102,7 @@ export class TrailVerifier {
     }
     const missingCheckpoints = this.findings.some((f) => f.problem === 'checkpoint-missing');
     if (missingCheckpoints && this.uncovered.length > 0) {
-      const positions = this.uncovered.map((event) => event.position).sort(comparePositions);
+      const positions = this.uncovered.map((event) => event.position).sort(compareTrailPositions);
       this.findings.push({
         problem: 'checkpoint-missing',
         count: positions.length,
@@ -172,7 +171,7 @@ export class TrailVerifier {
       }
       if (previous && valid) {
         const linked = checkpoint.previous === checkpointHash(previous);
-        const adjoins = comparePositions(checkpoint.after, previous.last) === 0;
+        const adjoins = compareTrailPositions(checkpoint.after, previous.last) === 0;
         if (!linked || !adjoins) {
           this.findings.push({
             problem: 'chain-broken',
@@ -216,11 +215,11 @@ export class TrailVerifier {
     let high = this.events.length;
     while (low < high) {
       const mid = (low + high) >> 1;
-      if (comparePositions(this.events[mid].last, position) < 0) low = mid + 1;
+      if (compareTrailPositions(this.events[mid].last, position) < 0) low = mid + 1;
       else high = mid;
     }
     const candidate = this.events[low];
-    return candidate && comparePositions(candidate.after, position) < 0 ? candidate : undefined;
+    return candidate && compareTrailPositions(candidate.after, position) < 0 ? candidate : undefined;
   }
 
   /** Matches the events present in a checkpoint's range against its sealed leaves and names every difference. */
@@ -246,7 +245,7 @@ export class TrailVerifier {
       }
     }
     const number = checkpoint.number;
-    for (const { event, slot } of differing.sort((a, b) => comparePositions(a.event.position, b.event.position))) {
+    for (const { event, slot } of differing.sort((a, b) => compareTrailPositions(a.event.position, b.event.position))) {
       const moved = (byEntry.get(event.entry.toString('hex')) ?? []).find(
         (candidate) => !candidate.accounted && positionKey(candidate.leaf.position) !== positionKey(event.position),
       );
