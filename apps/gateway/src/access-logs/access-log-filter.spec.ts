@@ -63,6 +63,8 @@ describe('parseAccessLogFilter', () => {
       [{ limit: '1001' }, 'limit', /1 to 1000/],
       [{ cursor: 'not-a-cursor' }, 'cursor', /not a cursor/],
       [{ principal: ['a', 'b'] }, 'principal', /once/],
+      [{ principal: 'a\u0000' }, 'principal', /NUL character/],
+      [{ pathPrefix: '/\udc00' }, 'pathPrefix', /lone surrogate/],
     ];
     for (const [query, parameter, message] of cases) {
       const refused = refusal(query);

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { textProblem } from '@meshtrail/contracts';
 
 /** A search over the access-log store, validated. Times are ISO strings; bounds are [from, to). */
 export interface AccessLogFilter {
@@ -37,6 +38,8 @@ function single(query: Record<string, unknown>, name: string): string | undefine
   const value = query[name];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') throw new InvalidParameter(name, 'must be given once, as a string');
+  const problem = textProblem(value);
+  if (problem !== undefined) throw new InvalidParameter(name, problem);
   return value;
 }
 

@@ -37,6 +37,17 @@ describe('InputValidationPipe', () => {
     expect(value).toEqual({ name: 'a', limit: 3 });
   });
 
+  it('refuses text PostgreSQL cannot store in any parameter, naming it, before a DTO rule sees it', async () => {
+    expect(await run({ name: 'a\u0000b' }, query)).toMatchObject({
+      status: 400,
+      body: { parameter: 'name', message: 'name: contains a NUL character (\\u0000)' },
+    });
+    expect(await run({ name: ['ok', '\ud800'] }, body)).toMatchObject({
+      status: 400,
+      body: { parameter: 'name', message: expect.stringContaining('lone surrogate') },
+    });
+  });
+
   it('names an unknown parameter', async () => {
     expect(await run({ name: 'a', colour: 'red' }, query)).toEqual({
       status: 400,

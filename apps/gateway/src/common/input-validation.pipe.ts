@@ -1,5 +1,6 @@
 import { type ArgumentMetadata, Injectable, ValidationPipe, type ValidationError } from '@nestjs/common';
 import type { ApiError } from '@meshtrail/auth';
+import { textProblem } from '@meshtrail/contracts';
 import { invalidParameter } from './invalid-parameter';
 
 /** The 400 for the first problem found: an unknown parameter, or the first rule its value breaks. */
@@ -9,9 +10,25 @@ function firstProblem([error]: ValidationError[]): ApiError {
   return invalidParameter(error.property, Object.values(constraints)[0] ?? 'is invalid');
 }
 
+/** The top-level parameter holding the first string PostgreSQL could not take, with why. */
+function unstorableText(value: unknown, parameter = ''): { parameter: string; problem: string } | undefined {
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem === undefined ? undefined : { parameter, problem };
+  }
+  if (typeof value !== 'object' || value === null) return undefined;
+  for (const [key, item] of Object.entries(value)) {
+    const found = unstorableText(item, parameter || key);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /**
  * Nest's ValidationPipe on query parameters and request bodies, against their DTO class: unknown
- * parameters or fields, repeated parameters and bad values are a 400 naming the parameter.
+ * parameters or fields, repeated parameters and bad values are a 400 naming the parameter. Text
+ * PostgreSQL cannot take (NUL, a lone surrogate) is refused here for every parameter, so no DTO
+ * rule can forget it and no query reaches the database with it.
  */
 @Injectable()
 export class InputValidationPipe extends ValidationPipe {
@@ -30,6 +47,10 @@ export class InputValidationPipe extends ValidationPipe {
     const isObject = typeof value === 'object' && value !== null && !Array.isArray(value);
     if (metadata.type === 'body' && this.toValidate(metadata) && !isObject) {
       throw invalidParameter('body', 'must be a JSON object');
+    }
+    if ((metadata.type === 'body' || metadata.type === 'query') && this.toValidate(metadata)) {
+      const found = unstorableText(value);
+      if (found) throw invalidParameter(found.parameter, found.problem);
     }
     return super.transform(value, metadata);
   }
