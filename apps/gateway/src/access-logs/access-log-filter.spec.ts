@@ -1,5 +1,5 @@
 import { accessLogPageSql, decodeCursor, encodeCursor, likePrefix, parseAccessLogFilter } from './access-log-filter';
-import { csvCell, exportLine } from './access-log-export';
+import { exportLine } from './access-log-export';
 
 const NOW = new Date('2026-03-04T12:00:00.000Z');
 const parse = (query: Record<string, unknown>) => parseAccessLogFilter(query, NOW);
@@ -132,14 +132,11 @@ describe('exports', () => {
     line: 'ignored in CSV',
   };
 
-  it('writes NDJSON as the contract line and CSV per RFC 4180, defusing formulas', () => {
+  it('writes NDJSON as the contract line and CSV per RFC 4180, every cell quoted, defusing formulas', () => {
     expect(exportLine('ndjson', record)).toBe(`${JSON.stringify(record)}\n`);
     expect(exportLine('csv', record)).toBe(
-      '2026-03-04T05:06:07.089Z,0b7d3a4e-3f7e-4c1a-9a55-1d2b3c4d5e6f,gateway,gw-1,10.2.28.155,200,GET,' +
-        '"/x?a=""b"",c",,"\'=HYPERLINK(""http://evil"")",*/*,12\r\n',
+      '"2026-03-04T05:06:07.089Z","0b7d3a4e-3f7e-4c1a-9a55-1d2b3c4d5e6f","gateway","gw-1","10.2.28.155","200","GET",' +
+        '"/x?a=""b"",c","","\'=HYPERLINK(""http://evil"")","*/*","12"\r\n',
     );
-    expect(csvCell('-1')).toBe("'-1");
-    expect(csvCell(-1)).toBe('-1');
-    expect(csvCell('a\nb')).toBe('"a\nb"');
   });
 });

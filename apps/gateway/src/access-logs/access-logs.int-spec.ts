@@ -112,7 +112,9 @@ describe('access-log search (real PostgreSQL)', () => {
     expect(lines.every((l) => l.status === 503)).toBe(true);
     const csv = await fetch(`${url}/export?${range}&format=csv&principal=jane%40example.com`);
     const rows = (await csv.text()).trim().split('\r\n');
-    expect(rows[0]).toBe('time,id,service,host,remoteIp,status,method,path,principal,userAgent,accept,durationMs');
+    expect(rows[0]).toBe(
+      '"time","id","service","host","remoteIp","status","method","path","principal","userAgent","accept","durationMs"',
+    );
     expect(rows).toHaveLength(total / 3 + 1);
   });
 
