@@ -9,7 +9,6 @@
  *   become a formula in Excel set to semicolons.
  * The apostrophe changes the text: the NDJSON export is the one that keeps every value as stored.
  */
-// eslint-disable-next-line no-control-regex -- tab, CR and LF are separators and formula starts
 const FORMULA_AFTER_SEPARATOR = /(?<=(?:^|[,;\t|\r\n])"*)(?=[=+\-@\t\r])/g;
 
 export function csvCell(value: unknown): string {
