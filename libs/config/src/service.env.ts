@@ -87,6 +87,16 @@ export class ServiceEnv {
   @Max(200, { message: 'must be at most 200' })
   DATABASE_POOL_MAX = 10;
 
+  /**
+   * Connections of a second, small pool kept for health checks and authentication, so work that
+   * holds the main pool's connections (exports) can never starve them; 0: they share the main pool.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(0, { message: 'must be from 0 to 20' })
+  @Max(20, { message: 'must be from 0 to 20' })
+  DATABASE_POOL_RESERVED = 2;
+
   /** Upper bound for each health check, so probes answer even when a dependency hangs. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })

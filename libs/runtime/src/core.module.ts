@@ -43,6 +43,7 @@ export class CoreModule {
         DatabaseModule.register({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          reservedMax: config.DATABASE_POOL_RESERVED,
           applicationName: service,
         }),
         KafkaModule.register({
