@@ -8,6 +8,8 @@ import { DeadLettersAdminModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
+import { readLimitsOf } from './read-limits/read-limits-of';
+import { ReadLimitsModule } from './read-limits/read-limits.module';
 import { RetentionAdminModule } from './retention-admin/retention-admin.module';
 import { UiModule } from './ui/ui.module';
 
@@ -19,7 +21,18 @@ export class GatewayModule {
       imports: [
         CoreModule.register('gateway', config),
         AuthModule.register(authOptionsFrom(config)),
-        RateLimitModule.register({ perMinute: config.API_RATE_LIMIT_PER_MINUTE, burst: config.API_RATE_LIMIT_BURST }),
+        RateLimitModule.register(
+          { perMinute: config.API_RATE_LIMIT_PER_MINUTE, burst: config.API_RATE_LIMIT_BURST },
+          {
+            requests: {
+              perMinute: config.API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE,
+              burst: config.API_RATE_LIMIT_PER_ADDRESS_BURST,
+            },
+            failuresPerMinute: config.AUTH_FAILURES_PER_ADDRESS_PER_MINUTE,
+            trustedProxies: config.ACCESS_LOG_TRUSTED_PROXIES,
+          },
+        ),
+        ReadLimitsModule.register(...readLimitsOf(config)),
         EventsModule.register(config),
         ApiKeysModule,
         RetentionAdminModule,

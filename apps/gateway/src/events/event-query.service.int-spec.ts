@@ -11,6 +11,9 @@ import {
 } from '../../../../test/support/audit-events';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { AuditViewRecorder } from './audit/audit-view.recorder';
+import { GatewayEnv } from '../gateway.env';
+import { readLimitsOf } from '../read-limits/read-limits-of';
+import { ReadSlots } from '../read-limits/read-slots';
 import { EventQueryService, type ReadContext } from './event-query.service';
 import { exportTransform } from './export/export-format';
 import { CursorCodec } from './query/cursor';
@@ -73,6 +76,8 @@ function dataset(): FixtureEvent[] {
   return events;
 }
 
+const [readLimits, durations] = readLimitsOf(new GatewayEnv());
+
 describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLogViewed)', () => {
   let stack: TestStack;
   let connection: DatabaseConnection;
@@ -119,6 +124,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       new EventStoreReader(connection, {
         statementTimeoutMs,
         exportIdleTimeoutMs: 10_000,
+        exportStatementTimeoutMs: 60_000,
         exportBatchSize: 7,
         textSearchWindow: 4,
         feedScanRows: 5,
@@ -126,6 +132,8 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       new CursorCodec(Buffer.from('integration-test-cursor-secret-0123456789')),
       recorder,
       50,
+      new ReadSlots(readLimits),
+      durations,
     );
   }
   afterAll(async () => {
