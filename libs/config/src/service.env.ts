@@ -164,6 +164,17 @@ export class ServiceEnv {
   @Max(1_000_000, { message: 'must be at most 1000000' })
   ACCESS_LOG_BUFFER_SIZE = 10000;
 
+  /**
+   * Characters of serialized records (bytes, for the ASCII they mostly are) the access-log buffer
+   * and its overflow hold together: the record count alone does not bound memory, a record's path
+   * and headers can be kilobytes.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of bytes' })
+  @Min(1_048_576, { message: 'must be at least 1048576' })
+  @Max(1_073_741_824, { message: 'must be at most 1073741824' })
+  ACCESS_LOG_BUFFER_MAX_BYTES = 33_554_432;
+
   /** How long the access-log buffer may stay full before records that find no room are dropped. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })
