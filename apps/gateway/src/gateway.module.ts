@@ -1,8 +1,10 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
 import { AuthModule } from '@meshtrail/auth';
 import { CoreModule } from '@meshtrail/runtime';
 import { AccessLogsModule } from './access-logs/access-logs.module';
 import { ApiKeysModule } from './api-keys/api-keys.module';
+import { ApiErrorFilter } from './common/api-error.filter';
 import { authOptionsFrom } from './auth/auth-options';
 import { DeadLettersAdminModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
@@ -45,6 +47,8 @@ export class GatewayModule {
           httpTimeoutMs: config.AUTH_IDP_TIMEOUT_MS,
         }),
       ],
+      // Retry-After on every API error that says how long to wait; the 400s before routing named
+      providers: [{ provide: APP_FILTER, useClass: ApiErrorFilter }],
     };
   }
 }

@@ -52,6 +52,11 @@ export class InputValidationPipe extends ValidationPipe {
       const found = unstorableText(value);
       if (found) throw invalidParameter(found.parameter, found.problem);
     }
+    // a path parameter is text too (a workspace id of %00)
+    if (metadata.type === 'param' && typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem !== undefined) throw invalidParameter(metadata.data ?? 'path', problem);
+    }
     return super.transform(value, metadata);
   }
 }

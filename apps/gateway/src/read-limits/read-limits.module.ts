@@ -1,7 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { APP_FILTER } from '@nestjs/core';
 import { HEAVY_READ_LIMITS, ReadSlots, type HeavyReadLimits } from './read-slots';
-import { RetryAfterFilter } from './retry-after.filter';
 
 /** How long reads may run: each query of a page, and an export as a whole. */
 export interface ReadDurations {
@@ -22,7 +20,6 @@ export class ReadLimitsModule {
         { provide: HEAVY_READ_LIMITS, useValue: limits },
         { provide: READ_DURATIONS, useValue: durations },
         { provide: ReadSlots, useFactory: () => new ReadSlots(limits) },
-        { provide: APP_FILTER, useClass: RetryAfterFilter },
       ],
       exports: [ReadSlots, READ_DURATIONS],
     };
