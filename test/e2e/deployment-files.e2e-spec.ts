@@ -331,7 +331,7 @@ describe('deployment files stay in step with the local stack', () => {
     const workloads = manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
     expect(workloads).toHaveLength(6);
     for (const workload of workloads) {
-      const pod = workload.spec.template.spec as {
+      const pod = workload.spec.template.spec as unknown as {
         automountServiceAccountToken?: boolean;
         containers: Array<{ image: string }>;
       };

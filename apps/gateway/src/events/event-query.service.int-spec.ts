@@ -271,13 +271,13 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     const csv = await text((await service.export(ctx(managerA), {}, 'csv')).pipe(exportTransform('csv')));
     const [header, first] = csv.split('\r\n');
     expect(header).toBe(
-      'id,kind,time,workspace,objectType,objectId,objectName,action,actorKind,actorId,actorName,change,changes,source,type,subject,sourceIp,correlationId,ingestedAt,hash',
+      '"id","kind","time","workspace","objectType","objectId","objectName","action","actorKind","actorId","actorName","change","changes","source","type","subject","sourceIp","correlationId","ingestedAt","hash"',
     );
     const newest = page.events[0];
-    expect(first.startsWith(`${newest.id},audit,${newest.time},ws-a,${newest.objectType},${newest.objectId},`)).toBe(
-      true,
-    );
-    expect(first.endsWith(`,${newest.ingestedAt},${newest.hash}`)).toBe(true);
+    expect(
+      first.startsWith(`"${newest.id}","audit","${newest.time}","ws-a","${newest.objectType}","${newest.objectId}",`),
+    ).toBe(true);
+    expect(first.endsWith(`,"${newest.ingestedAt}","${newest.hash}"`)).toBe(true);
   });
 
   it('merges the newest events of a multi-workspace scope in one order', async () => {
