@@ -46,6 +46,10 @@ describe('parseAccessLogFilter', () => {
       status: 503,
       to: '2026-03-04T03:00:00.000Z',
     });
+    expect(parse({ from: '2026-03-04T05:00:00-0130', to: '2026-03-04T08:00:00Z' })).toMatchObject({
+      from: '2026-03-04T06:30:00.000Z',
+      to: '2026-03-04T08:00:00.000Z',
+    });
   });
 
   it('refuses what is unknown or malformed, naming the parameter', () => {
@@ -53,6 +57,8 @@ describe('parseAccessLogFilter', () => {
       [{ colour: 'red' }, 'colour', /is not a known parameter/],
       [{ from: 'yesterday' }, 'from', /ISO 8601/],
       [{ to: '2026-13-45' }, 'to', /ISO 8601/],
+      [{ to: 'T'.repeat(15_000) }, 'to', /ISO 8601/],
+      [{ from: '2026-03-04Z' }, 'from', /ISO 8601/],
       [{ from: '2026-03-05', to: '2026-03-04' }, 'from', /before to/],
       [{ status: '4x' }, 'status', /404 or a class such as 4xx/],
       [{ status: '600' }, 'status', /404/],
