@@ -2,6 +2,7 @@ import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { DatabaseConnection } from '@meshtrail/database';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { text } from 'node:stream/consumers';
+import { finished } from 'node:stream/promises';
 import { Client } from 'pg';
 import {
   storeAuditEvents,
@@ -119,7 +120,11 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
   });
 
   /** The service over the test store, its queries stopped after `statementTimeoutMs`. */
-  function queryService(statementTimeoutMs: number): EventQueryService {
+  function queryService(
+    statementTimeoutMs: number,
+    slots = new ReadSlots(readLimits),
+    exportTimeoutMs = durations.exportTimeoutMs,
+  ): EventQueryService {
     return new EventQueryService(
       new EventStoreReader(connection, {
         statementTimeoutMs,
@@ -132,8 +137,8 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       new CursorCodec(Buffer.from('integration-test-cursor-secret-0123456789')),
       recorder,
       50,
-      new ReadSlots(readLimits),
-      durations,
+      slots,
+      { ...durations, exportTimeoutMs },
     );
   }
   afterAll(async () => {
@@ -257,6 +262,16 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     expect(await everything(managerA, { q: '-workspace:ws-a' })).toEqual([]);
     // text that names another workspace finds only this workspace's events
     expect(await everything(managerA, { q: '"ws-b"' })).toEqual([]);
+  });
+
+  it('ends an export that outlives EXPORT_TIMEOUT_MS, and gives its slot back', async () => {
+    const slots = new ReadSlots(readLimits);
+    const short = queryService(5000, slots, 300);
+    // nobody reads it: it stalls on backpressure, as behind a slow client
+    const rows = await short.export(ctx(managerA), {}, 'ndjson');
+    expect(slots.runningCount('export')).toBe(1);
+    await expect(finished(rows)).rejects.toThrow(/EXPORT_TIMEOUT_MS/);
+    expect(slots.runningCount('export')).toBe(0);
   });
 
   it('exports NDJSON lines equal to the events the list API returns, and CSV rows of the same values', async () => {
