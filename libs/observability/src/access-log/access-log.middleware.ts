@@ -153,7 +153,10 @@ export function createAccessLogMiddleware(options: AccessLogCaptureOptions): Acc
           return;
         }
         const status = refusalStatus(error);
-        socket.end(refusalResponse(status));
+        // as Node does: a response already under way on this connection must not be cut into
+        const current = (socket as Duplex & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+        if (current?.headersSent) socket.destroy();
+        else socket.end(refusalResponse(status));
         try {
           const read = readRefusedRequest(error.rawPacket);
           emit({
