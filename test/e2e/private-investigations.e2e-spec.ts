@@ -1,7 +1,5 @@
-import { LocalOidcIssuer } from '../support/oidc-issuer';
 import { waitFor } from '../support/poll';
-import { ServiceProcess } from '../support/service-process';
-import { createTestStack, type TestStack } from '../support/test-stack';
+import { startTrailServices, type TrailServices } from '../support/trail-services';
 
 interface EventView {
   id: string;
@@ -17,40 +15,15 @@ interface EventView {
  * gateway, audit-ingest and broker.
  */
 describe("an admin's reads stay out of the investigated workspace's trail", () => {
-  let stack: TestStack;
-  let idp: LocalOidcIssuer;
-  let ingest: ServiceProcess;
-  let gateway: ServiceProcess;
-  const tokens: Record<'admin' | 'owner', string> = { admin: '', owner: '' };
+  let services: TrailServices;
 
   beforeAll(async () => {
-    stack = await createTestStack('investigations');
-    idp = await LocalOidcIssuer.start('meshtrail');
-    [ingest, gateway] = await Promise.all([
-      ServiceProcess.start('audit-ingest', stack.env),
-      ServiceProcess.start('gateway', { ...stack.env, ...idp.env(), AUTH_JWKS_COOLDOWN_MS: '0' }),
-    ]);
-    tokens.admin = await idp.sign(
-      { sub: 'u-admin', preferred_username: 'olivia', realm_access: { roles: ['meshtrail-admin'] } },
-      { expiresIn: 600 },
-    );
-    tokens.owner = await idp.sign(
-      {
-        sub: 'u-owner',
-        preferred_username: 'oscar',
-        resource_access: { meshtrail: { roles: ['workspace:ws-x:owner'] } },
-      },
-      { expiresIn: 600 },
-    );
+    services = await startTrailServices('investigations', { ownedWorkspace: 'ws-x' });
   });
-  afterAll(async () => {
-    await gateway?.stop();
-    await ingest?.stop();
-    await idp?.stop();
-    await stack?.teardown();
-  });
+  afterAll(() => services?.stop());
 
-  const read = async (path: string, who: keyof typeof tokens): Promise<EventView[]> => {
+  const read = async (path: string, who: 'admin' | 'owner'): Promise<EventView[]> => {
+    const { gateway, tokens } = services;
     const response = await fetch(`${gateway.url}${path}`, { headers: { authorization: `Bearer ${tokens[who]}` } });
     expect(response.status).toBe(200);
     return ((await response.json()) as { events: EventView[] }).events;
@@ -69,7 +42,8 @@ describe("an admin's reads stay out of the investigated workspace's trail", () =
     });
     await waitFor(
       'the admin read stored',
-      async () => (await stack.query(`SELECT 1 FROM audit_event_search WHERE actor_id = 'u-admin'`)).length > 0,
+      async () =>
+        (await services.stack.query(`SELECT 1 FROM audit_event_search WHERE actor_id = 'u-admin'`)).length > 0,
     );
     const afterwards = await read('/api/v1/workspaces/ws-x/events?limit=1000', 'owner');
     expect(viewsBy(ownerSees, 'u-admin')).toEqual([]);

@@ -13,7 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
-import { ASYMMETRIC_ALGORITHMS } from '@meshtrail/auth';
+import { ASYMMETRIC_ALGORITHMS, DEFAULT_API_KEY_LIFETIME } from '@meshtrail/auth';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -150,4 +150,24 @@ export class GatewayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(100, { message: 'must be at least 100 ms' })
   AUDIT_VIEW_PUBLISH_TIMEOUT_MS = 5000;
+
+  /** Days an API key lives when its creator names no lifetime (expiresInDays); at most API_KEY_MAX_DAYS. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @ValidateBy({
+    name: 'isWithinMaximum',
+    validator: {
+      validate: (value: unknown, args) => Number(value) <= Number((args?.object as GatewayEnv).API_KEY_MAX_DAYS),
+      defaultMessage: () => 'must be at most API_KEY_MAX_DAYS',
+    },
+  })
+  API_KEY_DEFAULT_DAYS = DEFAULT_API_KEY_LIFETIME.defaultDays;
+
+  /** The longest lifetime an API key may be given: no key lives for ever. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @Max(3650, { message: 'must be at most 3650 days (ten years)' })
+  API_KEY_MAX_DAYS = DEFAULT_API_KEY_LIFETIME.maxDays;
 }
