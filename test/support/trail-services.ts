@@ -11,6 +11,8 @@ export interface TrailServices {
   idp: LocalOidcIssuer;
   ingest: ServiceProcess;
   gateway: ServiceProcess;
+  /** The gateway's environment, for a suite that restarts it with other settings. */
+  gatewayEnv: Record<string, string>;
   tokens: { admin: string; owner: string };
   stop(): Promise<void>;
 }
@@ -21,9 +23,10 @@ export async function startTrailServices(
 ): Promise<TrailServices> {
   const stack = await createTestStack(name);
   const idp = await LocalOidcIssuer.start('meshtrail');
+  const gatewayEnvironment = { ...stack.env, ...idp.env(), AUTH_JWKS_COOLDOWN_MS: '0', ...gatewayEnv };
   const [ingest, gateway] = await Promise.all([
     ServiceProcess.start('audit-ingest', stack.env),
-    ServiceProcess.start('gateway', { ...stack.env, ...idp.env(), AUTH_JWKS_COOLDOWN_MS: '0', ...gatewayEnv }),
+    ServiceProcess.start('gateway', gatewayEnvironment),
   ]);
   const tokens = {
     admin: await idp.sign(
@@ -39,17 +42,20 @@ export async function startTrailServices(
       { expiresIn: 900 },
     ),
   };
-  return {
+  const services: TrailServices = {
     stack,
     idp,
     ingest,
     gateway,
+    gatewayEnv: gatewayEnvironment,
     tokens,
+    // the services of the moment: a suite may have restarted one
     stop: async () => {
-      await gateway.stop();
-      await ingest.stop();
+      await services.gateway.stop();
+      await services.ingest.stop();
       await idp.stop();
       await stack.teardown();
     },
   };
+  return services;
 }

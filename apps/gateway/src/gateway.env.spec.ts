@@ -1,3 +1,4 @@
+import { getMetadataStorage } from 'class-validator';
 import { ConfigError, loadConfig } from '@meshtrail/config';
 import { GatewayEnv } from './gateway.env';
 import { authOptionsFrom } from './auth/auth-options';
@@ -79,5 +80,22 @@ describe('GatewayEnv: the Event Logs page', () => {
       UI_OIDC_CLIENT_ID: 'must be 1 to 255 printable characters without spaces',
       UI_OIDC_SCOPE: 'must be scope names separated by single spaces',
     });
+  });
+});
+
+describe("GatewayEnv.recordedSettings (the settings audit's allow-list)", () => {
+  it('lists only variables of the class, never a secret', () => {
+    const config = new GatewayEnv();
+    const listed = config.recordedSettings();
+    expect(listed).toEqual(expect.arrayContaining(['API_KEY_MAX_DAYS', 'ACCESS_LOG_ENABLED', 'AUTH_ADMIN_ROLE']));
+    for (const name of ['QUERY_CURSOR_SECRET']) expect(listed).not.toContain(name);
+    // declared variables: those with a value, and the optional ones class-validator knows
+    const declared = new Set([
+      ...Object.keys(config),
+      ...getMetadataStorage()
+        .getTargetValidationMetadatas(GatewayEnv, '', true, false)
+        .map((rule) => rule.propertyName),
+    ]);
+    for (const name of listed) expect(declared).toContain(name);
   });
 });

@@ -1,3 +1,4 @@
+import { getMetadataStorage } from 'class-validator';
 import { ConfigError, loadConfig } from '@meshtrail/config';
 import { TelemetryRelayEnv } from './telemetry-relay.env';
 
@@ -55,5 +56,22 @@ describe('TelemetryRelayEnv', () => {
     });
     expect(found.TELEMETRY_HEALTH_TARGETS).toContain('name=http://host:port');
     expect(found.TELEMETRY_ENDPOINT).toContain('http:// or https://');
+  });
+});
+
+describe("TelemetryRelayEnv.recordedSettings (the settings audit's allow-list)", () => {
+  it('lists only variables of the class, never a secret', () => {
+    const config = new TelemetryRelayEnv();
+    const listed = config.recordedSettings();
+    expect(listed).toEqual(expect.arrayContaining(['TELEMETRY_ENDPOINT', 'TELEMETRY_DISABLED_CATEGORIES']));
+    for (const name of ['TELEMETRY_TOKEN', 'TELEMETRY_HMAC_KEY']) expect(listed).not.toContain(name);
+    // declared variables: those with a value, and the optional ones class-validator knows
+    const declared = new Set([
+      ...Object.keys(config),
+      ...getMetadataStorage()
+        .getTargetValidationMetadatas(TelemetryRelayEnv, '', true, false)
+        .map((rule) => rule.propertyName),
+    ]);
+    for (const name of listed) expect(declared).toContain(name);
   });
 });

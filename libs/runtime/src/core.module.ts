@@ -10,6 +10,7 @@ import {
   type HealthIndicator,
 } from '@meshtrail/observability';
 import { AccessLogCapture } from './access-log-capture';
+import { SettingsRecorder } from './settings/settings.recorder';
 import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
 import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
@@ -27,8 +28,8 @@ export interface ExtraHealth {
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
  * connections, the actuator health probes, /version, /metrics (HTTP request metrics come from
- * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, and the access
- * log of every request. Feature modules come on top.
+ * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, the access
+ * log of every request, and the settings audit (its non-secret settings recorded at start). Feature modules come on top.
  */
 /** The health a service that consumes Kafka adds: the `consumers` component. */
 export const CONSUMING: ExtraHealth = { imports: [], indicators: [ConsumerHealthIndicator] };
@@ -70,6 +71,7 @@ export class CoreModule {
         },
         TelemetryPublisher,
         AccessLogCapture,
+        SettingsRecorder,
         {
           provide: GLOBAL_HTTP_MIDDLEWARE,
           useFactory: (capture: AccessLogCapture) => (capture.middleware ? [capture.middleware] : []),

@@ -12,6 +12,7 @@ import { LeanAppendPath1763990000000 } from './1763990000000-lean-append-path';
 import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-index';
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
 import { ApiKeyScopesExpiry1763990000400 } from './1763990000400-api-key-scopes-expiry';
+import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -29,4 +30,5 @@ export const MIGRATIONS: Function[] = [
   RegistryTimeIndex1763990000100,
   TrailCheckpoints1763990000200,
   ApiKeyScopesExpiry1763990000400,
+  ServiceSettings1763990000410,
 ];
