@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import fc from 'fast-check';
 import { waitFor } from '../support/poll';
 import { cleanString, hostileString, propertySeed } from '../support/storable-arbitraries';
@@ -23,6 +26,7 @@ interface EventView {
 }
 
 const DAY_MS = 86_400_000;
+const CLI = path.resolve(__dirname, '../../dist/apps/admin-cli/src/main.js');
 const FIELDS = ['name', 'admin', 'manageKeys', 'workspaces', 'expiresInDays'];
 
 /**
@@ -170,5 +174,30 @@ describe('API keys: scopes, expiry and their audit trail', () => {
       },
       { timeoutMs: 60_000 },
     );
+  });
+
+  it('lets admin-cli create the first key-managing key, expiring, with its creation in the trail', async () => {
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [CLI, 'create-api-key', '--name', 'bootstrap', '--admin', '--expires-in-days', '3'],
+      { env: { PATH: process.env.PATH ?? '', ...services.stack.env, LOG_LEVEL: 'warn' } },
+    );
+    // stdout: the result line, after any log line at LOG_LEVEL (kafkajs warns about its idempotent producer)
+    const lines = stdout.trim().split('\n');
+    const printed = JSON.parse(lines[lines.length - 1]) as { id: string; key: string; expiresAt: string };
+    const lifetime = Date.parse(printed.expiresAt) - Date.now();
+    expect(lifetime).toBeGreaterThan(2 * DAY_MS);
+    expect(lifetime).toBeLessThanOrEqual(3 * DAY_MS);
+    // it manages keys, and its creation is in the trail, by admin-cli
+    const minted = await createKey(printed.key, { name: 'from-bootstrap', workspaces: ['ws-1'], expiresInDays: 1 });
+    expect(minted.status).toBe(201);
+    const [created] = await waitFor('the CLI key in the trail', async () => {
+      const found = (await trailEvents(services.tokens.admin)).filter(
+        (e) => e.objectType === 'ApiKey' && e.objectId === printed.id,
+      );
+      return found.length > 0 && found;
+    });
+    expect(created).toMatchObject({ action: 'created', actor: { kind: 'system', id: 'admin-cli' } });
+    expect(JSON.stringify(created)).not.toContain(printed.key);
   });
 });
