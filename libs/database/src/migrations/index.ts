@@ -13,6 +13,8 @@ import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-in
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
 import { PurgeCheckpointIndex1763990000250 } from './1763990000250-purge-checkpoint-index';
 import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-lock';
+import { ApiKeyScopesExpiry1763990000400 } from './1763990000400-api-key-scopes-expiry';
+import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -31,4 +33,6 @@ export const MIGRATIONS: Function[] = [
   TrailCheckpoints1763990000200,
   PurgeCheckpointIndex1763990000250,
   PartitionMoveLock1763990000260,
+  ApiKeyScopesExpiry1763990000400,
+  ServiceSettings1763990000410,
 ];
