@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
 import { ASYMMETRIC_ALGORITHMS } from '@meshtrail/auth';
+import { parseSealPublicKeys } from './proofs/seal-public-keys';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -33,6 +34,26 @@ function IsWorkspaceRolePattern(): PropertyDecorator {
       },
       defaultMessage: () =>
         'must be a regular expression with a named group (?<workspace>...) and optionally (?<role>...)',
+    },
+  });
+}
+
+/** Ed25519 public keys in PEM, as parseSealPublicKeys reads them. */
+function IsSealPublicKeys(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSealPublicKeys',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          parseSealPublicKeys(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be Ed25519 public keys in PEM (BEGIN PUBLIC KEY, as openssl pkey -pubout writes), each optionally as <key id>=<PEM>',
     },
   });
 }
@@ -150,4 +171,13 @@ export class GatewayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(100, { message: 'must be at least 100 ms' })
   AUDIT_VIEW_PUBLISH_TIMEOUT_MS = 5000;
+
+  /**
+   * The public keys of every key that ever sealed the trail: the gateway checks checkpoint
+   * signatures with them and serves them at /api/v1/checkpoints/keys. Unset: proofs are served,
+   * their signatures are not checked here (signature "not-checked").
+   */
+  @IsOptional()
+  @IsSealPublicKeys()
+  AUDIT_SEAL_PUBLIC_KEYS?: string;
 }

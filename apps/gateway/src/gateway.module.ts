@@ -7,6 +7,7 @@ import { authOptionsFrom } from './auth/auth-options';
 import { DeadLettersAdminModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
+import { ProofsModule } from './proofs/proofs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { RetentionAdminModule } from './retention-admin/retention-admin.module';
 import { UiModule } from './ui/ui.module';
@@ -21,6 +22,7 @@ export class GatewayModule {
         AuthModule.register(authOptionsFrom(config)),
         RateLimitModule.register({ perMinute: config.API_RATE_LIMIT_PER_MINUTE, burst: config.API_RATE_LIMIT_BURST }),
         EventsModule.register(config),
+        ProofsModule.register(config),
         ApiKeysModule,
         RetentionAdminModule,
         DeadLettersAdminModule,

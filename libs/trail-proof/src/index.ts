@@ -7,7 +7,14 @@ export {
   type PurgeRecord,
   type SignedCheckpoint,
 } from './checkpoint/checkpoint';
-export { checkpointCovering, lastCheckpoint, readCheckpoints } from './checkpoint/checkpoint.store';
+export {
+  checkpointCovering,
+  lastCheckpoint,
+  readCheckpoint,
+  readCheckpointHeads,
+  readCheckpoints,
+  type CheckpointHead,
+} from './checkpoint/checkpoint.store';
 export {
   keyIdOf,
   publicKeyFiles,
@@ -33,3 +40,11 @@ export { leafHashOf, TrailVerifier, type TrailEntry } from './verify/trail-verif
 export { readAllCheckpoints, verifyDatabase } from './verify/verify-database';
 export { composeCheckpoint } from './seal/compose-checkpoint';
 export { parseCheckpointLines, parseTrailLine } from './verify/export-lines';
+export {
+  checkEventProof,
+  checkpointHeadOf,
+  proveInclusion,
+  type EventInclusionProof,
+  type ProofChecks,
+  type SignatureCheck,
+} from './proof/event-proof';

@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
-import { invalidParameter } from '../common/invalid-parameter';
+import { invalidParameter, refuseQueryParameters } from '../common/invalid-parameter';
 import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuditEventDetailDto, EventPageDto } from './dto/event-page.dto';
@@ -119,8 +119,7 @@ export class EventsController {
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<AuditEventView> {
-    const [unknown] = Object.keys(query);
-    if (unknown !== undefined) throw invalidParameter(unknown, 'is not a known parameter');
+    refuseQueryParameters(query);
     return this.events.get(contextOf(principal, request), pathId('id', id));
   }
 }

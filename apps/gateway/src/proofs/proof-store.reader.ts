@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { compareTrailPositions, type TrailPosition } from '@meshtrail/audit-store';
+import { ApiError } from '@meshtrail/auth';
+import { DatabaseConnection, type SqlSession } from '@meshtrail/database';
+import {
+  checkpointCovering,
+  readCheckpoint,
+  readCheckpointHeads,
+  type CheckpointHead,
+  type SignedCheckpoint,
+} from '@meshtrail/trail-proof';
+import { authByIdQuery } from '../events/store/auth-event-sql';
+import { proofSubjectQuery, type ReadScope } from '../events/store/event-sql';
+
+export const PROOF_QUERY_TIMEOUT_MS = Symbol('PROOF_QUERY_TIMEOUT_MS');
+
+/** SQLSTATE of a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = '57014';
+
+/** One stored audit event, as a proof needs it. */
+export interface ProofSubject {
+  id: string;
+  position: TrailPosition;
+  /** The CloudEvent as stored: its canonical hash is computed again, never taken from the row. */
+  event: unknown;
+}
+
+/** Where an event stands in the sealed trail. */
+export type SealState =
+  | { kind: 'covered'; checkpoint: SignedCheckpoint }
+  /** After the last checkpoint: the sealer has not reached it yet. */
+  | { kind: 'pending'; lastSealed?: TrailPosition }
+  /** Inside the sealed stretch, yet in no events checkpoint's range (its checkpoint is gone). */
+  | { kind: 'uncovered' };
+
+/**
+ * Reads what proofs are made of: checkpoints, and an event's position and stored form, each
+ * request in one read-only snapshot under QUERY_TIMEOUT_MS. Every statement is parameterised;
+ * a checkpoint is found through its range index (audit_checkpoints_last_idx).
+ */
+@Injectable()
+export class ProofStoreReader {
+  constructor(
+    private readonly connection: DatabaseConnection,
+    @Inject(PROOF_QUERY_TIMEOUT_MS) private readonly timeoutMs: number,
+  ) {}
+
+  heads(order: 'asc' | 'desc', cursor: number | undefined, limit: number): Promise<CheckpointHead[]> {
+    return this.snapshot((session) => readCheckpointHeads(session, order, cursor, limit));
+  }
+
+  checkpoint(number: number): Promise<SignedCheckpoint | undefined> {
+    return this.snapshot((session) => readCheckpoint(session, number));
+  }
+
+  /** True for the id of a Keycloak auth event (never sealed), which only whole-trail readers may see. */
+  async authEventExists(id: string): Promise<boolean> {
+    const query = authByIdQuery(id);
+    if (!query) return false;
+    return this.snapshot(async (session) => (await session.query(query.text, query.values)).rows.length > 0);
+  }
+
+  /** The event within the caller's scope and where it stands in the sealed trail, in one snapshot; undefined when unreadable. */
+  subject(id: string, scope: ReadScope): Promise<{ subject: ProofSubject; seal: SealState } | undefined> {
+    return this.snapshot(async (session) => {
+      const query = proofSubjectQuery(id, scope);
+      const { rows } = await session.query<{ id: string; xact_id: string; seq: string; event: unknown }>(
+        query.text,
+        query.values,
+      );
+      if (rows.length === 0) return undefined;
+      const subject = { id: rows[0].id, position: { xactId: rows[0].xact_id, seq: rows[0].seq }, event: rows[0].event };
+      return { subject, seal: await sealStateOf(session, subject.position) };
+    });
+  }
+
+  private async snapshot<T>(work: (session: SqlSession) => Promise<T>): Promise<T> {
+    try {
+      return await this.connection.transaction(async (session) => {
+        await session.query(
+          `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}`,
+        );
+        return work(session);
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+      throw new ApiError(
+        503,
+        'QUERY.TIMEOUT',
+        `the query ran longer than ${Math.trunc(this.timeoutMs)} ms (QUERY_TIMEOUT_MS) and was stopped`,
+        { timeoutMs: Math.trunc(this.timeoutMs) },
+      );
+    }
+  }
+}
+
+async function sealStateOf(session: SqlSession, position: TrailPosition): Promise<SealState> {
+  const checkpoint = await checkpointCovering(session, position);
+  if (checkpoint) return { kind: 'covered', checkpoint };
+  // the newest checkpoint's range ends where sealing has reached (its leaf list is not needed)
+  const [last] = await readCheckpointHeads(session, 'desc', undefined, 1);
+  if (!last || compareTrailPositions(position, last.last) > 0) return { kind: 'pending', lastSealed: last?.last };
+  return { kind: 'uncovered' };
+}

@@ -1,0 +1,138 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { TrailPosition } from '@meshtrail/audit-store';
+import { ApiError, type Principal } from '@meshtrail/auth';
+import {
+  checkEventProof,
+  proveInclusion,
+  type CheckpointHead,
+  type EventInclusionProof,
+  type ProofChecks,
+  type SignedCheckpoint,
+} from '@meshtrail/trail-proof';
+import { readScopeOf } from '../events/read-scope';
+import { ProofStoreReader } from './proof-store.reader';
+import type { SealPublicKeyJwk, SealPublicKeys } from './seal-public-keys';
+
+export const SEAL_PUBLIC_KEYS = Symbol('SEAL_PUBLIC_KEYS');
+
+/** An event's inclusion proof, and what the gateway found when it checked it. */
+export interface SealedEventProof extends EventInclusionProof {
+  eventId: string;
+  sealed: true;
+  position: TrailPosition;
+  /** Checked here against the event as stored and AUDIT_SEAL_PUBLIC_KEYS: a statement of the gateway, not a proof. */
+  checks: ProofChecks;
+}
+
+/** Why a readable event has no proof; `code` is stable. */
+export type UnsealedCode = 'PROOF.NOT_SEALED_YET' | 'PROOF.NOT_SEALABLE' | 'PROOF.NOT_IN_CHECKPOINT';
+
+export interface UnsealedEvent {
+  eventId: string;
+  sealed: false;
+  code: UnsealedCode;
+  message: string;
+  position?: TrailPosition;
+}
+
+export type EventProofAnswer = SealedEventProof | UnsealedEvent;
+
+export interface CheckpointPage {
+  checkpoints: CheckpointHead[];
+  /** Pass as `cursor` (with the same `order`) for the next page; null on the last. */
+  nextCursor: string | null;
+}
+
+/**
+ * Checkpoints and inclusion proofs. Checkpoints cover every workspace's events (a leaf list
+ * holds each event's position and time), so only principals who may read the whole trail list
+ * them; a proof is given to whoever may read its event, with its checkpoint's signed fields but
+ * not its leaf list.
+ */
+@Injectable()
+export class ProofsService {
+  constructor(
+    private readonly store: ProofStoreReader,
+    @Inject(SEAL_PUBLIC_KEYS) private readonly keys: SealPublicKeys,
+  ) {}
+
+  async proof(principal: Principal, id: string): Promise<EventProofAnswer> {
+    const scope = readScopeOf(principal);
+    const found = await this.store.subject(id, scope);
+    if (!found) {
+      if (scope.all && (await this.store.authEventExists(id))) {
+        return {
+          eventId: id,
+          sealed: false,
+          code: 'PROOF.NOT_SEALABLE',
+          message: "Keycloak's auth events are not part of the sealed audit trail",
+        };
+      }
+      throw new ApiError(404, 'QUERY.NOT_FOUND', `no event ${JSON.stringify(id)} that you may read`);
+    }
+    const { subject, seal } = found;
+    const base = { eventId: subject.id, position: subject.position };
+    if (seal.kind === 'pending') {
+      return {
+        ...base,
+        sealed: false,
+        code: 'PROOF.NOT_SEALED_YET',
+        message:
+          'the sealer has not reached this event yet (it seals every AUDIT_SEAL_INTERVAL_SECONDS what the projector has passed): ask again later',
+      };
+    }
+    const proof = seal.kind === 'covered' ? proveInclusion(seal.checkpoint, subject.position) : undefined;
+    if (!proof) {
+      return {
+        ...base,
+        sealed: false,
+        code: 'PROOF.NOT_IN_CHECKPOINT',
+        message:
+          seal.kind === 'covered'
+            ? `the event stands inside the range of checkpoint ${seal.checkpoint.number}, which sealed no event at its position: it was inserted after sealing (admin-cli verify names it)`
+            : 'the event stands in the sealed part of the trail, but no events checkpoint covers its position: a checkpoint is missing (admin-cli verify names it)',
+      };
+    }
+    return {
+      ...base,
+      sealed: true,
+      ...proof,
+      checks: checkEventProof(proof, subject, this.keys.jwks.length > 0 ? this.keys.set : undefined),
+    };
+  }
+
+  async checkpoints(
+    principal: Principal,
+    params: { order: 'asc' | 'desc'; cursor?: number; limit: number },
+  ): Promise<CheckpointPage> {
+    this.requireWholeTrail(principal);
+    const rows = await this.store.heads(params.order, params.cursor, params.limit + 1);
+    const page = rows.slice(0, params.limit);
+    return {
+      checkpoints: page,
+      nextCursor: rows.length > params.limit ? String(page[page.length - 1].number) : null,
+    };
+  }
+
+  async checkpoint(principal: Principal, number: number): Promise<SignedCheckpoint> {
+    this.requireWholeTrail(principal);
+    const checkpoint = await this.store.checkpoint(number);
+    if (!checkpoint) throw new ApiError(404, 'CHECKPOINT.NOT_FOUND', `no checkpoint ${number}`);
+    return checkpoint;
+  }
+
+  /** Public keys are public: anyone signed in may fetch them (and should compare them with a copy kept elsewhere). */
+  publicKeys(): { keys: SealPublicKeyJwk[] } {
+    return { keys: this.keys.jwks };
+  }
+
+  private requireWholeTrail(principal: Principal): void {
+    if (!readScopeOf(principal).all) {
+      throw new ApiError(
+        403,
+        'QUERY.FORBIDDEN',
+        "checkpoints cover every workspace's events: only principals who may read the whole trail may read them",
+      );
+    }
+  }
+}
