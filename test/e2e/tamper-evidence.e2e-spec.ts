@@ -10,6 +10,7 @@ import { ServiceProcess } from '../support/service-process';
 import { ensureMonths } from '../support/store-rows';
 import { createTestStack, type TestStack } from '../support/test-stack';
 import { TopicReader } from '../support/topic-reader';
+import { asSuperuser as asSuperuserOn } from '../support/as-superuser';
 
 /** Fails a poll with what it saw, so a timeout says why. */
 function fail(seen: unknown): never {
@@ -106,14 +107,7 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
       await stack.query<Row>(`SELECT id, xact_id::text, seq::text FROM audit_events WHERE object_id = $1`, [objectId])
     )[0];
   /** A statement run as a superuser with triggers off, as an attacker with the database's keys would. */
-  const asSuperuser = async (sql: string, params: unknown[] = []) => {
-    await stack.query('SET session_replication_role = replica');
-    try {
-      await stack.query(sql, params);
-    } finally {
-      await stack.query('SET session_replication_role = DEFAULT');
-    }
-  };
+  const asSuperuser = (sql: string, params: unknown[] = []) => asSuperuserOn(stack, sql, params);
 
   it('seals what audit-ingest stored, publishes the checkpoints, and verifies online and offline', async () => {
     const ancient = new Date(Date.now() - 7 * 365 * DAY_MS);

@@ -23,6 +23,7 @@ import { EventsModule } from '../events/events.module';
 import { GatewayEnv } from '../gateway.env';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { ProofsModule } from './proofs.module';
+import { asSuperuser } from '../../../../test/support/as-superuser';
 
 type Body = Record<string, unknown>;
 
@@ -214,14 +215,10 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
   });
 
   it('says when the stored event is not what was sealed, and names an event inserted into a sealed range', async () => {
-    await stack.query('SET session_replication_role = replica');
-    try {
-      await stack.query(
-        `UPDATE audit_events SET event = jsonb_set(event, '{data,change}', '"nothing happened"') WHERE id = 'e-4'`,
-      );
-    } finally {
-      await stack.query('SET session_replication_role = DEFAULT');
-    }
+    await asSuperuser(
+      stack,
+      `UPDATE audit_events SET event = jsonb_set(event, '{data,change}', '"nothing happened"') WHERE id = 'e-4'`,
+    );
     const { proof, client } = await proveAsClient('e-4', keys.ws1);
     expect(client).toMatchObject({ eventMatchesLeaf: false, leafInRoot: true, signature: 'valid', verified: false });
     expect(proof.checks).toEqual(client);
