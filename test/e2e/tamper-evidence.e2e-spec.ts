@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ApiKeyStore } from '@meshtrail/auth';
 import { AuditEventPublisher, canonicalHash, TOPICS, type AuditEventInput } from '@meshtrail/contracts';
 import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
+import { checkEventProof, publicKeySet, type EventInclusionProof } from '@meshtrail/trail-proof';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { ensureMonths } from '../support/store-rows';
@@ -63,6 +65,8 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
   let stack: TestStack;
   let producer: KafkaProducer;
   let ingest: ServiceProcess | undefined;
+  let gateway: ServiceProcess | undefined;
+  let adminKey: string;
   let published: TopicReader;
   const dir = mkdtempSync(path.join(tmpdir(), 'meshtrail-verify-'));
   const publicKey = path.join(dir, 'public.pem');
@@ -75,6 +79,7 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
     published = await TopicReader.start(stack.topic(TOPICS.auditCheckpoints), stack.brokers);
   });
   afterAll(async () => {
+    await gateway?.stop();
     await ingest?.kill();
     await published?.stop();
     await producer?.close();
@@ -151,7 +156,34 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
     }
     const wrongKey = await cli('verify', '--public-key', file('no-such-key.pem'));
     expect(wrongKey.code).not.toBe(0);
+
+    // the gateway proves single events against what the real sealer signed
+    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    adminKey = (await keys.create('auditor', { admin: true, workspaces: [] }, 'test')).key;
+    gateway = await ServiceProcess.start('gateway', { ...stack.env, AUDIT_SEAL_PUBLIC_KEYS: stack.sealKey.publicPem });
+    for (const objectId of ['ancient-0', 'last-month-3', 'now-0', 'now-19']) {
+      const { proof, client } = await proveOverHttp(objectId);
+      expect(client).toEqual({ eventMatchesLeaf: true, leafInRoot: true, signature: 'valid', verified: true });
+      expect(proof.checks).toEqual(client);
+    }
   }, 90_000);
+
+  /** Fetches an event and its proof from the gateway and checks the proof as a client would, with its own copy of the key. */
+  async function proveOverHttp(objectId: string) {
+    const { id } = await rowOf(objectId);
+    const read = async (path: string) => {
+      const response = await fetch(`${gateway!.url}/api/v1/events/${encodeURIComponent(id)}${path}`, {
+        headers: { 'x-api-key': adminKey },
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const [event, proof] = [await read(''), await read('/proof')];
+    expect(proof).toMatchObject({ eventId: id, sealed: true });
+    const inclusion = proof as unknown as EventInclusionProof & { checks: unknown };
+    const trusted = publicKeySet([{ pem: stack.sealKey.publicPem }]);
+    return { proof: inclusion, client: checkEventProof(inclusion, { id, event: event.event }, trusted) };
+  }
 
   it('still verifies after a legitimate retention purge, which leaves a signed record', async () => {
     const retention = await ServiceProcess.start('retention', stack.env);
@@ -192,6 +224,10 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
         position: { xactId: modified.xact_id, seq: modified.seq },
       }),
     ]);
+    // its proof over the API says so too, and so does the client's own check
+    const tampered = await proveOverHttp('now-0');
+    expect(tampered.client).toEqual({ eventMatchesLeaf: false, leafInRoot: true, signature: 'valid', verified: false });
+    expect(tampered.proof.checks).toEqual(tampered.client);
 
     // DELETE one row
     const deleted = await rowOf('now-3');
