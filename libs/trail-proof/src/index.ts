@@ -48,3 +48,4 @@ export {
   type ProofChecks,
   type SignatureCheck,
 } from './proof/event-proof';
+export { checkpointLines, trailExportLines } from './verify/export-trail';

@@ -1,14 +1,16 @@
-import { Controller, Get, Param, Query, UsePipes } from '@nestjs/common';
+import { Controller, Get, Param, Query, Res, UsePipes } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiForbiddenResponse,
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
   ApiTooManyRequestsResponse,
 } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
 import type { SignedCheckpoint } from '@meshtrail/trail-proof';
 import { InputValidationPipe } from '../common/input-validation.pipe';
@@ -17,6 +19,7 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { CHECKPOINT_DEFAULT_LIMIT, CheckpointQueryDto } from './dto/checkpoint-query.dto';
 import { ProofsService, type CheckpointPage } from './proofs.service';
 import type { SealPublicKeyJwk } from './seal-public-keys';
+import { sendNdjson } from './send-ndjson';
 
 /** A checkpoint number in the path: a positive integer, else 400 naming it. */
 function checkpointNumber(text: string): number {
@@ -61,6 +64,22 @@ export class CheckpointsController {
   keys(@Query() query: Record<string, unknown>): { keys: SealPublicKeyJwk[] } {
     refuseQueryParameters(query);
     return this.proofs.publicKeys();
+  }
+
+  @Get('export')
+  @ApiOperation({
+    summary: 'Every checkpoint with its leaf list, in number order (NDJSON): the file verify --checkpoints reads',
+    description: 'The same lines as `admin-cli checkpoints`. Whole-trail readers only.',
+  })
+  @ApiProduces('application/x-ndjson')
+  @ApiForbiddenResponse({ description: 'Only principals who may read the whole trail (admins) read checkpoints' })
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Res() response: Response,
+    @Query() query: Record<string, unknown>,
+  ): Promise<void> {
+    refuseQueryParameters(query);
+    await sendNdjson(response, 'audit-checkpoints', this.proofs.checkpointsExport(principal));
   }
 
   @Get(':number')

@@ -1,3 +1,5 @@
+import { Readable, type Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Inject, Injectable } from '@nestjs/common';
 import { compareTrailPositions, type TrailPosition } from '@meshtrail/audit-store';
 import { ApiError } from '@meshtrail/auth';
@@ -12,7 +14,29 @@ import {
 import { authByIdQuery } from '../events/store/auth-event-sql';
 import { proofSubjectQuery, type ReadScope } from '../events/store/event-sql';
 
-export const PROOF_QUERY_TIMEOUT_MS = Symbol('PROOF_QUERY_TIMEOUT_MS');
+export const PROOF_READER_SETTINGS = Symbol('PROOF_READER_SETTINGS');
+
+export interface ProofReaderSettings {
+  /** Each request's snapshot, and each page of an export, is stopped after this (QUERY_TIMEOUT_MS). */
+  statementTimeoutMs: number;
+  /** An export whose client reads nothing for this long is ended (EXPORT_IDLE_TIMEOUT_MS). */
+  exportIdleTimeoutMs: number;
+}
+
+/** Lines are written in chunks of about this many characters: one socket write per chunk, not per line. */
+const CHUNK_CHARS = 64 * 1024;
+
+async function* chunked(lines: AsyncIterable<string>): AsyncGenerator<string> {
+  let pending = '';
+  for await (const line of lines) {
+    pending += `${line}\n`;
+    if (pending.length >= CHUNK_CHARS) {
+      yield pending;
+      pending = '';
+    }
+  }
+  if (pending !== '') yield pending;
+}
 
 /** SQLSTATE of a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -40,10 +64,30 @@ export type SealState =
  */
 @Injectable()
 export class ProofStoreReader {
+  private readonly timeoutMs: number;
+
   constructor(
     private readonly connection: DatabaseConnection,
-    @Inject(PROOF_QUERY_TIMEOUT_MS) private readonly timeoutMs: number,
-  ) {}
+    @Inject(PROOF_READER_SETTINGS) private readonly settings: ProofReaderSettings,
+  ) {
+    this.timeoutMs = settings.statementTimeoutMs;
+  }
+
+  /**
+   * Streams the lines `produce` reads into `sink`, in one read-only REPEATABLE READ snapshot on
+   * a connection of its own (a consistent export however long it runs), with backpressure from
+   * the socket to the page queries. Each page query is bounded by QUERY_TIMEOUT_MS; a client
+   * that stops reading ends the transaction after EXPORT_IDLE_TIMEOUT_MS.
+   */
+  async stream(produce: (session: SqlSession) => AsyncIterable<string>, sink: Writable): Promise<void> {
+    await this.connection.transaction(async (session) => {
+      await session.query(
+        `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}; ` +
+          `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(this.settings.exportIdleTimeoutMs)}`,
+      );
+      await pipeline(Readable.from(chunked(produce(session))), sink);
+    });
+  }
 
   heads(order: 'asc' | 'desc', cursor: number | undefined, limit: number): Promise<CheckpointHead[]> {
     return this.snapshot((session) => readCheckpointHeads(session, order, cursor, limit));

@@ -13,6 +13,9 @@ import {
   sealNext,
   signatureValid,
   signerFromPem,
+  parseCheckpointLines,
+  parseTrailLine,
+  TrailVerifier,
   type EventInclusionProof,
 } from '@meshtrail/trail-proof';
 import { storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
@@ -214,6 +217,30 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
     expect(jwk.pem.trim()).toBe(stack.sealKey.publicPem.trim());
   });
 
+  it('exports the whole trail and every checkpoint for whole-trail readers, in the files admin-cli verify reads offline', async () => {
+    const download = async (path: string, key: string) => {
+      const response = await fetch(`${base}${path}`, { headers: { 'x-api-key': key } });
+      return { status: response.status, type: response.headers.get('content-type'), text: await response.text() };
+    };
+    expect((await download('/events/export/trail', keys.ws1)).status).toBe(403);
+    expect((await download('/checkpoints/export', keys.ws1)).status).toBe(403);
+    const trail = await download('/events/export/trail', keys.admin);
+    const checkpoints = await download('/checkpoints/export', keys.admin);
+    expect(trail).toMatchObject({ status: 200, type: 'application/x-ndjson; charset=utf-8' });
+    expect(checkpoints.status).toBe(200);
+    const verifier = new TrailVerifier(parseCheckpointLines(checkpoints.text.split('\n')), trusted());
+    const lines = trail.text.trimEnd().split('\n');
+    for (const line of lines) {
+      const entry = parseTrailLine(line);
+      if (typeof entry === 'string') throw new Error(entry);
+      verifier.add(entry);
+    }
+    expect(verifier.finish()).toMatchObject({ ok: true, checkpoints: 4, eventsVerified: 11, findings: [] });
+    // commit order, every stored event once
+    const stored = await stack.query<{ id: string }>('SELECT id FROM audit_events ORDER BY xact_id, seq');
+    expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(stored.map((row) => row.id));
+  });
+
   it('says when the stored event is not what was sealed, and names an event inserted into a sealed range', async () => {
     await asSuperuser(
       stack,
@@ -257,6 +284,8 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
           await get(`/checkpoints?${search}`, key),
           await get(`/checkpoints/${pathSegment(number)}?${search}`, key),
           await get(`/checkpoints/keys?${search}`, key),
+          await get(`/checkpoints/export?${search}`, key),
+          await get(`/events/export/trail?${search}`, key),
           await get(`/events/${pathSegment(id)}/proof`, key),
           await get(`/events/${pathSegment(id)}/proof?${search}`, key),
         ];

@@ -1,14 +1,19 @@
+import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
 import type { TrailPosition } from '@meshtrail/audit-store';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import {
   checkEventProof,
+  checkpointLines,
   proveInclusion,
+  trailExportLines,
   type CheckpointHead,
   type EventInclusionProof,
   type ProofChecks,
   type SignedCheckpoint,
 } from '@meshtrail/trail-proof';
+import { AuditViewRecorder } from '../events/audit/audit-view.recorder';
 import { readScopeOf } from '../events/read-scope';
 import { ProofStoreReader } from './proof-store.reader';
 import type { SealPublicKeyJwk, SealPublicKeys } from './seal-public-keys';
@@ -53,6 +58,7 @@ export interface CheckpointPage {
 export class ProofsService {
   constructor(
     private readonly store: ProofStoreReader,
+    private readonly views: AuditViewRecorder,
     @Inject(SEAL_PUBLIC_KEYS) private readonly keys: SealPublicKeys,
   ) {}
 
@@ -119,6 +125,29 @@ export class ProofsService {
     const checkpoint = await this.store.checkpoint(number);
     if (!checkpoint) throw new ApiError(404, 'CHECKPOINT.NOT_FOUND', `no checkpoint ${number}`);
     return checkpoint;
+  }
+
+  /** Every checkpoint with its leaf list, one per line (the checkpoints file verify reads); whole-trail readers only. */
+  checkpointsExport(principal: Principal): (sink: Writable) => Promise<void> {
+    this.requireWholeTrail(principal);
+    return (sink) => this.store.stream(checkpointLines, sink);
+  }
+
+  /**
+   * Every audit event in commit order with its proof fields (as admin-cli export-trail writes
+   * them); whole-trail readers only, and recorded as a read before anything is sent.
+   */
+  async trailExport(principal: Principal, request: Request): Promise<(sink: Writable) => Promise<void>> {
+    this.requireWholeTrail(principal);
+    const correlation = request.headers['x-correlation-id'] ?? request.headers['x-request-id'];
+    await this.views.record({
+      principal,
+      operation: 'export',
+      format: 'trail',
+      sourceIp: request.ip,
+      correlationId: typeof correlation === 'string' ? correlation : undefined,
+    });
+    return (sink) => this.store.stream((session) => trailExportLines(session), sink);
   }
 
   /** Public keys are public: anyone signed in may fetch them (and should compare them with a copy kept elsewhere). */
