@@ -4,6 +4,7 @@ import fc from 'fast-check';
 import { Client } from 'pg';
 import { ApiKeyStore, AuthModule } from '@meshtrail/auth';
 import { loadConfig } from '@meshtrail/config';
+import { TOPICS } from '@meshtrail/contracts';
 import { CoreModule } from '@meshtrail/runtime';
 import {
   checkEventProof,
@@ -21,6 +22,7 @@ import {
 import { storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
 import { hostileString, propertySeed } from '../../../../test/support/storable-arbitraries';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { TopicReader } from '../../../../test/support/topic-reader';
 import { authOptionsFrom } from '../auth/auth-options';
 import { EventsModule } from '../events/events.module';
 import { GatewayEnv } from '../gateway.env';
@@ -66,6 +68,7 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
   let app: INestApplication;
   let base: string;
   let db: Client;
+  let audit: TopicReader;
   const keys: Record<'admin' | 'ws1' | 'ws2', string> = {} as never;
   const trusted = () => publicKeySet([{ pem: stack.sealKey.publicPem }]);
   const seal = async () => {
@@ -104,8 +107,10 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
     app = module.createNestApplication({ logger: false });
     await app.listen(0, '127.0.0.1');
     base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+    audit = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
   });
   afterAll(async () => {
+    await audit?.stop();
     await app?.close();
     await db?.end();
     await stack?.teardown();
@@ -236,6 +241,11 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
       verifier.add(entry);
     }
     expect(verifier.finish()).toMatchObject({ ok: true, checkpoints: 4, eventsVerified: 11, findings: [] });
+    // the trail export is a read of every event: recorded as one, by the admin key
+    await audit.waitForValues<{ data: { change: string; actor: { id: string } } }>(
+      'the AuditLogViewed event of the trail export',
+      (event) => event.data.change === 'exported (trail) audit events',
+    );
     // commit order, every stored event once
     const stored = await stack.query<{ id: string }>('SELECT id FROM audit_events ORDER BY xact_id, seq');
     expect(lines.map((line) => (JSON.parse(line) as { id: string }).id)).toEqual(stored.map((row) => row.id));

@@ -1,6 +1,5 @@
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Request } from 'express';
 import type { TrailPosition } from '@meshtrail/audit-store';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import {
@@ -14,6 +13,7 @@ import {
   type SignedCheckpoint,
 } from '@meshtrail/trail-proof';
 import { AuditViewRecorder } from '../events/audit/audit-view.recorder';
+import type { ReadContext } from '../events/read-context';
 import { readScopeOf } from '../events/read-scope';
 import { ProofStoreReader } from './proof-store.reader';
 import type { SealPublicKeyJwk, SealPublicKeys } from './seal-public-keys';
@@ -137,16 +137,9 @@ export class ProofsService {
    * Every audit event in commit order with its proof fields (as admin-cli export-trail writes
    * them); whole-trail readers only, and recorded as a read before anything is sent.
    */
-  async trailExport(principal: Principal, request: Request): Promise<(sink: Writable) => Promise<void>> {
-    this.requireWholeTrail(principal);
-    const correlation = request.headers['x-correlation-id'] ?? request.headers['x-request-id'];
-    await this.views.record({
-      principal,
-      operation: 'export',
-      format: 'trail',
-      sourceIp: request.ip,
-      correlationId: typeof correlation === 'string' ? correlation : undefined,
-    });
+  async trailExport(context: ReadContext): Promise<(sink: Writable) => Promise<void>> {
+    this.requireWholeTrail(context.principal);
+    await this.views.record({ ...context, operation: 'export', format: 'trail' });
     return (sink) => this.store.stream((session) => trailExportLines(session), sink);
   }
 

@@ -11,6 +11,7 @@ import {
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
 import { refuseQueryParameters } from '../common/invalid-parameter';
+import { contextOf } from '../events/read-context';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { ProofsService } from './proofs.service';
 import { sendNdjson } from './send-ndjson';
@@ -43,7 +44,7 @@ export class TrailExportController {
     @Query() query: Record<string, unknown>,
   ): Promise<void> {
     refuseQueryParameters(query);
-    const write = await this.proofs.trailExport(principal, request);
+    const write = await this.proofs.trailExport(contextOf(principal, request));
     await sendNdjson(response, 'audit-trail', write);
   }
 }
