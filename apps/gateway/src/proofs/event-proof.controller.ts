@@ -12,7 +12,8 @@ import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth
 import { textProblem } from '@meshtrail/contracts';
 import { invalidParameter, refuseQueryParameters } from '../common/invalid-parameter';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
-import { ProofsService, type EventProofAnswer } from './proofs.service';
+import type { EventProofAnswer } from './proof-answer';
+import { ProofsService } from './proofs.service';
 
 const MAX_ID_LENGTH = 256;
 

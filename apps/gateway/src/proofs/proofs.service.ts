@@ -1,46 +1,15 @@
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { TrailPosition } from '@meshtrail/audit-store';
 import { ApiError, type Principal } from '@meshtrail/auth';
-import {
-  checkEventProof,
-  checkpointLines,
-  proveInclusion,
-  trailExportLines,
-  type CheckpointHead,
-  type EventInclusionProof,
-  type ProofChecks,
-  type SignedCheckpoint,
-} from '@meshtrail/trail-proof';
+import { checkpointLines, trailExportLines, type CheckpointHead, type SignedCheckpoint } from '@meshtrail/trail-proof';
 import { AuditViewRecorder } from '../events/audit/audit-view.recorder';
 import type { ReadContext } from '../events/read-context';
 import { readScopeOf } from '../events/read-scope';
+import { proofAnswer, type EventProofAnswer } from './proof-answer';
 import { ProofStoreReader } from './proof-store.reader';
 import type { SealPublicKeyJwk, SealPublicKeys } from './seal-public-keys';
 
 export const SEAL_PUBLIC_KEYS = Symbol('SEAL_PUBLIC_KEYS');
-
-/** An event's inclusion proof, and what the gateway found when it checked it. */
-export interface SealedEventProof extends EventInclusionProof {
-  eventId: string;
-  sealed: true;
-  position: TrailPosition;
-  /** Checked here against the event as stored and AUDIT_SEAL_PUBLIC_KEYS: a statement of the gateway, not a proof. */
-  checks: ProofChecks;
-}
-
-/** Why a readable event has no proof; `code` is stable. */
-export type UnsealedCode = 'PROOF.NOT_SEALED_YET' | 'PROOF.NOT_SEALABLE' | 'PROOF.NOT_IN_CHECKPOINT';
-
-export interface UnsealedEvent {
-  eventId: string;
-  sealed: false;
-  code: UnsealedCode;
-  message: string;
-  position?: TrailPosition;
-}
-
-export type EventProofAnswer = SealedEventProof | UnsealedEvent;
 
 export interface CheckpointPage {
   checkpoints: CheckpointHead[];
@@ -76,35 +45,7 @@ export class ProofsService {
       }
       throw new ApiError(404, 'QUERY.NOT_FOUND', `no event ${JSON.stringify(id)} that you may read`);
     }
-    const { subject, seal } = found;
-    const base = { eventId: subject.id, position: subject.position };
-    if (seal.kind === 'pending') {
-      return {
-        ...base,
-        sealed: false,
-        code: 'PROOF.NOT_SEALED_YET',
-        message:
-          'the sealer has not reached this event yet (it seals every AUDIT_SEAL_INTERVAL_SECONDS what the projector has passed): ask again later',
-      };
-    }
-    const proof = seal.kind === 'covered' ? proveInclusion(seal.checkpoint, subject.position) : undefined;
-    if (!proof) {
-      return {
-        ...base,
-        sealed: false,
-        code: 'PROOF.NOT_IN_CHECKPOINT',
-        message:
-          seal.kind === 'covered'
-            ? `the event stands inside the range of checkpoint ${seal.checkpoint.number}, which sealed no event at its position: it was inserted after sealing (admin-cli verify names it)`
-            : 'the event stands in the sealed part of the trail, but no events checkpoint covers its position: a checkpoint is missing (admin-cli verify names it)',
-      };
-    }
-    return {
-      ...base,
-      sealed: true,
-      ...proof,
-      checks: checkEventProof(proof, subject, this.keys.jwks.length > 0 ? this.keys.set : undefined),
-    };
+    return proofAnswer(found.subject, found.seal, this.keys.jwks.length > 0 ? this.keys.set : undefined);
   }
 
   async checkpoints(
