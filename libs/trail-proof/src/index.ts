@@ -9,6 +9,7 @@ export {
 } from './checkpoint/checkpoint';
 export {
   checkpointCovering,
+  checkpointHeadCovering,
   lastCheckpoint,
   readCheckpoint,
   readCheckpointHeads,
@@ -33,7 +34,14 @@ export {
   positionKey,
   type SealedLeaf,
 } from './checkpoint/sealed-leaf';
-export { inclusionProof, leafHash, merkleRoot, rootFromInclusionProof, verifyInclusion } from './merkle/merkle-tree';
+export {
+  inclusionProof,
+  leafHash,
+  MerkleTree,
+  merkleRoot,
+  rootFromInclusionProof,
+  verifyInclusion,
+} from './merkle/merkle-tree';
 export { requestPurgeSeal, SEALER_LOCK, sealNext, type SealOptions, type SealStep } from './seal/seal-next';
 export type { Finding, Problem, VerifyReport } from './verify/findings';
 export { leafHashOf, TrailVerifier, type TrailEntry } from './verify/trail-verifier';
@@ -42,6 +50,7 @@ export { composeCheckpoint } from './seal/compose-checkpoint';
 export { parseCheckpointLines, parseTrailLine } from './verify/export-lines';
 export {
   checkEventProof,
+  CheckpointProver,
   checkpointHeadOf,
   proveInclusion,
   type EventInclusionProof,

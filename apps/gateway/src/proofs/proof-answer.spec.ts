@@ -1,5 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { composeCheckpoint, entryDigestOfEvent, publicKeySet, signerFromPem } from '@meshtrail/trail-proof';
+import {
+  CheckpointProver,
+  composeCheckpoint,
+  entryDigestOfEvent,
+  publicKeySet,
+  signerFromPem,
+} from '@meshtrail/trail-proof';
 import { proofAnswer } from './proof-answer';
 
 const { privateKey, publicKey } = generateKeyPairSync('ed25519');
@@ -19,11 +25,12 @@ const checkpoint = composeCheckpoint(
   signer,
   new Date('2026-01-01T00:00:00Z'),
 );
+const prover = new CheckpointProver(checkpoint);
 const subject = (seq: number, stored = event(seq)) => ({ id: `e-${seq}`, position: at(seq), event: stored });
 
 describe('the answer of GET /api/v1/events/{id}/proof', () => {
   it('proves a covered event and says what it checked, with keys and without', () => {
-    expect(proofAnswer(subject(2), { kind: 'covered', checkpoint }, keys)).toMatchObject({
+    expect(proofAnswer(subject(2), { kind: 'covered', prover }, keys)).toMatchObject({
       eventId: 'e-2',
       sealed: true,
       position: at(2),
@@ -32,14 +39,14 @@ describe('the answer of GET /api/v1/events/{id}/proof', () => {
       checkpoint: { number: 1 },
       checks: { eventMatchesLeaf: true, leafInRoot: true, signature: 'valid', verified: true },
     });
-    expect(proofAnswer(subject(2), { kind: 'covered', checkpoint }, undefined)).toMatchObject({
+    expect(proofAnswer(subject(2), { kind: 'covered', prover }, undefined)).toMatchObject({
       checks: { signature: 'not-checked', verified: false },
     });
   });
 
   it('still gives the proof of an event stored otherwise than sealed, and says that it does not match', () => {
     const altered = { ...event(3), data: { change: 'nothing happened' } };
-    expect(proofAnswer(subject(3, altered), { kind: 'covered', checkpoint }, keys)).toMatchObject({
+    expect(proofAnswer(subject(3, altered), { kind: 'covered', prover }, keys)).toMatchObject({
       sealed: true,
       checks: { eventMatchesLeaf: false, leafInRoot: true, verified: false },
     });
@@ -51,7 +58,7 @@ describe('the answer of GET /api/v1/events/{id}/proof', () => {
       code: 'PROOF.NOT_SEALED_YET',
     });
     const inserted = { id: 'forged', position: { xactId: '700', seq: '0' }, event: {} };
-    expect(proofAnswer(inserted, { kind: 'covered', checkpoint }, keys)).toMatchObject({
+    expect(proofAnswer(inserted, { kind: 'covered', prover }, keys)).toMatchObject({
       sealed: false,
       code: 'PROOF.NOT_IN_CHECKPOINT',
       message: expect.stringContaining('checkpoint 1'),

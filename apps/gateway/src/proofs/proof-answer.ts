@@ -1,11 +1,5 @@
 import type { TrailPosition } from '@meshtrail/audit-store';
-import {
-  checkEventProof,
-  proveInclusion,
-  type EventInclusionProof,
-  type ProofChecks,
-  type PublicKeySet,
-} from '@meshtrail/trail-proof';
+import { checkEventProof, type EventInclusionProof, type ProofChecks, type PublicKeySet } from '@meshtrail/trail-proof';
 import type { ProofSubject, SealState } from './proof-store.reader';
 
 /** An event's inclusion proof, and what the gateway found when it checked it. */
@@ -45,7 +39,7 @@ export function proofAnswer(subject: ProofSubject, seal: SealState, keys: Public
         'the sealer has not reached this event yet (it seals every AUDIT_SEAL_INTERVAL_SECONDS what the projector has passed): ask again later',
     };
   }
-  const proof = seal.kind === 'covered' ? proveInclusion(seal.checkpoint, subject.position) : undefined;
+  const proof = seal.kind === 'covered' ? seal.prover.prove(subject.position) : undefined;
   if (!proof) {
     return {
       ...base,
@@ -53,7 +47,7 @@ export function proofAnswer(subject: ProofSubject, seal: SealState, keys: Public
       code: 'PROOF.NOT_IN_CHECKPOINT',
       message:
         seal.kind === 'covered'
-          ? `the event stands inside the range of checkpoint ${seal.checkpoint.number}, which sealed no event at its position: it was inserted after sealing (admin-cli verify names it)`
+          ? `the event stands inside the range of checkpoint ${seal.prover.checkpoint.number}, which sealed no event at its position: it was inserted after sealing (admin-cli verify names it)`
           : 'the event stands in the sealed part of the trail, but no events checkpoint covers its position: a checkpoint is missing (admin-cli verify names it)',
     };
   }

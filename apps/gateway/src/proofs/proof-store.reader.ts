@@ -5,7 +5,8 @@ import { compareTrailPositions, type TrailPosition } from '@meshtrail/audit-stor
 import { ApiError } from '@meshtrail/auth';
 import { DatabaseConnection, type SqlSession } from '@meshtrail/database';
 import {
-  checkpointCovering,
+  CheckpointProver,
+  checkpointHeadCovering,
   readCheckpoint,
   readCheckpointHeads,
   type CheckpointHead,
@@ -13,6 +14,10 @@ import {
 } from '@meshtrail/trail-proof';
 import { authByIdQuery } from '../events/store/auth-event-sql';
 import { proofSubjectQuery, type ReadScope } from '../events/store/event-sql';
+import { ProverCache } from './prover-cache';
+
+/** Checkpoints whose provers are kept (see ProverCache): a few recent ones cover what people open. */
+const PROVERS_KEPT = 4;
 
 export const PROOF_READER_SETTINGS = Symbol('PROOF_READER_SETTINGS');
 
@@ -51,7 +56,7 @@ export interface ProofSubject {
 
 /** Where an event stands in the sealed trail. */
 export type SealState =
-  | { kind: 'covered'; checkpoint: SignedCheckpoint }
+  | { kind: 'covered'; prover: CheckpointProver }
   /** After the last checkpoint: the sealer has not reached it yet. */
   | { kind: 'pending'; lastSealed?: TrailPosition }
   /** Inside the sealed stretch, yet in no events checkpoint's range (its checkpoint is gone). */
@@ -65,6 +70,7 @@ export type SealState =
 @Injectable()
 export class ProofStoreReader {
   private readonly timeoutMs: number;
+  private readonly provers = new ProverCache(PROVERS_KEPT);
 
   constructor(
     private readonly connection: DatabaseConnection,
@@ -114,7 +120,7 @@ export class ProofStoreReader {
       );
       if (rows.length === 0) return undefined;
       const subject = { id: rows[0].id, position: { xactId: rows[0].xact_id, seq: rows[0].seq }, event: rows[0].event };
-      return { subject, seal: await sealStateOf(session, subject.position) };
+      return { subject, seal: await this.sealStateOf(session, subject.position) };
     });
   }
 
@@ -136,13 +142,23 @@ export class ProofStoreReader {
       );
     }
   }
-}
 
-async function sealStateOf(session: SqlSession, position: TrailPosition): Promise<SealState> {
-  const checkpoint = await checkpointCovering(session, position);
-  if (checkpoint) return { kind: 'covered', checkpoint };
-  // the newest checkpoint's range ends where sealing has reached (its leaf list is not needed)
-  const [last] = await readCheckpointHeads(session, 'desc', undefined, 1);
-  if (!last || compareTrailPositions(position, last.last) > 0) return { kind: 'pending', lastSealed: last?.last };
-  return { kind: 'uncovered' };
+  /** Where a position stands; a covering checkpoint's leaf list is read only when no prover for it is kept. */
+  private async sealStateOf(session: SqlSession, position: TrailPosition): Promise<SealState> {
+    const head = await checkpointHeadCovering(session, position);
+    if (head) {
+      let prover = this.provers.get(head);
+      if (!prover) {
+        const checkpoint = await readCheckpoint(session, head.number);
+        // the snapshot saw the head, so it sees the row
+        prover = new CheckpointProver(checkpoint!);
+        this.provers.add(prover);
+      }
+      return { kind: 'covered', prover };
+    }
+    // the newest checkpoint's range ends where sealing has reached (its leaf list is not needed)
+    const [last] = await readCheckpointHeads(session, 'desc', undefined, 1);
+    if (!last || compareTrailPositions(position, last.last) > 0) return { kind: 'pending', lastSealed: last?.last };
+    return { kind: 'uncovered' };
+  }
 }

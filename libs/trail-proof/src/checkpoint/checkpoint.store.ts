@@ -92,19 +92,30 @@ export async function readCheckpoints(session: SqlSession, after: number, limit:
   return rows.map(fromRow);
 }
 
+const COVERING = `FROM audit_checkpoints c
+     WHERE c.kind = 'events' AND (c.last_xact_id, c.last_seq) >= ($1::xid8, $2::bigint)
+       AND (c.after_xact_id, c.after_seq) < ($1::xid8, $2::bigint)
+     ORDER BY c.last_xact_id, c.last_seq LIMIT 1`;
+
 /** The events checkpoint whose range (after, last] holds a position, if one has sealed it. */
 export async function checkpointCovering(
   session: SqlSession,
   position: TrailPosition,
 ): Promise<SignedCheckpoint | undefined> {
-  const { rows } = await session.query<CheckpointRow>(
-    `SELECT ${COLUMNS} FROM audit_checkpoints c
-     WHERE c.kind = 'events' AND (c.last_xact_id, c.last_seq) >= ($1::xid8, $2::bigint)
-       AND (c.after_xact_id, c.after_seq) < ($1::xid8, $2::bigint)
-     ORDER BY c.last_xact_id, c.last_seq LIMIT 1`,
-    [position.xactId, position.seq],
-  );
+  const { rows } = await session.query<CheckpointRow>(`SELECT ${COLUMNS} ${COVERING}`, [position.xactId, position.seq]);
   return rows[0] && fromRow(rows[0]);
+}
+
+/** checkpointCovering without the leaf list: for a reader that may already hold it. */
+export async function checkpointHeadCovering(
+  session: SqlSession,
+  position: TrailPosition,
+): Promise<CheckpointHead | undefined> {
+  const { rows } = await session.query<Omit<CheckpointRow, 'leaves'>>(`SELECT ${HEAD_COLUMNS} ${COVERING}`, [
+    position.xactId,
+    position.seq,
+  ]);
+  return rows[0] && headOf(rows[0]);
 }
 
 /** One checkpoint by its number, with its leaf list. */

@@ -3,7 +3,7 @@ import type { SignedCheckpoint } from '../checkpoint/checkpoint';
 import type { CheckpointHead } from '../checkpoint/checkpoint.store';
 import { signatureValid, type PublicKeySet } from '../checkpoint/seal-keys';
 import { decodeLeaf, entryDigestOfEvent, LEAF_BYTES, leafHashes, microsToIso } from '../checkpoint/sealed-leaf';
-import { inclusionProof, leafHash, verifyInclusion } from '../merkle/merkle-tree';
+import { leafHash, MerkleTree, verifyInclusion } from '../merkle/merkle-tree';
 
 /**
  * That one event is in a signed checkpoint: its leaf (the 56 bytes sealed for it), the leaf's
@@ -33,31 +33,47 @@ export function checkpointHeadOf(checkpoint: SignedCheckpoint): CheckpointHead {
 }
 
 /**
- * The inclusion proof of the leaf sealed at `position` in an events checkpoint, computed from the
- * checkpoint's own leaf list (the list its root commits to), or undefined when it sealed no leaf
- * there. Work is linear in the checkpoint's size, which the sealer bounds (AUDIT_SEAL_MAX_EVENTS).
+ * Proves events out of one events checkpoint, from the checkpoint's own leaf list (the list its
+ * root commits to). The first proof costs the whole tree, linear in the checkpoint's size (which
+ * the sealer bounds: AUDIT_SEAL_MAX_EVENTS); later ones out of the same prover a lookup per
+ * level, so keeping a prover for a recent checkpoint makes its proofs cheap.
  */
+export class CheckpointProver {
+  private readonly bytes: Buffer;
+  private readonly size: number;
+  private tree?: MerkleTree;
+
+  constructor(readonly checkpoint: SignedCheckpoint) {
+    this.bytes = Buffer.from(checkpoint.leaves, 'base64');
+    this.size = Math.floor(this.bytes.length / LEAF_BYTES);
+  }
+
+  /** The proof of the leaf sealed at `position`, or undefined when the checkpoint sealed no leaf there. */
+  prove(position: TrailPosition): EventInclusionProof | undefined {
+    const index = leafIndexOf(this.bytes, this.size, position);
+    if (index === undefined) return undefined;
+    this.tree ??= new MerkleTree(leafHashes(this.bytes));
+    const leafBytes = this.bytes.subarray(index * LEAF_BYTES, (index + 1) * LEAF_BYTES);
+    const leaf = decodeLeaf(leafBytes);
+    return {
+      leaf: leafBytes.toString('hex'),
+      leafFields: {
+        position: leaf.position,
+        occurredAt: microsToIso(leaf.occurredUs),
+        entry: leaf.entry.toString('hex'),
+      },
+      leafHash: Buffer.from(this.tree.leafHashes[index]).toString('hex'),
+      index,
+      treeSize: this.size,
+      auditPath: this.tree.inclusionProof(index).map((hash) => hash.toString('hex')),
+      checkpoint: checkpointHeadOf(this.checkpoint),
+    };
+  }
+}
+
+/** The inclusion proof of the leaf sealed at `position` in an events checkpoint (see CheckpointProver). */
 export function proveInclusion(checkpoint: SignedCheckpoint, position: TrailPosition): EventInclusionProof | undefined {
-  const bytes = Buffer.from(checkpoint.leaves, 'base64');
-  const size = Math.floor(bytes.length / LEAF_BYTES);
-  const index = leafIndexOf(bytes, size, position);
-  if (index === undefined) return undefined;
-  const hashes = leafHashes(bytes);
-  const leafBytes = bytes.subarray(index * LEAF_BYTES, (index + 1) * LEAF_BYTES);
-  const leaf = decodeLeaf(leafBytes);
-  return {
-    leaf: leafBytes.toString('hex'),
-    leafFields: {
-      position: leaf.position,
-      occurredAt: microsToIso(leaf.occurredUs),
-      entry: leaf.entry.toString('hex'),
-    },
-    leafHash: hashes[index].toString('hex'),
-    index,
-    treeSize: size,
-    auditPath: inclusionProof(hashes, index).map((hash) => hash.toString('hex')),
-    checkpoint: checkpointHeadOf(checkpoint),
-  };
+  return new CheckpointProver(checkpoint).prove(position);
 }
 
 /** Binary search: the sealer writes the leaves in commit order. */
