@@ -34,14 +34,8 @@ export {
   positionKey,
   type SealedLeaf,
 } from './checkpoint/sealed-leaf';
-export {
-  inclusionProof,
-  leafHash,
-  MerkleTree,
-  merkleRoot,
-  rootFromInclusionProof,
-  verifyInclusion,
-} from './merkle/merkle-tree';
+// the RFC 6962 tree: hashes, roots, audit paths and their verification
+export * from './merkle/merkle-tree';
 export { requestPurgeSeal, SEALER_LOCK, sealNext, type SealOptions, type SealStep } from './seal/seal-next';
 export type { Finding, Problem, VerifyReport } from './verify/findings';
 export { leafHashOf, TrailVerifier, type TrailEntry } from './verify/trail-verifier';
