@@ -83,15 +83,19 @@ export class ProofStoreReader {
    * Streams the lines `produce` reads into `sink`, in one read-only REPEATABLE READ snapshot on
    * a connection of its own (a consistent export however long it runs), with backpressure from
    * the socket to the page queries. Each page query is bounded by QUERY_TIMEOUT_MS; a client
-   * that stops reading ends the transaction after EXPORT_IDLE_TIMEOUT_MS.
+   * that stops reading ends the transaction after EXPORT_IDLE_TIMEOUT_MS; `signal` ends it early.
    */
-  async stream(produce: (session: SqlSession) => AsyncIterable<string>, sink: Writable): Promise<void> {
+  async stream(
+    produce: (session: SqlSession) => AsyncIterable<string>,
+    sink: Writable,
+    signal?: AbortSignal,
+  ): Promise<void> {
     await this.connection.transaction(async (session) => {
       await session.query(
         `SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY; SET LOCAL statement_timeout = ${Math.trunc(this.timeoutMs)}; ` +
           `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(this.settings.exportIdleTimeoutMs)}`,
       );
-      await pipeline(Readable.from(chunked(produce(session))), sink);
+      await pipeline(Readable.from(chunked(produce(session))), sink, { signal });
     });
   }
 

@@ -1,10 +1,13 @@
 import type { Writable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
 import { ApiError, type Principal } from '@meshtrail/auth';
+import type { SqlSession } from '@meshtrail/database';
 import { checkpointLines, trailExportLines, type CheckpointHead, type SignedCheckpoint } from '@meshtrail/trail-proof';
 import { AuditViewRecorder } from '../events/audit/audit-view.recorder';
 import type { ReadContext } from '../events/read-context';
 import { readScopeOf } from '../events/read-scope';
+import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
+import { ReadSlots } from '../read-limits/read-slots';
 import { proofAnswer, type EventProofAnswer } from './proof-answer';
 import { ProofStoreReader } from './proof-store.reader';
 import type { SealPublicKeyJwk, SealPublicKeys } from './seal-public-keys';
@@ -28,6 +31,8 @@ export class ProofsService {
   constructor(
     private readonly store: ProofStoreReader,
     private readonly views: AuditViewRecorder,
+    private readonly slots: ReadSlots,
+    @Inject(READ_DURATIONS) private readonly durations: ReadDurations,
     @Inject(SEAL_PUBLIC_KEYS) private readonly keys: SealPublicKeys,
   ) {}
 
@@ -71,7 +76,7 @@ export class ProofsService {
   /** Every checkpoint with its leaf list, one per line (the checkpoints file verify reads); whole-trail readers only. */
   checkpointsExport(principal: Principal): (sink: Writable) => Promise<void> {
     this.requireWholeTrail(principal);
-    return (sink) => this.store.stream(checkpointLines, sink);
+    return this.exportHolding(this.slots.acquire('export', principal), checkpointLines);
   }
 
   /**
@@ -80,8 +85,32 @@ export class ProofsService {
    */
   async trailExport(context: ReadContext): Promise<(sink: Writable) => Promise<void>> {
     this.requireWholeTrail(context.principal);
-    await this.views.record({ ...context, operation: 'export', format: 'trail' });
-    return (sink) => this.store.stream((session) => trailExportLines(session), sink);
+    const release = this.slots.acquire('export', context.principal);
+    try {
+      await this.views.record({ ...context, operation: 'export', format: 'trail' });
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return this.exportHolding(release, (session) => trailExportLines(session));
+  }
+
+  /**
+   * An export like any other: it holds the export slot its principal took (refused with 429 or
+   * 503 past the limits, before anything was sent) until the stream ends, and is ended once it
+   * has run EXPORT_TIMEOUT_MS.
+   */
+  private exportHolding(
+    release: () => void,
+    produce: (session: SqlSession) => AsyncIterable<string>,
+  ): (sink: Writable) => Promise<void> {
+    return async (sink) => {
+      try {
+        await this.store.stream(produce, sink, AbortSignal.timeout(this.durations.exportTimeoutMs));
+      } finally {
+        release();
+      }
+    };
   }
 
   /** Public keys are public: anyone signed in may fetch them (and should compare them with a copy kept elsewhere). */
