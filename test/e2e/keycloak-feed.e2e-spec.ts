@@ -1,0 +1,153 @@
+import { LocalKeycloak } from '../support/keycloak';
+import { waitFor } from '../support/poll';
+import { ServiceProcess } from '../support/service-process';
+import { createTestStack, type TestStack } from '../support/test-stack';
+
+interface TrailEvent {
+  id: string;
+  kind: string;
+  time: string;
+  action: string;
+  objectType: string;
+  actor: { id: string; name: string | null };
+  change: string;
+  sourceIp: string | null;
+}
+
+/**
+ * The Keycloak event feed against a real Keycloak (scripts/keycloak-local.mjs, the realm of
+ * deploy/keycloak/): what people do there reaches the trail through Keycloak's admin API, the
+ * real broker and audit-ingest, and is read back through the gateway with a token Keycloak issued.
+ */
+describe('the Keycloak event feed (real Keycloak, real broker, real store, real gateway)', () => {
+  let keycloak: LocalKeycloak;
+  let stack: TestStack;
+  let ingest: ServiceProcess;
+  let gateway: ServiceProcess;
+
+  const ingestEnv = () => ({ ...stack.env, ...keycloak.feedEnv() });
+
+  /** The trail's Keycloak events as an admin reads them through the API (newest first). */
+  async function authEvents(filters: Record<string, string>): Promise<TrailEvent[]> {
+    const token = await keycloak.accessToken('olivia');
+    const query = new URLSearchParams({ kind: 'auth', limit: '1000', ...filters });
+    const response = await fetch(`${gateway.url}/api/v1/events?${query}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    if (!response.ok) throw new Error(`GET /api/v1/events: ${response.status} ${await response.text()}`);
+    return ((await response.json()) as { events: TrailEvent[] }).events;
+  }
+
+  /** Keycloak event id → how often auth_events holds it. */
+  async function storedCounts(): Promise<Map<string, number>> {
+    const rows = await stack.query<{ id: string; n: string }>(
+      'SELECT keycloak_event_id AS id, count(*)::text AS n FROM auth_events WHERE keycloak_event_id IS NOT NULL GROUP BY 1',
+    );
+    return new Map(rows.map((row) => [row.id, Number(row.n)]));
+  }
+
+  beforeAll(async () => {
+    keycloak = await LocalKeycloak.start();
+    stack = await createTestStack('keycloakfeed');
+    ingest = await ServiceProcess.start('audit-ingest', ingestEnv());
+    gateway = await ServiceProcess.start('gateway', { ...stack.env, AUTH_OIDC_ISSUER: keycloak.issuer });
+  }, 300_000);
+
+  afterAll(async () => {
+    await gateway?.stop();
+    await ingest?.stop();
+    await stack?.teardown();
+  });
+
+  it('reports the feed in health', async () => {
+    const health = await waitFor('the feed to have polled', async () => {
+      const body = (await (await fetch(`${ingest.url}/actuator/health`)).json()) as {
+        components: Record<string, { status: string; details: Record<string, unknown> }>;
+      };
+      return body.components.keycloakFeed?.details.lastPoll ? body.components.keycloakFeed : undefined;
+    });
+    expect(health).toMatchObject({ status: 'UP', details: { realms: ['meshtrail'] } });
+  });
+
+  it('a wrong password entered in Keycloak is a login_error in the trail, with the user and the address', async () => {
+    const before = new Date(Date.now() - 1000).toISOString();
+    const refused = await keycloak.passwordGrant('max', 'not-max-password');
+    expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_grant' } });
+    const maxId = await keycloak.userId('max');
+    const [event] = await waitFor(
+      'the failed sign-in in the trail',
+      async () => {
+        const events = await authEvents({ actor: 'max', from: before });
+        const errors = events.filter((e) => e.action === 'login_error');
+        return errors.length > 0 && errors;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(event).toMatchObject({
+      kind: 'auth',
+      objectType: 'KeycloakLogin',
+      action: 'login_error',
+      actor: { id: maxId, name: 'max' },
+      sourceIp: '127.0.0.1',
+    });
+    expect(event.change).toContain('error invalid_user_credentials');
+    expect(event.change).toContain('client meshtrail-cli');
+  });
+
+  it('an admin giving a user a role, and taking it back, are admin events in the trail', async () => {
+    const before = new Date(Date.now() - 1000).toISOString();
+    const maxId = await keycloak.userId('max');
+    const role = await keycloak.adminApi<{ id: string; name: string }>('GET', '/roles/meshtrail-admin');
+    const mapping = `/users/${maxId}/role-mappings/realm`;
+    await keycloak.adminApi('POST', mapping, [role]);
+    await keycloak.adminApi('DELETE', mapping, [role]);
+    const events = await waitFor(
+      'both role changes in the trail',
+      async () => {
+        const found = (await authEvents({ from: before })).filter(
+          (e) => e.objectType === 'KeycloakAdmin' && e.change.includes(`resource users/${maxId}/role-mappings/realm`),
+        );
+        return found.length >= 2 && found;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
+    expect(events.map((e) => e.action).sort()).toEqual(['create', 'delete']);
+    const rows = await stack.query<{ details: Record<string, string> }>(
+      `SELECT details FROM auth_events WHERE kind = 'admin' AND resource_path = $1 AND type = 'CREATE'`,
+      [`users/${maxId}/role-mappings/realm`],
+    );
+    // the realm keeps admin event details: what was granted is in the trail
+    expect(rows[0].details.representation).toContain('meshtrail-admin');
+  });
+
+  it('delivers every Keycloak event exactly once when the ingest crashes and restarts mid-stream', async () => {
+    const signIns = 60;
+    let done = 0;
+    const storm = (async () => {
+      for (; done < signIns; done++) {
+        await keycloak.passwordGrant(done % 3 === 0 ? 'max' : 'olivia', done % 2 === 0 ? 'wrong-password' : 'x');
+      }
+    })();
+    await waitFor('a third of the sign-ins to be attempted', () => done >= signIns / 3, { timeoutMs: 120_000 });
+    // a crash: no chance to record what it published, so the restarted feed publishes some again
+    await ingest.kill();
+    await waitFor('two thirds of the sign-ins to be attempted', () => done >= (2 * signIns) / 3, {
+      timeoutMs: 120_000,
+    });
+    ingest = await ServiceProcess.start('audit-ingest', ingestEnv());
+    await storm;
+
+    const expected = [...(await keycloak.storedEventIds('login')), ...(await keycloak.storedEventIds('admin'))];
+    expect(expected.length).toBeGreaterThanOrEqual(signIns);
+    const counts = await waitFor(
+      'every Keycloak event in auth_events',
+      async () => {
+        const stored = await storedCounts();
+        return expected.every((id) => stored.has(id)) && stored;
+      },
+      { timeoutMs: 60_000, intervalMs: 500 },
+    );
+    const twice = [...counts].filter(([, n]) => n !== 1);
+    expect(twice).toEqual([]);
+  });
+});
