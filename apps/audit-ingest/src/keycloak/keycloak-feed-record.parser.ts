@@ -69,7 +69,12 @@ export function parseKeycloakFeedRecord(raw: string, record: Fields, window: Tim
   if (typeof realm !== 'string' || realm.length === 0) return unparseable('realm: missing');
   if (!isObject(event)) return unparseable('event: missing or not an object');
   const id = event.id;
-  if (typeof id !== 'string' || id.length === 0 || id.length > MAX_KEYCLOAK_EVENT_ID_LENGTH) {
+  if (
+    typeof id !== 'string' ||
+    id.length === 0 ||
+    id.length > MAX_KEYCLOAK_EVENT_ID_LENGTH ||
+    textProblem(id) !== undefined
+  ) {
     return unparseable(`event.id: must be Keycloak's event id, 1 to ${MAX_KEYCLOAK_EVENT_ID_LENGTH} characters`);
   }
   const time = event.time;
