@@ -130,7 +130,8 @@ export async function startKeycloak({ port = defaultPort(), timeoutMs = 240_000,
       `port ${port} is taken by something that does not serve the ${KEYCLOAK_REALM} realm; set KEYCLOAK_PORT`,
     );
   } else {
-    fs.rmSync(lock, { force: true });
+    // a lock left by a start that died; never one another process may have just taken
+    if (starter) fs.rmSync(lock, { force: true });
     try {
       fs.writeFileSync(lock, String(process.pid), { flag: 'wx' });
     } catch {

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { storeAuditEvents, type FixtureEvent } from '../support/audit-events';
 import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
-import { LocalKeycloak, PASSWORDS } from '../support/keycloak';
+import { LocalKeycloak, signInAtKeycloak } from '../support/keycloak';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -194,22 +194,7 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       .filter(predicate)
       .map((e) => e.id!);
 
-  async function signIn(login: string): Promise<void> {
-    await page.goto(`${gateway.url}/ui/`);
-    const signInButton = page.getByRole('button', { name: 'Sign in' });
-    await signInButton.waitFor();
-    await signInButton.click();
-    // Keycloak's own login form
-    await page.waitForURL(/\/protocol\/openid-connect\/auth\?/);
-    await page.locator('#username').fill(login);
-    await page.locator('#password').fill(PASSWORDS[login]);
-    await page.locator('#kc-login').click();
-    await page.waitForURL((url) => url.href.startsWith(`${gateway.url}/ui/`) && !url.searchParams.has('code'));
-    await waitFor(
-      `${login} to be signed in`,
-      async () => (await page.locator('#session-name').textContent()) === login,
-    );
-  }
+  const signIn = (login: string) => signInAtKeycloak(page, gateway.url, login);
 
   /** The authorization codes Keycloak exchanged for the page's client (meshtrail-ui) for this person since `since`. */
   async function codeExchanges(login: string, since: number): Promise<number> {

@@ -1,4 +1,6 @@
-import { LocalKeycloak } from '../support/keycloak';
+import path from 'node:path';
+import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
+import { LocalKeycloak, signInAtKeycloak, submitKeycloakLogin } from '../support/keycloak';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -24,6 +26,7 @@ describe('the Keycloak event feed (real Keycloak, real broker, real store, real 
   let stack: TestStack;
   let ingest: ServiceProcess;
   let gateway: ServiceProcess;
+  let browser: TestBrowser | undefined;
 
   const ingestEnv = () => ({ ...stack.env, ...keycloak.feedEnv() });
 
@@ -54,6 +57,7 @@ describe('the Keycloak event feed (real Keycloak, real broker, real store, real 
   }, 300_000);
 
   afterAll(async () => {
+    await browser?.close();
     await gateway?.stop();
     await ingest?.stop();
     await stack?.teardown();
@@ -92,6 +96,55 @@ describe('the Keycloak event feed (real Keycloak, real broker, real store, real 
     });
     expect(event.change).toContain('error invalid_user_credentials');
     expect(event.change).toContain('client meshtrail-cli');
+  });
+
+  it("a wrong password at Keycloak's login form shows on the Event Logs page as login_error, with the user and address", async () => {
+    browser = await launchBrowser();
+    const page = await browser.context.newPage();
+    const since = Math.floor(Date.now() / 1000) * 1000; // the page shows whole seconds
+    // max mistypes his password at the form; then the admin signs in at the same browser
+    await signInAtKeycloak(page, gateway.url, 'olivia', async (form) => {
+      await submitKeycloakLogin(form, 'max', 'not-max-password');
+      // Keycloak answers the failed attempt with its form again, at its authenticate address
+      await form.waitForURL(/\/login-actions\/authenticate/);
+    });
+    const maxId = await keycloak.userId('max');
+    // the filters as the page keeps them in its address: Actor max, Change invalid_user_credentials
+    const filtered = `${gateway.url}/ui/?actor=max&change=invalid_user_credentials`;
+    const row = await waitFor(
+      'the failed sign-in on the page',
+      async () => {
+        await page.goto(filtered);
+        // an empty answer shows no row: give the page a moment to render one, then look again later
+        await page
+          .locator('#rows tr[data-event-id]')
+          .first()
+          .waitFor({ timeout: 3000 })
+          .catch(() => undefined);
+        const cells = await page.$$eval('#rows tr[data-event-id]', (trs) =>
+          trs.map((tr) =>
+            [...(tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells].map(
+              (c) => c.textContent ?? '',
+            ),
+          ),
+        );
+        // this attempt, not one of an earlier run against the same Keycloak
+        const shownTime = (c: string[]) => Date.parse(c[0].replace(' UTC', 'Z').replace(' ', 'T'));
+        return cells.find(
+          (c) => c[2] === 'login_error' && c[3].includes('client meshtrail-ui') && shownTime(c) >= since,
+        );
+      },
+      { timeoutMs: 30_000, intervalMs: 1000 },
+    );
+    expect(row[2]).toBe('login_error');
+    expect(row[3]).toContain('user max');
+    expect(row[3]).toContain('from 127.0.0.1');
+    expect(row[3]).toContain('error invalid_user_credentials');
+    expect(row[5]).toBe(`max (${maxId})`);
+    await page.screenshot({
+      path: path.join(artifactsDir('keycloak-feed'), 'login-error-on-the-page.png'),
+      fullPage: true,
+    });
   });
 
   it('an admin giving a user a role, and taking it back, are admin events in the trail', async () => {

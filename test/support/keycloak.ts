@@ -1,6 +1,8 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import type { Page } from 'playwright-core';
+import { waitFor } from './poll';
 import { testRunId } from './run-id';
 
 /** The realm of deploy/keycloak/meshtrail-realm.json, as the tests use it. */
@@ -115,4 +117,30 @@ export class LocalKeycloak {
 export async function stopKeycloakOfThisRun(runId: string): Promise<void> {
   if (process.env.MESHTRAIL_KEEP_KEYCLOAK === '1') return;
   await keycloakScript('stop', `--owner=${runId}`);
+}
+
+/** Fills Keycloak's own login form (the page is on it) and submits it. */
+export async function submitKeycloakLogin(page: Page, login: string, password: string): Promise<void> {
+  await page.locator('#username').fill(login);
+  await page.locator('#password').fill(password);
+  await page.locator('#kc-login').click();
+}
+
+/** From the Event Logs page's Sign in button, through Keycloak's login form, back to the page signed in. */
+export async function signInAtKeycloak(
+  page: Page,
+  gatewayUrl: string,
+  login: string,
+  before?: (page: Page) => Promise<void>,
+): Promise<void> {
+  await page.goto(`${gatewayUrl}/ui/`);
+  const signInButton = page.getByRole('button', { name: 'Sign in' });
+  await signInButton.waitFor();
+  await signInButton.click();
+  await page.waitForURL(/\/protocol\/openid-connect\/auth\?/);
+  // e.g. a wrong password first, as a person might
+  await before?.(page);
+  await submitKeycloakLogin(page, login, PASSWORDS[login]);
+  await page.waitForURL((url) => url.href.startsWith(`${gatewayUrl}/ui/`) && !url.searchParams.has('code'));
+  await waitFor(`${login} to be signed in`, async () => (await page.locator('#session-name').textContent()) === login);
 }
