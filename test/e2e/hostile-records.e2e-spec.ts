@@ -2,8 +2,9 @@
  * Thousands of generated records, hostile ones interleaved with valid ones, published through the
  * real broker (uncompressed and under every codec a standard producer uses) to the audit-event,
  * Keycloak (log lines and the event feed's records) and access-log consumers of the real
- * services. The invariant, checked for every record: it ends stored exactly once or dead-lettered with a reason; every record built valid is
- * stored; a valid record published last on every partition is stored; no service restarted.
+ * services. The invariant, checked for every record: it ends stored exactly once or dead-lettered
+ * with a reason; every record built valid is stored; a valid record published last on every
+ * partition is stored; no service restarted.
  *
  * The seed is printed; FC_SEED=<seed> replays the same records.
  */

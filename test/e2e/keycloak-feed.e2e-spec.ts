@@ -203,4 +203,27 @@ describe('the Keycloak event feed (real Keycloak, real broker, real store, real 
     const twice = [...counts].filter(([, n]) => n !== 1);
     expect(twice).toEqual([]);
   });
+
+  it('says so in health, with the reason, when Keycloak refuses the feed', async () => {
+    await ingest.stop();
+    ingest = await ServiceProcess.start('audit-ingest', {
+      ...ingestEnv(),
+      KEYCLOAK_FEED_CLIENT_SECRET: 'not-the-secret',
+      KEYCLOAK_FEED_DOWN_AFTER_SECONDS: '1',
+    });
+    const feed = await waitFor('the keycloakFeed component to be DOWN', async () => {
+      const response = await fetch(`${ingest.url}/actuator/health`);
+      const body = (await response.json()) as {
+        components: Record<string, { status: string; details: Record<string, unknown> }>;
+      };
+      return (
+        body.components.keycloakFeed?.status === 'DOWN' && { ...body.components.keycloakFeed, http: response.status }
+      );
+    });
+    expect(feed.http).toBe(503);
+    expect(String(feed.details.error)).toBe(
+      'the token of client meshtrail-event-feed in realm meshtrail: Keycloak answered 401',
+    );
+    expect(ingest.logs.some((line) => line.message === 'Keycloak Feed Failed')).toBe(true);
+  });
 });
