@@ -123,8 +123,8 @@ describe('the Keycloak event feed (real Keycloak, real broker, real store, real 
           .catch(() => undefined);
         const cells = await page.$$eval('#rows tr[data-event-id]', (trs) =>
           trs.map((tr) =>
-            [...(tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells].map(
-              (c) => c.textContent ?? '',
+            Array.from((tr as unknown as { cells: ArrayLike<{ textContent: string | null }> }).cells, (c) =>
+              String(c.textContent ?? ''),
             ),
           ),
         );
