@@ -15,11 +15,11 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
+import { alive, portOpen, readPid, stopByPidFile } from './lib/local-process.mjs';
 
 export const KAFKA_VERSION = '3.9.1';
 
@@ -153,19 +153,6 @@ function serverProperties(port, controllerPort, dataDir, security) {
   ].join('\n');
 }
 
-function portOpen(port, host = '127.0.0.1', timeoutMs = 500) {
-  return new Promise((resolve) => {
-    const socket = net.connect({ port, host });
-    const done = (open) => {
-      socket.destroy();
-      resolve(open);
-    };
-    socket.setTimeout(timeoutMs, () => done(false));
-    socket.once('connect', () => done(true));
-    socket.once('error', () => done(false));
-  });
-}
-
 /** True when a Kafka broker on the port answers a metadata request (kafkajs, from the project's deps). */
 async function brokerAnswers(port, timeoutMs = 3000, security = undefined) {
   if (!(await portOpen(port))) return false;
@@ -193,22 +180,8 @@ async function brokerAnswers(port, timeoutMs = 3000, security = undefined) {
   }
 }
 
-function readPid(dir) {
-  try {
-    const pid = Number(fs.readFileSync(path.join(dir, 'broker.pid'), 'utf8').trim());
-    return Number.isInteger(pid) && pid > 0 ? pid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function alive(pid) {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
+function readBrokerPid(dir) {
+  return readPid(path.join(dir, 'broker.pid'));
 }
 
 /** Every SCRAM user of the secured mode, the admin first; none for the plain broker. */
@@ -275,7 +248,7 @@ export async function startBroker({
   }
   if (await portOpen(port)) {
     // Something listens but does not (yet) answer metadata: our broker still starting, or a stranger.
-    const pid = readPid(dir);
+    const pid = readBrokerPid(dir);
     if (!pid || !alive(pid))
       throw new Error(`port ${port} is taken by something that is not a Kafka broker; set KAFKA_PORT`);
     log(`broker (pid ${pid}) is starting on 127.0.0.1:${port}; waiting`);
@@ -316,7 +289,7 @@ export async function startBroker({
       log(`broker ready on 127.0.0.1:${port}`);
       return { port, started: true };
     }
-    const pid = readPid(dir);
+    const pid = readBrokerPid(dir);
     if (pid && !alive(pid))
       throw new Error(`the broker exited during start-up; see ${dir}/broker.log and ${dir}/stdout.log`);
     await new Promise((r) => setTimeout(r, 500));
@@ -326,26 +299,13 @@ export async function startBroker({
 
 /** Stops the broker this script started on the port (SIGTERM, then SIGKILL after the timeout). */
 export async function stopBroker({ port = Number(process.env.KAFKA_PORT ?? 9092), timeoutMs = 30_000 } = {}) {
-  const dir = stateDir(port);
-  const pid = readPid(dir);
-  if (!pid || !alive(pid)) {
-    log(`no broker of ours running on port ${port}`);
-    return false;
-  }
-  process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + timeoutMs;
-  while (alive(pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
-  if (alive(pid)) {
-    log(`broker pid ${pid} ignored SIGTERM for ${timeoutMs} ms; killing it`);
-    process.kill(pid, 'SIGKILL');
-  }
-  fs.rmSync(path.join(dir, 'broker.pid'), { force: true });
-  log(`stopped broker pid ${pid}`);
-  return true;
+  const stopped = await stopByPidFile(path.join(stateDir(port), 'broker.pid'), { timeoutMs, log, name: 'broker' });
+  if (!stopped) log(`no broker of ours running on port ${port}`);
+  return stopped;
 }
 
 export async function brokerStatus({ port = Number(process.env.KAFKA_PORT ?? 9092) } = {}) {
-  const pid = readPid(stateDir(port));
+  const pid = readBrokerPid(stateDir(port));
   return {
     port,
     answering: await brokerAnswers(port, 3000, securityFromEnv()),

@@ -89,7 +89,8 @@ const DELIBERATE = new Set([
   'TELEMETRY_HEALTH_TARGETS',
   'TELEMETRY_QUEUE_DIR',
 ]);
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/;
+// KEYCLOAK_* names a product, not a key
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY(?!CLOAK)|CREDENTIAL/;
 /** The digest the base names until an overlay sets the build's own. */
 const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
 

@@ -1,4 +1,5 @@
 export { TOPICS, isAccessGrantsTopic, prefixedTopic, type TopicKey, type TopicName } from './topics';
+export { KEYCLOAK_FEED_NAME, type KeycloakFeedRecord } from './keycloak-feed-record';
 export type { OutgoingRecord, RecordSink } from './record-sink';
 export { parseUsageEvent, type UsageEvent, type UsageEventParse } from './usage-event';
 export {

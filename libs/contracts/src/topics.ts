@@ -13,7 +13,10 @@ export const TOPICS = {
   accessGrants: 'access.grants.v1',
   /** Records that could not be stored, with the reason and the original bytes. */
   auditEventsDeadLetter: 'audit.events.dlq.v1',
-  /** Raw lines of Keycloak's org.keycloak.events log. Key: realm. */
+  /**
+   * Keycloak's events: raw lines of its org.keycloak.events log, or KeycloakFeedRecord JSON from
+   * meshtrail's event feed (Keycloak's admin API). Key: realm.
+   */
   keycloakEventsRaw: 'keycloak.events.raw.v1',
   /** One structured record per API request (AccessLogRecord). Key: service name. */
   accessLogs: 'access-logs.v1',

@@ -13,6 +13,7 @@ import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-in
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
 import { PurgeCheckpointIndex1763990000250 } from './1763990000250-purge-checkpoint-index';
 import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-lock';
+import { KeycloakEventFeed1763990000300 } from './1763990000300-keycloak-event-feed';
 import { ApiKeyScopesExpiry1763990000400 } from './1763990000400-api-key-scopes-expiry';
 import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
 
@@ -33,6 +34,7 @@ export const MIGRATIONS: Function[] = [
   TrailCheckpoints1763990000200,
   PurgeCheckpointIndex1763990000250,
   PartitionMoveLock1763990000260,
+  KeycloakEventFeed1763990000300,
   ApiKeyScopesExpiry1763990000400,
   ServiceSettings1763990000410,
 ];
