@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// the page.evaluate callbacks run in the browser
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
