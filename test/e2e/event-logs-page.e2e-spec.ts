@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 // the page.evaluate callbacks run in the browser
 import fs from 'node:fs';
 import path from 'node:path';
