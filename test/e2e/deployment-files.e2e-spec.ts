@@ -143,6 +143,11 @@ const DELIBERATE = new Set([
   'KAFKA_BROKERS',
   'KAFKA_REPLICATION_FACTOR',
   'DATABASE_URL',
+  'GATEWAY_DATABASE_URL',
+  'AUDIT_INGEST_DATABASE_URL',
+  'ACCESS_LOG_DATABASE_URL',
+  'TELEMETRY_RELAY_DATABASE_URL',
+  'RETENTION_DATABASE_URL',
   'QUERY_CURSOR_SECRET',
   'TELEMETRY_HEALTH_TARGETS',
   'TELEMETRY_QUEUE_DIR',
@@ -265,7 +270,8 @@ describe('deployment files stay in step with the local stack', () => {
         variables: variables.map((v) => v.name).sort(),
       });
       for (const { name, default: fallback } of variables) {
-        if (SECRET_NAME.test(name) || name === 'DATABASE_URL')
+        // a database URL carries its password
+        if (SECRET_NAME.test(name) || name.endsWith('DATABASE_URL'))
           expect({ name, secret: secret.has(name) }).toEqual({ name, secret: true });
         if (!DELIBERATE.has(name))
           expect({ service, name, value: env[name] }).toEqual({ service, name, value: fallback ?? '' });

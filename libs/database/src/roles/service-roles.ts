@@ -71,8 +71,10 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     service: 'audit-ingest',
     defaultRole: 'meshtrail_audit_ingest',
     urlVariable: 'AUDIT_INGEST_DATABASE_URL',
-    // the trail, its projections, checkpoints and the projector's position come through this role
-    memberOf: [TRAIL_WRITER_ROLE],
+    // the trail, its projections, checkpoints and the projector's position come through
+    // meshtrail_ingest; pg_read_all_stats (PostgreSQL's read-only monitoring role) lets the
+    // projection's health name the session whose open transaction holds the read model back
+    memberOf: [TRAIL_WRITER_ROLE, 'pg_read_all_stats'],
     tables: [{ privileges: 'SELECT, INSERT', tables: ['dead_letters'] }],
     functions: [PARTITIONS],
   },
