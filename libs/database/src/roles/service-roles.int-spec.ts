@@ -150,6 +150,19 @@ describe('the services’ database roles (real PostgreSQL)', () => {
     expect(await outcome(retention, "DELETE FROM audit_event_ids WHERE id = 'old'")).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await outcome(retention, 'TRUNCATE audit_event_ids')).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await outcome(retention, "UPDATE audit_event_ids SET hash = 'x'")).toBe(INSUFFICIENT_PRIVILEGE);
+    // when and by whom a record was made are the database's to say, not retention's
+    expect(
+      await outcome(
+        retention,
+        "INSERT INTO audit_purge_requests (store, cutoff, requested_at) VALUES ('audit_events', now(), '2001-01-01Z')",
+      ),
+    ).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(
+      await outcome(
+        retention,
+        "INSERT INTO retention_purges (store, cutoff, recorded_by) VALUES ('access_logs', now(), 'someone')",
+      ),
+    ).toBe(INSUFFICIENT_PRIVILEGE);
     // a record in another store's name does not cover the trail
     await retention.query("INSERT INTO retention_purges (store, cutoff) VALUES ('audit_events', '2002-01-01Z')");
     expect(await outcome(retention, "DELETE FROM audit_event_ids WHERE id = 'old'")).toBe(INSUFFICIENT_PRIVILEGE);

@@ -112,11 +112,10 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
           'telemetry_transmissions',
         ],
       },
-      // the records a removal needs first: retention_purges, and for the trail the request the sealer signs
-      {
-        privileges: 'SELECT, INSERT',
-        tables: ['retention_purges', 'audit_purge_requests', 'retention_runs', 'dead_letters'],
-      },
+      // the records a removal needs first: retention_purges, and for the trail the request the
+      // sealer signs; by column, so that when and by whom stay the database's to say
+      { privileges: 'SELECT, INSERT (store, cutoff)', tables: ['retention_purges', 'audit_purge_requests'] },
+      { privileges: 'SELECT, INSERT', tables: ['retention_runs', 'dead_letters'] },
       { privileges: 'SELECT', tables: ['legal_holds', 'audit_checkpoints', 'projection_positions'] },
     ],
     functions: [
