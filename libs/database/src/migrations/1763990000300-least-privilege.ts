@@ -9,8 +9,9 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  *   reach a partition that is read or deleted from by name).
  * - Removing data leaves a record first: `retention_purges` (append-only, who and when) names a
  *   store and the cutoff below which its rows may go; for the trail, the record is the
- *   `audit_purge_requests` row the sealer signs. A trigger refuses deleting a row its store has no
- *   such record for, unless the table's owner (or a superuser) deletes.
+ *   `audit_purge_requests` row the sealer signs. A statement-level trigger on each store and
+ *   each of its partitions refuses a DELETE that removed a row its store has no such record for,
+ *   unless the table's owner (or a superuser) deletes.
  * - Detaching, renaming and dropping a partition, and (de)summarizing a BRIN range, need the
  *   table's ownership: SECURITY DEFINER functions do it for a partition wholly below its store's
  *   recorded cutoff only.
@@ -68,45 +69,66 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
         SELECT pg_has_role(who, (SELECT relowner FROM pg_class WHERE oid = tbl), 'USAGE')
       $fn$`);
 
+    // Once per statement, over the rows it removed (a transition table: a per-row trigger cost
+    // twenty times the DELETE itself). Raising aborts the statement, so the rows stay.
     await runner.query(`
       CREATE FUNCTION meshtrail_guard_delete() RETURNS trigger LANGUAGE plpgsql ${path} AS $fn$
       DECLARE
-        stamp timestamptz;
+        newest timestamptz;
         cutoff timestamptz;
       BEGIN
         IF meshtrail_acts_as_owner(current_user, TG_RELID) THEN
-          RETURN OLD;
+          RETURN NULL;
         END IF;
-        -- one statement per column: an expression naming a column the row lacks fails as a whole
+        -- one query per column: a query naming a column the table lacks would not compile
         IF TG_ARGV[1] = 'occurred_at' THEN
-          stamp := OLD.occurred_at;
+          SELECT max(occurred_at) INTO newest FROM removed;
         ELSIF TG_ARGV[1] = 'requested_at' THEN
-          stamp := OLD.requested_at;
+          SELECT max(requested_at) INTO newest FROM removed;
         ELSIF TG_ARGV[1] = 'sent_at' THEN
-          stamp := OLD.sent_at;
+          SELECT max(sent_at) INTO newest FROM removed;
+        END IF;
+        IF newest IS NULL THEN
+          RETURN NULL; -- nothing removed
         END IF;
         cutoff := meshtrail_recorded_cutoff(TG_ARGV[0]);
-        IF cutoff IS NULL OR stamp IS NULL OR stamp >= cutoff THEN
-          RAISE EXCEPTION 'rows of % are removed only below a recorded retention cutoff (recorded: %)', TG_ARGV[0], cutoff
-            USING ERRCODE = 'insufficient_privilege';
+        IF cutoff IS NULL OR newest >= cutoff THEN
+          RAISE EXCEPTION 'rows of % are removed only below a recorded retention cutoff (recorded: %, removing up to %)',
+            TG_ARGV[0], cutoff, newest USING ERRCODE = 'insufficient_privilege';
         END IF;
-        RETURN OLD;
+        RETURN NULL;
       END
       $fn$`);
-    const guarded: Array<[string, string, string]> = [
-      ['audit_events', 'audit_events', 'occurred_at'],
-      ['audit_event_search', 'audit_events', 'occurred_at'],
-      ['audit_event_ids', 'audit_events', 'occurred_at'],
-      ['auth_events', 'auth_events', 'occurred_at'],
-      ['access_logs', 'access_logs', 'requested_at'],
-      ['telemetry_transmissions', 'telemetry_transmissions', 'sent_at'],
-    ];
-    for (const [table, store, column] of guarded) {
-      await runner.query(
-        `CREATE TRIGGER ${table}_recorded_delete BEFORE DELETE ON ${table} FOR EACH ROW
-           EXECUTE FUNCTION meshtrail_guard_delete('${store}', '${column}')`,
-      );
-    }
+    // A statement-level trigger fires for the table the statement names: the store, and each of
+    // its partitions (retention deletes from a partition by name), each get one.
+    await runner.query(`
+      CREATE FUNCTION meshtrail_guard_store_table(tbl regclass) RETURNS void LANGUAGE plpgsql ${path} AS $fn$
+      DECLARE
+        root text := coalesce(pg_partition_root(tbl), tbl)::regclass::text;
+        store_name text := meshtrail_retention_store(root);
+        time_column text := CASE root WHEN 'access_logs' THEN 'requested_at' WHEN 'telemetry_transmissions' THEN 'sent_at'
+                                      ELSE 'occurred_at' END;
+      BEGIN
+        IF store_name IS NULL OR EXISTS (
+          SELECT 1 FROM pg_trigger WHERE tgrelid = tbl AND tgname = 'meshtrail_recorded_delete'
+        ) THEN
+          RETURN;
+        END IF;
+        EXECUTE format('CREATE TRIGGER meshtrail_recorded_delete AFTER DELETE ON %s REFERENCING OLD TABLE AS removed'
+          ' FOR EACH STATEMENT EXECUTE FUNCTION meshtrail_guard_delete(%L, %L)', tbl, store_name, time_column);
+      END
+      $fn$`);
+    await runner.query(`
+      CREATE FUNCTION meshtrail_guard_store_tables() RETURNS void LANGUAGE plpgsql ${path} AS $fn$
+      BEGIN
+        -- a table and every partition under it (pg_partition_tree lists nothing for a plain table)
+        PERFORM meshtrail_guard_store_table(t.relid)
+           FROM unnest(ARRAY['audit_events', 'audit_event_search', 'audit_event_ids', 'auth_events', 'access_logs',
+                             'telemetry_transmissions']) AS s(name),
+                LATERAL (SELECT to_regclass(s.name) AS relid UNION SELECT relid FROM pg_partition_tree(to_regclass(s.name))) t
+          WHERE t.relid IS NOT NULL;
+      END
+      $fn$`);
 
     await runner.query(`
       CREATE OR REPLACE FUNCTION meshtrail_ensure_monthly_partitions(parent_table text, from_month date, months integer)
@@ -158,6 +180,7 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
             LOOP
               EXECUTE format('GRANT %s ON %I TO %s', grant_row.privilege_type, partition_name, grant_row.grantee);
             END LOOP;
+            PERFORM meshtrail_guard_store_table(partition_name::regclass);
             created := created + 1;
           END IF;
         END LOOP;
@@ -258,6 +281,7 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
       END
       $fn$`);
 
+    await runner.query(`SELECT meshtrail_guard_store_tables()`);
     for (const signature of PRIVILEGED_FUNCTIONS) {
       await runner.query(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC`);
     }
@@ -269,16 +293,17 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
     }
     await runner.query(`ALTER FUNCTION meshtrail_ensure_monthly_partitions(text, date, integer) SECURITY INVOKER`);
     await runner.query(`GRANT EXECUTE ON FUNCTION meshtrail_ensure_monthly_partitions(text, date, integer) TO PUBLIC`);
-    for (const table of [
-      'audit_events',
-      'audit_event_search',
-      'audit_event_ids',
-      'auth_events',
-      'access_logs',
-      'telemetry_transmissions',
-    ]) {
-      await runner.query(`DROP TRIGGER IF EXISTS ${table}_recorded_delete ON ${table}`);
-    }
+    await runner.query(`
+      DO $$
+      DECLARE t regclass;
+      BEGIN
+        FOR t IN SELECT tgrelid::regclass FROM pg_trigger WHERE tgname = 'meshtrail_recorded_delete' LOOP
+          EXECUTE format('DROP TRIGGER meshtrail_recorded_delete ON %s', t);
+        END LOOP;
+      END
+      $$`);
+    await runner.query(`DROP FUNCTION IF EXISTS meshtrail_guard_store_tables()`);
+    await runner.query(`DROP FUNCTION IF EXISTS meshtrail_guard_store_table(regclass)`);
     await runner.query(`DROP FUNCTION IF EXISTS meshtrail_guard_delete()`);
     await runner.query(`DROP FUNCTION IF EXISTS meshtrail_brin_index_of_store(regclass)`);
     await runner.query(`DROP FUNCTION IF EXISTS meshtrail_partition_upper_bound(regclass)`);
@@ -292,6 +317,8 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
 /** The functions that act with the owner's rights; a role may call one only when granted. */
 export const PRIVILEGED_FUNCTIONS = [
   'meshtrail_ensure_monthly_partitions(text, date, integer)',
+  'meshtrail_guard_store_table(regclass)',
+  'meshtrail_guard_store_tables()',
   'meshtrail_detach_expired_partition(text, text)',
   'meshtrail_drop_detached_partition(text)',
   'meshtrail_brin_summarize_new_values(regclass)',

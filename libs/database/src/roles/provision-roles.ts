@@ -107,6 +107,9 @@ async function grantPrivileges(ownerUrl: string, logins: readonly ServiceLogin[]
     for (const signature of PRIVILEGED_FUNCTIONS) {
       await client.query(`REVOKE ALL ON FUNCTION ${signature} FROM PUBLIC`);
     }
+    // a partition made by hand rather than by meshtrail_ensure_monthly_partitions gets the
+    // recorded-delete check too, before any role may delete from it
+    await client.query('SELECT meshtrail_guard_store_tables()');
     for (const login of logins) {
       const role = escapeIdentifier(login.role);
       for (const kind of ['TABLES', 'SEQUENCES', 'FUNCTIONS']) {

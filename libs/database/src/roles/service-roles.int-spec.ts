@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { ensureMonths, insertAuditEvent } from '../../../../test/support/store-rows';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { provisionServiceRoles } from './provision-roles';
 import { serviceDatabaseUrl, serviceLogins, TRAIL_WRITER_ROLE, type ServiceName } from './service-roles';
@@ -137,7 +138,7 @@ describe('the services’ database roles (real PostgreSQL)', () => {
     );
     expect(await outcome(ingest, 'ALTER TABLE audit_events DISABLE TRIGGER ALL')).toBe(INSUFFICIENT_PRIVILEGE);
     expect(await outcome(ingest, 'SET session_replication_role = replica')).toBe(INSUFFICIENT_PRIVILEGE);
-    expect(await outcome(ingest, 'DROP TRIGGER audit_events_recorded_delete ON audit_events')).toBe(
+    expect(await outcome(ingest, 'DROP TRIGGER meshtrail_recorded_delete ON audit_events')).toBe(
       INSUFFICIENT_PRIVILEGE,
     );
   });
@@ -182,6 +183,25 @@ describe('the services’ database roles (real PostgreSQL)', () => {
         update: INSUFFICIENT_PRIVILEGE,
       });
     }
+  });
+
+  it('retention deletes below the cutoff from a partition named directly, or through its store, and nothing above it', async () => {
+    await ensureMonths(stack, 'audit_events', '2001-05-01', 1); // made after the migration: guarded too
+    await insertAuditEvent(stack, { id: 'part-old', occurredAt: '2001-05-05T00:00:00Z', workspace: 'ws-1' });
+    await insertAuditEvent(stack, { id: 'part-new', occurredAt: '2001-05-25T00:00:00Z', workspace: 'ws-1' });
+    const retention = await loginAs('retention');
+    expect(await outcome(retention, "DELETE FROM audit_events_200105 WHERE id = 'part-old'")).toBe(
+      INSUFFICIENT_PRIVILEGE,
+    );
+    await retention.query("INSERT INTO audit_purge_requests (store, cutoff) VALUES ('audit_events', '2001-05-10Z')");
+    // one row past the cutoff refuses the whole statement: the row below it stays too
+    expect(await outcome(retention, 'DELETE FROM audit_events_200105')).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await outcome(retention, "DELETE FROM audit_events WHERE id = 'part-new'")).toBe(INSUFFICIENT_PRIVILEGE);
+    const left = async () =>
+      (await retention.query<{ id: string }>("SELECT id FROM audit_events WHERE id LIKE 'part-%' ORDER BY id")).rows;
+    expect(await left()).toEqual([{ id: 'part-new' }, { id: 'part-old' }]);
+    expect(await outcome(retention, "DELETE FROM audit_events_200105 WHERE id = 'part-old'")).toBe('ok');
+    expect(await left()).toEqual([{ id: 'part-new' }]);
   });
 
   it('retention detaches and drops only partitions wholly below the recorded cutoff, through the owner’s functions', async () => {
