@@ -115,6 +115,23 @@ export class GatewayEnv extends ServiceEnv {
   @Min(1, { message: 'must be at least 1' })
   API_RATE_LIMIT_BURST = 100;
 
+  /** Requests per client address and minute, counted in memory before authentication. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 1200;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  API_RATE_LIMIT_PER_ADDRESS_BURST = 200;
+
+  /** Failed authentications per client address and minute; past them the address waits out the minute. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  AUTH_FAILURES_PER_ADDRESS_PER_MINUTE = 30;
+
   /** Signs pagination cursors; unset: a random secret per process (cursors do not survive a restart). */
   @IsOptional()
   @MinLength(32, { message: 'must be at least 32 characters' })
@@ -136,6 +153,30 @@ export class GatewayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(1000, { message: 'must be at least 1000 ms' })
   EXPORT_IDLE_TIMEOUT_MS = 60_000;
+
+  /** An export (events or access logs) is ended after this long; it is also each of its statements' timeout. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' })
+  EXPORT_TIMEOUT_MS = 600_000;
+
+  /** Exports one principal may run at once (past them: 429). */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  EXPORT_CONCURRENCY_PER_PRINCIPAL = 2;
+
+  /** Exports one gateway replica runs at once (past them: 503); each holds a connection of the main pool. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  EXPORT_CONCURRENCY = 4;
+
+  /** Text searches (q words, change) one principal may run at once (past them: 429). */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  TEXT_SEARCH_CONCURRENCY_PER_PRINCIPAL = 2;
 
   /** The Event Logs page signs in as this public OIDC client (authorization code with PKCE, no secret). */
   @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1 to 255 printable characters without spaces' })

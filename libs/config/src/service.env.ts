@@ -87,6 +87,16 @@ export class ServiceEnv {
   @Max(200, { message: 'must be at most 200' })
   DATABASE_POOL_MAX = 10;
 
+  /**
+   * Connections of a second, small pool kept for health checks and authentication, so work that
+   * holds the main pool's connections (exports) can never starve them; 0: they share the main pool.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(0, { message: 'must be from 0 to 20' })
+  @Max(20, { message: 'must be from 0 to 20' })
+  DATABASE_POOL_RESERVED = 2;
+
   /** Upper bound for each health check, so probes answer even when a dependency hangs. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })
@@ -153,6 +163,17 @@ export class ServiceEnv {
   @Min(100, { message: 'must be at least 100' })
   @Max(1_000_000, { message: 'must be at most 1000000' })
   ACCESS_LOG_BUFFER_SIZE = 10000;
+
+  /**
+   * Characters of serialized records (bytes, for the ASCII they mostly are) the access-log buffer
+   * and its overflow hold together: the record count alone does not bound memory, a record's path
+   * and headers can be kilobytes.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of bytes' })
+  @Min(1_048_576, { message: 'must be at least 1048576' })
+  @Max(1_073_741_824, { message: 'must be at most 1073741824' })
+  ACCESS_LOG_BUFFER_MAX_BYTES = 33_554_432;
 
   /** How long the access-log buffer may stay full before records that find no room are dropped. */
   @EnvInt()

@@ -10,6 +10,7 @@ import {
   type HealthIndicator,
 } from '@meshtrail/observability';
 import { AccessLogCapture } from './access-log-capture';
+import { AccessLogHealthIndicator } from './access-log-health.indicator';
 import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
 import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
@@ -43,6 +44,7 @@ export class CoreModule {
         DatabaseModule.register({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          reservedMax: config.DATABASE_POOL_RESERVED,
           applicationName: service,
         }),
         KafkaModule.register({
@@ -57,7 +59,12 @@ export class CoreModule {
         HealthModule.register({
           timeoutMs: config.HEALTH_TIMEOUT_MS,
           imports: health?.imports,
-          indicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ...(health?.indicators ?? [])],
+          indicators: [
+            DatabaseHealthIndicator,
+            KafkaHealthIndicator,
+            AccessLogHealthIndicator,
+            ...(health?.indicators ?? []),
+          ],
         }),
       ],
       controllers: [MetricsController, VersionController],
@@ -70,13 +77,14 @@ export class CoreModule {
         },
         TelemetryPublisher,
         AccessLogCapture,
+        AccessLogHealthIndicator,
         {
           provide: GLOBAL_HTTP_MIDDLEWARE,
           useFactory: (capture: AccessLogCapture) => (capture.middleware ? [capture.middleware] : []),
           inject: [AccessLogCapture],
         },
       ],
-      exports: [SERVICE_CONFIG, SERVICE_NAME],
+      exports: [SERVICE_CONFIG, SERVICE_NAME, AccessLogCapture, AccessLogHealthIndicator],
     };
   }
 }

@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-lock';
 
 /**
  * What the services' own roles (see roles/service-roles.ts) need from the owner, and nothing more.
@@ -288,11 +289,12 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
   }
 
   async down(runner: QueryRunner): Promise<void> {
+    // the partition helper as the previous migration left it, callable by anyone again
+    await new PartitionMoveLock1763990000260().up(runner);
+    await runner.query(`GRANT EXECUTE ON FUNCTION meshtrail_ensure_monthly_partitions(text, date, integer) TO PUBLIC`);
     for (const signature of PRIVILEGED_FUNCTIONS.filter((s) => !s.startsWith('meshtrail_ensure_monthly_partitions'))) {
       await runner.query(`DROP FUNCTION IF EXISTS ${signature}`);
     }
-    await runner.query(`ALTER FUNCTION meshtrail_ensure_monthly_partitions(text, date, integer) SECURITY INVOKER`);
-    await runner.query(`GRANT EXECUTE ON FUNCTION meshtrail_ensure_monthly_partitions(text, date, integer) TO PUBLIC`);
     await runner.query(`
       DO $$
       DECLARE t regclass;

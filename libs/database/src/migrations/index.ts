@@ -11,6 +11,8 @@ import { ApiRateLimits1763980000000 } from './1763980000000-api-rate-limits';
 import { LeanAppendPath1763990000000 } from './1763990000000-lean-append-path';
 import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-index';
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
+import { PurgeCheckpointIndex1763990000250 } from './1763990000250-purge-checkpoint-index';
+import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-lock';
 import { LeastPrivilege1763990000300 } from './1763990000300-least-privilege';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
@@ -28,5 +30,7 @@ export const MIGRATIONS: Function[] = [
   LeanAppendPath1763990000000,
   RegistryTimeIndex1763990000100,
   TrailCheckpoints1763990000200,
+  PurgeCheckpointIndex1763990000250,
+  PartitionMoveLock1763990000260,
   LeastPrivilege1763990000300,
 ];
