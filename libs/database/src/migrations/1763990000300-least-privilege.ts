@@ -163,6 +163,9 @@ export class LeastPrivilege1763990000300 implements MigrationInterface {
           partition_name := parent_table || '_' || to_char(month_start, 'YYYYMM');
           IF to_regclass(partition_name) IS NULL THEN
             IF to_regclass(default_name) IS NOT NULL THEN
+              -- as migration 1763990000260 has it: writers wait until the move is done, so a row
+              -- committed into the default partition between the copy and the delete is not lost
+              EXECUTE format('LOCK TABLE %I IN ACCESS EXCLUSIVE MODE', parent_table);
               -- rows of that month parked in the default partition move into the new partition
               EXECUTE format('CREATE TEMP TABLE meshtrail_moving ON COMMIT DROP AS SELECT * FROM %I WHERE %s >= %L AND %s < %L',
                 default_name, partition_key, month_start, partition_key, month_end);
