@@ -151,6 +151,27 @@ export class AuditIngestEnv extends ServiceEnv {
   @Min(6_000, { message: 'must be at least 6000 ms (the broker minimum)' })
   @Max(300_000, { message: 'must be at most 300000 ms' })
   KAFKA_CONSUMER_SESSION_TIMEOUT_MS = 30_000;
+
+  /** What the settings audit records: every variable above that holds no secret. Never AUDIT_SEAL_PRIVATE_KEY. */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'AUDIT_MAX_FUTURE_SKEW_SECONDS',
+      'AUDIT_OLDEST_EVENT_TIME',
+      'AUDIT_INGEST_CONCURRENCY',
+      'AUDIT_INGEST_VALIDATION_THREADS',
+      'AUDIT_INGEST_MAX_BATCH_BYTES',
+      'AUDIT_PARTITION_MONTHS_AHEAD',
+      'AUDIT_PROJECTION_BATCH',
+      'AUDIT_PROJECTION_IDLE_MS',
+      'AUDIT_PROJECTION_LAG_CHECK_MS',
+      'AUDIT_PROJECTION_LAG_DOWN_SECONDS',
+      'AUDIT_SEAL_INTERVAL_SECONDS',
+      'AUDIT_SEAL_MAX_EVENTS',
+      'AUDIT_SEAL_KEY_ID',
+      'KAFKA_CONSUMER_SESSION_TIMEOUT_MS',
+    ];
+  }
 }
 
 /** The time window events and Keycloak lines must fall in, judged by `now`. */

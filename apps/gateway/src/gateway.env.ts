@@ -13,7 +13,7 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
-import { ASYMMETRIC_ALGORITHMS } from '@meshtrail/auth';
+import { ASYMMETRIC_ALGORITHMS, DEFAULT_API_KEY_LIFETIME } from '@meshtrail/auth';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -191,4 +191,54 @@ export class GatewayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(100, { message: 'must be at least 100 ms' })
   AUDIT_VIEW_PUBLISH_TIMEOUT_MS = 5000;
+
+  /** Days an API key lives when its creator names no lifetime (expiresInDays); at most API_KEY_MAX_DAYS. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @ValidateBy({
+    name: 'isWithinMaximum',
+    validator: {
+      validate: (value: unknown, args) => Number(value) <= Number((args?.object as GatewayEnv).API_KEY_MAX_DAYS),
+      defaultMessage: () => 'must be at most API_KEY_MAX_DAYS',
+    },
+  })
+  API_KEY_DEFAULT_DAYS = DEFAULT_API_KEY_LIFETIME.defaultDays;
+
+  /** The longest lifetime an API key may be given: no key lives for ever. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @Max(3650, { message: 'must be at most 3650 days (ten years)' })
+  API_KEY_MAX_DAYS = DEFAULT_API_KEY_LIFETIME.maxDays;
+
+  /** What the settings audit records: every variable above that holds no secret. Never QUERY_CURSOR_SECRET. */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'AUTH_OIDC_ISSUER',
+      'AUTH_OIDC_AUDIENCE',
+      'AUTH_OIDC_JWKS_URL',
+      'AUTH_OIDC_ALGORITHMS',
+      'AUTH_OIDC_CLOCK_TOLERANCE_S',
+      'AUTH_JWKS_COOLDOWN_MS',
+      'AUTH_JWKS_CACHE_MAX_AGE_MS',
+      'AUTH_IDP_TIMEOUT_MS',
+      'AUTH_ROLE_CLAIMS',
+      'AUTH_ADMIN_ROLE',
+      'AUTH_WORKSPACE_ROLE_PATTERN',
+      'AUTH_NAME_CLAIMS',
+      'AUTH_USER_ID_CLAIM',
+      'API_RATE_LIMIT_PER_MINUTE',
+      'API_RATE_LIMIT_BURST',
+      'QUERY_DEFAULT_LIMIT',
+      'QUERY_TIMEOUT_MS',
+      'EXPORT_IDLE_TIMEOUT_MS',
+      'UI_OIDC_CLIENT_ID',
+      'UI_OIDC_SCOPE',
+      'AUDIT_VIEW_PUBLISH_TIMEOUT_MS',
+      'API_KEY_DEFAULT_DAYS',
+      'API_KEY_MAX_DAYS',
+    ];
+  }
 }

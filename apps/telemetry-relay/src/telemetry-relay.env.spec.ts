@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@meshtrail/config';
 import { TelemetryRelayEnv } from './telemetry-relay.env';
+import { expectRecordedSettings } from '../../../test/support/recorded-settings';
 
 function problems(env: Record<string, string>): Record<string, string> {
   try {
@@ -55,5 +56,14 @@ describe('TelemetryRelayEnv', () => {
     });
     expect(found.TELEMETRY_HEALTH_TARGETS).toContain('name=http://host:port');
     expect(found.TELEMETRY_ENDPOINT).toContain('http:// or https://');
+  });
+});
+
+describe("TelemetryRelayEnv.recordedSettings (the settings audit's allow-list)", () => {
+  it('lists only variables of the class, never a secret', () => {
+    expectRecordedSettings(TelemetryRelayEnv, {
+      present: ['TELEMETRY_ENDPOINT', 'TELEMETRY_DISABLED_CATEGORIES'],
+      secrets: ['TELEMETRY_TOKEN', 'TELEMETRY_HMAC_KEY'],
+    });
   });
 });

@@ -15,6 +15,7 @@ function incoming(
   id: string,
   data: Record<string, unknown>,
   time = new Date(now.getTime() - 60_000),
+  topic = 'audit.events.v1',
 ): IncomingAuditEvent {
   const result = validateAuditEvent(
     {
@@ -32,19 +33,31 @@ function incoming(
     { now, maxFutureSkewMs: 60_000 },
   );
   if (!result.ok) throw new Error(result.message);
-  return { ...result, topic: 'audit.events.v1', partition: 0, offset: String(offset++) };
+  return { ...result, topic, partition: 0, offset: String(offset++) };
 }
 
 const project = (id: string, action: string, objectId = id, workspace = 'acme') =>
   incoming(id, { objectType: 'Project', objectId, action, workspace });
-const access = (id: string, action: 'granted' | 'revoked', userId: string, workspace: string, role: string) =>
-  incoming(id, {
-    objectType: 'WorkspaceAccess',
-    objectId: userId,
-    action,
-    workspace,
-    changes: [{ field: 'role', ...(action === 'granted' ? { from: null, to: role } : { from: role, to: null }) }],
-  });
+const access = (
+  id: string,
+  action: 'granted' | 'revoked',
+  userId: string,
+  workspace: string,
+  role: string,
+  topic = 'test.access.grants.v1',
+) =>
+  incoming(
+    id,
+    {
+      objectType: 'WorkspaceAccess',
+      objectId: userId,
+      action,
+      workspace,
+      changes: [{ field: 'role', ...(action === 'granted' ? { from: null, to: role } : { from: role, to: null }) }],
+    },
+    undefined,
+    topic,
+  );
 
 describe('the audit event store (real PostgreSQL)', () => {
   let stack: TestStack;
@@ -174,6 +187,9 @@ describe('the audit event store (real PostgreSQL)', () => {
       [
         access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
         access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
+        // stored from the general topic (as before audit-ingest refused them there): grants nothing
+        access('a6', 'granted', 'mallory', 'acme', 'Workspace Owner', 'test.audit.events.v1'),
+        access('a7', 'revoked', 'joe', 'acme', 'Workspace Member', 'test.audit.events.v1'),
       ],
     ];
     for (const batch of batches) {

@@ -6,6 +6,7 @@ import { Authenticator } from './authenticator';
 import type { Principal } from './principal';
 
 export const REQUIRE_ADMIN = 'meshtrail:require-admin';
+export const REQUIRE_KEY_MANAGEMENT = 'meshtrail:require-key-management';
 
 /** A request after the guard: `principal` is set (issue 5's access log writes `principal.name`). */
 export interface RequestWithPrincipal {
@@ -33,8 +34,9 @@ export function errorDescription(message: string): string {
 
 /**
  * Authenticates every request of the routes it guards and sets `req.principal`; routes marked
- * with @RequireAdmin() additionally need an admin (403 otherwise). A throttle, when the app
- * provides one, is asked first (429 before any credential is looked at) and told of each failure.
+ * with @RequireAdmin() additionally need an admin, and those with @RequireKeyManagement() the
+ * key-management right (403 otherwise). A throttle, when the app provides one, is asked first
+ * (429 before any credential is looked at) and told of each failure.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
@@ -74,6 +76,17 @@ export class AuthGuard implements CanActivate {
     ]);
     if (adminOnly && !request.principal.admin) {
       throw new ApiError(403, 'AUTH.FORBIDDEN', 'this operation needs a platform admin');
+    }
+    const keyManagement = this.reflector.getAllAndOverride<boolean>(REQUIRE_KEY_MANAGEMENT, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (keyManagement && !request.principal.manageKeys) {
+      throw new ApiError(
+        403,
+        'AUTH.FORBIDDEN',
+        'this operation needs the key-management right (a platform admin, or a key with manageKeys)',
+      );
     }
     return true;
   }

@@ -20,6 +20,41 @@ const TRACE_SAMPLERS = [
  * The environment every meshtrail service reads: logging, HTTP, Kafka and PostgreSQL.
  * Services extend it with their own variables; defaults suit the local stack.
  */
+/**
+ * The variables every service records in the trail at start (the settings audit): names that
+ * never hold a secret. DATABASE_URL and the OTLP endpoints are recorded without their user
+ * information and query (see settingsSnapshot); KAFKA_SASL_PASSWORD never.
+ */
+export const SERVICE_SETTINGS = [
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'PORT',
+  'HOST',
+  'KAFKA_BROKERS',
+  'KAFKA_SSL',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_TOPIC_PREFIX',
+  'KAFKA_CONSUMER_STALL_SECONDS',
+  'KAFKA_CONSUMER_LAG_INTERVAL_MS',
+  'DATABASE_URL',
+  'DATABASE_POOL_MAX',
+  'HEALTH_TIMEOUT_MS',
+  'TELEMETRY_EXPORT_INTERVAL_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'SHUTDOWN_TIMEOUT_MS',
+  'SETTINGS_AUDIT_ENABLED',
+  'ACCESS_LOG_ENABLED',
+  'ACCESS_LOG_STDOUT',
+  'ACCESS_LOG_TRUSTED_PROXIES',
+  'ACCESS_LOG_BUFFER_SIZE',
+  'ACCESS_LOG_DROP_AFTER_MS',
+] as const;
+
 export class ServiceEnv {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'info';
@@ -142,6 +177,16 @@ export class ServiceEnv {
   @Min(1000, { message: 'must be at least 1000 ms' })
   SHUTDOWN_TIMEOUT_MS = 25000;
 
+  /**
+   * The settings audit: the effective non-secret settings recorded at start, a change published
+   * to the trail. Off, the service says so in a WARN line at every start, and the next start with
+   * it on publishes every change made meanwhile (the last record stays). Off only where a test
+   * suite counts the trail's events exactly.
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  SETTINGS_AUDIT_ENABLED = true;
+
   /** Access logging of every HTTP request: the line on stdout and the record on access-logs.v1. */
   @EnvBoolean()
   @IsBoolean({ message: 'must be true or false' })
@@ -181,4 +226,12 @@ export class ServiceEnv {
   @Min(0, { message: 'must be at least 0 ms' })
   @Max(3_600_000, { message: 'must be at most 3600000 ms (an hour)' })
   ACCESS_LOG_DROP_AFTER_MS = 30000;
+
+  /**
+   * The variables this service records in the trail at start: an allow-list of names that hold
+   * no secret. A service adds its own by overriding this; a variable not listed is never recorded.
+   */
+  recordedSettings(): readonly string[] {
+    return SERVICE_SETTINGS;
+  }
 }

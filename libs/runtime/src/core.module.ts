@@ -11,6 +11,7 @@ import {
 } from '@meshtrail/observability';
 import { AccessLogCapture } from './access-log-capture';
 import { AccessLogHealthIndicator } from './access-log-health.indicator';
+import { SettingsRecorder } from './settings/settings.recorder';
 import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
 import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
@@ -28,8 +29,8 @@ export interface ExtraHealth {
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
  * connections, the actuator health probes, /version, /metrics (HTTP request metrics come from
- * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, and the access
- * log of every request. Feature modules come on top.
+ * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, the access
+ * log of every request, and the settings audit (its non-secret settings recorded at start). Feature modules come on top.
  */
 /** The health a service that consumes Kafka adds: the `consumers` component. */
 export const CONSUMING: ExtraHealth = { imports: [], indicators: [ConsumerHealthIndicator] };
@@ -78,6 +79,7 @@ export class CoreModule {
         TelemetryPublisher,
         AccessLogCapture,
         AccessLogHealthIndicator,
+        SettingsRecorder,
         {
           provide: GLOBAL_HTTP_MIDDLEWARE,
           useFactory: (capture: AccessLogCapture) => (capture.middleware ? [capture.middleware] : []),

@@ -43,6 +43,8 @@ function pathId(name: string, value: string): string {
   if (value.length === 0 || value.length > MAX_ID_LENGTH) {
     throw invalidParameter(name, `must be 1 to ${MAX_ID_LENGTH} characters`);
   }
+  // the filter trims what it is given: blanks alone would be refused there under another name
+  if (value.trim() === '') throw invalidParameter(name, 'must not be only blanks');
   return value;
 }
 

@@ -14,6 +14,8 @@ import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints
 import { PurgeCheckpointIndex1763990000250 } from './1763990000250-purge-checkpoint-index';
 import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-lock';
 import { LeastPrivilege1763990000300 } from './1763990000300-least-privilege';
+import { ApiKeyScopesExpiry1763990000400 } from './1763990000400-api-key-scopes-expiry';
+import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -33,4 +35,6 @@ export const MIGRATIONS: Function[] = [
   PurgeCheckpointIndex1763990000250,
   PartitionMoveLock1763990000260,
   LeastPrivilege1763990000300,
+  ApiKeyScopesExpiry1763990000400,
+  ServiceSettings1763990000410,
 ];

@@ -47,6 +47,16 @@ const TRAIL_READ = [
   'object_counts',
 ];
 
+/**
+ * Every service records its own non-secret settings at start (libs/runtime's settings recorder),
+ * one row per service. Any service's role could rewrite another's row: a changed setting still
+ * reaches the trail as the ServiceSettings event the changing service publishes.
+ */
+const SETTINGS: TableGrant = {
+  privileges: 'SELECT, INSERT, UPDATE (settings, recorded_at)',
+  tables: ['service_settings'],
+};
+
 export const SERVICE_ROLES: readonly ServiceRole[] = [
   {
     service: 'gateway',
@@ -54,6 +64,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     urlVariable: 'GATEWAY_DATABASE_URL',
     memberOf: [],
     tables: [
+      SETTINGS,
       { privileges: 'SELECT', tables: [...TRAIL_READ, 'access_logs', 'retention_runs', 'retention_purges'] },
       { privileges: 'SELECT, INSERT', tables: ['api_keys', 'legal_holds'] },
       { privileges: 'UPDATE (revoked_at, revoked_by, last_used_at)', tables: ['api_keys'] },
@@ -75,7 +86,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     // meshtrail_ingest; pg_read_all_stats (PostgreSQL's read-only monitoring role) lets the
     // projection's health name the session whose open transaction holds the read model back
     memberOf: [TRAIL_WRITER_ROLE, 'pg_read_all_stats'],
-    tables: [{ privileges: 'SELECT, INSERT', tables: ['dead_letters'] }],
+    tables: [SETTINGS, { privileges: 'SELECT, INSERT', tables: ['dead_letters'] }],
     functions: [PARTITIONS],
   },
   {
@@ -83,7 +94,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     defaultRole: 'meshtrail_access_log',
     urlVariable: 'ACCESS_LOG_DATABASE_URL',
     memberOf: [],
-    tables: [{ privileges: 'SELECT, INSERT', tables: ['access_logs', 'dead_letters'] }],
+    tables: [SETTINGS, { privileges: 'SELECT, INSERT', tables: ['access_logs', 'dead_letters'] }],
     functions: [PARTITIONS],
   },
   {
@@ -91,7 +102,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     defaultRole: 'meshtrail_telemetry_relay',
     urlVariable: 'TELEMETRY_RELAY_DATABASE_URL',
     memberOf: [],
-    tables: [{ privileges: 'SELECT, INSERT', tables: ['telemetry_transmissions', 'dead_letters'] }],
+    tables: [SETTINGS, { privileges: 'SELECT, INSERT', tables: ['telemetry_transmissions', 'dead_letters'] }],
     functions: [PARTITIONS],
   },
   {
@@ -100,7 +111,8 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     urlVariable: 'RETENTION_DATABASE_URL',
     memberOf: [],
     tables: [
-      // DELETE only below a recorded cutoff (the tables' delete trigger checks it)
+      SETTINGS,
+      // DELETE only below a recorded cutoff (the stores' delete trigger checks it)
       {
         privileges: 'SELECT, DELETE',
         tables: [
