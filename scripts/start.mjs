@@ -9,7 +9,7 @@ import { build, ensureDependencies } from './lib/ensure-deps.mjs';
 import { ensureNode } from './lib/ensure-node.mjs';
 import { serviceDatabaseUrls } from './lib/database-roles.mjs';
 import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
-import { ensureLocalSealKey } from './lib/seal-key.mjs';
+import { ensureLocalSealKey, sealPublicPem } from './lib/seal-key.mjs';
 
 await ensureNode(); // first: on an older Node this runs the script again under Node 24
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -24,11 +24,14 @@ const kafkaPort = Number(process.env.KAFKA_PORT ?? 9092);
 const broker = await startBroker({ port: kafkaPort });
 // checkpoints are signed with the configured key, else with this machine's own
 const sealKey = process.env.AUDIT_SEAL_PRIVATE_KEY ? undefined : ensureLocalSealKey();
+const sealPrivatePem = sealKey?.privatePem ?? process.env.AUDIT_SEAL_PRIVATE_KEY.replace(/\\n/g, '\n');
 const env = {
   ...process.env,
   DATABASE_URL: process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
   KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? `127.0.0.1:${kafkaPort}`,
   ...(sealKey ? { AUDIT_SEAL_PRIVATE_KEY: sealKey.privatePem } : {}),
+  // the gateway checks proofs with the public half of the key that seals
+  AUDIT_SEAL_PUBLIC_KEYS: process.env.AUDIT_SEAL_PUBLIC_KEYS ?? sealPublicPem(sealPrivatePem),
 };
 await requirePostgres(env.DATABASE_URL);
 // DATABASE_URL is the owner's: setup migrates with it and creates each service's role

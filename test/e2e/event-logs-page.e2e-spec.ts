@@ -1,12 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { Client } from 'pg';
+import { sealNext, signerFromPem } from '@meshtrail/trail-proof';
 import { storeAuditEvents, type FixtureEvent } from '../support/audit-events';
 import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
 import { LocalOidcIssuer } from '../support/oidc-issuer';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
+import { asSuperuser } from '../support/as-superuser';
 
 const SHOTS = artifactsDir('event-logs-page');
 const PAGE_SIZE = 25;
@@ -215,9 +218,19 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     idp.addUser('olivia', { sub: 'u-olivia', realm_access: { roles: ['meshtrail-admin'] } });
     idp.addUser('max', { sub: 'u-max', resource_access: { meshtrail: { roles: ['workspace:ws-1:owner'] } } });
     await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, events);
+    // sealed as audit-ingest's sealer would, so the detail can show the seal and its proof
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const options = { signer: signerFromPem(stack.sealKey.privatePem), maxEvents: 50, now: () => new Date() };
+      while ((await sealNext(db, options)).events > 0);
+    } finally {
+      await db.end();
+    }
     gateway = await ServiceProcess.start('gateway', {
       ...stack.env,
       ...idp.env(),
+      AUDIT_SEAL_PUBLIC_KEYS: stack.sealKey.publicPem,
       QUERY_CURSOR_SECRET: 'e2e-page-cursor-secret-0123456789-abcdefghij',
     });
     browser = await launchBrowser();
@@ -322,6 +335,11 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       ['tags', '{"env":"dev"}', '{"env":"prod"}'],
     ]);
     expect(await dialog.textContent()).toContain('meshstack.landingzone.updated');
+    const seal = dialog.locator('#detail-seal');
+    await waitFor('the seal to be shown', async () => (await seal.getAttribute('data-state')) === 'verified');
+    expect(await seal.textContent()).toMatch(
+      /^Sealed in checkpoint \d+ \(leaf \d+ of \d+, .*\); proof verified by the gateway$/,
+    );
     expect(page.url()).toContain('detail=lz-updated');
     await shot(page, '05-event-detail');
     await page.keyboard.press('Escape');
@@ -382,6 +400,19 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     await previous.click();
     await previous.click();
     await expectRows(page, all.slice(0, PAGE_SIZE));
+  });
+
+  it('shows that the proof failed for an event altered after it was sealed', async () => {
+    await asSuperuser(
+      stack,
+      `UPDATE audit_events SET event = jsonb_set(event, '{data,change}', '"nothing happened"') WHERE id = 'lz-created'`,
+    );
+    await page.goto(`${gateway.url}/ui/?detail=lz-created`);
+    const seal = page.getByRole('dialog').locator('#detail-seal');
+    await waitFor('the failed seal to be shown', async () => (await seal.getAttribute('data-state')) === 'failed');
+    expect(await seal.textContent()).toContain('the stored event is not what was sealed');
+    await shot(page, '05b-event-seal-failed');
+    await page.keyboard.press('Escape');
   });
 
   it('opens an event from its address (a bookmarked detail)', async () => {

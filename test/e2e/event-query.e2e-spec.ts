@@ -347,6 +347,12 @@ describe('event-log query API: admin, two managers and a workspace-scoped API ke
         '/api/v1/events/{id}',
         '/api/v1/workspaces/{workspaceId}/events',
         '/api/v1/api-keys',
+        '/api/v1/events/{id}/proof',
+        '/api/v1/events/export/trail',
+        '/api/v1/checkpoints',
+        '/api/v1/checkpoints/keys',
+        '/api/v1/checkpoints/export',
+        '/api/v1/checkpoints/{number}',
       ]),
     );
   });

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
 import { ASYMMETRIC_ALGORITHMS, DEFAULT_API_KEY_LIFETIME } from '@meshtrail/auth';
+import { parseSealPublicKeys } from './proofs/seal-public-keys';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -33,6 +34,26 @@ function IsWorkspaceRolePattern(): PropertyDecorator {
       },
       defaultMessage: () =>
         'must be a regular expression with a named group (?<workspace>...) and optionally (?<role>...)',
+    },
+  });
+}
+
+/** Ed25519 public keys in PEM, as parseSealPublicKeys reads them. */
+function IsSealPublicKeys(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSealPublicKeys',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          parseSealPublicKeys(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be Ed25519 public keys in PEM (BEGIN PUBLIC KEY, as openssl pkey -pubout writes), each optionally as <key id>=<PEM>',
     },
   });
 }
@@ -212,6 +233,15 @@ export class GatewayEnv extends ServiceEnv {
   @Max(3650, { message: 'must be at most 3650 days (ten years)' })
   API_KEY_MAX_DAYS = DEFAULT_API_KEY_LIFETIME.maxDays;
 
+  /**
+   * The public keys of every key that ever sealed the trail: the gateway checks checkpoint
+   * signatures with them and serves them at /api/v1/checkpoints/keys. Unset: proofs are served,
+   * their signatures are not checked here (signature "not-checked").
+   */
+  @IsOptional()
+  @IsSealPublicKeys()
+  AUDIT_SEAL_PUBLIC_KEYS?: string;
+
   /** What the settings audit records: every variable above that holds no secret. Never QUERY_CURSOR_SECRET. */
   override recordedSettings(): readonly string[] {
     return [
@@ -239,6 +269,16 @@ export class GatewayEnv extends ServiceEnv {
       'AUDIT_VIEW_PUBLISH_TIMEOUT_MS',
       'API_KEY_DEFAULT_DAYS',
       'API_KEY_MAX_DAYS',
+      'API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+      'API_RATE_LIMIT_PER_ADDRESS_BURST',
+      'AUTH_FAILURES_PER_ADDRESS_PER_MINUTE',
+      'EXPORT_TIMEOUT_MS',
+
+      'EXPORT_CONCURRENCY_PER_PRINCIPAL',
+      'EXPORT_CONCURRENCY',
+      'TEXT_SEARCH_CONCURRENCY_PER_PRINCIPAL',
+      // public keys: which keys the gateway trusts for proofs is a setting worth a record
+      'AUDIT_SEAL_PUBLIC_KEYS',
     ];
   }
 }

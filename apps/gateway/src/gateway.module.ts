@@ -9,6 +9,7 @@ import { authOptionsFrom } from './auth/auth-options';
 import { DeadLettersAdminModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
 import type { GatewayEnv } from './gateway.env';
+import { ProofsModule } from './proofs/proofs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { readLimitsOf } from './read-limits/read-limits-of';
 import { ReadLimitsModule } from './read-limits/read-limits.module';
@@ -36,6 +37,7 @@ export class GatewayModule {
         ),
         ReadLimitsModule.register(...readLimitsOf(config)),
         EventsModule.register(config),
+        ProofsModule.register(config),
         ApiKeysModule,
         RetentionAdminModule,
         DeadLettersAdminModule,

@@ -14,6 +14,7 @@ import {
 import { toEventView, type AuditEventView } from './store/event-row';
 import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
 import { EventStoreReader } from './store/event-store.reader';
+import type { ReadContext } from './read-context';
 import { readScopeOf } from './read-scope';
 import type { ExportFormat } from './export/export-format';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
@@ -21,12 +22,7 @@ import { ReadSlots } from '../read-limits/read-slots';
 
 export const QUERY_DEFAULT_LIMIT = Symbol('QUERY_DEFAULT_LIMIT');
 
-/** Where a read came from, for its AuditLogViewed event. */
-export interface ReadContext {
-  principal: Principal;
-  sourceIp?: string;
-  correlationId?: string;
-}
+export type { ReadContext } from './read-context';
 
 export interface EventPage {
   events: AuditEventView[];

@@ -30,9 +30,14 @@ function asText(value: unknown): string {
 /** Names that hold secrets: never recorded, even when an allow-list names one by mistake. */
 const NEVER_RECORDED = /PASSWORD|SECRET|TOKEN|PRIVATE_KEY|HMAC|CREDENTIAL/i;
 
+/** True for a variable whose name says it holds a secret (never recorded). */
+export function isSecretSetting(name: string): boolean {
+  return NEVER_RECORDED.test(name);
+}
+
 /** The allow-listed variables of a validated configuration, in a stable order. */
 export function settingsSnapshot(config: object, allowed: readonly string[]): SettingsSnapshot {
   const values = config as Record<string, unknown>;
-  const names = [...new Set(allowed)].filter((name) => !NEVER_RECORDED.test(name)).sort();
+  const names = [...new Set(allowed)].filter((name) => !isSecretSetting(name)).sort();
   return Object.fromEntries(names.map((name) => [name, asText(values[name])]));
 }
