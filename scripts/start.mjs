@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 // Starts the whole system on this machine: npm dependencies, the build, the local Kafka broker,
-// the database schema and topics, then all five services. Ctrl-C stops everything it started.
-// With --keycloak (or MESHTRAIL_KEYCLOAK=1) also a local Keycloak with the meshtrail realm: the
-// gateway and the Event Logs page sign in against it, and audit-ingest feeds its events.
+// the database schema, the services' database roles and the topics, then all five services, each
+// logging in as its own role. Ctrl-C stops everything it started. With --keycloak (or
+// MESHTRAIL_KEYCLOAK=1) also a local Keycloak with the meshtrail realm: the gateway and the Event
+// Logs page sign in against it, and audit-ingest feeds its events.
 import { spawn, execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, ensureDependencies } from './lib/ensure-deps.mjs';
 import { ensureNode } from './lib/ensure-node.mjs';
+import { serviceDatabaseUrls } from './lib/database-roles.mjs';
 import { DEFAULT_DATABASE_URL, requirePostgres } from './lib/postgres.mjs';
 import { ensureLocalSealKey, sealPublicPem } from './lib/seal-key.mjs';
 
@@ -51,8 +53,10 @@ function keycloakEnv(url) {
   };
 }
 await requirePostgres(env.DATABASE_URL);
+// DATABASE_URL is the owner's: setup migrates with it and creates each service's role
+const databaseUrls = serviceDatabaseUrls(root, env.DATABASE_URL, env);
 execFileSync(process.execPath, [path.join(root, 'dist/apps/admin-cli/src/main.js'), 'setup'], {
-  env,
+  env: { ...env, ...databaseUrls.setupEnv },
   stdio: 'inherit',
 });
 
@@ -76,7 +80,7 @@ async function stopAll(exitCode) {
 
 SERVICES.forEach((service, index) => {
   const child = spawn(process.execPath, [path.join(root, `dist/apps/${service}/src/main.js`)], {
-    env: { ...env, PORT: String(portBase + index) },
+    env: { ...env, DATABASE_URL: databaseUrls.byService[service], PORT: String(portBase + index) },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   children.set(service, child);

@@ -31,7 +31,7 @@ const ENV_CLASSES: Record<string, new () => object> = {
 interface Container {
   args: string[];
   ports: Array<{ containerPort: number }>;
-  env?: Array<{ name: string; value: string }>;
+  env?: Array<{ name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }>;
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
   livenessProbe: { httpGet: { path: string } };
   readinessProbe: { httpGet: { path: string } };
@@ -76,8 +76,66 @@ function environmentOf(
       if (kind === 'Secret') secret.add(key);
     }
   }
-  for (const { name, value } of container.env ?? []) env[name] = value;
+  for (const { name, value, valueFrom } of container.env ?? []) {
+    const ref = valueFrom?.secretKeyRef;
+    if (!ref) {
+      env[name] = value!;
+      continue;
+    }
+    const object = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === ref.name);
+    const data = object?.data ?? object?.stringData ?? {};
+    expect({ ref: `${ref.name}/${ref.key}`, found: ref.key in data }).toEqual({
+      ref: `${ref.name}/${ref.key}`,
+      found: true,
+    });
+    env[name] = data[ref.key];
+    secret.add(name);
+  }
   return { env, secret };
+}
+
+/** Where a container's variable comes from: the Secret (by envFrom or secretKeyRef) that holds it. */
+function secretOf(container: Container, manifests: Manifest[], variable: string): string | undefined {
+  const direct = container.env?.find((e) => e.name === variable)?.valueFrom?.secretKeyRef?.name;
+  if (direct) return direct;
+  const holders = (container.envFrom ?? [])
+    .map((source) => source.secretRef?.name)
+    .filter((name): name is string => {
+      const object = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === name);
+      return name !== undefined && variable in (object?.stringData ?? object?.data ?? {});
+    });
+  return holders[holders.length - 1];
+}
+
+const DATABASE_ROLES: Record<string, string> = {
+  gateway: 'meshtrail_gateway',
+  'audit-ingest': 'meshtrail_audit_ingest',
+  'access-log': 'meshtrail_access_log',
+  'telemetry-relay': 'meshtrail_telemetry_relay',
+  retention: 'meshtrail_retention',
+};
+
+/** The admin CLI's variable for a service's URL: GATEWAY_DATABASE_URL, AUDIT_INGEST_DATABASE_URL, ... */
+const urlVariable = (service: string) => `${service.toUpperCase().replace(/-/g, '_')}_DATABASE_URL`;
+
+const COMPOSE_PASSWORDS: Record<string, string> = {
+  POSTGRES_PASSWORD: 'owner-pw',
+  GATEWAY_DB_PASSWORD: 'gateway-pw',
+  AUDIT_INGEST_DB_PASSWORD: 'audit-ingest-pw',
+  ACCESS_LOG_DB_PASSWORD: 'access-log-pw',
+  TELEMETRY_RELAY_DB_PASSWORD: 'telemetry-relay-pw',
+  RETENTION_DB_PASSWORD: 'retention-pw',
+};
+
+function composeConfig(passwords: Record<string, string>): string {
+  const env = { ...process.env };
+  for (const name of Object.keys(COMPOSE_PASSWORDS)) delete env[name];
+  return execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    env: { ...env, ...passwords },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
 }
 
 /** Values a Kubernetes installation sets differently from the code's defaults (everything else matches them). */
@@ -85,6 +143,11 @@ const DELIBERATE = new Set([
   'KAFKA_BROKERS',
   'KAFKA_REPLICATION_FACTOR',
   'DATABASE_URL',
+  'GATEWAY_DATABASE_URL',
+  'AUDIT_INGEST_DATABASE_URL',
+  'ACCESS_LOG_DATABASE_URL',
+  'TELEMETRY_RELAY_DATABASE_URL',
+  'RETENTION_DATABASE_URL',
   'QUERY_CURSOR_SECRET',
   'TELEMETRY_HEALTH_TARGETS',
   'TELEMETRY_QUEUE_DIR',
@@ -119,9 +182,7 @@ function selects(policy: NetworkPolicy, labels: Record<string, string>): boolean
 
 describe('deployment files stay in step with the local stack', () => {
   it('docker-compose.yml is valid and runs every service on its port with a readiness health check', () => {
-    const rendered = parse(
-      execFileSync('docker-compose', ['-f', 'docker-compose.yml', 'config'], { cwd: ROOT, encoding: 'utf8' }),
-    ) as {
+    const rendered = parse(composeConfig(COMPOSE_PASSWORDS)) as {
       services: Record<
         string,
         { command: string[]; environment: Record<string, string>; healthcheck?: { test: string[] } }
@@ -138,6 +199,63 @@ describe('deployment files stay in step with the local stack', () => {
       .readFileSync(path.join(ROOT, 'scripts/kafka-local.mjs'), 'utf8')
       .match(/KAFKA_VERSION = '([^']+)'/)![1];
     expect((rendered.services.kafka as unknown as { image: string }).image).toBe(`apache/kafka:${kafkaVersion}`);
+  });
+
+  it('docker-compose.yml gives each service its own database role and password, all of them required', () => {
+    const rendered = parse(composeConfig(COMPOSE_PASSWORDS)) as {
+      services: Record<string, { environment: Record<string, string> }>;
+    };
+    const setup = rendered.services.setup.environment;
+    expect(new URL(setup.DATABASE_URL)).toMatchObject({ username: 'meshtrail', password: 'owner-pw' });
+    for (const [service, role] of Object.entries(DATABASE_ROLES)) {
+      const url = rendered.services[service].environment.DATABASE_URL;
+      expect({ service, login: new URL(url).username, password: new URL(url).password }).toEqual({
+        service,
+        login: role,
+        password: `${service}-pw`,
+      });
+      // setup creates the role with the password the service logs in with
+      expect({ service, setup: setup[urlVariable(service)] }).toEqual({ service, setup: url });
+    }
+    // no default password: each one missing stops the configuration, naming it
+    for (const missing of Object.keys(COMPOSE_PASSWORDS)) {
+      const others = Object.fromEntries(Object.entries(COMPOSE_PASSWORDS).filter(([name]) => name !== missing));
+      let refusal = '';
+      try {
+        composeConfig(others);
+      } catch (error) {
+        refusal = String((error as { stderr?: string }).stderr);
+      }
+      expect({ missing, named: refusal.includes(missing) }).toEqual({ missing, named: true });
+    }
+  });
+
+  it('the kustomize base gives each service its own database role from its own Secret, and the owner only to setup', () => {
+    const manifests = renderKustomize('deploy/k8s');
+    const job = manifests.find((m) => m.kind === 'Job' && m.metadata.name === 'meshtrail-setup')!;
+    const setupContainer = job.spec.template.spec.containers[0];
+    const setupEnv = environmentOf(setupContainer, manifests).env;
+    const owner = new URL(setupEnv.DATABASE_URL).username;
+    expect(secretOf(setupContainer, manifests, 'DATABASE_URL')).toBe('meshtrail-setup-secrets');
+    const secrets = new Set<string>();
+    for (const [service, role] of Object.entries(DATABASE_ROLES)) {
+      const deployment = manifests.find((m) => m.kind === 'Deployment' && m.metadata.name === `meshtrail-${service}`)!;
+      const container = deployment.spec.template.spec.containers[0];
+      const secret = secretOf(container, manifests, 'DATABASE_URL');
+      expect({ service, secret }).toEqual({ service, secret: `meshtrail-${service}-secrets` });
+      secrets.add(secret!);
+      const url = environmentOf(container, manifests).env.DATABASE_URL;
+      expect({ service, login: new URL(url).username }).toEqual({ service, login: role });
+      expect(new URL(url).username).not.toBe(owner);
+      // the setup Job reads the same Secret, so the role gets the password the service uses
+      expect({ service, setup: secretOf(setupContainer, manifests, urlVariable(service)) }).toEqual({
+        service,
+        setup: secret,
+      });
+    }
+    expect(secrets.size).toBe(Object.keys(DATABASE_ROLES).length);
+    const shared = manifests.find((m) => m.kind === 'Secret' && m.metadata.name === 'meshtrail-secrets')!;
+    expect(Object.keys(shared.stringData ?? {})).not.toContain('DATABASE_URL');
   });
 
   it('the kustomize base renders a probed Deployment and a Service per service, and the setup Job', () => {
@@ -178,7 +296,8 @@ describe('deployment files stay in step with the local stack', () => {
         variables: variables.map((v) => v.name).sort(),
       });
       for (const { name, default: fallback } of variables) {
-        if (SECRET_NAME.test(name) || name === 'DATABASE_URL')
+        // a database URL carries its password
+        if (SECRET_NAME.test(name) || name.endsWith('DATABASE_URL'))
           expect({ name, secret: secret.has(name) }).toEqual({ name, secret: true });
         if (!DELIBERATE.has(name))
           expect({ service, name, value: env[name] }).toEqual({ service, name, value: fallback ?? '' });

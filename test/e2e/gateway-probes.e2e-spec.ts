@@ -65,6 +65,15 @@ describe('gateway probes and version (real PostgreSQL and Kafka)', () => {
     });
   });
 
+  it('reaches PostgreSQL as its own role, not as the owner that migrated', async () => {
+    await health(gateway.url);
+    const sessions = await stack.query<{ role: string }>(
+      `SELECT DISTINCT usename::text AS role FROM pg_stat_activity
+        WHERE datname = current_database() AND application_name = 'gateway'`,
+    );
+    expect(sessions).toEqual([{ role: 'meshtrail_gateway' }]);
+  });
+
   it('serves the Kubernetes liveness and readiness groups', async () => {
     expect(await health(gateway.url, '/actuator/health/liveness')).toEqual({ code: 200, body: { status: 'UP' } });
     const readiness = await health(gateway.url, '/actuator/health/readiness');

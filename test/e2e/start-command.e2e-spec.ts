@@ -46,6 +46,16 @@ describe('npm start (scripts/start.mjs)', () => {
         const live = await fetch(`http://127.0.0.1:${portBase + index}/actuator/health/liveness`);
         expect(live.status).toBe(200);
       }
+      // each service logs in as its own role, never as the owner that migrated
+      const sessions = await stack.query<{ service: string; role: string }>(
+        `SELECT DISTINCT application_name AS service, usename::text AS role FROM pg_stat_activity
+          WHERE datname = current_database() AND application_name = ANY($1)`,
+        [SERVICES],
+      );
+      expect(sessions.length).toBeGreaterThan(0);
+      for (const { service, role } of sessions) {
+        expect({ service, role }).toEqual({ service, role: `meshtrail_${service.replace(/-/g, '_')}` });
+      }
       // the setup step migrated the database
       const migrations = await stack.query<{ count: string }>(
         'SELECT count(*)::text AS count FROM meshtrail_migrations',

@@ -1,10 +1,11 @@
 import './register-paths';
-import { migrateDatabase, withDatabase } from '@meshtrail/database';
+import { migrateDatabase, provisionServiceRoles, serviceLogins, withDatabase } from '@meshtrail/database';
 import { baseDatabaseUrl, templateDatabaseName, testRunId } from './run-id';
 
 /**
  * Once per run: the broker answers (started when none runs), and a template database holds the
- * migrated schema, which every suite clones in well under a second.
+ * migrated schema and the services' grants, which every suite clones in well under a second
+ * (grants are kept in the database, so each clone has them; the roles are the cluster's).
  */
 export default async function globalSetup(): Promise<void> {
   if (process.env.MESHTRAIL_TEST_TEMPLATE_URL) return; // the other real-stack project did it already
@@ -21,5 +22,7 @@ export default async function globalSetup(): Promise<void> {
   const runId = testRunId();
   const templateUrl = withDatabase(baseDatabaseUrl(), templateDatabaseName(runId));
   await migrateDatabase(templateUrl);
+  // the default role names, no passwords: the test server trusts local logins
+  await provisionServiceRoles(templateUrl, serviceLogins({}));
   process.env.MESHTRAIL_TEST_TEMPLATE_URL = templateUrl;
 }

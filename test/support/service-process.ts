@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { SERVICE_NAMES, serviceDatabaseUrl, type ServiceName as DatabaseServiceName } from '@meshtrail/database';
 import { waitFor } from './poll';
 
 const ROOT = path.resolve(__dirname, '../..');
@@ -11,6 +12,15 @@ export interface LogLine {
   logger: string;
   message: string;
   [field: string]: unknown;
+}
+
+/**
+ * A service logs in as its own role, as deployed (the admin CLI, the operator's tool, keeps the
+ * owner's URL it is given): the URL's user becomes the service's role.
+ */
+function asServiceRole(name: ServiceName, databaseUrl: string | undefined): { DATABASE_URL?: string } {
+  if (!databaseUrl || !(SERVICE_NAMES as readonly string[]).includes(name)) return {};
+  return { DATABASE_URL: serviceDatabaseUrl(databaseUrl, name as DatabaseServiceName) };
 }
 
 /** A compiled service running as a real process, with its JSON log lines collected. */
@@ -49,7 +59,14 @@ export class ServiceProcess {
   /** Spawns dist/apps/<name>/src/main.js with the given environment (PORT=0: any free port). */
   static spawn(name: ServiceName, env: Record<string, string>, args: string[] = []): ServiceProcess {
     const child = spawn(process.execPath, [path.join(ROOT, `dist/apps/${name}/src/main.js`), ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '',
+        PORT: '0',
+        HOST: '127.0.0.1',
+        ...env,
+        ...asServiceRole(name, env.DATABASE_URL),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     return new ServiceProcess(name, child);

@@ -1,5 +1,7 @@
-import { IsInt, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Matches, Max, Min } from 'class-validator';
 import { EnvInt, ServiceEnv } from '@meshtrail/config';
+
+const POSTGRES_URL = /^postgres(ql)?:\/\/.+/;
 
 /** Environment of the administrative commands: the service variables plus topic provisioning. */
 export class AdminEnv extends ServiceEnv {
@@ -37,4 +39,29 @@ export class AdminEnv extends ServiceEnv {
   @Min(1, { message: 'must be at least 1 hour' })
   @Max(168, { message: 'must be at most 168 hours' })
   KAFKA_TELEMETRY_RETENTION_HOURS = 24;
+
+  /*
+   * Each service's own DATABASE_URL, which \`setup\` and \`provision-roles\` read the login role and
+   * its password from (the URL's user and password). Unset: the role gets its default name
+   * (meshtrail_gateway, ...) and keeps whatever password it has. DATABASE_URL itself is the owner's.
+   */
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  GATEWAY_DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  AUDIT_INGEST_DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  ACCESS_LOG_DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  TELEMETRY_RELAY_DATABASE_URL?: string;
+
+  @IsOptional()
+  @Matches(POSTGRES_URL, { message: 'must be a postgres:// URL' })
+  RETENTION_DATABASE_URL?: string;
 }

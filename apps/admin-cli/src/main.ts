@@ -7,6 +7,7 @@ import { AdminEnv } from './admin.env';
 import { createApiKeyCommand } from './create-api-key.command';
 import { ENFORCE_RETENTION_USAGE, enforceRetentionCommand } from './enforce-retention.command';
 import { LEGAL_HOLD_USAGE, legalHoldCommand } from './legal-hold.command';
+import { provisionRolesCommand } from './provision-roles.command';
 import { provisionTopicsCommand } from './provision-topics.command';
 import { rebuildProjectionsCommand } from './rebuild-projections.command';
 import { REPLAY_DEAD_LETTERS_USAGE, replayDeadLettersCommand } from './replay-dead-letters.command';
@@ -16,8 +17,9 @@ import { checkpointsCommand, exportTrailCommand, formatReport, VERIFY_USAGE, ver
 const USAGE = `usage: admin-cli <command>
 
   migrate              create the database if missing and apply pending migrations
+  provision-roles      each service's login role with only its rights (run as the owner, after migrate)
   provision-topics     create the Kafka topics, grow partitions, apply retention
-  setup                migrate, then provision-topics (what the start command and the deploy job run)
+  setup                migrate, provision-roles, then provision-topics (what the start command and the deploy job run)
   rebuild-projections  rebuild workspace memberships and object counts from the audit event store
   create-api-key       --name <name> (--admin | [--read-all | --workspace <id>...] [--manage-keys])
                        [--expires-in-days <n>]: print a new API key once (its creation is audited)
@@ -51,16 +53,20 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
   });
   const logger = new AppLogger('AdminCli');
   const migrate = async () => logger.info('Database Migrated', { ...(await migrateDatabase(env.DATABASE_URL)) });
+  const roles = async () => logger.info('Roles Provisioned', { ...(await provisionRolesCommand(env)) });
   const topics = async () => logger.info('Topics Provisioned', { ...(await provisionTopicsCommand(env)) });
   switch (command) {
     case 'migrate':
       return migrate();
+    case 'provision-roles':
+      return roles();
     case 'provision-topics':
       return topics();
     case 'rebuild-projections':
       return logger.info('Projections Rebuilt', { ...(await rebuildProjectionsCommand(env)) });
     case 'setup':
       await migrate();
+      await roles();
       return topics();
     case 'create-api-key': {
       const created = await createApiKeyCommand(env, process.argv.slice(3));

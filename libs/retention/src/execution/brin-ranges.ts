@@ -26,7 +26,8 @@ export async function summarizeNewRanges(sql: SqlSession, index: string, options
   await withLockRetries(options, () =>
     inTransaction(sql, async () => {
       await limitLockWait(sql, options);
-      await sql.query('SELECT brin_summarize_new_values($1::regclass)', [index]);
+      // the owner's wrappers: PostgreSQL lets only a table's owner (de)summarize its ranges
+      await sql.query('SELECT meshtrail_brin_summarize_new_values($1::regclass)', [index]);
     }),
   );
 }
@@ -49,7 +50,7 @@ export async function desummarize(
     inTransaction(sql, async () => {
       await limitLockWait(sql, options);
       for (const start of rangeStarts) {
-        await sql.query('SELECT brin_desummarize_range($1::regclass, $2)', [index, start]);
+        await sql.query('SELECT meshtrail_brin_desummarize_range($1::regclass, $2)', [index, start]);
       }
     }),
   );

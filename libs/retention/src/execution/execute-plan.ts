@@ -89,8 +89,9 @@ async function detach(
         if (rows[0].held) return false;
       }
       const began = performance.now();
-      await sql.query(`ALTER TABLE ${ident(plan.table)} DETACH PARTITION ${ident(partition)}`);
-      await sql.query(`ALTER TABLE ${ident(partition)} RENAME TO ${ident(detachedName(partition))}`);
+      // the owner's function: detaches and renames (to detachedName) a partition wholly below its
+      // store's recorded cutoff, and nothing else
+      await sql.query('SELECT meshtrail_detach_expired_partition($1, $2)', [plan.table, partition]);
       options.onDdl?.({ statement: 'DETACH PARTITION', relation: partition, durationMs: performance.now() - began });
       return true;
     }),
@@ -107,7 +108,7 @@ async function dropDetached(
 ) {
   const rows = await countRows(sql, relation);
   const began = performance.now();
-  await sql.query(`DROP TABLE ${ident(relation)}`);
+  await sql.query('SELECT meshtrail_drop_detached_partition($1)', [relation]);
   options.onDdl?.({ statement: 'DROP TABLE', relation, durationMs: performance.now() - began });
   figures.rowsInDroppedPartitions += rows;
   figures.partitionsDropped.push(reportAs);

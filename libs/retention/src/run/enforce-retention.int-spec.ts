@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { serviceDatabaseUrl } from '@meshtrail/database';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import {
   ensureMonths,
@@ -16,15 +17,21 @@ const SYSTEM = { kind: 'system' as const, id: 'test', name: 'test' };
 
 describe('enforceRetention with a controlled clock (real PostgreSQL, the real event store schema)', () => {
   let stack: TestStack;
+  /** Retention's own role, as the service logs in: it removes only in the recorded way. */
   let sql: Client;
+  /** The owner, for what the gateway or an operator does (legal holds). */
+  let owner: Client;
 
   beforeEach(async () => {
     stack = await createTestStack('enforce');
-    sql = new Client({ connectionString: stack.databaseUrl });
+    sql = new Client({ connectionString: serviceDatabaseUrl(stack.databaseUrl, 'retention') });
     await sql.connect();
+    owner = new Client({ connectionString: stack.databaseUrl });
+    await owner.connect();
   });
   afterEach(async () => {
     await sql.end();
+    await owner.end();
     await stack.teardown();
   });
 
@@ -56,7 +63,7 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     await insertAuditEvent(stack, { id: 'f-one-second-inside', occurredAt: '2025-05-17T03:00:01Z', workspace: 'ws-1' });
     await insertAuditEvent(stack, { id: 'g-recent', occurredAt: '2026-05-01T00:00:00Z', workspace: 'ws-1' });
     await insertAuditEvent(stack, { id: 'h-in-default', occurredAt: '2019-06-01T00:00:00Z', workspace: 'ws-1' });
-    await insertHold(sql, { workspace: 'ws-held', reason: 'litigation', by: SYSTEM, at: now });
+    await insertHold(owner, { workspace: 'ws-held', reason: 'litigation', by: SYSTEM, at: now });
     await ensureMonths(stack, 'auth_events', '2026-01-01', 4); // 2026-01 .. 2026-04
     await insertAuthEvent(stack, { offset: 1, occurredAt: '2026-01-15T00:00:00Z' });
     await insertAuthEvent(stack, { offset: 2, occurredAt: '2026-03-17T02:59:59Z' });
@@ -180,7 +187,7 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     await ensureAuditMonths('2025-01-01', 2);
     await insertAuditEvent(stack, { id: 'held-1', occurredAt: '2025-01-10T00:00:00Z', workspace: 'ws-held' });
     await insertAuditEvent(stack, { id: 'held-2', occurredAt: '2025-02-10T00:00:00Z', workspace: 'ws-held' });
-    const hold = await insertHold(sql, { workspace: 'ws-held', reason: 'audit', by: SYSTEM, at: now });
+    const hold = await insertHold(owner, { workspace: 'ws-held', reason: 'audit', by: SYSTEM, at: now });
 
     const held = await enforceRetention(sql, request({ auditEvents: 12 }, false));
     expect(outcomeOf(held.outcomes, 'auditEvents')).toMatchObject({
@@ -192,7 +199,7 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     expect(await ids('audit_events')).toEqual(['held-1', 'held-2']);
     expect(await ids('audit_event_search')).toEqual(['held-1', 'held-2']);
 
-    await markReleased(sql, { id: hold.id, reason: 'case closed', by: SYSTEM, at: now });
+    await markReleased(owner, { id: hold.id, reason: 'case closed', by: SYSTEM, at: now });
     const released = await enforceRetention(sql, request({ auditEvents: 12 }, false));
     expect(outcomeOf(released.outcomes, 'auditEvents')).toMatchObject({
       rowsDeleted: 2,
