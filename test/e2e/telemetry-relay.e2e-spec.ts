@@ -104,6 +104,7 @@ describe('telemetry relay to a real Prometheus (remote-write) as the operations 
       application: 'on',
       health: 'on',
       heartbeat: 'on',
+      problems: 'on',
       usage: 'off',
     });
     expect(policy.scrubMode).toBe('drop');

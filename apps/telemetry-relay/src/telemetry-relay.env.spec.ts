@@ -29,7 +29,7 @@ describe('TelemetryRelayEnv', () => {
       'health cannot be disabled',
     );
     expect(problems({ TELEMETRY_DISABLED_CATEGORIES: 'hosts' }).TELEMETRY_DISABLED_CATEGORIES).toContain(
-      'must list categories from host, service, application, usage',
+      'must list categories from host, service, application, problems, usage',
     );
     expect(problems({ TELEMETRY_DISABLED_CATEGORIES: 'host, application' })).toEqual({});
   });

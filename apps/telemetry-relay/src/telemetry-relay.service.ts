@@ -17,6 +17,7 @@ import { readCa } from './delivery/http-post';
 import { OtlpHttpSender, RemoteWriteSender, type MetricsSender } from './delivery/metrics-sender';
 import { healthMetrics, heartbeatMetrics, observeService, parseHealthTargets } from './exchanges/health-check';
 import type { RelayIdentity } from './exchanges/exchange-metrics';
+import { problemMetrics, problemsOf } from './exchanges/problems';
 import { TelemetryIntake } from './ingest/telemetry-intake';
 import { SAFE_USAGE_PROPS } from './policy/label-rules';
 import { describePolicy, policyFromConfig } from './policy/policy-from-config';
@@ -167,10 +168,17 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
     const targets = parseHealthTargets(this.config.TELEMETRY_HEALTH_TARGETS);
     const observations = await Promise.all(targets.map((target) => observeService(target, fetchJson)));
     const own = await this.moduleRef.get(HealthService, { strict: false }).health();
-    await this.intake?.accept([healthMetrics(this.identity, observations, own, Date.now())]);
+    const at = Date.now();
+    const problems = problemsOf([...observations, { service: 'telemetry-relay', health: own }], at);
+    const problemRequest = problemMetrics(this.identity, problems, at);
+    await this.intake?.accept([
+      healthMetrics(this.identity, observations, own, at),
+      ...(problemRequest ? [problemRequest] : []),
+    ]);
     this.logger.info('Health Check Sent', {
       services: observations.length + 1,
       down: observations.filter((o) => o.health?.status !== 'UP').map((o) => o.service),
+      problems: problems.map((problem) => `${problem.service}/${problem.component}: ${problem.type}`),
     });
   }
 }

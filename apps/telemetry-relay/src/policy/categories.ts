@@ -1,5 +1,5 @@
 /** What the relay sends, in groups an installation can switch off (health and heartbeat excepted). */
-export const CATEGORIES = ['host', 'service', 'application', 'health', 'heartbeat', 'usage'] as const;
+export const CATEGORIES = ['host', 'service', 'application', 'health', 'heartbeat', 'problems', 'usage'] as const;
 export type Category = (typeof CATEGORIES)[number];
 
 /** The operations center must always see that an installation is alive and healthy. */
@@ -26,6 +26,7 @@ export const METRIC_CATEGORY_RULES: ReadonlyArray<{ match: string; category: Cat
   { match: 'meshtrail.health.', category: 'health', what: 'service, broker and database status and version' },
   { match: 'meshtrail.heartbeat', category: 'heartbeat', what: 'the relay is alive' },
   { match: 'meshtrail.heartbeat.', category: 'heartbeat', what: 'relay uptime' },
+  { match: 'meshtrail.problems', category: 'problems', what: 'failed retention runs, stalled consumers, backlogs' },
 ];
 
 export function categoryOf(metricName: string): Category | undefined {
