@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DeadLettersModule } from '@meshtrail/dead-letters';
+import { DeadLetterBurstIndicator, DeadLettersModule } from '@meshtrail/dead-letters';
 import { ConsumerHealthIndicator } from '@meshtrail/kafka';
 import { CoreModule } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from './audit-ingest.env';
@@ -20,8 +20,8 @@ export class AuditIngestModule {
       module: AuditIngestModule,
       imports: [
         CoreModule.register('audit-ingest', config, {
-          imports: [TrailProjectionModule, TrailSealingModule],
-          indicators: [ConsumerHealthIndicator, TrailProjector, TrailSealer],
+          imports: [TrailProjectionModule, TrailSealingModule, DeadLettersModule],
+          indicators: [ConsumerHealthIndicator, TrailProjector, TrailSealer, DeadLetterBurstIndicator],
         }),
         DeadLettersModule,
         TrailProjectionModule,

@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DeadLettersModule } from '@meshtrail/dead-letters';
+import { DeadLetterBurstIndicator, DeadLettersModule } from '@meshtrail/dead-letters';
 import { CONSUMING, CoreModule } from '@meshtrail/runtime';
 import type { TelemetryRelayEnv } from './telemetry-relay.env';
 import { RELAY_CONFIG, TelemetryRelayService } from './telemetry-relay.service';
@@ -11,7 +11,13 @@ export class TelemetryRelayModule {
   static register(config: TelemetryRelayEnv): DynamicModule {
     return {
       module: TelemetryRelayModule,
-      imports: [CoreModule.register('telemetry-relay', config, CONSUMING), DeadLettersModule],
+      imports: [
+        CoreModule.register('telemetry-relay', config, {
+          imports: [DeadLettersModule],
+          indicators: [...CONSUMING.indicators, DeadLetterBurstIndicator],
+        }),
+        DeadLettersModule,
+      ],
       providers: [{ provide: RELAY_CONFIG, useValue: config }, TransmissionLog, TelemetryRelayService],
     };
   }
