@@ -1,6 +1,7 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DeadLetterBurstIndicator, DeadLettersModule } from '@meshtrail/dead-letters';
 import { CONSUMING, CoreModule } from '@meshtrail/runtime';
+import { CatalogueController } from './catalogue/catalogue.controller';
 import type { TelemetryRelayEnv } from './telemetry-relay.env';
 import { RELAY_CONFIG, TelemetryRelayService } from './telemetry-relay.service';
 import { TransmissionLog } from './transmission/transmission-log';
@@ -18,6 +19,7 @@ export class TelemetryRelayModule {
         }),
         DeadLettersModule,
       ],
+      controllers: [CatalogueController],
       providers: [{ provide: RELAY_CONFIG, useValue: config }, TransmissionLog, TelemetryRelayService],
     };
   }

@@ -43,6 +43,10 @@ export const SAFE_POINT_LABELS: readonly string[] = [
   'commit',
   'category',
   'result',
+  // kinds of principals, stores, failures and checkpoints; retention runs' trigger and dryness
+  'kind',
+  'trigger',
+  'dry_run',
   // problems (meshtrail.problems): made by the services from bounded words, values checked like any other
   'type',
   'severity',
