@@ -10,6 +10,7 @@ import { promName } from '../../apps/telemetry-relay/src/delivery/prometheus-con
 import { auditEvent } from '../support/audit-fixtures';
 import { waitFor } from '../support/poll';
 import { PrometheusServer } from '../support/prometheus';
+import { relayToTestCenter } from '../support/relay-env';
 import { ServiceProcess, type ServiceName } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
 import { TopicReader } from '../support/topic-reader';
@@ -89,14 +90,8 @@ describe('the metric catalogue against the running services and the operations c
       await ServiceProcess.start('telemetry-relay', {
         ...env,
         TELEMETRY_INSTALLATION_ID: 'e2e-catalogue',
-        TELEMETRY_PROTOCOL: 'remote-write',
-        TELEMETRY_ENDPOINT: prometheus.writeUrl,
+        ...relayToTestCenter(prometheus.writeUrl, queueDir),
         TELEMETRY_HEALTH_TARGETS: services.map((service) => `${service.name}=${service.url}`).join(','),
-        TELEMETRY_HEALTH_INTERVAL_MS: '1000',
-        TELEMETRY_HEARTBEAT_INTERVAL_MS: '1000',
-        TELEMETRY_QUEUE_DIR: queueDir,
-        TELEMETRY_RETRY_INITIAL_MS: '200',
-        TELEMETRY_RETRY_MAX_MS: '1000',
       }),
     );
     // work for every service: requests (some refused), audit events (one malformed), access lines

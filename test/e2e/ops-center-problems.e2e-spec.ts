@@ -6,6 +6,7 @@ import { TOPICS, retentionCommandMessage } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { waitFor } from '../support/poll';
 import { PrometheusServer } from '../support/prometheus';
+import { relayToTestCenter } from '../support/relay-env';
 import { ServiceProcess } from '../support/service-process';
 import { ensureMonths, insertAuditEvent, partitionsOf } from '../support/store-rows';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -44,13 +45,8 @@ describe('failures reach the operations center', () => {
     relay = await ServiceProcess.start('telemetry-relay', {
       ...stack.env,
       TELEMETRY_INSTALLATION_ID: 'e2e-problems',
-      TELEMETRY_PROTOCOL: 'remote-write',
-      TELEMETRY_ENDPOINT: prometheus.writeUrl,
+      ...relayToTestCenter(prometheus.writeUrl, queueDir),
       TELEMETRY_HEALTH_TARGETS: `retention=${retention.url}`,
-      TELEMETRY_HEALTH_INTERVAL_MS: '1000',
-      TELEMETRY_QUEUE_DIR: queueDir,
-      TELEMETRY_RETRY_INITIAL_MS: '200',
-      TELEMETRY_RETRY_MAX_MS: '1000',
     });
   }, 120_000);
 
