@@ -11,6 +11,7 @@ import { ApiRateLimits1763980000000 } from './1763980000000-api-rate-limits';
 import { LeanAppendPath1763990000000 } from './1763990000000-lean-append-path';
 import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-index';
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
+import { ProjectionSnapshots1763990000300 } from './1763990000300-projection-snapshots';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -27,4 +28,5 @@ export const MIGRATIONS: Function[] = [
   LeanAppendPath1763990000000,
   RegistryTimeIndex1763990000100,
   TrailCheckpoints1763990000200,
+  ProjectionSnapshots1763990000300,
 ];
