@@ -23,7 +23,7 @@ describe('SIEM forwarding to a real rsyslog', () => {
     stack = await createTestStack('siemrsyslog');
     rsyslog = await Rsyslog.start();
     ndjson = path.join(rsyslog.dir, 'siem.ndjson');
-    gateway = await ServiceProcess.start('gateway', stack.env);
+    gateway = await ServiceProcess.start('gateway', { ...stack.env, ACCESS_LOG_STDOUT: 'true' });
     accessLog = await ServiceProcess.start('access-log', {
       ...stack.env,
       SIEM_SYSLOG_RECEIVERS: `tcp://127.0.0.1:${rsyslog.port}`,
