@@ -1,4 +1,6 @@
 import http from 'node:http';
+import fc from 'fast-check';
+import { hostileString, propertySeed } from '../../../../test/support/storable-arbitraries';
 import { ClientCredentialsTokens, parseTokenResponse } from './bearer-source';
 
 describe('parseTokenResponse', () => {
@@ -86,5 +88,77 @@ describe('ClientCredentialsTokens', () => {
       registered: false,
       lastError: 'token endpoint refused the client: invalid_client',
     });
+  });
+});
+
+/**
+ * Whatever a token endpoint answers (any status, any body, valid or not), the relay either holds
+ * exactly the token it was given or rejects with an error that says what the endpoint did, and
+ * counts itself registered only after a valid answer.
+ */
+describe('ClientCredentialsTokens against any token endpoint answer (property, real HTTP)', () => {
+  let server: http.Server;
+  let url: string;
+  let next: { status: number; body: Buffer } = { status: 200, body: Buffer.alloc(0) };
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(next.status, { 'content-type': 'application/json' }).end(next.body));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}/token`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('takes only a valid bearer token, and otherwise says why', async () => {
+    const seed = propertySeed('ClientCredentialsTokens');
+    const token = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }), hostileString);
+    const validBody = fc.record({
+      access_token: token,
+      token_type: fc.constantFrom('Bearer', 'bearer', undefined),
+      expires_in: fc.oneof(fc.integer({ min: -5, max: 100_000 }), fc.constant(undefined), hostileString),
+    });
+    const body = fc.oneof(
+      { weight: 3, arbitrary: validBody.map((value) => Buffer.from(JSON.stringify(value))) },
+      {
+        weight: 2,
+        arbitrary: fc.jsonValue().map((value) => Buffer.from(JSON.stringify(value))),
+      },
+      { weight: 1, arbitrary: hostileString.map((text) => Buffer.from(text)) },
+      { weight: 1, arbitrary: fc.uint8Array({ maxLength: 64 }).map((bytes) => Buffer.from(bytes)) },
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(200, 200, 200, 400, 401, 500, 503), body, async (status, answer) => {
+        next = { status, body: answer };
+        const tokens = new ClientCredentialsTokens({
+          tokenUrl: url,
+          clientId: 'c',
+          clientSecret: 's',
+          timeoutMs: 5000,
+        });
+        let expected: { accessToken: string } | undefined;
+        try {
+          expected = parseTokenResponse(status, answer);
+        } catch {
+          expected = undefined;
+        }
+        const outcome = await tokens.bearer().then(
+          (value) => ({ value }),
+          (error: Error) => ({ error }),
+        );
+        if (expected) {
+          expect(outcome).toEqual({ value: expected.accessToken });
+          expect(tokens.state.registered).toBe(true);
+        } else {
+          expect((outcome as { error: Error }).error.message).toMatch(/^token endpoint /);
+          expect(tokens.state).toMatchObject({
+            registered: false,
+            lastError: (outcome as { error: Error }).error.message,
+          });
+        }
+      }),
+      { seed, numRuns: 150 },
+    );
   });
 });

@@ -106,7 +106,9 @@ export class ClientCredentialsTokens implements BearerSource {
 export function parseTokenResponse(status: number, body: Buffer): { accessToken: string; expiresInSeconds: number } {
   let parsed: Record<string, unknown> = {};
   try {
-    parsed = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
+    const value: unknown = JSON.parse(body.toString('utf8'));
+    // null, an array or a scalar is no token response either (found by the property test)
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) parsed = value as Record<string, unknown>;
   } catch {
     // reported below
   }
@@ -116,6 +118,9 @@ export function parseTokenResponse(status: number, body: Buffer): { accessToken:
   }
   if (typeof parsed.access_token !== 'string' || parsed.access_token.length === 0)
     throw new Error('token endpoint answered without an access_token');
+  // visible ASCII only: anything else cannot travel in an Authorization header
+  if (!/^[\x21-\x7e]+$/.test(parsed.access_token))
+    throw new Error('token endpoint issued a token that cannot be sent in a header');
   if (typeof parsed.token_type === 'string' && parsed.token_type.toLowerCase() !== 'bearer')
     throw new Error(`token endpoint issued a ${parsed.token_type} token, not a bearer token`);
   const expiresIn = Number(parsed.expires_in);
