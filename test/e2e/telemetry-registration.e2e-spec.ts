@@ -94,6 +94,11 @@ describe('telemetry relay registration with client credentials', () => {
       },
     });
     expect(proxy.accepted).toHaveLength(0);
+    const registeredMetric = async () =>
+      /^meshtrail_telemetry_relay_registered(?:\{[^}]*\})? (\d)/m.exec(
+        await (await fetch(`${relay.url}/metrics`)).text(),
+      )?.[1];
+    expect(await registeredMetric()).toBe('0');
 
     issuer.accepting = true; // the center registered the client
     const after = await waitFor('registration', async () => {
@@ -102,6 +107,7 @@ describe('telemetry relay registration with client credentials', () => {
     });
     expect(after.details).toMatchObject({ registered: true, credentials: 'client credentials' });
     expect(after.details.lastError).toBeUndefined();
+    expect(await registeredMetric()).toBe('1');
   });
 
   it('renews tokens before they expire and after a revocation, and delivers everything under the client as installation', async () => {

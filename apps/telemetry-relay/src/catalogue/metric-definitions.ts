@@ -113,6 +113,7 @@ export const METRIC_DEFINITIONS: readonly MetricDefinition[] = [
   m('meshtrail.telemetry.relay.queue.dropped', 'counter', ['category']),
   m('meshtrail.telemetry.relay.rejected_records', 'counter'),
   m('meshtrail.telemetry.relay.usage_rejected', 'counter', ['reason']),
+  m('meshtrail.telemetry.relay.registered', 'gauge'),
   m('meshtrail.api.rate_limited', 'counter', ['kind']),
   m('meshtrail.audit.duplicates', 'counter', ['topic']),
   m('meshtrail.projection.events', 'counter'),

@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { metrics } from '@opentelemetry/api';
 import { AppLogger, type ComponentHealth, type HealthIndicator } from '@meshtrail/observability';
 import type { CenterAnswer } from '../delivery/center-answer';
 import { readCa } from '../delivery/http-post';
@@ -6,6 +7,10 @@ import { installationIdOf, type TelemetryRelayEnv } from '../telemetry-relay.env
 import { ClientCredentialsTokens, NO_BEARER, staticBearer, type BearerSource } from './bearer-source';
 
 export const RELAY_ENV = Symbol('RELAY_ENV');
+
+const registeredGauge = metrics.getMeter('meshtrail').createObservableGauge('meshtrail.telemetry.relay.registered', {
+  description: '1 once a token exchange with the operations center succeeded (or no exchange is needed), 0 before',
+});
 
 /**
  * How the relay stands with the operations center: its credentials (client credentials, a
@@ -36,6 +41,7 @@ export class RelayRegistration implements HealthIndicator {
       });
       this.bearer = this.tokens;
     } else this.bearer = config.TELEMETRY_TOKEN ? staticBearer(config.TELEMETRY_TOKEN) : NO_BEARER;
+    registeredGauge.addCallback((result) => result.observe(!this.tokens || this.tokens.state.registered ? 1 : 0));
   }
 
   get credentials(): 'client credentials' | 'static token' | 'none' {
