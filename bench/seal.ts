@@ -6,17 +6,21 @@
  * sealing off (AUDIT_SEAL_INTERVAL_SECONDS=0) and once sealing every second, timed from the
  * first stored row to the last. Prints both rates and the cost in percent, how long after the
  * drain the last event was sealed, and, in this process, the sealer's and `verify`'s own rates
- * over the same rows.
+ * over the same rows; then the latency of the gateway's inclusion proofs over HTTP, out of
+ * checkpoints of 10,000 events (the default maximum).
  */
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Client } from 'pg';
+import { ApiKeyStore } from '@meshtrail/auth';
 import { TOPICS, prefixedTopic } from '@meshtrail/contracts';
 import { dropDatabase, migrateDatabase, withDatabase } from '@meshtrail/database';
 import { createKafkaClient, KafkaAdmin, KafkaProducer } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { publicKeySet, sealNext, signerFromPem, verifyDatabase } from '@meshtrail/trail-proof';
+import { GatewayProcess } from './support/gateway-process';
+import { summarise } from './support/percentiles';
 
 const args = process.argv.slice(2);
 const at = args.indexOf('--events');
@@ -59,7 +63,7 @@ function event(run: string, i: number) {
 async function drain(
   label: string,
   sealSeconds: number,
-): Promise<{ databaseUrl: string; drainMs: number; sealedAfterMs?: number }> {
+): Promise<{ run: string; databaseUrl: string; drainMs: number; sealedAfterMs?: number }> {
   const run = `benchseal${randomBytes(3).toString('hex')}`;
   const prefix = `${run}.`;
   const databaseUrl = withDatabase(baseUrl, `meshtrail_${run}`);
@@ -125,7 +129,7 @@ async function drain(
     process.stdout.write(
       `  ${label.padEnd(22)} ${rate(EVENTS, drainMs)} events/s (${(drainMs / 1000).toFixed(1)} s)\n`,
     );
-    return { databaseUrl, drainMs, sealedAfterMs };
+    return { run, databaseUrl, drainMs, sealedAfterMs };
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
@@ -159,10 +163,45 @@ async function main(): Promise<void> {
     );
     for (const finding of report.findings.slice(0, 5))
       process.stdout.write(`    ${finding.problem}: ${finding.message}\n`);
+    await proofLatency(db, off.run, off.databaseUrl);
   } finally {
     await db.end();
     if (!args.includes('--keep'))
       for (const run of [off, on]) await dropDatabase(run.databaseUrl).catch(() => undefined);
+  }
+}
+
+/** Sequential GET /api/v1/events/{id}/proof over HTTP for events spread over the sealed checkpoints. */
+async function proofLatency(db: Client, run: string, databaseUrl: string): Promise<void> {
+  const keys = new ApiKeyStore({ query: async (sql, params) => (await db.query(sql, params)).rows as never });
+  const { key } = await keys.create('bench-auditor', { admin: true, workspaces: [] }, 'bench');
+  const gateway = await GatewayProcess.start(ROOT, {
+    DATABASE_URL: databaseUrl,
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_TOPIC_PREFIX: `${run}.`,
+    AUDIT_SEAL_PUBLIC_KEYS: publicPem,
+    API_RATE_LIMIT_PER_MINUTE: '10000000',
+    API_RATE_LIMIT_BURST: '1000000',
+  });
+  try {
+    const samples: number[] = [];
+    let verified = 0;
+    const requests = 200;
+    for (let r = 0; r < requests; r++) {
+      const id = `${run}-${Math.floor(((r * 7919) % requests) * (EVENTS / requests))}`;
+      const started = performance.now();
+      const response = await fetch(`${gateway.url}/api/v1/events/${id}/proof`, { headers: { 'x-api-key': key } });
+      const body = (await response.json()) as { sealed?: boolean; checks?: { verified: boolean } };
+      samples.push(performance.now() - started);
+      if (response.status !== 200) throw new Error(`proof of ${id}: HTTP ${response.status}\n${gateway.recentLog()}`);
+      if (body.checks?.verified) verified++;
+    }
+    const { p50, p95, max } = summarise(samples);
+    process.stdout.write(
+      `  proofs over HTTP       p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${max.toFixed(1)} ms (${requests} sequential, checkpoints of up to 10,000 events; ${verified} verified)\n`,
+    );
+  } finally {
+    await gateway.stop();
   }
 }
 

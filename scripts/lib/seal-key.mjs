@@ -1,6 +1,6 @@
 // The local stack's checkpoint signing key: an Ed25519 key pair made once per machine, kept
 // outside the repository (the private key never enters it), reused by every `npm start`.
-import { generateKeyPairSync } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -22,4 +22,13 @@ export function ensureLocalSealKey() {
     fs.writeFileSync(privatePath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
   }
   return { privatePem: fs.readFileSync(privatePath, 'utf8'), publicKeyPath };
+}
+
+/** The public half of a sealing key as PEM; empty when it is no key (audit-ingest then says why). */
+export function sealPublicPem(privatePem) {
+  try {
+    return createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
+  } catch {
+    return '';
+  }
 }

@@ -89,7 +89,33 @@ const DELIBERATE = new Set([
   'TELEMETRY_HEALTH_TARGETS',
   'TELEMETRY_QUEUE_DIR',
 ]);
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/;
+// KEYCLOAK_* names a product, not a key
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY(?!CLOAK)|CREDENTIAL/;
+/** The digest the base names until an overlay sets the build's own. */
+const PLACEHOLDER_DIGEST = `sha256:${'0'.repeat(64)}`;
+
+interface NetworkPolicy {
+  kind: 'NetworkPolicy';
+  metadata: { name: string };
+  spec: {
+    podSelector: {
+      matchLabels?: Record<string, string>;
+      matchExpressions?: Array<{ key: string; operator: string; values: string[] }>;
+    };
+    policyTypes: string[];
+    ingress?: Array<{ from?: unknown[]; ports?: Array<{ port: number | string }> }>;
+    egress?: Array<{ to?: unknown[]; ports?: Array<{ port: number | string; protocol: string }> }>;
+  };
+}
+
+/** Whether a policy's pod selector picks pods with these labels. */
+function selects(policy: NetworkPolicy, labels: Record<string, string>): boolean {
+  const { matchLabels = {}, matchExpressions = [] } = policy.spec.podSelector;
+  return (
+    Object.entries(matchLabels).every(([key, value]) => labels[key] === value) &&
+    matchExpressions.every((e) => e.operator === 'In' && e.values.includes(labels[e.key]))
+  );
+}
 
 describe('deployment files stay in step with the local stack', () => {
   it('docker-compose.yml is valid and runs every service on its port with a readiness health check', () => {
@@ -221,7 +247,11 @@ describe('deployment files stay in step with the local stack', () => {
       const images = manifests
         .filter((m) => m.kind === 'Deployment' || m.kind === 'Job')
         .map((m) => m.spec.template.spec.containers[0] as unknown as { image: string });
-      expect(new Set(images.map((c) => c.image))).toEqual(new Set(['registry.example.com/meshtrail:0.1.0']));
+      // pinned by the overlay's digest, never the base's placeholder
+      const [image, ...others] = new Set(images.map((c) => c.image));
+      expect(others).toEqual([]);
+      expect(image).toMatch(/^registry\.example\.com\/meshtrail@sha256:[0-9a-f]{64}$/);
+      expect(image).not.toContain(PLACEHOLDER_DIGEST);
       const config = (name: string) => manifests.find((m) => m.kind === 'ConfigMap' && m.metadata.name === name)!.data!;
       expect(config('meshtrail-config')).toMatchObject({ KAFKA_SSL: 'true', KAFKA_SASL_MECHANISM: 'scram-sha-512' });
       expect(config('meshtrail-gateway-config').AUTH_OIDC_ISSUER).toBe('https://keycloak.example.com/realms/platform');
@@ -240,5 +270,77 @@ describe('deployment files stay in step with the local stack', () => {
     );
     expect(bases).toHaveLength(2);
     for (const base of bases) expect(base).toMatch(/^node:24-[a-z-]+@sha256:[0-9a-f]{64}$/);
+  });
+
+  it('lets only what must talk talk: NetworkPolicies deny by default and open the paths the services use', () => {
+    const manifests = renderKustomize('deploy/k8s');
+    const policies = manifests.filter((m) => m.kind === 'NetworkPolicy') as unknown as NetworkPolicy[];
+    const pods = manifests
+      .filter((m) => m.kind === 'Deployment' || m.kind === 'Job')
+      .map((m) => ({ name: m.metadata.name, labels: m.spec.template.metadata.labels }));
+    expect(pods).toHaveLength(6);
+    const applying = (labels: Record<string, string>, type: 'Ingress' | 'Egress') =>
+      policies.filter((p) => p.spec.policyTypes.includes(type) && selects(p, labels));
+    const ingressPorts = (labels: Record<string, string>) =>
+      applying(labels, 'Ingress').flatMap((p) =>
+        (p.spec.ingress ?? []).map((rule) => ({ from: rule.from, ports: rule.ports })),
+      );
+    const egressPorts = (labels: Record<string, string>) =>
+      applying(labels, 'Egress').flatMap((p) =>
+        (p.spec.egress ?? []).flatMap((rule) => rule.ports ?? []).map((port) => port.port),
+      );
+
+    for (const pod of pods) {
+      // every pod is isolated both ways by a policy without rules
+      const deny = applying(pod.labels, 'Ingress').find((p) => !p.spec.ingress && !p.spec.egress);
+      expect({ pod: pod.name, deny: deny?.spec.policyTypes }).toEqual({ pod: pod.name, deny: ['Ingress', 'Egress'] });
+      // and may reach DNS, PostgreSQL and Kafka
+      expect({ pod: pod.name, egress: egressPorts(pod.labels) }).toEqual({
+        pod: pod.name,
+        egress: expect.arrayContaining([53, 5432, 9092]),
+      });
+    }
+    const labelsOf = (name: string) => pods.find((p) => p.name === name)!.labels;
+    // the gateway takes its port from anyone the ingress sends; nothing else takes connections from anyone
+    expect(ingressPorts(labelsOf('meshtrail-gateway'))).toContainEqual({
+      from: undefined,
+      ports: [{ protocol: 'TCP', port: 'http' }],
+    });
+    for (const name of [
+      'meshtrail-audit-ingest',
+      'meshtrail-access-log',
+      'meshtrail-telemetry-relay',
+      'meshtrail-retention',
+    ]) {
+      const rules = ingressPorts(labelsOf(name));
+      expect({ name, rules: rules.length }).toEqual({ name, rules: 1 });
+      expect(rules[0].from).toEqual([
+        { podSelector: { matchLabels: { 'app.kubernetes.io/name': 'meshtrail-telemetry-relay' } } },
+        { namespaceSelector: { matchLabels: { 'meshtrail.io/monitoring': 'true' } } },
+      ]);
+    }
+    expect(ingressPorts(labelsOf('meshtrail-setup'))).toEqual([]);
+    // outbound beyond the data stores only where a service needs it
+    expect(egressPorts(labelsOf('meshtrail-gateway'))).toContain(443);
+    expect(egressPorts(labelsOf('meshtrail-access-log'))).toEqual(expect.arrayContaining([514, 6514, 443]));
+    expect(egressPorts(labelsOf('meshtrail-audit-ingest'))).not.toContain(443);
+    expect(egressPorts(labelsOf('meshtrail-retention'))).not.toContain(443);
+  });
+
+  it('mounts no service account token and names every image by digest', () => {
+    const manifests = renderKustomize('deploy/k8s');
+    const workloads = manifests.filter((m) => m.kind === 'Deployment' || m.kind === 'Job');
+    expect(workloads).toHaveLength(6);
+    for (const workload of workloads) {
+      const pod = workload.spec.template.spec as unknown as {
+        automountServiceAccountToken?: boolean;
+        containers: Array<{ image: string }>;
+      };
+      expect({ name: workload.metadata.name, automount: pod.automountServiceAccountToken }).toEqual({
+        name: workload.metadata.name,
+        automount: false,
+      });
+      for (const container of pod.containers) expect(container.image).toBe(`meshtrail@${PLACEHOLDER_DIGEST}`);
+    }
   });
 });

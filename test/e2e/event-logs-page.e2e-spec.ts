@@ -1,12 +1,18 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// the page.evaluate callbacks run in the browser
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { Client } from 'pg';
+import { sealNext, signerFromPem } from '@meshtrail/trail-proof';
 import { storeAuditEvents, type FixtureEvent } from '../support/audit-events';
 import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
-import { LocalOidcIssuer } from '../support/oidc-issuer';
+import { LocalKeycloak, signInAtKeycloak } from '../support/keycloak';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
+import { asSuperuser } from '../support/as-superuser';
 
 const SHOTS = artifactsDir('event-logs-page');
 const PAGE_SIZE = 25;
@@ -180,9 +186,9 @@ async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
 
-describe('the Event Logs page in a real browser (chromium headless, real gateway, real store, PKCE sign-in)', () => {
+describe('the Event Logs page in a real browser (chromium headless, real gateway, real store, PKCE sign-in at a real Keycloak)', () => {
   let stack: TestStack;
-  let idp: LocalOidcIssuer;
+  let keycloak: LocalKeycloak;
   let gateway: ServiceProcess;
   let browser: TestBrowser;
   let page: Page;
@@ -194,40 +200,51 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       .filter(predicate)
       .map((e) => e.id!);
 
-  async function signIn(login: string): Promise<void> {
-    await page.goto(`${gateway.url}/ui/`);
-    const signInButton = page.getByRole('button', { name: 'Sign in' });
-    await signInButton.waitFor();
-    await signInButton.click();
-    await page.waitForURL(/\/protocol\/openid-connect\/auth\?/);
-    await page.getByLabel('User').selectOption(login);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForURL((url) => url.href.startsWith(`${gateway.url}/ui/`) && !url.searchParams.has('code'));
-    await waitFor(
-      `${login} to be signed in`,
-      async () => (await page.locator('#session-name').textContent()) === login,
+  const signIn = (login: string) => signInAtKeycloak(page, gateway.url, login);
+
+  /** The authorization codes Keycloak exchanged for the page's client (meshtrail-ui) for this person since `since`. */
+  async function codeExchanges(login: string, since: number): Promise<number> {
+    const user = await keycloak.userId(login);
+    const events = await keycloak.adminApi<Array<{ time: number }>>(
+      'GET',
+      `/events?type=CODE_TO_TOKEN&client=meshtrail-ui&user=${user}&dateFrom=${since}`,
     );
+    return events.length;
   }
 
+  /** The page's session as the tab keeps it. */
+  const storedSession = () =>
+    page.evaluate(
+      () => JSON.parse(sessionStorage.getItem('meshtrail.session') ?? 'null') as { accessToken: string } | null,
+    );
+
   beforeAll(async () => {
+    // the realm of deploy/keycloak/: olivia has meshtrail-admin, max the client role workspace:ws-1:owner
+    keycloak = await LocalKeycloak.start();
     stack = await createTestStack('eventlogspage');
-    idp = await LocalOidcIssuer.start('meshtrail');
-    idp.addUser('olivia', { sub: 'u-olivia', realm_access: { roles: ['meshtrail-admin'] } });
-    idp.addUser('max', { sub: 'u-max', resource_access: { meshtrail: { roles: ['workspace:ws-1:owner'] } } });
     await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, events);
+    // sealed as audit-ingest's sealer would, so the detail can show the seal and its proof
+    const db = new Client({ connectionString: stack.databaseUrl });
+    await db.connect();
+    try {
+      const options = { signer: signerFromPem(stack.sealKey.privatePem), maxEvents: 50, now: () => new Date() };
+      while ((await sealNext(db, options)).events > 0);
+    } finally {
+      await db.end();
+    }
     gateway = await ServiceProcess.start('gateway', {
       ...stack.env,
-      ...idp.env(),
+      AUTH_OIDC_ISSUER: keycloak.issuer,
+      AUDIT_SEAL_PUBLIC_KEYS: stack.sealKey.publicPem,
       QUERY_CURSOR_SECRET: 'e2e-page-cursor-secret-0123456789-abcdefghij',
     });
     browser = await launchBrowser();
     page = await browser.context.newPage();
-  });
+  }, 300_000);
 
   afterAll(async () => {
     await browser?.close();
     await gateway?.stop();
-    await idp?.stop();
     await stack?.teardown();
   });
 
@@ -237,25 +254,32 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     expect(html.headers.get('cache-control')).toBe('no-cache');
     const csp = html.headers.get('content-security-policy') ?? '';
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain(`connect-src 'self' ${new URL(idp.issuer).origin}`);
+    expect(csp).toContain(`connect-src 'self' ${new URL(keycloak.url).origin}`);
     const script = /src="(\/ui\/assets\/[^"]+\.js)"/.exec(await html.text())![1];
     expect((await fetch(`${gateway.url}${script}`)).headers.get('cache-control')).toBe(
       'public, max-age=31536000, immutable',
     );
+    const discovery = (await (await fetch(`${keycloak.issuer}/.well-known/openid-configuration`)).json()) as Record<
+      string,
+      string
+    >;
     expect(await (await fetch(`${gateway.url}/ui/config.json`)).json()).toEqual({
       oidc: {
-        issuer: idp.issuer,
+        issuer: keycloak.issuer,
         clientId: 'meshtrail-ui',
         scope: 'openid profile',
-        authorizationEndpoint: idp.authorizationEndpoint,
-        tokenEndpoint: idp.tokenEndpoint,
+        authorizationEndpoint: discovery.authorization_endpoint,
+        tokenEndpoint: discovery.token_endpoint,
+        endSessionEndpoint: discovery.end_session_endpoint,
       },
     });
   });
 
   it('signs the admin in with authorization code and PKCE, and shows every event newest first', async () => {
+    const before = Date.now();
     await signIn('olivia');
-    expect(idp.tokenExchanges).toEqual([{ clientId: 'meshtrail-ui', login: 'olivia', outcome: 'issued' }]);
+    // Keycloak itself saw the code exchanged by the page's public client
+    expect(await codeExchanges('olivia', before)).toBeGreaterThanOrEqual(1);
     await expectRows(page, newestFirst(() => true).slice(0, PAGE_SIZE));
     expect(await page.locator('#page-info').textContent()).toBe('Page 1 of 4');
     const [first] = await rows(page);
@@ -269,6 +293,24 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     ]);
     await shot(page, '01-admin-signed-in');
   });
+
+  it("keeps the session alive past the access token's lifetime by refreshing it", async () => {
+    const first = (await storedSession())!.accessToken;
+    const { exp } = JSON.parse(Buffer.from(first.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
+    // past the first token's expiry and the gateway's clock tolerance (AUTH_OIDC_CLOCK_TOLERANCE_S, 30 s)
+    await waitFor('the first access token to be long expired', () => Date.now() > (exp + 31) * 1000, {
+      timeoutMs: 180_000,
+      intervalMs: 1000,
+    });
+    const current = (await storedSession())?.accessToken;
+    expect(current).toBeDefined();
+    expect(current).not.toBe(first);
+    // the page still reads with its refreshed token: no sign-in screen, rows shown
+    await filter(page, { event: 'Landing Zone', type: 'change' });
+    await expectRows(page, ['lz-updated']);
+    expect(await page.locator('#session-name').textContent()).toBe('olivia');
+    expect(await page.getByRole('button', { name: 'Sign in' }).isVisible()).toBe(false);
+  }, 240_000);
 
   it("finds the project's creation: its name in Event, created in Type", async () => {
     await filter(page, { event: 'payments-prod', type: 'created' });
@@ -322,6 +364,11 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       ['tags', '{"env":"dev"}', '{"env":"prod"}'],
     ]);
     expect(await dialog.textContent()).toContain('meshstack.landingzone.updated');
+    const seal = dialog.locator('#detail-seal');
+    await waitFor('the seal to be shown', async () => (await seal.getAttribute('data-state')) === 'verified');
+    expect(await seal.textContent()).toMatch(
+      /^Sealed in checkpoint \d+ \(leaf \d+ of \d+, .*\); proof verified by the gateway$/,
+    );
     expect(page.url()).toContain('detail=lz-updated');
     await shot(page, '05-event-detail');
     await page.keyboard.press('Escape');
@@ -384,6 +431,19 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     await expectRows(page, all.slice(0, PAGE_SIZE));
   });
 
+  it('shows that the proof failed for an event altered after it was sealed', async () => {
+    await asSuperuser(
+      stack,
+      `UPDATE audit_events SET event = jsonb_set(event, '{data,change}', '"nothing happened"') WHERE id = 'lz-created'`,
+    );
+    await page.goto(`${gateway.url}/ui/?detail=lz-created`);
+    const seal = page.getByRole('dialog').locator('#detail-seal');
+    await waitFor('the failed seal to be shown', async () => (await seal.getAttribute('data-state')) === 'failed');
+    expect(await seal.textContent()).toContain('the stored event is not what was sealed');
+    await shot(page, '05b-event-seal-failed');
+    await page.keyboard.press('Escape');
+  });
+
   it('opens an event from its address (a bookmarked detail)', async () => {
     await page.goto(`${gateway.url}/ui/?detail=ws2-payments-created`);
     const dialog = page.getByRole('dialog', { name: 'Project payments-prod created' });
@@ -398,8 +458,9 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     const ws1 = newestFirst((e) => e.workspace === 'ws-1');
 
     it('signs in and sees only their workspace, on every page', async () => {
+      const before = Date.now();
       await signIn('max');
-      expect(idp.tokenExchanges.map((e) => e.login)).toEqual(['olivia', 'max']);
+      expect(await codeExchanges('max', before)).toBeGreaterThanOrEqual(1);
       await expectRows(page, ws1.slice(0, PAGE_SIZE));
       expect(await page.locator('#page-info').textContent()).toBe(`Page 1 of ${Math.ceil(ws1.length / PAGE_SIZE)}`);
       const seen: Row[] = [...(await rows(page))];

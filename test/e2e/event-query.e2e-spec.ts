@@ -183,8 +183,10 @@ describe('event-log query API: admin, two managers and a workspace-scoped API ke
     const csv = await call('/api/v1/events/export', m1, { headers: { accept: 'text/csv' } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trimEnd().split('\r\n');
-    expect(lines[0].startsWith('id,kind,time,workspace')).toBe(true);
-    expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(idsOf((e) => e.workspace === 'ws-1'));
+    expect(lines[0].startsWith('"id","kind","time","workspace"')).toBe(true);
+    expect(lines.slice(1).map((l) => JSON.parse(l.split(',')[0]) as string)).toEqual(
+      idsOf((e) => e.workspace === 'ws-1'),
+    );
     const ndjson = await call(
       `/api/v1/events/export?format=ndjson&q=${encodeURIComponent('action:deleted')}`,
       apiKey.key,
@@ -345,6 +347,12 @@ describe('event-log query API: admin, two managers and a workspace-scoped API ke
         '/api/v1/events/{id}',
         '/api/v1/workspaces/{workspaceId}/events',
         '/api/v1/api-keys',
+        '/api/v1/events/{id}/proof',
+        '/api/v1/events/export/trail',
+        '/api/v1/checkpoints',
+        '/api/v1/checkpoints/keys',
+        '/api/v1/checkpoints/export',
+        '/api/v1/checkpoints/{number}',
       ]),
     );
   });

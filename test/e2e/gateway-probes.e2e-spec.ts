@@ -35,14 +35,32 @@ describe('gateway probes and version (real PostgreSQL and Kafka)', () => {
     await stack.teardown();
   });
 
-  it('reports UP in Spring Boot Actuator shape, with db and kafka components', async () => {
+  it('reports UP in Spring Boot Actuator shape, with db, kafka and accessLog components', async () => {
     const { code, body } = await health(gateway.url);
     expect(code).toBe(200);
     expect(body).toEqual({
       status: 'UP',
       components: {
-        db: { status: 'UP', details: { database: 'PostgreSQL', result: 1, validationQuery: 'SELECT 1' } },
+        db: {
+          status: 'UP',
+          details: {
+            database: 'PostgreSQL',
+            result: 1,
+            validationQuery: 'SELECT 1',
+            pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0, max: 10 },
+          },
+        },
         kafka: { status: 'UP', details: { clusterId: expect.any(String), brokers: 1, controller: expect.any(Number) } },
+        accessLog: {
+          status: 'UP',
+          details: {
+            buffered: expect.any(Number),
+            bufferedBytes: expect.any(Number),
+            maxBytes: 33_554_432,
+            droppedTotal: 0,
+            lastDropAt: null,
+          },
+        },
       },
     });
   });

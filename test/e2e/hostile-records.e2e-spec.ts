@@ -1,9 +1,10 @@
 /**
  * Thousands of generated records, hostile ones interleaved with valid ones, published through the
  * real broker (uncompressed and under every codec a standard producer uses) to the audit-event,
- * Keycloak-line and access-log consumers of the real services. The invariant, checked for every
- * record: it ends stored exactly once or dead-lettered with a reason; every record built valid is
- * stored; a valid record published last on every partition is stored; no service restarted.
+ * Keycloak (log lines and the event feed's records) and access-log consumers of the real
+ * services. The invariant, checked for every record: it ends stored exactly once or dead-lettered
+ * with a reason; every record built valid is stored; a valid record published last on every
+ * partition is stored; no service restarted.
  *
  * The seed is printed; FC_SEED=<seed> replays the same records.
  */
@@ -305,6 +306,8 @@ describe('hostile records through the real broker: nothing lost, nothing doubled
     }
     expect(problems).toEqual([]);
     expect(stored.length).toBe(storedAt.size);
+    // the event feed's records were among them (its valid ones are checked stored above)
+    expect(published.filter(({ record }) => record.label === 'feed record').length).toBeGreaterThan(0);
     noRestarts();
   }, 300_000);
 

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { AuditEventPublisher, type AuditEventInput } from '@meshtrail/contracts';
+import { AuditEventPublisher, TOPICS, type AuditEventInput } from '@meshtrail/contracts';
 import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
@@ -67,19 +67,29 @@ describe('projections survive retention (audit-ingest, retention and admin-cli a
       source: 'meshstack/e2e',
       topicPrefix: stack.topicPrefix,
     });
+    // grants come only from the grants topic
+    const grants = new AuditEventPublisher({
+      sink: producer,
+      source: 'meshstack/identity',
+      topicPrefix: stack.topicPrefix,
+      topic: TOPICS.accessGrants,
+    });
     await publisher.publish([
       event(old, 'Workspace', 'ws-old', 'created'),
-      event(old, 'WorkspaceAccess', 'u-manager', 'granted', 'Workspace Manager'),
       event(old, 'Project', 'p-old', 'created'),
       event(new Date(), 'Project', 'p-new', 'created'),
     ]);
+    await grants.publish([event(old, 'WorkspaceAccess', 'u-manager', 'granted', 'Workspace Manager')]);
     ingest = await ServiceProcess.start('audit-ingest', stack.env);
     const expectedMemberships = [{ workspace: 'ws-old', user_id: 'u-manager', role: 'Workspace Manager' }];
     const expectedCounts = [
       { object_type: 'Project', count: '2' },
       { object_type: 'Workspace', count: '1' },
     ];
-    await waitFor('the projector to fold the stored events', async () => (await counts()).length === 2);
+    await waitFor(
+      'the projector to fold the stored events',
+      async () => (await counts()).length === 2 && (await memberships()).length === 1,
+    );
     expect(await memberships()).toEqual(expectedMemberships);
     expect(await counts()).toEqual(expectedCounts);
 

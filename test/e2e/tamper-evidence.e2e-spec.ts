@@ -1,15 +1,18 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { ApiKeyStore } from '@meshtrail/auth';
 import { AuditEventPublisher, canonicalHash, TOPICS, type AuditEventInput } from '@meshtrail/contracts';
 import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
+import { checkEventProof, publicKeySet, type EventInclusionProof } from '@meshtrail/trail-proof';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { ensureMonths } from '../support/store-rows';
 import { createTestStack, type TestStack } from '../support/test-stack';
 import { TopicReader } from '../support/topic-reader';
+import { asSuperuser as asSuperuserOn } from '../support/as-superuser';
 
 /** Fails a poll with what it saw, so a timeout says why. */
 function fail(seen: unknown): never {
@@ -31,6 +34,7 @@ interface Report {
   ok: boolean;
   eventsVerified: number;
   eventsPurged: number;
+  eventsUnsealed: number;
   findings: Finding[];
 }
 interface Row extends Record<string, unknown> {
@@ -62,6 +66,8 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
   let stack: TestStack;
   let producer: KafkaProducer;
   let ingest: ServiceProcess | undefined;
+  let gateway: ServiceProcess | undefined;
+  let adminKey: string;
   let published: TopicReader;
   const dir = mkdtempSync(path.join(tmpdir(), 'meshtrail-verify-'));
   const publicKey = path.join(dir, 'public.pem');
@@ -74,6 +80,7 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
     published = await TopicReader.start(stack.topic(TOPICS.auditCheckpoints), stack.brokers);
   });
   afterAll(async () => {
+    await gateway?.stop();
     await ingest?.kill();
     await published?.stop();
     await producer?.close();
@@ -106,14 +113,7 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
       await stack.query<Row>(`SELECT id, xact_id::text, seq::text FROM audit_events WHERE object_id = $1`, [objectId])
     )[0];
   /** A statement run as a superuser with triggers off, as an attacker with the database's keys would. */
-  const asSuperuser = async (sql: string, params: unknown[] = []) => {
-    await stack.query('SET session_replication_role = replica');
-    try {
-      await stack.query(sql, params);
-    } finally {
-      await stack.query('SET session_replication_role = DEFAULT');
-    }
-  };
+  const asSuperuser = (sql: string, params: unknown[] = []) => asSuperuserOn(stack, sql, params);
 
   it('seals what audit-ingest stored, publishes the checkpoints, and verifies online and offline', async () => {
     const ancient = new Date(Date.now() - 7 * 365 * DAY_MS);
@@ -157,7 +157,49 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
     }
     const wrongKey = await cli('verify', '--public-key', file('no-such-key.pem'));
     expect(wrongKey.code).not.toBe(0);
+
+    // the gateway proves single events against what the real sealer signed
+    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    adminKey = (await keys.create('auditor', { admin: true, workspaces: [] }, 'test')).key;
+    gateway = await ServiceProcess.start('gateway', { ...stack.env, AUDIT_SEAL_PUBLIC_KEYS: stack.sealKey.publicPem });
+    for (const objectId of ['ancient-0', 'last-month-3', 'now-0', 'now-19']) {
+      const { proof, client } = await proveOverHttp(objectId);
+      expect(client).toEqual({ eventMatchesLeaf: true, leafInRoot: true, signature: 'valid', verified: true });
+      expect(proof.checks).toEqual(client);
+    }
+    // the gateway exports the same two files for whole-trail readers: verify reads them offline
+    for (const [path, name] of [
+      ['/api/v1/events/export/trail', 'api-trail.ndjson'],
+      ['/api/v1/checkpoints/export', 'api-checkpoints.ndjson'],
+    ]) {
+      const response = await fetch(`${gateway.url}${path}`, { headers: { 'x-api-key': adminKey } });
+      expect(response.status).toBe(200);
+      writeFileSync(file(name), await response.text());
+    }
+    const fromApi = await verify('--events', file('api-trail.ndjson'), '--checkpoints', file('api-checkpoints.ndjson'));
+    expect(fromApi).toMatchObject({ code: 0, ok: true, findings: [] });
+    // the reads above are audited: their events may be sealed by now, or not yet
+    const exported = readFileSync(file('api-trail.ndjson'), 'utf8').trimEnd().split('\n').length;
+    expect(fromApi.eventsVerified).toBeGreaterThanOrEqual(30);
+    expect(fromApi.eventsVerified + fromApi.eventsUnsealed).toBe(exported);
   }, 90_000);
+
+  /** Fetches an event and its proof from the gateway and checks the proof as a client would, with its own copy of the key. */
+  async function proveOverHttp(objectId: string) {
+    const { id } = await rowOf(objectId);
+    const read = async (path: string) => {
+      const response = await fetch(`${gateway!.url}/api/v1/events/${encodeURIComponent(id)}${path}`, {
+        headers: { 'x-api-key': adminKey },
+      });
+      expect(response.status).toBe(200);
+      return (await response.json()) as Record<string, unknown>;
+    };
+    const [event, proof] = [await read(''), await read('/proof')];
+    expect(proof).toMatchObject({ eventId: id, sealed: true });
+    const inclusion = proof as unknown as EventInclusionProof & { checks: unknown };
+    const trusted = publicKeySet([{ pem: stack.sealKey.publicPem }]);
+    return { proof: inclusion, client: checkEventProof(inclusion, { id, event: event.event }, trusted) };
+  }
 
   it('still verifies after a legitimate retention purge, which leaves a signed record', async () => {
     const retention = await ServiceProcess.start('retention', stack.env);
@@ -198,6 +240,10 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
         position: { xactId: modified.xact_id, seq: modified.seq },
       }),
     ]);
+    // its proof over the API says so too, and so does the client's own check
+    const tampered = await proveOverHttp('now-0');
+    expect(tampered.client).toEqual({ eventMatchesLeaf: false, leafInRoot: true, signature: 'valid', verified: false });
+    expect(tampered.proof.checks).toEqual(tampered.client);
 
     // DELETE one row
     const deleted = await rowOf('now-3');

@@ -67,7 +67,9 @@ export async function storeAuditEvents(db: Queryable, fixtures: FixtureEvent[], 
            e->'data'->>'objectType', e->'data'->>'objectId', e->'data'->>'objectName', e->'data'->>'action',
            e->'data'->>'workspace', e->'data'->'actor'->>'kind', e->'data'->'actor'->>'id',
            e->'data'->'actor'->>'displayName', e->'data'->>'change', e->'data'->'changes', e, h,
-           'fixture', 0, ord
+           -- as audit-ingest takes them: memberships only from the grants topic
+           CASE WHEN e->'data'->>'objectType' = 'WorkspaceAccess' THEN 'fixture.access.grants.v1' ELSE 'fixture' END,
+           0, ord
          FROM hashes ORDER BY ord
          RETURNING id, hash, occurred_at
        )

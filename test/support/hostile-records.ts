@@ -233,7 +233,56 @@ export function validKeycloakLine(user: string): string {
   );
 }
 
-/** A Keycloak event-log line: valid, or mutated (NUL, bad bytes, huge, impossible dates, JSON records with lone surrogates), or random. */
+/** An event as the Keycloak event feed publishes it (a KeycloakFeedRecord), with a fresh id. */
+export function validKeycloakFeedRecord(id: string, user: string, event: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    feed: 'keycloak-admin-api',
+    realm: 'meshtrail',
+    kind: 'login',
+    event: {
+      id,
+      time: Date.now() - 90_000,
+      type: 'LOGIN_ERROR',
+      realmId: 'r-1',
+      clientId: 'meshtrail-ui',
+      userId: user,
+      ipAddress: '10.0.0.7',
+      error: 'invalid_user_credentials',
+      details: { username: user, auth_method: 'openid-connect' },
+      ...event,
+    },
+  });
+}
+
+/** Records of the Keycloak event feed: valid, or mutated (NUL in the id, wrong types, impossible times, huge details). */
+function keycloakFeedRecord(): fc.Arbitrary<HostileRecord> {
+  const user = fc.oneof(legalText, fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }));
+  const valid = fc.tuple(freshId, user).map(([id, u]) => ({
+    value: Buffer.from(validKeycloakFeedRecord(id, u)),
+    expect: 'stored' as const,
+    label: 'feed record',
+  }));
+  const mutations: Array<[string, Record<string, unknown>]> = [
+    ['NUL in the id', { id: 'a\u0000b' }],
+    ['a lone surrogate in a detail', { details: { username: '\ud800' } }],
+    ['time as text', { time: '2026-12-05T10:00:00Z' }],
+    ['time in 1970', { time: 0 }],
+    ['time far ahead', { time: Date.now() + 86_400_000 }],
+    ['userId a number', { userId: 42 }],
+    ['details a list', { details: ['a'] }],
+    ['no type', { type: null }],
+    ['a detail of 100000 characters', { details: { username: 'x'.repeat(100_000) } }],
+  ];
+  const mutated = fc.tuple(freshId, fc.constantFrom(...mutations)).map(([id, [label, change]]) => ({
+    // the escapes stay escapes: JSON.parse of the record makes the NUL or surrogate
+    value: Buffer.from(validKeycloakFeedRecord(id, 'u', change).replace(/\\\\u/g, '\\u')),
+    expect: 'any' as const,
+    label: `feed record with ${label}`,
+  }));
+  return fc.oneof(valid, mutated);
+}
+
+/** A Keycloak event-log line or feed record: valid, or mutated (NUL, bad bytes, huge, impossible dates, JSON records with lone surrogates), or random. */
 export function keycloakRecord(): fc.Arbitrary<HostileRecord> {
   const user = fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 20 }).map((s) => s.replace(/["\\]/g, '_'));
   const valid = user.map((u) => ({
@@ -280,6 +329,7 @@ export function keycloakRecord(): fc.Arbitrary<HostileRecord> {
   return fc.oneof(
     { weight: 1, arbitrary: valid },
     { weight: 2, arbitrary: mutated.map((record) => ({ ...record, expect: 'any' as const })) },
+    { weight: 1, arbitrary: keycloakFeedRecord() },
   );
 }
 

@@ -6,10 +6,17 @@ import { promisify } from 'node:util';
 
 const SCRIPT = path.resolve(__dirname, '../../scripts/kafka-local.mjs');
 
-/** Runs scripts/kafka-local.mjs, the same script the start and test commands use, for a broker on `port`. */
-export async function kafkaLocal(command: 'start' | 'stop', port: number): Promise<void> {
+/**
+ * Runs scripts/kafka-local.mjs, the same script the start and test commands use, for a broker on
+ * `port`; `env` adds settings such as the secured mode's (KAFKA_SECURITY, KAFKA_ADMIN_PASSWORD).
+ */
+export async function kafkaLocal(
+  command: 'start' | 'stop',
+  port: number,
+  env: Record<string, string> = {},
+): Promise<void> {
   await promisify(execFile)(process.execPath, [SCRIPT, command], {
-    env: { ...process.env, KAFKA_PORT: String(port) },
+    env: { ...process.env, ...env, KAFKA_PORT: String(port) },
     timeout: 120_000,
   });
 }

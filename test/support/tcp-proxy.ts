@@ -1,13 +1,52 @@
 import net from 'node:net';
 
+/** The SSLRequest and GSSENCRequest codes: a client that sends one sends its startup message after. */
+const PRE_STARTUP_CODES = new Set([80877103, 80877104]);
+
+/**
+ * Counts the statements a PostgreSQL client sends through one connection, by reading the
+ * frontend protocol: a simple Query ('Q') or an Execute ('E') of the extended protocol is one
+ * statement. The startup messages before them carry no type byte.
+ */
+class StatementCounter {
+  private buffered = Buffer.alloc(0);
+  private started = false;
+
+  constructor(private readonly count: () => void) {}
+
+  feed(chunk: Buffer): void {
+    this.buffered = Buffer.concat([this.buffered, chunk]);
+    for (;;) {
+      if (!this.started) {
+        if (this.buffered.length < 8) return;
+        const length = this.buffered.readInt32BE(0);
+        if (this.buffered.length < length) return;
+        this.started = !PRE_STARTUP_CODES.has(this.buffered.readInt32BE(4));
+        this.buffered = this.buffered.subarray(length);
+        continue;
+      }
+      if (this.buffered.length < 5) return;
+      const length = this.buffered.readInt32BE(1);
+      if (this.buffered.length < length + 1) return;
+      const type = String.fromCharCode(this.buffered[0]);
+      if (type === 'Q' || type === 'E') this.count();
+      this.buffered = this.buffered.subarray(length + 1);
+    }
+  }
+}
+
 /**
  * A TCP proxy a test can cut and restore, to take a dependency "down" for one service without
- * stopping the shared server: cut() closes every connection and refuses new ones.
+ * stopping the shared server: cut() closes every connection and refuses new ones. In front of
+ * PostgreSQL it also counts the statements that pass (`statements`), so a test can tell how many
+ * queries a service made without asking the service.
  */
 export class TcpProxy {
   private server?: net.Server;
   private readonly sockets = new Set<net.Socket>();
   port = 0;
+  /** Statements (simple queries and extended-protocol executes) clients sent through the proxy. */
+  statements = 0;
 
   constructor(
     private readonly targetHost: string,
@@ -34,6 +73,8 @@ export class TcpProxy {
           upstream.destroy();
         });
       }
+      const counter = new StatementCounter(() => this.statements++);
+      client.on('data', (chunk: Buffer) => counter.feed(chunk));
       client.pipe(upstream).pipe(client);
     });
     await new Promise<void>((resolve, reject) => {

@@ -90,6 +90,8 @@ export async function createTestStack(name: string): Promise<TestStack> {
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_TOPIC_PREFIX: topicPrefix,
       LOG_LEVEL: 'info',
+      // suites count the events of their trail exactly; the settings audit's suite switches it on
+      SETTINGS_AUDIT_ENABLED: 'false',
     },
     topic: (topic) => prefixedTopic(topic, topicPrefix),
     query: async <T extends Record<string, unknown>>(sql: string, params: unknown[] = []) =>

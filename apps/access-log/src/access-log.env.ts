@@ -75,4 +75,21 @@ export class AccessLogEnv extends ServiceEnv {
   /** Where a destination's new consumer group starts: the oldest retained record, or new ones only. */
   @IsIn(['earliest', 'latest'], { message: 'must be earliest or latest' })
   SIEM_FORWARD_FROM: 'earliest' | 'latest' = 'earliest';
+
+  /** What the settings audit records: every variable above that holds no secret. Never SIEM_NDJSON_HTTP_TOKEN. */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'SIEM_SYSLOG_RECEIVERS',
+      'SIEM_SYSLOG_STREAMS',
+      'SIEM_SYSLOG_FACILITY',
+      'SIEM_SYSLOG_ENTERPRISE_ID',
+      'SIEM_SYSLOG_CONFIRM_MS',
+      'SIEM_CA_FILE',
+      'SIEM_NDJSON_TARGET',
+      'SIEM_NDJSON_STREAMS',
+      'SIEM_NDJSON_FILE_MAX_AGE_DAYS',
+      'SIEM_FORWARD_FROM',
+    ];
+  }
 }

@@ -19,7 +19,8 @@ const USAGE = `usage: admin-cli <command>
   provision-topics     create the Kafka topics, grow partitions, apply retention
   setup                migrate, then provision-topics (what the start command and the deploy job run)
   rebuild-projections  rebuild workspace memberships and object counts from the audit event store
-  create-api-key       --name <name> (--admin | --workspace <id>...): print a new API key once
+  create-api-key       --name <name> (--admin | [--read-all | --workspace <id>...] [--manage-keys])
+                       [--expires-in-days <n>]: print a new API key once (its creation is audited)
 ${LEGAL_HOLD_USAGE}
 ${ENFORCE_RETENTION_USAGE}
 ${REPLAY_DEAD_LETTERS_USAGE}
@@ -66,10 +67,14 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
       logger.info('Api Key Created', {
         keyId: created.id,
         admin: created.admin,
+        manageKeys: created.manageKeys,
         workspaces: created.workspaces.length,
+        expiresAt: created.expiresAt,
       });
       // the result of the command, not a log line: the only time the key is shown
-      process.stdout.write(`${JSON.stringify({ id: created.id, name: created.name, key: created.key })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ id: created.id, name: created.name, key: created.key, expiresAt: created.expiresAt })}\n`,
+      );
       return;
     }
     case 'legal-hold': {

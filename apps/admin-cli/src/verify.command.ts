@@ -5,11 +5,12 @@ import { createInterface } from 'node:readline';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
 import {
+  checkpointLines,
   parseCheckpointLines,
   parseTrailLine,
   publicKeyFiles,
-  readAllCheckpoints,
   TrailVerifier,
+  trailExportLines,
   verifyDatabase,
   type VerifyReport,
 } from '@meshtrail/trail-proof';
@@ -86,10 +87,13 @@ async function writeLines(out: string | undefined, produce: (write: (line: strin
 
 export async function checkpointsCommand(env: AdminEnv, argv: string[]): Promise<void> {
   const { values } = parseArgs({ args: argv, options: { out: { type: 'string' } }, strict: true });
-  const checkpoints = await withAdminDatabase(env, (database) => database.withClient(readAllCheckpoints));
-  await writeLines(values.out, async (write) => {
-    for (const checkpoint of checkpoints) await write(JSON.stringify(checkpoint));
-  });
+  await withAdminDatabase(env, (database) =>
+    database.withClient((session) =>
+      writeLines(values.out, async (write) => {
+        for await (const line of checkpointLines(session)) await write(line);
+      }),
+    ),
+  );
 }
 
 export async function exportTrailCommand(env: AdminEnv, argv: string[]): Promise<void> {
@@ -97,19 +101,7 @@ export async function exportTrailCommand(env: AdminEnv, argv: string[]): Promise
   await withAdminDatabase(env, (database) =>
     database.withClient((session) =>
       writeLines(values.out, async (write) => {
-        let after = { xactId: '0', seq: '-9223372036854775808' };
-        for (;;) {
-          const { rows } = await session.query<{ line: string; xact_id: string; seq: string }>(
-            `SELECT json_build_object('id', id, 'xactId', xact_id::text, 'seq', seq::text,
-                      'time', to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'), 'event', event)::text AS line,
-                    xact_id::text, seq::text
-             FROM audit_events e WHERE (e.xact_id, e.seq) > ($1::xid8, $2::bigint) ORDER BY e.xact_id, e.seq LIMIT 5000`,
-            [after.xactId, after.seq],
-          );
-          for (const row of rows) await write(row.line);
-          if (rows.length < 5000) return;
-          after = { xactId: rows[rows.length - 1].xact_id, seq: rows[rows.length - 1].seq };
-        }
+        for await (const line of trailExportLines(session)) await write(line);
       }),
     ),
   );

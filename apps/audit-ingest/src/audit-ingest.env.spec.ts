@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@meshtrail/config';
 import { AuditIngestEnv, eventTimeWindow } from './audit-ingest.env';
+import { expectRecordedSettings } from '../../../test/support/recorded-settings';
 
 const problems = (env: Record<string, string>): string[] => {
   try {
@@ -34,4 +35,13 @@ describe('AUDIT_OLDEST_EVENT_TIME', () => {
       ]);
     },
   );
+});
+
+describe("AuditIngestEnv.recordedSettings (the settings audit's allow-list)", () => {
+  it('lists only variables of the class, never a secret', () => {
+    expectRecordedSettings(AuditIngestEnv, {
+      present: ['AUDIT_SEAL_INTERVAL_SECONDS', 'AUDIT_SEAL_KEY_ID'],
+      secrets: ['AUDIT_SEAL_PRIVATE_KEY', 'KAFKA_SASL_PASSWORD'],
+    });
+  });
 });

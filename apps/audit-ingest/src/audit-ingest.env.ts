@@ -1,5 +1,18 @@
-import { IsInt, IsOptional, Max, MaxLength, Min, ValidateBy } from 'class-validator';
-import { EnvInt, ServiceEnv } from '@meshtrail/config';
+import {
+  ArrayNotEmpty,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  ValidateBy,
+  ValidateIf,
+} from 'class-validator';
+import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
 import { DEFAULT_OLDEST_EVENT_TIME, STORABLE_TIME_MIN_MS, parseRfc3339, type TimeWindow } from '@meshtrail/contracts';
 import { signerFromPem } from '@meshtrail/trail-proof';
 
@@ -151,6 +164,100 @@ export class AuditIngestEnv extends ServiceEnv {
   @Min(6_000, { message: 'must be at least 6000 ms (the broker minimum)' })
   @Max(300_000, { message: 'must be at most 300000 ms' })
   KAFKA_CONSUMER_SESSION_TIMEOUT_MS = 30_000;
+
+  /**
+   * Keycloak's base URL (https://keycloak.example.com): the event feed reads the events Keycloak
+   * stores through its admin REST API into keycloak.events.raw.v1. Unset: no feed (Keycloak's log
+   * lines may still be shipped to the topic).
+   */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'must be an http(s) URL' },
+  )
+  KEYCLOAK_FEED_URL?: string;
+
+  /** The realms whose events the feed reads. */
+  @EnvList()
+  @ArrayNotEmpty({ message: 'must name at least one realm' })
+  @Matches(/^[^/\s]{1,255}$/, { each: true, message: 'each must be a realm name (no / or spaces)' })
+  KEYCLOAK_FEED_REALMS: string[] = ['meshtrail'];
+
+  /** The realm the feed's client lives in (its token endpoint); unset: the first of KEYCLOAK_FEED_REALMS. */
+  @IsOptional()
+  @Matches(/^[^/\s]{1,255}$/, { message: 'must be a realm name (no / or spaces)' })
+  KEYCLOAK_FEED_CLIENT_REALM?: string;
+
+  /** A confidential client with a service account holding realm-management's view-events role. */
+  @IsString()
+  @MinLength(1)
+  KEYCLOAK_FEED_CLIENT_ID = 'meshtrail-event-feed';
+
+  @ValidateIf((env: AuditIngestEnv) => env.KEYCLOAK_FEED_URL !== undefined)
+  @IsString({ message: "must be set when KEYCLOAK_FEED_URL is: the feed client's secret" })
+  @MinLength(1, { message: "must be set when KEYCLOAK_FEED_URL is: the feed client's secret" })
+  KEYCLOAK_FEED_CLIENT_SECRET?: string;
+
+  /** Pause between polls once the feed has caught up: what a quiet Keycloak adds to login-to-trail. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(100, { message: 'must be at least 100 ms' })
+  @Max(300_000, { message: 'must be at most 300000 ms' })
+  KEYCLOAK_FEED_INTERVAL_MS = 1000;
+
+  /**
+   * How far back each poll reads again: an event Keycloak commits this long after its own
+   * timestamp (a slow request, a node whose clock is behind) is still found. Events read again
+   * are recognised by their id and not published twice.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1, { message: 'must be at least 1 second' })
+  @Max(86_400, { message: 'must be at most 86400 seconds (a day)' })
+  KEYCLOAK_FEED_OVERLAP_SECONDS = 60;
+
+  /** Events asked for per request (Keycloak's max). */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(10, { message: 'must be at least 10' })
+  @Max(5000, { message: 'must be at most 5000' })
+  KEYCLOAK_FEED_PAGE_SIZE = 500;
+
+  /** Polls failing this long make the keycloakFeed health component DOWN. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of seconds' })
+  @Min(1, { message: 'must be at least 1 second' })
+  @Max(86_400, { message: 'must be at most 86400 seconds' })
+  KEYCLOAK_FEED_DOWN_AFTER_SECONDS = 60;
+
+  /** What the settings audit records: every variable above that holds no secret. Never AUDIT_SEAL_PRIVATE_KEY. */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'AUDIT_MAX_FUTURE_SKEW_SECONDS',
+      'AUDIT_OLDEST_EVENT_TIME',
+      'AUDIT_INGEST_CONCURRENCY',
+      'AUDIT_INGEST_VALIDATION_THREADS',
+      'AUDIT_INGEST_MAX_BATCH_BYTES',
+      'AUDIT_PARTITION_MONTHS_AHEAD',
+      'AUDIT_PROJECTION_BATCH',
+      'AUDIT_PROJECTION_IDLE_MS',
+      'AUDIT_PROJECTION_LAG_CHECK_MS',
+      'AUDIT_PROJECTION_LAG_DOWN_SECONDS',
+      'AUDIT_SEAL_INTERVAL_SECONDS',
+      'AUDIT_SEAL_MAX_EVENTS',
+      'AUDIT_SEAL_KEY_ID',
+      'KAFKA_CONSUMER_SESSION_TIMEOUT_MS',
+      'KEYCLOAK_FEED_URL',
+      'KEYCLOAK_FEED_REALMS',
+      'KEYCLOAK_FEED_CLIENT_REALM',
+      'KEYCLOAK_FEED_CLIENT_ID',
+      'KEYCLOAK_FEED_INTERVAL_MS',
+      'KEYCLOAK_FEED_OVERLAP_SECONDS',
+      'KEYCLOAK_FEED_PAGE_SIZE',
+      'KEYCLOAK_FEED_DOWN_AFTER_SECONDS',
+    ];
+  }
 }
 
 /** The time window events and Keycloak lines must fall in, judged by `now`. */

@@ -1,6 +1,7 @@
 import { ConfigError, loadConfig } from '@meshtrail/config';
 import { GatewayEnv } from './gateway.env';
 import { authOptionsFrom } from './auth/auth-options';
+import { expectRecordedSettings } from '../../../test/support/recorded-settings';
 
 function problems(env: Record<string, string>): Record<string, string> {
   try {
@@ -78,6 +79,15 @@ describe('GatewayEnv: the Event Logs page', () => {
     expect(problems({ UI_OIDC_CLIENT_ID: 'meshtrail ui', UI_OIDC_SCOPE: 'openid  profile' })).toEqual({
       UI_OIDC_CLIENT_ID: 'must be 1 to 255 printable characters without spaces',
       UI_OIDC_SCOPE: 'must be scope names separated by single spaces',
+    });
+  });
+});
+
+describe("GatewayEnv.recordedSettings (the settings audit's allow-list)", () => {
+  it('lists only variables of the class, never a secret', () => {
+    expectRecordedSettings(GatewayEnv, {
+      present: ['API_KEY_MAX_DAYS', 'ACCESS_LOG_ENABLED', 'AUTH_ADMIN_ROLE'],
+      secrets: ['QUERY_CURSOR_SECRET'],
     });
   });
 });

@@ -13,7 +13,8 @@ import {
   ValidateBy,
 } from 'class-validator';
 import { EnvInt, EnvList, ServiceEnv } from '@meshtrail/config';
-import { ASYMMETRIC_ALGORITHMS } from '@meshtrail/auth';
+import { ASYMMETRIC_ALGORITHMS, DEFAULT_API_KEY_LIFETIME } from '@meshtrail/auth';
+import { parseSealPublicKeys } from './proofs/seal-public-keys';
 
 const URL_OPTIONS = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 
@@ -33,6 +34,26 @@ function IsWorkspaceRolePattern(): PropertyDecorator {
       },
       defaultMessage: () =>
         'must be a regular expression with a named group (?<workspace>...) and optionally (?<role>...)',
+    },
+  });
+}
+
+/** Ed25519 public keys in PEM, as parseSealPublicKeys reads them. */
+function IsSealPublicKeys(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isSealPublicKeys',
+    validator: {
+      validate: (value: unknown) => {
+        if (typeof value !== 'string') return false;
+        try {
+          parseSealPublicKeys(value);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      defaultMessage: () =>
+        'must be Ed25519 public keys in PEM (BEGIN PUBLIC KEY, as openssl pkey -pubout writes), each optionally as <key id>=<PEM>',
     },
   });
 }
@@ -115,6 +136,23 @@ export class GatewayEnv extends ServiceEnv {
   @Min(1, { message: 'must be at least 1' })
   API_RATE_LIMIT_BURST = 100;
 
+  /** Requests per client address and minute, counted in memory before authentication. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE = 1200;
+
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  API_RATE_LIMIT_PER_ADDRESS_BURST = 200;
+
+  /** Failed authentications per client address and minute; past them the address waits out the minute. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  AUTH_FAILURES_PER_ADDRESS_PER_MINUTE = 30;
+
   /** Signs pagination cursors; unset: a random secret per process (cursors do not survive a restart). */
   @IsOptional()
   @MinLength(32, { message: 'must be at least 32 characters' })
@@ -137,6 +175,30 @@ export class GatewayEnv extends ServiceEnv {
   @Min(1000, { message: 'must be at least 1000 ms' })
   EXPORT_IDLE_TIMEOUT_MS = 60_000;
 
+  /** An export (events or access logs) is ended after this long; it is also each of its statements' timeout. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of milliseconds' })
+  @Min(1000, { message: 'must be at least 1000 ms' })
+  EXPORT_TIMEOUT_MS = 600_000;
+
+  /** Exports one principal may run at once (past them: 429). */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  EXPORT_CONCURRENCY_PER_PRINCIPAL = 2;
+
+  /** Exports one gateway replica runs at once (past them: 503); each holds a connection of the main pool. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  EXPORT_CONCURRENCY = 4;
+
+  /** Text searches (q words, change) one principal may run at once (past them: 429). */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(1, { message: 'must be at least 1' })
+  TEXT_SEARCH_CONCURRENCY_PER_PRINCIPAL = 2;
+
   /** The Event Logs page signs in as this public OIDC client (authorization code with PKCE, no secret). */
   @Matches(/^[\x21-\x7e]{1,255}$/, { message: 'must be 1 to 255 printable characters without spaces' })
   UI_OIDC_CLIENT_ID = 'meshtrail-ui';
@@ -150,4 +212,73 @@ export class GatewayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(100, { message: 'must be at least 100 ms' })
   AUDIT_VIEW_PUBLISH_TIMEOUT_MS = 5000;
+
+  /** Days an API key lives when its creator names no lifetime (expiresInDays); at most API_KEY_MAX_DAYS. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @ValidateBy({
+    name: 'isWithinMaximum',
+    validator: {
+      validate: (value: unknown, args) => Number(value) <= Number((args?.object as GatewayEnv).API_KEY_MAX_DAYS),
+      defaultMessage: () => 'must be at most API_KEY_MAX_DAYS',
+    },
+  })
+  API_KEY_DEFAULT_DAYS = DEFAULT_API_KEY_LIFETIME.defaultDays;
+
+  /** The longest lifetime an API key may be given: no key lives for ever. */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @Max(3650, { message: 'must be at most 3650 days (ten years)' })
+  API_KEY_MAX_DAYS = DEFAULT_API_KEY_LIFETIME.maxDays;
+
+  /**
+   * The public keys of every key that ever sealed the trail: the gateway checks checkpoint
+   * signatures with them and serves them at /api/v1/checkpoints/keys. Unset: proofs are served,
+   * their signatures are not checked here (signature "not-checked").
+   */
+  @IsOptional()
+  @IsSealPublicKeys()
+  AUDIT_SEAL_PUBLIC_KEYS?: string;
+
+  /** What the settings audit records: every variable above that holds no secret. Never QUERY_CURSOR_SECRET. */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'AUTH_OIDC_ISSUER',
+      'AUTH_OIDC_AUDIENCE',
+      'AUTH_OIDC_JWKS_URL',
+      'AUTH_OIDC_ALGORITHMS',
+      'AUTH_OIDC_CLOCK_TOLERANCE_S',
+      'AUTH_JWKS_COOLDOWN_MS',
+      'AUTH_JWKS_CACHE_MAX_AGE_MS',
+      'AUTH_IDP_TIMEOUT_MS',
+      'AUTH_ROLE_CLAIMS',
+      'AUTH_ADMIN_ROLE',
+      'AUTH_WORKSPACE_ROLE_PATTERN',
+      'AUTH_NAME_CLAIMS',
+      'AUTH_USER_ID_CLAIM',
+      'API_RATE_LIMIT_PER_MINUTE',
+      'API_RATE_LIMIT_BURST',
+      'QUERY_DEFAULT_LIMIT',
+      'QUERY_TIMEOUT_MS',
+      'EXPORT_IDLE_TIMEOUT_MS',
+      'UI_OIDC_CLIENT_ID',
+      'UI_OIDC_SCOPE',
+      'AUDIT_VIEW_PUBLISH_TIMEOUT_MS',
+      'API_KEY_DEFAULT_DAYS',
+      'API_KEY_MAX_DAYS',
+      'API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE',
+      'API_RATE_LIMIT_PER_ADDRESS_BURST',
+      'AUTH_FAILURES_PER_ADDRESS_PER_MINUTE',
+      'EXPORT_TIMEOUT_MS',
+
+      'EXPORT_CONCURRENCY_PER_PRINCIPAL',
+      'EXPORT_CONCURRENCY',
+      'TEXT_SEARCH_CONCURRENCY_PER_PRINCIPAL',
+      // public keys: which keys the gateway trusts for proofs is a setting worth a record
+      'AUDIT_SEAL_PUBLIC_KEYS',
+    ];
+  }
 }

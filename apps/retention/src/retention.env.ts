@@ -54,6 +54,21 @@ export class RetentionEnv extends ServiceEnv {
   @Min(1, { message: 'must be at least 1 month' })
   @Max(24, { message: 'must be at most 24 months' })
   RETENTION_PARTITIONS_AHEAD_MONTHS = 3;
+
+  /** What the settings audit records: every variable above that holds no secret. */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'RETENTION_AUDIT_EVENTS_MONTHS',
+      'RETENTION_AUTH_EVENTS_MONTHS',
+      'RETENTION_ACCESS_LOGS_MONTHS',
+      'RETENTION_TELEMETRY_TRANSMISSIONS_MONTHS',
+      'RETENTION_SCHEDULE',
+      'RETENTION_DELETE_BATCH_ROWS',
+      'RETENTION_LOCK_TIMEOUT_MS',
+      'RETENTION_PARTITIONS_AHEAD_MONTHS',
+    ];
+  }
 }
 
 export function policiesOf(env: RetentionEnv): RetentionPolicies {

@@ -1,5 +1,6 @@
 import { ConfigError, loadConfig } from '@meshtrail/config';
 import { installationIdOf, TelemetryRelayEnv } from './telemetry-relay.env';
+import { expectRecordedSettings } from '../../../test/support/recorded-settings';
 
 function problems(env: Record<string, string>): Record<string, string> {
   try {
@@ -97,5 +98,14 @@ describe('TelemetryRelayEnv: transport security and registration', () => {
     const half = problems({ TELEMETRY_OAUTH_CLIENT_ID: 'acme-prod' });
     expect(half.TELEMETRY_OAUTH_URL).toContain('required with TELEMETRY_OAUTH_CLIENT_ID');
     expect(half.TELEMETRY_OAUTH_CLIENT_SECRET).toContain('is required with TELEMETRY_OAUTH_CLIENT_ID');
+  });
+});
+
+describe("TelemetryRelayEnv.recordedSettings (the settings audit's allow-list)", () => {
+  it('lists only variables of the class, never a secret', () => {
+    expectRecordedSettings(TelemetryRelayEnv, {
+      present: ['TELEMETRY_ENDPOINT', 'TELEMETRY_DISABLED_CATEGORIES'],
+      secrets: ['TELEMETRY_TOKEN', 'TELEMETRY_HMAC_KEY', 'TELEMETRY_OAUTH_CLIENT_SECRET'],
+    });
   });
 });

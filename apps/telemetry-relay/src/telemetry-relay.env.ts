@@ -243,6 +243,40 @@ export class TelemetryRelayEnv extends ServiceEnv {
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(100, { message: 'must be at least 100 ms' })
   TELEMETRY_REQUEST_TIMEOUT_MS = 10_000;
+
+  /**
+   * What the settings audit records: every variable above that holds no secret. Never
+   * TELEMETRY_TOKEN, TELEMETRY_HMAC_KEY, TELEMETRY_OAUTH_CLIENT_SECRET.
+   */
+  override recordedSettings(): readonly string[] {
+    return [
+      ...super.recordedSettings(),
+      'TELEMETRY_INSTALLATION_ID',
+      'TELEMETRY_ALLOW_INSECURE',
+      'TELEMETRY_OAUTH_URL',
+      'TELEMETRY_OAUTH_CLIENT_ID',
+      'TELEMETRY_OAUTH_SCOPE',
+      'TELEMETRY_PROTOCOL',
+      'TELEMETRY_ENDPOINT',
+      'TELEMETRY_CA_FILE',
+      'TELEMETRY_DISABLED_CATEGORIES',
+      'TELEMETRY_USAGE_ENABLED',
+      'TELEMETRY_USAGE_ENDPOINT',
+      'TELEMETRY_USAGE_DOMAIN',
+      'TELEMETRY_SCRUB_MODE',
+      'TELEMETRY_DENY_LABELS',
+      'TELEMETRY_ALLOW_LABELS',
+      'TELEMETRY_HEALTH_TARGETS',
+      'TELEMETRY_HEALTH_INTERVAL_MS',
+      'TELEMETRY_HEARTBEAT_INTERVAL_MS',
+      'TELEMETRY_QUEUE_DIR',
+      'TELEMETRY_QUEUE_MAX_BYTES',
+      'TELEMETRY_BATCH_MAX_BYTES',
+      'TELEMETRY_RETRY_INITIAL_MS',
+      'TELEMETRY_RETRY_MAX_MS',
+      'TELEMETRY_REQUEST_TIMEOUT_MS',
+    ];
+  }
 }
 
 /** The installation id the relay labels everything with: the explicit one, the OAuth client, or "local". */

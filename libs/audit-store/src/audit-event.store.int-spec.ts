@@ -15,6 +15,7 @@ function incoming(
   id: string,
   data: Record<string, unknown>,
   time = new Date(now.getTime() - 60_000),
+  topic = 'audit.events.v1',
 ): IncomingAuditEvent {
   const result = validateAuditEvent(
     {
@@ -32,19 +33,31 @@ function incoming(
     { now, maxFutureSkewMs: 60_000 },
   );
   if (!result.ok) throw new Error(result.message);
-  return { ...result, topic: 'audit.events.v1', partition: 0, offset: String(offset++) };
+  return { ...result, topic, partition: 0, offset: String(offset++) };
 }
 
 const project = (id: string, action: string, objectId = id, workspace = 'acme') =>
   incoming(id, { objectType: 'Project', objectId, action, workspace });
-const access = (id: string, action: 'granted' | 'revoked', userId: string, workspace: string, role: string) =>
-  incoming(id, {
-    objectType: 'WorkspaceAccess',
-    objectId: userId,
-    action,
-    workspace,
-    changes: [{ field: 'role', ...(action === 'granted' ? { from: null, to: role } : { from: role, to: null }) }],
-  });
+const access = (
+  id: string,
+  action: 'granted' | 'revoked',
+  userId: string,
+  workspace: string,
+  role: string,
+  topic = 'test.access.grants.v1',
+) =>
+  incoming(
+    id,
+    {
+      objectType: 'WorkspaceAccess',
+      objectId: userId,
+      action,
+      workspace,
+      changes: [{ field: 'role', ...(action === 'granted' ? { from: null, to: role } : { from: role, to: null }) }],
+    },
+    undefined,
+    topic,
+  );
 
 describe('the audit event store (real PostgreSQL)', () => {
   let stack: TestStack;
@@ -174,6 +187,9 @@ describe('the audit event store (real PostgreSQL)', () => {
       [
         access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
         access('a5', 'granted', 'joe', 'acme', 'Workspace Member'),
+        // stored from the general topic (as before audit-ingest refused them there): grants nothing
+        access('a6', 'granted', 'mallory', 'acme', 'Workspace Owner', 'test.audit.events.v1'),
+        access('a7', 'revoked', 'joe', 'acme', 'Workspace Member', 'test.audit.events.v1'),
       ],
     ];
     for (const batch of batches) {
@@ -282,6 +298,46 @@ describe('the audit event store (real PostgreSQL)', () => {
     const rows = await stack.query<{ error: string; details: unknown }>('SELECT error, details FROM auth_events');
     expect(rows).toHaveLength(2);
     expect(rows[0]).toEqual({ error: 'invalid_user_credentials', details: { username: 'jane' } });
+  });
+
+  it("stores an event of Keycloak's event feed once per Keycloak id, whatever offsets it was published at", async () => {
+    const row = {
+      occurredAt: new Date(Date.now() - 5000),
+      kind: 'login' as const,
+      type: 'LOGIN_ERROR',
+      realmId: '9655f7db-baa8-4a0e-94dc-ee98351e9edb',
+      realmName: 'meshtrail',
+      clientId: 'meshtrail-cli',
+      userId: 'u-max',
+      sessionId: null,
+      ipAddress: '127.0.0.1',
+      error: 'invalid_user_credentials',
+      resourceType: null,
+      resourcePath: null,
+      details: { username: 'max' },
+      keycloakEventId: '3b87c78b-3a1c-425e-bdfa-108574954155',
+      line: '{"feed":"keycloak-admin-api"}',
+      topic: 'keycloak.events.raw.v1',
+      partition: 2,
+      offset: '40',
+    };
+    const count = async () =>
+      (
+        await stack.query<{ n: string }>('SELECT count(*)::text AS n FROM auth_events WHERE keycloak_event_id = $1', [
+          row.keycloakEventId,
+        ])
+      )[0].n;
+    expect(await storeAuthEvents(client, [row])).toBe(1);
+    // published again after a crash (another offset, another partition), and twice within one batch
+    expect(
+      await storeAuthEvents(client, [
+        { ...row, offset: '41' },
+        { ...row, partition: 0, offset: '3' },
+      ]),
+    ).toBe(0);
+    expect(await count()).toBe('1');
+    // the same id of the other kind is another event
+    expect(await storeAuthEvents(client, [{ ...row, kind: 'admin', type: 'CREATE', offset: '42' }])).toBe(1);
   });
 
   it('probes the write path without keeping anything, and fails the probe when the write path is broken', async () => {

@@ -8,7 +8,10 @@ import { MembershipReader } from './memberships/membership.reader';
 import { OidcKeySource } from './oidc/oidc-key-source';
 import { TokenVerifier } from './oidc/token-verifier';
 
-/** Authentication for the gateway's APIs: OIDC bearer tokens, API keys, and the guard that checks them. */
+/**
+ * Authentication for the gateway's APIs: OIDC bearer tokens, API keys, and the guard that checks
+ * them. Its lookups run on the reserved connections, so busy queries never stall sign-in.
+ */
 @Module({})
 export class AuthModule {
   static register(options: AuthModuleOptions): DynamicModule {
@@ -20,12 +23,12 @@ export class AuthModule {
         {
           provide: ApiKeyStore,
           inject: [DatabaseConnection],
-          useFactory: (db: DatabaseConnection) => new ApiKeyStore(db),
+          useFactory: (db: DatabaseConnection) => new ApiKeyStore(db.reserved()),
         },
         {
           provide: MembershipReader,
           inject: [DatabaseConnection],
-          useFactory: (db: DatabaseConnection) => new MembershipReader(db),
+          useFactory: (db: DatabaseConnection) => new MembershipReader(db.reserved()),
         },
         {
           provide: TokenVerifier,

@@ -76,6 +76,7 @@ describe('Authenticator (real RS256 tokens from a local issuer, real PostgreSQL)
       name: 'root',
       admin: true,
       workspaces: [],
+      manageKeys: true,
     });
   });
 
@@ -93,6 +94,7 @@ describe('Authenticator (real RS256 tokens from a local issuer, real PostgreSQL)
       name: 'mia@example.com',
       admin: false,
       workspaces: ['ws-claim', 'ws-proj'],
+      manageKeys: false,
     });
   });
 
@@ -122,17 +124,26 @@ describe('Authenticator (real RS256 tokens from a local issuer, real PostgreSQL)
     expect((await auth.authenticate(bearer(issued))).workspaces).toEqual([]);
   });
 
-  it('authenticates API keys with their scope, and refuses revoked ones', async () => {
-    const created = await keys.create('siem', { admin: false, workspaces: ['ws-9'] }, 'root');
+  it('authenticates API keys with their scope and expiry, and refuses revoked and expired ones', async () => {
+    const expiresAt = new Date(Date.now() + 3_600_000);
+    const created = await keys.create('siem', { admin: false, workspaces: ['ws-9'] }, 'root', expiresAt);
     expect(await auth.authenticate({ 'x-api-key': created.key })).toEqual({
       kind: 'apiKey',
       id: created.id,
       name: 'siem',
       admin: false,
       workspaces: ['ws-9'],
+      manageKeys: false,
+      expiresAt,
     });
     await keys.revoke(created.id, 'root');
     expect(await status({ 'x-api-key': created.key })).toEqual({ status: 401, code: 'AUTH.INVALID_API_KEY' });
+    const expiring = await keys.create('short', { admin: true, workspaces: [] }, 'root', expiresAt);
+    await db.query(
+      `UPDATE api_keys SET created_at = now() - interval '2 hours', expires_at = now() - interval '1 second' WHERE id = $1`,
+      [expiring.id],
+    );
+    expect(await status({ 'x-api-key': expiring.key })).toEqual({ status: 401, code: 'AUTH.INVALID_API_KEY' });
   });
 
   it('answers 401 for missing, malformed, forged and expired credentials', async () => {

@@ -44,11 +44,20 @@ export class Authenticator {
 
   private async apiKeyPrincipal(key: string): Promise<Principal> {
     const found = await this.apiKeys.authenticate(key);
-    if (!found) throw this.unauthorized('api_key', 'AUTH.INVALID_API_KEY', 'the API key is unknown or revoked');
+    if (!found)
+      throw this.unauthorized('api_key', 'AUTH.INVALID_API_KEY', 'the API key is unknown, revoked or expired');
     this.apiKeys
       .touch(found.id)
       .catch((error: Error) => this.logger.warn('Api Key Touch Failed', { error: error.message }));
-    return { kind: 'apiKey', id: found.id, name: found.name, admin: found.admin, workspaces: found.workspaces };
+    return {
+      kind: 'apiKey',
+      id: found.id,
+      name: found.name,
+      admin: found.admin,
+      workspaces: found.workspaces,
+      manageKeys: found.manageKeys,
+      expiresAt: new Date(found.expiresAt),
+    };
   }
 
   private async userPrincipal(token: string): Promise<Principal> {
@@ -78,6 +87,8 @@ export class Authenticator {
       name: displayNameFromClaims(claims, this.options.claims),
       admin: roles.admin,
       workspaces: effectiveWorkspaces(claimed, memberships, issuedAt),
+      // platform admins manage keys; a key's rights are its own scope's
+      manageKeys: roles.admin,
     };
   }
 

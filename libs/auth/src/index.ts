@@ -2,11 +2,31 @@ export { ApiError, type ApiErrorBody } from './api-error';
 export { canReadWorkspace, type Principal } from './principal';
 export { AuthModule } from './auth.module';
 export { AUTH_OPTIONS, type AuthModuleOptions } from './auth.options';
-export { AuthGuard, REQUIRE_ADMIN, type RequestWithPrincipal } from './auth.guard';
-export { Authenticated, CurrentPrincipal, RequireAdmin } from './auth.decorators';
+export {
+  AuthGuard,
+  errorDescription,
+  REQUIRE_ADMIN,
+  REQUIRE_KEY_MANAGEMENT,
+  type RequestWithPrincipal,
+} from './auth.guard';
+export { AUTH_THROTTLE, type AuthThrottle, type ThrottledRequest, type ThrottleRefusal } from './auth-throttle';
+export { Authenticated, CurrentPrincipal, RequireAdmin, RequireKeyManagement } from './auth.decorators';
 export { Authenticator } from './authenticator';
 export { credentialsFrom, type Credentials } from './credentials';
-export { ApiKeyStore, type ApiKeyInfo, type ApiKeyScope } from './api-keys/api-key.store';
+export { ApiKeyStore, type ApiKeyCreator, type ApiKeyInfo, type ApiKeyScope } from './api-keys/api-key.store';
+export {
+  DEFAULT_API_KEY_LIFETIME,
+  decideApiKey,
+  type ApiKeyDecision,
+  type ApiKeyLifetime,
+  type ApiKeyRequest,
+} from './api-keys/api-key-policy';
+export {
+  API_KEY_EVENT_TYPES,
+  apiKeyCreatedEvent,
+  apiKeyRevokedEvent,
+  type ApiKeyActor,
+} from './api-keys/api-key-events';
 export { issueApiKey, parseApiKey, API_KEY_PREFIX } from './api-keys/api-key-secret';
 export { MembershipReader } from './memberships/membership.reader';
 export { effectiveWorkspaces, type MembershipRecord } from './memberships/effective-workspaces';

@@ -9,6 +9,10 @@ export interface Principal {
   admin: boolean;
   /** The workspaces whose events this principal may read (owner or manager, or a key's scope). */
   workspaces: readonly string[];
+  /** May create and revoke API keys: platform admins, and keys with the key-management scope. */
+  manageKeys?: boolean;
+  /** When an API key stops working; a key never mints one that outlives it. */
+  expiresAt?: Date;
 }
 
 /** True when the principal may read events of `workspace` (null: a global event, admins only). */

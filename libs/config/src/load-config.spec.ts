@@ -88,4 +88,11 @@ describe('maskConfigValue', () => {
     expect(maskConfigValue('LOG_LEVEL', 'info')).toBe('info');
     expect(maskConfigValue('LOG_LEVEL', undefined)).toBeUndefined();
   });
+
+  it('reads KEYCLOAK_ as the product it names, not as a key; its secrets are still hidden', () => {
+    expect(maskConfigValue('KEYCLOAK_FEED_URL', 'http://kc:8080')).toBe('http://kc:8080');
+    expect(maskConfigValue('KEYCLOAK_FEED_CLIENT_SECRET', 'abc')).toBe('***');
+    expect(maskConfigValue('AUDIT_SEAL_PRIVATE_KEY', 'pem')).toBe('***');
+    expect(maskConfigValue('API_KEY_PEPPER', 'x')).toBe('***');
+  });
 });

@@ -28,7 +28,8 @@ export class ConfigError extends Error {
   }
 }
 
-const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY|CREDENTIAL/i;
+// KEYCLOAK_* names a product, not a key: its URL stays readable in a configuration error
+const SECRET_NAME = /PASSWORD|SECRET|TOKEN|KEY(?!CLOAK)|CREDENTIAL/i;
 
 /** Keeps secrets out of error messages: secret-named variables are hidden, URL passwords masked. */
 export function maskConfigValue(variable: string, value: unknown): string | undefined {

@@ -20,6 +20,43 @@ const TRACE_SAMPLERS = [
  * The environment every meshtrail service reads: logging, HTTP, Kafka and PostgreSQL.
  * Services extend it with their own variables; defaults suit the local stack.
  */
+/**
+ * The variables every service records in the trail at start (the settings audit): names that
+ * never hold a secret. DATABASE_URL and the OTLP endpoints are recorded without their user
+ * information and query (see settingsSnapshot); KAFKA_SASL_PASSWORD never.
+ */
+export const SERVICE_SETTINGS = [
+  'LOG_LEVEL',
+  'LOG_FORMAT',
+  'PORT',
+  'HOST',
+  'KAFKA_BROKERS',
+  'KAFKA_SSL',
+  'KAFKA_SASL_MECHANISM',
+  'KAFKA_SASL_USERNAME',
+  'KAFKA_TOPIC_PREFIX',
+  'KAFKA_CONSUMER_STALL_SECONDS',
+  'KAFKA_CONSUMER_LAG_INTERVAL_MS',
+  'DATABASE_URL',
+  'DATABASE_POOL_MAX',
+  'DATABASE_POOL_RESERVED',
+  'HEALTH_TIMEOUT_MS',
+  'TELEMETRY_EXPORT_INTERVAL_MS',
+  'OTEL_EXPORTER_OTLP_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT',
+  'OTEL_EXPORTER_OTLP_PROTOCOL',
+  'OTEL_TRACES_SAMPLER',
+  'OTEL_TRACES_SAMPLER_ARG',
+  'SHUTDOWN_TIMEOUT_MS',
+  'SETTINGS_AUDIT_ENABLED',
+  'ACCESS_LOG_ENABLED',
+  'ACCESS_LOG_STDOUT',
+  'ACCESS_LOG_BUFFER_MAX_BYTES',
+  'ACCESS_LOG_TRUSTED_PROXIES',
+  'ACCESS_LOG_BUFFER_SIZE',
+  'ACCESS_LOG_DROP_AFTER_MS',
+] as const;
+
 export class ServiceEnv {
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'info';
@@ -87,6 +124,16 @@ export class ServiceEnv {
   @Max(200, { message: 'must be at most 200' })
   DATABASE_POOL_MAX = 10;
 
+  /**
+   * Connections of a second, small pool kept for health checks and authentication, so work that
+   * holds the main pool's connections (exports) can never starve them; 0: they share the main pool.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer' })
+  @Min(0, { message: 'must be from 0 to 20' })
+  @Max(20, { message: 'must be from 0 to 20' })
+  DATABASE_POOL_RESERVED = 2;
+
   /** Upper bound for each health check, so probes answer even when a dependency hangs. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })
@@ -132,6 +179,16 @@ export class ServiceEnv {
   @Min(1000, { message: 'must be at least 1000 ms' })
   SHUTDOWN_TIMEOUT_MS = 25000;
 
+  /**
+   * The settings audit: the effective non-secret settings recorded at start, a change published
+   * to the trail. Off, the service says so in a WARN line at every start, and the next start with
+   * it on publishes every change made meanwhile (the last record stays). Off only where a test
+   * suite counts the trail's events exactly.
+   */
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  SETTINGS_AUDIT_ENABLED = true;
+
   /** Access logging of every HTTP request: the line on stdout and the record on access-logs.v1. */
   @EnvBoolean()
   @IsBoolean({ message: 'must be true or false' })
@@ -158,10 +215,29 @@ export class ServiceEnv {
   @Max(1_000_000, { message: 'must be at most 1000000' })
   ACCESS_LOG_BUFFER_SIZE = 10000;
 
+  /**
+   * Characters of serialized records (bytes, for the ASCII they mostly are) the access-log buffer
+   * and its overflow hold together: the record count alone does not bound memory, a record's path
+   * and headers can be kilobytes.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be an integer number of bytes' })
+  @Min(1_048_576, { message: 'must be at least 1048576' })
+  @Max(1_073_741_824, { message: 'must be at most 1073741824' })
+  ACCESS_LOG_BUFFER_MAX_BYTES = 33_554_432;
+
   /** How long the access-log buffer may stay full before records that find no room are dropped. */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(0, { message: 'must be at least 0 ms' })
   @Max(3_600_000, { message: 'must be at most 3600000 ms (an hour)' })
   ACCESS_LOG_DROP_AFTER_MS = 30000;
+
+  /**
+   * The variables this service records in the trail at start: an allow-list of names that hold
+   * no secret. A service adds its own by overriding this; a variable not listed is never recorded.
+   */
+  recordedSettings(): readonly string[] {
+    return SERVICE_SETTINGS;
+  }
 }

@@ -1,4 +1,5 @@
-export { TOPICS, prefixedTopic, type TopicKey, type TopicName } from './topics';
+export { TOPICS, isAccessGrantsTopic, prefixedTopic, type TopicKey, type TopicName } from './topics';
+export { KEYCLOAK_FEED_NAME, type KeycloakFeedRecord } from './keycloak-feed-record';
 export type { OutgoingRecord, RecordSink } from './record-sink';
 export { parseUsageEvent, type UsageEvent, type UsageEventParse } from './usage-event';
 export {
@@ -20,6 +21,7 @@ export {
 } from './audit/vocabulary';
 export { EVENT_FAILURES, failure, type EventFailure, type EventFailureCode } from './audit/failure';
 export { canonicalHash, canonicalJson } from './audit/canonical-json';
+export { GRANT_OBJECT_TYPE, grantAuthorityFailure } from './audit/grant-authority';
 export {
   GLOBAL_KEY,
   auditEventKey,

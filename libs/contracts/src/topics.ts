@@ -5,9 +5,18 @@
 export const TOPICS = {
   /** CloudEvents audit events from platform components. Key: workspace id, or "global". */
   auditEvents: 'audit.events.v1',
+  /**
+   * WorkspaceAccess events (granted, revoked, ...) from the platform's identity components: the
+   * only events that change who may read a workspace. Only the authorities may write to it (Kafka
+   * ACLs, see the README); meshtrail refuses memberships published anywhere else. Key: workspace id.
+   */
+  accessGrants: 'access.grants.v1',
   /** Records that could not be stored, with the reason and the original bytes. */
   auditEventsDeadLetter: 'audit.events.dlq.v1',
-  /** Raw lines of Keycloak's org.keycloak.events log. Key: realm. */
+  /**
+   * Keycloak's events: raw lines of its org.keycloak.events log, or KeycloakFeedRecord JSON from
+   * meshtrail's event feed (Keycloak's admin API). Key: realm.
+   */
   keycloakEventsRaw: 'keycloak.events.raw.v1',
   /** One structured record per API request (AccessLogRecord). Key: service name. */
   accessLogs: 'access-logs.v1',
@@ -29,4 +38,12 @@ export type TopicName = (typeof TOPICS)[TopicKey];
 /** The actual topic name on a cluster shared by several installations or test runs. */
 export function prefixedTopic(topic: TopicName, prefix: string): string {
   return `${prefix}${topic}`;
+}
+
+/**
+ * True for the grants topic under any prefix. audit-ingest reads only the topics of its own
+ * installation, so a stored event's topic that ends in the grants topic's name is that topic.
+ */
+export function isAccessGrantsTopic(topic: string): boolean {
+  return topic.endsWith(TOPICS.accessGrants);
 }

@@ -8,33 +8,58 @@ import { inTransaction } from './transaction';
 /** Statements slower than this are logged (their text, never their parameters). */
 const SLOW_QUERY_MS = 2000;
 
-function createPool(settings: DatabaseSettings): Pool {
+function createPool(settings: DatabaseSettings, max: number, applicationName = settings.applicationName): Pool {
   return new Pool({
     // TLS as the URL says (sslmode), as libpq does
     connectionString: settings.url,
-    application_name: settings.applicationName,
-    max: settings.poolMax,
+    application_name: applicationName,
+    max,
     connectionTimeoutMillis: 3000,
     idleTimeoutMillis: 30000,
     keepAlive: true,
   });
 }
 
+/** What the main pool is doing, for health details: connections open, idle, and requests waiting for one. */
+export interface PoolUsage {
+  total: number;
+  idle: number;
+  waiting: number;
+  max: number;
+}
+
 /**
  * The service's one way to PostgreSQL: one pg pool and the port over it (query, withClient,
  * transaction). Connections are made on demand, so a database that is down at start does not
  * stop the service: health reports DOWN until a statement succeeds.
+ *
+ * Beside it, a small reserved pool (`reservedMax` connections) for the statements that must get
+ * through when the main pool is busy: health checks and authentication. A flood of exports, each
+ * holding a main connection for minutes, then still leaves readiness and sign-in answering.
  */
 @Injectable()
 export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicationShutdown {
   private readonly logger = new AppLogger('Database');
   private readonly connections: Pool;
+  private readonly reservedConnections?: Pool;
+  private readonly reservedPort: SqlQueries;
   private connected = false;
   private closing?: Promise<void>;
 
   constructor(@Inject(DATABASE_OPTIONS) options: DatabaseModuleOptions) {
-    this.connections = createPool(options);
-    this.connections.on('connect', (client) => {
+    this.connections = this.watched(createPool(options, options.poolMax));
+    if (options.reservedMax) {
+      // its own application_name, so pg_stat_activity tells the reserved connections apart
+      this.reservedConnections = this.watched(
+        createPool(options, options.reservedMax, `${options.applicationName}-reserved`),
+      );
+    }
+    const reserved = this.reservedConnections;
+    this.reservedPort = reserved ? { query: (sql, params) => this.run(reserved, sql, params) } : this;
+  }
+
+  private watched(pool: Pool): Pool {
+    pool.on('connect', (client) => {
       if (!this.connected) this.logger.info('Database Connected');
       this.connected = true;
       // a connection that breaks while lent out would otherwise crash the process; its next
@@ -42,7 +67,8 @@ export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicati
       client.on('error', (error) => this.logger.warn('Database Connection Lost', { error: error.message }));
     });
     // idle connections that break are dropped by the pool (and logged by the listener above)
-    this.connections.on('error', () => undefined);
+    pool.on('error', () => undefined);
+    return pool;
   }
 
   async onModuleInit(): Promise<void> {
@@ -54,9 +80,32 @@ export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicati
   }
 
   /** Runs one parameterised statement on a pooled connection and returns its rows. */
-  async query<T extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+  query<T extends QueryResultRow = QueryResultRow>(sql: string, params: unknown[] = []): Promise<T[]> {
+    return this.run<T>(this.connections, sql, params);
+  }
+
+  /**
+   * Statements on the reserved pool (health checks, authentication): connections nothing else
+   * takes, so they get through while exports hold the main pool. The main pool when none is set.
+   */
+  reserved(): SqlQueries {
+    return this.reservedPort;
+  }
+
+  /** The reserved pool itself, for a library that takes a `pg` pool (the rate limiter's store). */
+  reservedPool(): Pool {
+    return this.reservedConnections ?? this.connections;
+  }
+
+  /** How busy the main pool is. */
+  usage(): PoolUsage {
+    const pool = this.connections;
+    return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max };
+  }
+
+  private async run<T extends QueryResultRow>(pool: Pool, sql: string, params: unknown[] = []): Promise<T[]> {
     const started = performance.now();
-    const { rows } = await this.connections.query<T>(sql, params);
+    const { rows } = await pool.query<T>(sql, params);
     const durationMs = performance.now() - started;
     if (durationMs > SLOW_QUERY_MS) this.logger.warn('Slow Query', { query: sql, durationMs: Math.round(durationMs) });
     return rows;
@@ -95,7 +144,7 @@ export class DatabaseConnection implements SqlQueries, OnModuleInit, OnApplicati
 
   /** Closes every connection (once; later calls wait for the first). */
   close(): Promise<void> {
-    this.closing ??= this.connections.end();
+    this.closing ??= Promise.all([this.connections.end(), this.reservedConnections?.end()]).then(() => undefined);
     return this.closing;
   }
 

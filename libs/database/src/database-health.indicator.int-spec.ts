@@ -24,7 +24,12 @@ describe('DatabaseHealthIndicator (real PostgreSQL behind a cuttable proxy)', ()
     const indicator = new DatabaseHealthIndicator(connection);
     expect(await indicator.check()).toEqual({
       status: 'UP',
-      details: { database: 'PostgreSQL', result: 1, validationQuery: 'SELECT 1' },
+      details: {
+        database: 'PostgreSQL',
+        result: 1,
+        validationQuery: 'SELECT 1',
+        pool: { total: expect.any(Number), idle: expect.any(Number), waiting: 0, max: 2 },
+      },
     });
     await proxy.cut();
     const down = await indicator.check();

@@ -1,4 +1,4 @@
-export { DatabaseConnection, withDatabaseConnection } from './database-connection';
+export { DatabaseConnection, withDatabaseConnection, type PoolUsage } from './database-connection';
 export { DatabaseHealthIndicator } from './database-health.indicator';
 export { DatabaseModule } from './database.module';
 export type { DatabaseModuleOptions, DatabaseSettings } from './database.options';

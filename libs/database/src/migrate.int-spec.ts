@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { baseDatabaseUrl, TEST_DATABASE_PREFIX, testRunId } from '../../../test/support/run-id';
+import { waitFor } from '../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import { withDatabase } from './database-url';
 import { dropDatabase } from './ensure-database';
@@ -69,5 +70,34 @@ describe('meshtrail_ensure_monthly_partitions (real PostgreSQL)', () => {
       { id: '1', part: 'samples_202602' },
       { id: '2', part: 'samples_202604' },
     ]);
+  });
+
+  it('moves a row committed into the default partition while the partition is being created, instead of losing it', async () => {
+    const writer = new Client({ connectionString: stack.databaseUrl });
+    const creator = new Client({ connectionString: stack.databaseUrl });
+    await Promise.all([writer.connect(), creator.connect()]);
+    try {
+      await writer.query('BEGIN');
+      await writer.query(`INSERT INTO samples VALUES (3, '2026-07-10T00:00:00Z')`);
+      const creating = creator.query<{ created: number }>(
+        `SELECT meshtrail_ensure_monthly_partitions('samples', '2026-07-01'::date, 1) AS created`,
+      );
+      // the creator waits for the writer's transaction (a lock wait), then sees its row
+      await waitFor('the partition creation to wait for the open insert', async () => {
+        const [waiting] = await stack.query<{ count: string }>(
+          `SELECT count(*)::text AS count FROM pg_stat_activity
+           WHERE datname = current_database() AND wait_event_type = 'Lock'
+             AND query LIKE '%meshtrail_ensure_monthly_partitions(''samples'', ''2026-07-01''%'`,
+        );
+        return waiting.count === '1';
+      });
+      await writer.query('COMMIT');
+      expect((await creating).rows[0].created).toBe(1);
+      expect(await stack.query(`SELECT id::text, tableoid::regclass::text AS part FROM samples WHERE id = 3`)).toEqual([
+        { id: '3', part: 'samples_202607' },
+      ]);
+    } finally {
+      await Promise.all([writer.end(), creator.end()]);
+    }
   });
 });

@@ -71,6 +71,7 @@ describe('deadLetterTopicOf', () => {
   const prefixed = (name: string) => `p-${name}`;
   it('maps the audit and Keycloak topics to audit.events.dlq.v1, access logs to access-logs.dlq.v1, others to none', () => {
     expect(deadLetterTopicOf('p-audit.events.v1', prefixed)).toBe('p-audit.events.dlq.v1');
+    expect(deadLetterTopicOf('p-access.grants.v1', prefixed)).toBe('p-audit.events.dlq.v1');
     expect(deadLetterTopicOf('p-keycloak.events.raw.v1', prefixed)).toBe('p-audit.events.dlq.v1');
     expect(deadLetterTopicOf('p-access-logs.v1', prefixed)).toBe('p-access-logs.dlq.v1');
     expect(deadLetterTopicOf('p-telemetry.otlp.v1', prefixed)).toBeUndefined();

@@ -6,6 +6,7 @@ import { TOPICS, type TopicName } from '@meshtrail/contracts';
  */
 export const DEAD_LETTER_TOPICS: ReadonlyArray<{ source: TopicName; deadLetters: TopicName }> = [
   { source: TOPICS.auditEvents, deadLetters: TOPICS.auditEventsDeadLetter },
+  { source: TOPICS.accessGrants, deadLetters: TOPICS.auditEventsDeadLetter },
   { source: TOPICS.keycloakEventsRaw, deadLetters: TOPICS.auditEventsDeadLetter },
   { source: TOPICS.accessLogs, deadLetters: TOPICS.accessLogsDeadLetter },
 ];

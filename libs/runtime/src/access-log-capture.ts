@@ -20,6 +20,8 @@ import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 @Injectable()
 export class AccessLogCapture {
   readonly middleware?: AccessLogMiddleware;
+  /** The stream's publisher, for the health component; absent when access logging is off. */
+  readonly publisher?: AccessLogPublisher;
 
   constructor(
     producer: KafkaProducer,
@@ -30,7 +32,7 @@ export class AccessLogCapture {
     if (!config.ACCESS_LOG_ENABLED) return;
     const flushTimeoutMs = Math.min(5000, Math.floor(config.SHUTDOWN_TIMEOUT_MS / 3));
     const topic = topics.topic(TOPICS.accessLogs);
-    const publisher = new AccessLogPublisher({
+    const publisher = (this.publisher = new AccessLogPublisher({
       publish: async (lines: string[]) => {
         await producer.send(
           topic,
@@ -38,9 +40,10 @@ export class AccessLogCapture {
         );
       },
       bufferSize: config.ACCESS_LOG_BUFFER_SIZE,
+      maxBytes: config.ACCESS_LOG_BUFFER_MAX_BYTES,
       dropAfterMs: config.ACCESS_LOG_DROP_AFTER_MS,
       retryDelayMs: (attempt) => backoffDelay(attempt, { initialMs: 200, maxMs: 10_000 }),
-    });
+    }));
     producer.flushBeforeClose(() => publisher.close(flushTimeoutMs));
     const lines = config.ACCESS_LOG_STDOUT ? new BatchedLineWriter() : undefined;
     this.middleware = createAccessLogMiddleware({

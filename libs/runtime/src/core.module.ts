@@ -10,6 +10,8 @@ import {
   type HealthIndicator,
 } from '@meshtrail/observability';
 import { AccessLogCapture } from './access-log-capture';
+import { AccessLogHealthIndicator } from './access-log-health.indicator';
+import { SettingsRecorder } from './settings/settings.recorder';
 import { TELEMETRY_PUBLISHER_OPTIONS, TelemetryPublisher } from './telemetry-publisher';
 import { SERVICE_CONFIG, SERVICE_NAME } from './tokens';
 
@@ -27,8 +29,8 @@ export interface ExtraHealth {
 /**
  * What every meshtrail service has: its validated configuration, the database and broker
  * connections, the actuator health probes, /version, /metrics (HTTP request metrics come from
- * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, and the access
- * log of every request. Feature modules come on top.
+ * the OpenTelemetry HTTP instrumentation), its metrics pushed to telemetry.otlp.v1, the access
+ * log of every request, and the settings audit (its non-secret settings recorded at start). Feature modules come on top.
  */
 /** The health a service that consumes Kafka adds: the `consumers` component. */
 export const CONSUMING: ExtraHealth = { imports: [], indicators: [ConsumerHealthIndicator] };
@@ -43,6 +45,7 @@ export class CoreModule {
         DatabaseModule.register({
           url: config.DATABASE_URL,
           poolMax: config.DATABASE_POOL_MAX,
+          reservedMax: config.DATABASE_POOL_RESERVED,
           applicationName: service,
         }),
         KafkaModule.register({
@@ -57,7 +60,12 @@ export class CoreModule {
         HealthModule.register({
           timeoutMs: config.HEALTH_TIMEOUT_MS,
           imports: health?.imports,
-          indicators: [DatabaseHealthIndicator, KafkaHealthIndicator, ...(health?.indicators ?? [])],
+          indicators: [
+            DatabaseHealthIndicator,
+            KafkaHealthIndicator,
+            AccessLogHealthIndicator,
+            ...(health?.indicators ?? []),
+          ],
         }),
       ],
       controllers: [MetricsController, VersionController],
@@ -70,13 +78,15 @@ export class CoreModule {
         },
         TelemetryPublisher,
         AccessLogCapture,
+        AccessLogHealthIndicator,
+        SettingsRecorder,
         {
           provide: GLOBAL_HTTP_MIDDLEWARE,
           useFactory: (capture: AccessLogCapture) => (capture.middleware ? [capture.middleware] : []),
           inject: [AccessLogCapture],
         },
       ],
-      exports: [SERVICE_CONFIG, SERVICE_NAME],
+      exports: [SERVICE_CONFIG, SERVICE_NAME, AccessLogCapture, AccessLogHealthIndicator],
     };
   }
 }

@@ -7,7 +7,15 @@ export {
   type PurgeRecord,
   type SignedCheckpoint,
 } from './checkpoint/checkpoint';
-export { checkpointCovering, lastCheckpoint, readCheckpoints } from './checkpoint/checkpoint.store';
+export {
+  checkpointCovering,
+  checkpointHeadCovering,
+  lastCheckpoint,
+  readCheckpoint,
+  readCheckpointHeads,
+  readCheckpoints,
+  type CheckpointHead,
+} from './checkpoint/checkpoint.store';
 export {
   keyIdOf,
   publicKeyFiles,
@@ -26,10 +34,21 @@ export {
   positionKey,
   type SealedLeaf,
 } from './checkpoint/sealed-leaf';
-export { inclusionProof, leafHash, merkleRoot, rootFromInclusionProof, verifyInclusion } from './merkle/merkle-tree';
+// the RFC 6962 tree: hashes, roots, audit paths and their verification
+export * from './merkle/merkle-tree';
 export { requestPurgeSeal, SEALER_LOCK, sealNext, type SealOptions, type SealStep } from './seal/seal-next';
 export type { Finding, Problem, VerifyReport } from './verify/findings';
 export { leafHashOf, TrailVerifier, type TrailEntry } from './verify/trail-verifier';
 export { readAllCheckpoints, verifyDatabase } from './verify/verify-database';
 export { composeCheckpoint } from './seal/compose-checkpoint';
 export { parseCheckpointLines, parseTrailLine } from './verify/export-lines';
+export {
+  checkEventProof,
+  CheckpointProver,
+  checkpointHeadOf,
+  proveInclusion,
+  type EventInclusionProof,
+  type ProofChecks,
+  type SignatureCheck,
+} from './proof/event-proof';
+export { checkpointLines, trailExportLines } from './verify/export-trail';

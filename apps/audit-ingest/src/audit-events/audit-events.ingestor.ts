@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { probeAuditStore, storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
-import { EVENT_FAILURES, validateAuditEvent } from '@meshtrail/contracts';
+import { EVENT_FAILURES, TOPICS, grantAuthorityFailure, validateAuditEvent } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import type { BatchContext, ConsumedRecord, DeadLetter } from '@meshtrail/kafka';
+import { TopicNames, type BatchContext, type ConsumedRecord, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger, traceBatchWrite } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
@@ -14,9 +14,10 @@ import { ValidationThreads } from '../validation/validation-threads';
 type Incoming = IncomingAuditEvent & { record: ConsumedRecord };
 
 /**
- * One batch of audit.events.v1: validate every record, store the valid ones exactly once in one
- * transaction, dead-letter the rest (and conflicting redeliveries), and only then let the
- * consumer commit. Any failure throws: the whole batch is retried, and the store is idempotent.
+ * One batch of audit.events.v1 or access.grants.v1: validate every record, refuse WorkspaceAccess
+ * events that did not come from the grants topic (and anything else that did), store the valid
+ * ones exactly once in one transaction, dead-letter the rest (and conflicting redeliveries), and
+ * only then let the consumer commit. Any failure throws: the whole batch is retried, and the store is idempotent.
  */
 @Injectable()
 export class AuditEventsIngestor {
@@ -27,6 +28,7 @@ export class AuditEventsIngestor {
     private readonly deadLetters: DeadLetterQueue,
     private readonly validation: ValidationThreads,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
+    private readonly topics: TopicNames,
   ) {}
 
   /**
@@ -64,9 +66,19 @@ export class AuditEventsIngestor {
     const valid: Incoming[] = [];
     const refused: DeadLetter[] = [];
     const results = await this.validation.validate(records, options);
+    const grantsTopic = this.topics.topic(TOPICS.accessGrants);
     for (const [index, record] of records.entries()) {
       const result = results[index];
-      if (result.ok) {
+      const misplaced = result.ok ? grantAuthorityFailure(result.event.data, record.topic === grantsTopic) : undefined;
+      if (misplaced) {
+        refused.push({ record, reason: misplaced.code, message: misplaced.message });
+        this.logger.warn('Grant Refused', {
+          reason: misplaced.code,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+        });
+      } else if (result.ok) {
         valid.push({ ...result, topic: record.topic, partition: record.partition, offset: record.offset, record });
       } else refused.push({ record, reason: result.code, message: result.message });
     }

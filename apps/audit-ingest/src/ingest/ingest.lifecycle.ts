@@ -3,7 +3,7 @@ import { ensurePartitions } from '@meshtrail/audit-store';
 import { TOPICS } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
-import { ConsumerHost, TopicNames, type DeadLetter } from '@meshtrail/kafka';
+import { ConsumerHost, TopicNames, type BatchContext, type ConsumedRecord, type DeadLetter } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
@@ -15,7 +15,7 @@ const PARTITION_CHECK_MS = 6 * 3_600_000;
 const PARTITION_RETRY_MS = 60_000;
 
 /**
- * Prepares the ingestion (partitions ahead, counts) and registers both consumers with the host,
+ * Prepares the ingestion (partitions ahead, counts) and registers the consumers with the host,
  * which starts them once the app is up and stops them first on shutdown: the batch in flight
  * finishes and commits before the database and the producer close.
  */
@@ -49,13 +49,23 @@ export class IngestLifecycle implements OnModuleInit, BeforeApplicationShutdown 
       sessionTimeoutMs: this.config.KAFKA_CONSUMER_SESSION_TIMEOUT_MS,
       deadLetter: (letters: DeadLetter[]) => this.deadLetters.send(letters),
     };
-    this.host.register({
+    const auditEvents = {
       ...shared,
+      handle: (records: ConsumedRecord[], context: BatchContext) => this.auditEvents.ingest(records, context),
+      probe: () => this.auditEvents.probe(),
+    };
+    this.host.register({
+      ...auditEvents,
       name: 'AuditEvents',
       groupId: this.topics.group('audit-ingest'),
       topics: [this.topics.topic(TOPICS.auditEvents)],
-      handle: (records, context) => this.auditEvents.ingest(records, context),
-      probe: () => this.auditEvents.probe(),
+    });
+    // a consumer of its own: a flood on the general topic never delays a grant or a revocation
+    this.host.register({
+      ...auditEvents,
+      name: 'AccessGrants',
+      groupId: this.topics.group('audit-ingest.grants'),
+      topics: [this.topics.topic(TOPICS.accessGrants)],
     });
     this.host.register({
       ...shared,

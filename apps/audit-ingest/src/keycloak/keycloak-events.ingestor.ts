@@ -7,12 +7,13 @@ import { AppLogger, traceBatchWrite } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { authEventsIngested } from '../ingest/audit.metrics';
-import { parseKeycloakLine } from './keycloak-line.parser';
+import { parseKeycloakRecord } from './keycloak-feed-record.parser';
 
 /**
- * One batch of keycloak.events.raw.v1: each record is one line of Keycloak's event log. Parsed
- * lines become authentication and admin events (failures kept with their error); a line that
- * does not parse is a dead letter. Stored once per record, then committed.
+ * One batch of keycloak.events.raw.v1: each record is one line of Keycloak's event log or one
+ * event from meshtrail's Keycloak event feed. Parsed records become authentication and admin
+ * events (failures kept with their error); a record that does not parse is a dead letter. Stored
+ * once per record (and once per Keycloak event id), then committed.
  */
 @Injectable()
 export class KeycloakEventsIngestor {
@@ -31,7 +32,7 @@ export class KeycloakEventsIngestor {
     const window = eventTimeWindow(this.config, new Date());
     for (const record of records) {
       const line = record.value?.toString('utf8') ?? '';
-      const result = parseKeycloakLine(line, new Date(Number(record.timestamp)), window);
+      const result = parseKeycloakRecord(line, new Date(Number(record.timestamp)), window);
       if (result.ok) {
         rows.push({ ...result.event, line, topic: record.topic, partition: record.partition, offset: record.offset });
       } else refused.push({ record, reason: result.code, message: result.message });

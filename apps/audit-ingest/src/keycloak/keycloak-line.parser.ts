@@ -189,6 +189,14 @@ export function parseKeycloakLine(raw: string, publishedAt: Date, window: TimeWi
   const pairs = parseKeyValues(message);
   if (!pairs) return unparseable('the event is not a list of key=value pairs separated by ", "');
 
+  return eventFromPairs(pairs, time.ms);
+}
+
+/**
+ * The event a line's (or a feed record's) key=value pairs describe, checked as auth_events needs
+ * it: a known type, a realm, indexed fields that fit their index. Pure; never throws.
+ */
+export function eventFromPairs(pairs: Map<string, string | null>, timeMs: number): KeycloakParseResult {
   const admin = pairs.has('operationType');
   const type = admin ? pairs.get('operationType') : pairs.get('type');
   if (!type || !/^[A-Z][A-Z0-9_]*$/.test(type))
@@ -210,7 +218,7 @@ export function parseKeycloakLine(raw: string, publishedAt: Date, window: TimeWi
     event: {
       kind: admin ? 'admin' : 'login',
       type,
-      occurredAt: new Date(time.ms),
+      occurredAt: new Date(timeMs),
       realmId: field('realmId'),
       realmName: field('realmName'),
       clientId: field('clientId'),

@@ -1,4 +1,5 @@
 import { serializeAccessLogRecord, type AccessLogRecord } from '@meshtrail/contracts';
+import { csvLine } from '../common/csv-cell';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -23,20 +24,9 @@ const CSV_COLUMNS: Array<keyof AccessLogRecord> = [
   'durationMs',
 ];
 
-export const CSV_HEADER = `${CSV_COLUMNS.join(',')}\r\n`;
-
-/**
- * One CSV cell (RFC 4180). Client-controlled text that a spreadsheet would run as a formula
- * (starting with =, +, -, @, tab or CR) gets a leading apostrophe.
- */
-export function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (typeof value === 'string' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
+export const CSV_HEADER = csvLine(CSV_COLUMNS);
 
 export function exportLine(format: ExportFormat, record: AccessLogRecord): string {
   if (format === 'ndjson') return `${serializeAccessLogRecord(record)}\n`;
-  return `${CSV_COLUMNS.map((column) => csvCell(record[column])).join(',')}\r\n`;
+  return csvLine(CSV_COLUMNS.map((column) => record[column]));
 }

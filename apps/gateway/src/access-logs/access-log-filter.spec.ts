@@ -1,5 +1,5 @@
 import { accessLogPageSql, decodeCursor, encodeCursor, likePrefix, parseAccessLogFilter } from './access-log-filter';
-import { csvCell, exportLine } from './access-log-export';
+import { exportLine } from './access-log-export';
 
 const NOW = new Date('2026-03-04T12:00:00.000Z');
 const parse = (query: Record<string, unknown>) => parseAccessLogFilter(query, NOW);
@@ -46,6 +46,10 @@ describe('parseAccessLogFilter', () => {
       status: 503,
       to: '2026-03-04T03:00:00.000Z',
     });
+    expect(parse({ from: '2026-03-04T05:00:00-0130', to: '2026-03-04T08:00:00Z' })).toMatchObject({
+      from: '2026-03-04T06:30:00.000Z',
+      to: '2026-03-04T08:00:00.000Z',
+    });
   });
 
   it('refuses what is unknown or malformed, naming the parameter', () => {
@@ -53,6 +57,8 @@ describe('parseAccessLogFilter', () => {
       [{ colour: 'red' }, 'colour', /is not a known parameter/],
       [{ from: 'yesterday' }, 'from', /ISO 8601/],
       [{ to: '2026-13-45' }, 'to', /ISO 8601/],
+      [{ to: 'T'.repeat(15_000) }, 'to', /ISO 8601/],
+      [{ from: '2026-03-04Z' }, 'from', /ISO 8601/],
       [{ from: '2026-03-05', to: '2026-03-04' }, 'from', /before to/],
       [{ status: '4x' }, 'status', /404 or a class such as 4xx/],
       [{ status: '600' }, 'status', /404/],
@@ -132,14 +138,11 @@ describe('exports', () => {
     line: 'ignored in CSV',
   };
 
-  it('writes NDJSON as the contract line and CSV per RFC 4180, defusing formulas', () => {
+  it('writes NDJSON as the contract line and CSV per RFC 4180, every cell quoted, defusing formulas', () => {
     expect(exportLine('ndjson', record)).toBe(`${JSON.stringify(record)}\n`);
     expect(exportLine('csv', record)).toBe(
-      '2026-03-04T05:06:07.089Z,0b7d3a4e-3f7e-4c1a-9a55-1d2b3c4d5e6f,gateway,gw-1,10.2.28.155,200,GET,' +
-        '"/x?a=""b"",c",,"\'=HYPERLINK(""http://evil"")",*/*,12\r\n',
+      '"2026-03-04T05:06:07.089Z","0b7d3a4e-3f7e-4c1a-9a55-1d2b3c4d5e6f","gateway","gw-1","10.2.28.155","200","GET",' +
+        '"/x?a=""b"",c","","\'=HYPERLINK(""http://evil"")","*/*","12"\r\n',
     );
-    expect(csvCell('-1')).toBe("'-1");
-    expect(csvCell(-1)).toBe('-1');
-    expect(csvCell('a\nb')).toBe('"a\nb"');
   });
 });

@@ -44,9 +44,12 @@ function single(query: Record<string, unknown>, name: string): string | undefine
 }
 
 function time(name: string, value: string): string {
-  const zoned = /T.*(Z|[+-]\d{2}:?\d{2})$/.test(value);
+  // the anchored ISO shape first: it bounds the text before anything looks further (a search for
+  // an offset anywhere after a T backtracks quadratically: 0.3 s of event loop on 15,000 Ts)
+  const iso = ISO.test(value);
+  const zoned = iso && /(Z|[+-]\d{2}:?\d{2})$/.test(value) && value.includes('T');
   // a date-time without an offset is UTC (Date.parse would take it as local time)
-  const ms = ISO.test(value) ? Date.parse(value.includes('T') && !zoned ? `${value}Z` : value) : NaN;
+  const ms = iso ? Date.parse(value.includes('T') && !zoned ? `${value}Z` : value) : NaN;
   if (Number.isNaN(ms)) {
     throw new InvalidParameter(name, 'must be an ISO 8601 date or date-time, e.g. 2026-03-04T05:06:07Z');
   }

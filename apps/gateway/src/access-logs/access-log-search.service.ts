@@ -1,6 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { AccessLogRecord } from '@meshtrail/contracts';
+import { ApiError } from '@meshtrail/auth';
 import { DatabaseConnection } from '@meshtrail/database';
+import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { accessLogPageSql, encodeCursor, type AccessLogFilter } from './access-log-filter';
 
 interface AccessLogRow {
@@ -43,17 +45,39 @@ function toRecord(row: AccessLogRow): AccessLogRecord {
   };
 }
 
+/** PostgreSQL's query_canceled: the statement timeout struck. */
+const QUERY_CANCELED = '57014';
+
 /** Export pages: large enough to keep round trips few, small enough to keep memory flat. */
 const EXPORT_CHUNK = 1000;
 
 /** Searches the access-log store: keyset pages, newest first, and exports that stream page by page. */
 @Injectable()
 export class AccessLogSearchService {
-  constructor(private readonly connection: DatabaseConnection) {}
+  constructor(
+    private readonly connection: DatabaseConnection,
+    @Inject(READ_DURATIONS) private readonly durations: ReadDurations,
+  ) {}
 
+  /** A page, its query stopped by PostgreSQL after QUERY_TIMEOUT_MS (a filter no index narrows can scan months). */
   async page(filter: AccessLogFilter): Promise<AccessLogPage> {
     const { sql, params } = accessLogPageSql(filter);
-    const rows = await this.connection.query<AccessLogRow>(sql, params);
+    const ms = Math.trunc(this.durations.queryTimeoutMs);
+    let rows: AccessLogRow[];
+    try {
+      rows = await this.connection.transaction(async (session) => {
+        await session.query(`SET LOCAL statement_timeout = ${ms}`);
+        return (await session.query<AccessLogRow>(sql, params)).rows;
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
+      throw new ApiError(
+        503,
+        'QUERY.TIMEOUT',
+        `the query ran longer than ${ms} ms (QUERY_TIMEOUT_MS) and was stopped; narrow it with from/to or more filters`,
+        { timeoutMs: ms },
+      );
+    }
     const items = rows.slice(0, filter.limit).map(toRecord);
     const last = items[items.length - 1];
     return { items, nextCursor: rows.length > filter.limit && last ? encodeCursor(last) : null };

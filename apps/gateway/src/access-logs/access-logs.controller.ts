@@ -1,10 +1,12 @@
-import { Controller, Get, Query, Res } from '@nestjs/common';
+import { Controller, Get, Inject, Query, Res } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Authenticated, type ApiError, RequireAdmin } from '@meshtrail/auth';
+import { Authenticated, type ApiError, CurrentPrincipal, type Principal, RequireAdmin } from '@meshtrail/auth';
 import type { AccessLogRecord } from '@meshtrail/contracts';
 import { invalidParameter } from '../common/invalid-parameter';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
+import { ReadSlots } from '../read-limits/read-slots';
 import { InvalidParameter, parseAccessLogFilter, type AccessLogFilter } from './access-log-filter';
 import { CONTENT_TYPES, CSV_HEADER, EXPORT_FORMATS, exportLine, type ExportFormat } from './access-log-export';
 import { AccessLogSearchService, type AccessLogPage } from './access-log-search.service';
@@ -47,7 +49,11 @@ async function write(response: Response, chunk: string): Promise<boolean> {
 @RequireAdmin()
 @ApiBadRequestResponse({ description: 'A parameter is unknown or malformed; `parameter` names it' })
 export class AccessLogsController {
-  constructor(private readonly search: AccessLogSearchService) {}
+  constructor(
+    private readonly search: AccessLogSearchService,
+    private readonly slots: ReadSlots,
+    @Inject(READ_DURATIONS) private readonly durations: ReadDurations,
+  ) {}
 
   @Get()
   @ApiOperation({ summary: 'API access records, newest first, filtered, in keyset pages' })
@@ -62,7 +68,11 @@ export class AccessLogsController {
   @Get('export')
   @ApiOperation({ summary: 'Every matching access record, streamed as NDJSON or CSV' })
   @ApiProduces('application/x-ndjson', 'text/csv')
-  async export(@Query() query: Record<string, unknown>, @Res() response: Response): Promise<void> {
+  async export(
+    @CurrentPrincipal() principal: Principal,
+    @Query() query: Record<string, unknown>,
+    @Res() response: Response,
+  ): Promise<void> {
     const { format: given = 'ndjson', limit, ...rest } = query;
     if (!EXPORT_FORMATS.includes(given as ExportFormat)) {
       throw badRequest(new InvalidParameter('format', `must be one of ${EXPORT_FORMATS.join(', ')}`));
@@ -72,13 +82,26 @@ export class AccessLogsController {
     }
     const format = given as ExportFormat;
     const filter = filterOf(rest);
-    response.status(200).setHeader('content-type', CONTENT_TYPES[format]);
-    response.setHeader('content-disposition', `attachment; filename="access-logs.${format}"`);
-    if (format === 'csv' && !(await write(response, CSV_HEADER))) return;
-    let record: AccessLogRecord;
-    for await (record of this.search.all(filter)) {
-      if (!(await write(response, exportLine(format, record)))) return; // the client left
+    // an export counts against its principal's export slots, and ends after EXPORT_TIMEOUT_MS
+    const release = this.slots.acquire('export', principal);
+    try {
+      const deadline = Date.now() + this.durations.exportTimeoutMs;
+      response.status(200).setHeader('content-type', CONTENT_TYPES[format]);
+      response.setHeader('content-disposition', `attachment; filename="access-logs.${format}"`);
+      if (format === 'csv' && !(await write(response, CSV_HEADER))) return;
+      let record: AccessLogRecord;
+      for await (record of this.search.all(filter)) {
+        if (!(await write(response, exportLine(format, record)))) return; // the client left
+        // aborted, not ended: a client never mistakes a cut export for a complete one
+        if (Date.now() > deadline) return void response.destroy();
+      }
+      response.end();
+    } catch (error) {
+      // after the first byte, a failure can only abort the response
+      if (!response.headersSent) throw error;
+      response.destroy();
+    } finally {
+      release();
     }
-    response.end();
   }
 }

@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { INestApplication } from '@nestjs/common';
+import type { ExecutionContext, INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { AuthGuard } from '@meshtrail/auth';
+import { AuthGuard, type Principal } from '@meshtrail/auth';
 import { DatabaseModule } from '@meshtrail/database';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { GatewayEnv } from '../gateway.env';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
+import { readLimitsOf } from '../read-limits/read-limits-of';
+import { ReadLimitsModule } from '../read-limits/read-limits.module';
 import { AccessLogsModule } from './access-logs.module';
 
 /**
  * The search API over a real, partitioned access_logs table. Authentication is the gateway's
  * (test/e2e/access-log.e2e-spec.ts shows admin-only); here the guards let every request through.
  */
+const ADMIN: Principal = { kind: 'apiKey', id: 'k-admin', name: 'admin', admin: true, workspaces: [] };
+
 describe('access-log search (real PostgreSQL)', () => {
   let stack: TestStack;
   let app: INestApplication;
@@ -45,11 +50,17 @@ describe('access-log search (real PostgreSQL)', () => {
     const moduleRef = await Test.createTestingModule({
       imports: [
         DatabaseModule.register({ url: stack.databaseUrl, poolMax: 2, applicationName: 'test' }),
+        ReadLimitsModule.register(...readLimitsOf(new GatewayEnv())),
         AccessLogsModule,
       ],
     })
       .overrideGuard(AuthGuard)
-      .useValue({ canActivate: () => true })
+      .useValue({
+        canActivate: (context: ExecutionContext) => {
+          context.switchToHttp().getRequest<{ principal: Principal }>().principal = ADMIN;
+          return true;
+        },
+      })
       .overrideGuard(RateLimitGuard)
       .useValue({ canActivate: () => true })
       .compile();
@@ -112,7 +123,9 @@ describe('access-log search (real PostgreSQL)', () => {
     expect(lines.every((l) => l.status === 503)).toBe(true);
     const csv = await fetch(`${url}/export?${range}&format=csv&principal=jane%40example.com`);
     const rows = (await csv.text()).trim().split('\r\n');
-    expect(rows[0]).toBe('time,id,service,host,remoteIp,status,method,path,principal,userAgent,accept,durationMs');
+    expect(rows[0]).toBe(
+      '"time","id","service","host","remoteIp","status","method","path","principal","userAgent","accept","durationMs"',
+    );
     expect(rows).toHaveLength(total / 3 + 1);
   });
 

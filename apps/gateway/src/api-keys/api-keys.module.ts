@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { ApiKeyAuditRecorder } from './api-key-audit.recorder';
 import { ApiKeysController } from './api-keys.controller';
 
-/** Admin endpoints for API keys (the store itself is in @meshtrail/auth). */
-@Module({ controllers: [ApiKeysController] })
+/** Endpoints for API keys (the store itself is in @meshtrail/auth); every change is audited. */
+@Module({ controllers: [ApiKeysController], providers: [ApiKeyAuditRecorder] })
 export class ApiKeysModule {}

@@ -85,3 +85,11 @@ describe('InputValidationPipe', () => {
     expect(await run({ anything: 1 }, { type: 'query', metatype: Object })).toEqual({ anything: 1 });
   });
 });
+
+describe('InputValidationPipe on a deeply nested body', () => {
+  it('answers a 400 naming the field, not a stack overflow', async () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 50_000; i++) deep = [deep];
+    expect(await run({ name: deep }, body)).toMatchObject({ status: 400, body: { parameter: 'name' } });
+  });
+});

@@ -10,16 +10,31 @@ function firstProblem([error]: ValidationError[]): ApiError {
   return invalidParameter(error.property, Object.values(constraints)[0] ?? 'is invalid');
 }
 
-/** The top-level parameter holding the first string PostgreSQL could not take, with why. */
-function unstorableText(value: unknown, parameter = ''): { parameter: string; problem: string } | undefined {
-  if (typeof value === 'string') {
-    const problem = textProblem(value);
-    return problem === undefined ? undefined : { parameter, problem };
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  for (const [key, item] of Object.entries(value)) {
-    const found = unstorableText(item, parameter || key);
-    if (found) return found;
+/** Deeper than any body the API takes; a JSON body of 100 KB can nest 50,000 deep. */
+const MAX_DEPTH = 32;
+
+/**
+ * The top-level parameter holding the first string PostgreSQL could not take, or nested deeper
+ * than MAX_DEPTH, with why. Iterative and bounded: class-transformer and class-validator walk
+ * values recursively, so an unbounded depth would overflow the stack (a 500).
+ */
+function unstorableText(value: unknown): { parameter: string; problem: string } | undefined {
+  const stack: Array<{ item: unknown; parameter: string; depth: number }> = [{ item: value, parameter: '', depth: 0 }];
+  while (stack.length > 0) {
+    const { item, parameter, depth } = stack.pop()!;
+    if (typeof item === 'string') {
+      const problem = textProblem(item);
+      if (problem !== undefined) return { parameter, problem };
+      continue;
+    }
+    if (typeof item !== 'object' || item === null) continue;
+    if (depth >= MAX_DEPTH) return { parameter, problem: `must not nest deeper than ${MAX_DEPTH} levels` };
+    const entries = Object.entries(item);
+    // pushed in reverse, so the first field is looked at first
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i];
+      stack.push({ item: child, parameter: parameter || key, depth: depth + 1 });
+    }
   }
   return undefined;
 }
@@ -51,6 +66,11 @@ export class InputValidationPipe extends ValidationPipe {
     if ((metadata.type === 'body' || metadata.type === 'query') && this.toValidate(metadata)) {
       const found = unstorableText(value);
       if (found) throw invalidParameter(found.parameter, found.problem);
+    }
+    // a path parameter is text too (a workspace id of %00)
+    if (metadata.type === 'param' && typeof value === 'string') {
+      const problem = textProblem(value);
+      if (problem !== undefined) throw invalidParameter(metadata.data ?? 'path', problem);
     }
     return super.transform(value, metadata);
   }

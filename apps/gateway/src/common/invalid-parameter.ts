@@ -8,3 +8,9 @@ export function invalidParameter(parameter: string, message: string, position?: 
     ...(position === undefined ? {} : { position }),
   });
 }
+
+/** For endpoints that take no query parameters: the first one given is a 400 naming it. */
+export function refuseQueryParameters(query: Record<string, unknown>): void {
+  const [unknown] = Object.keys(query);
+  if (unknown !== undefined) throw invalidParameter(unknown, 'is not a known parameter');
+}

@@ -2,6 +2,7 @@ import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { DatabaseConnection } from '@meshtrail/database';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { text } from 'node:stream/consumers';
+import { finished } from 'node:stream/promises';
 import { Client } from 'pg';
 import {
   storeAuditEvents,
@@ -11,6 +12,9 @@ import {
 } from '../../../../test/support/audit-events';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { AuditViewRecorder } from './audit/audit-view.recorder';
+import { GatewayEnv } from '../gateway.env';
+import { readLimitsOf } from '../read-limits/read-limits-of';
+import { ReadSlots } from '../read-limits/read-slots';
 import { EventQueryService, type ReadContext } from './event-query.service';
 import { exportTransform } from './export/export-format';
 import { CursorCodec } from './query/cursor';
@@ -73,6 +77,8 @@ function dataset(): FixtureEvent[] {
   return events;
 }
 
+const [readLimits, durations] = readLimitsOf(new GatewayEnv());
+
 describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLogViewed)', () => {
   let stack: TestStack;
   let connection: DatabaseConnection;
@@ -114,11 +120,16 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
   });
 
   /** The service over the test store, its queries stopped after `statementTimeoutMs`. */
-  function queryService(statementTimeoutMs: number): EventQueryService {
+  function queryService(
+    statementTimeoutMs: number,
+    slots = new ReadSlots(readLimits),
+    exportTimeoutMs = durations.exportTimeoutMs,
+  ): EventQueryService {
     return new EventQueryService(
       new EventStoreReader(connection, {
         statementTimeoutMs,
         exportIdleTimeoutMs: 10_000,
+        exportStatementTimeoutMs: 60_000,
         exportBatchSize: 7,
         textSearchWindow: 4,
         feedScanRows: 5,
@@ -126,6 +137,8 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       new CursorCodec(Buffer.from('integration-test-cursor-secret-0123456789')),
       recorder,
       50,
+      slots,
+      { ...durations, exportTimeoutMs },
     );
   }
   afterAll(async () => {
@@ -251,6 +264,16 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     expect(await everything(managerA, { q: '"ws-b"' })).toEqual([]);
   });
 
+  it('ends an export that outlives EXPORT_TIMEOUT_MS, and gives its slot back', async () => {
+    const slots = new ReadSlots(readLimits);
+    const short = queryService(5000, slots, 300);
+    // nobody reads it: it stalls on backpressure, as behind a slow client
+    const rows = await short.export(ctx(managerA), {}, 'ndjson');
+    expect(slots.runningCount('export')).toBe(1);
+    await expect(finished(rows)).rejects.toThrow(/EXPORT_TIMEOUT_MS/);
+    expect(slots.runningCount('export')).toBe(0);
+  });
+
   it('exports NDJSON lines equal to the events the list API returns, and CSV rows of the same values', async () => {
     const page = await service.list(ctx(managerA), { limit: 1000 });
     const ndjson = await text((await service.export(ctx(managerA), {}, 'ndjson')).pipe(exportTransform('ndjson')));
@@ -263,13 +286,13 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     const csv = await text((await service.export(ctx(managerA), {}, 'csv')).pipe(exportTransform('csv')));
     const [header, first] = csv.split('\r\n');
     expect(header).toBe(
-      'id,kind,time,workspace,objectType,objectId,objectName,action,actorKind,actorId,actorName,change,changes,source,type,subject,sourceIp,correlationId,ingestedAt,hash',
+      '"id","kind","time","workspace","objectType","objectId","objectName","action","actorKind","actorId","actorName","change","changes","source","type","subject","sourceIp","correlationId","ingestedAt","hash"',
     );
     const newest = page.events[0];
-    expect(first.startsWith(`${newest.id},audit,${newest.time},ws-a,${newest.objectType},${newest.objectId},`)).toBe(
-      true,
-    );
-    expect(first.endsWith(`,${newest.ingestedAt},${newest.hash}`)).toBe(true);
+    expect(
+      first.startsWith(`"${newest.id}","audit","${newest.time}","ws-a","${newest.objectType}","${newest.objectId}",`),
+    ).toBe(true);
+    expect(first.endsWith(`,"${newest.ingestedAt}","${newest.hash}"`)).toBe(true);
   });
 
   it('merges the newest events of a multi-workspace scope in one order', async () => {

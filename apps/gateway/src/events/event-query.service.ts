@@ -14,17 +14,15 @@ import {
 import { toEventView, type AuditEventView } from './store/event-row';
 import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
 import { EventStoreReader } from './store/event-store.reader';
+import type { ReadContext } from './read-context';
 import { readScopeOf } from './read-scope';
 import type { ExportFormat } from './export/export-format';
+import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
+import { ReadSlots } from '../read-limits/read-slots';
 
 export const QUERY_DEFAULT_LIMIT = Symbol('QUERY_DEFAULT_LIMIT');
 
-/** Where a read came from, for its AuditLogViewed event. */
-export interface ReadContext {
-  principal: Principal;
-  sourceIp?: string;
-  correlationId?: string;
-}
+export type { ReadContext } from './read-context';
 
 export interface EventPage {
   events: AuditEventView[];
@@ -44,6 +42,8 @@ export class EventQueryService {
     private readonly cursors: CursorCodec,
     private readonly views: AuditViewRecorder,
     @Inject(QUERY_DEFAULT_LIMIT) private readonly defaultLimit: number,
+    private readonly slots: ReadSlots,
+    @Inject(READ_DURATIONS) private readonly durations: ReadDurations,
   ) {}
 
   async list(
@@ -55,10 +55,19 @@ export class EventQueryService {
     const canonical = canonicalFilter(filter);
     const after = params.cursor === undefined ? undefined : this.cursors.decode(params.cursor, canonical);
     const limit = params.limit ?? this.defaultLimit;
-    const [rows, total] = await Promise.all([
-      this.reader.page(filter, scope, limit, after),
-      params.count ? this.reader.count(filter, scope) : Promise.resolve(undefined),
-    ]);
+    // a text search may hold several connections for up to QUERY_TIMEOUT_MS: a few per principal at once
+    const searchesText = filter.conditions.some((c) => c.field === 'change');
+    const release = searchesText ? this.slots.acquire('textSearch', context.principal) : undefined;
+    let rows: Awaited<ReturnType<EventStoreReader['page']>>;
+    let total: number | undefined;
+    try {
+      [rows, total] = await Promise.all([
+        this.reader.page(filter, scope, limit, after),
+        params.count ? this.reader.count(filter, scope) : Promise.resolve(undefined),
+      ]);
+    } finally {
+      release?.();
+    }
     const page = rows.slice(0, limit);
     const last = page[page.length - 1];
     const nextCursor =
@@ -86,11 +95,31 @@ export class EventQueryService {
     return toEventView(row);
   }
 
-  /** Every matching event as a row stream; the read is recorded before the first byte goes out. */
+  /**
+   * Every matching event as a row stream; the read is recorded before the first byte goes out.
+   * The export holds one of its principal's export slots until the stream closes, and is ended
+   * (the stream fails) once it has run EXPORT_TIMEOUT_MS.
+   */
   async export(context: ReadContext, params: FilterParams, format: ExportFormat): Promise<Readable> {
     const filter = filterFromParams(params);
     const scope = this.scopeFor(context.principal, filter);
-    const rows = await this.reader.export(filter, scope);
+    const release = this.slots.acquire('export', context.principal);
+    let rows: Readable;
+    try {
+      rows = await this.reader.export(filter, scope);
+    } catch (error) {
+      release();
+      throw error;
+    }
+    const ms = this.durations.exportTimeoutMs;
+    const timer = setTimeout(
+      () => rows.destroy(new Error(`the export ran longer than ${ms} ms (EXPORT_TIMEOUT_MS)`)),
+      ms,
+    );
+    rows.once('close', () => {
+      clearTimeout(timer);
+      release();
+    });
     try {
       await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'export', format });
     } catch (error) {

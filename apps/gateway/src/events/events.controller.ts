@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
-import { invalidParameter } from '../common/invalid-parameter';
+import { invalidParameter, refuseQueryParameters } from '../common/invalid-parameter';
 import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuditEventDetailDto, EventPageDto } from './dto/event-page.dto';
@@ -23,26 +23,20 @@ import {
   WorkspaceEventQueryDto,
 } from './dto/event-query.dto';
 import { FeedPageDto, FeedQueryDto } from './dto/feed.dto';
-import { EventQueryService, type EventPage, type ReadContext } from './event-query.service';
+import { EventQueryService, type EventPage } from './event-query.service';
+import { contextOf } from './read-context';
 import { sendExport } from './export/send-export';
 import { TrailFeedService, type FeedPage } from './feed/trail-feed.service';
 import type { AuditEventView } from './store/event-row';
 
 const MAX_ID_LENGTH = 256;
 
-function contextOf(principal: Principal, request: Request): ReadContext {
-  const correlation = request.headers['x-correlation-id'] ?? request.headers['x-request-id'];
-  return {
-    principal,
-    sourceIp: request.ip,
-    correlationId: typeof correlation === 'string' ? correlation : undefined,
-  };
-}
-
 function pathId(name: string, value: string): string {
   if (value.length === 0 || value.length > MAX_ID_LENGTH) {
     throw invalidParameter(name, `must be 1 to ${MAX_ID_LENGTH} characters`);
   }
+  // the filter trims what it is given: blanks alone would be refused there under another name
+  if (value.trim() === '') throw invalidParameter(name, 'must not be only blanks');
   return value;
 }
 
@@ -119,8 +113,7 @@ export class EventsController {
     @Param('id') id: string,
     @Query() query: Record<string, unknown>,
   ): Promise<AuditEventView> {
-    const [unknown] = Object.keys(query);
-    if (unknown !== undefined) throw invalidParameter(unknown, 'is not a known parameter');
+    refuseQueryParameters(query);
     return this.events.get(contextOf(principal, request), pathId('id', id));
   }
 }

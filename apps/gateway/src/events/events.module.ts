@@ -27,6 +27,7 @@ export class EventsModule {
     const readerSettings: ReaderSettings = {
       statementTimeoutMs: config.QUERY_TIMEOUT_MS,
       exportIdleTimeoutMs: config.EXPORT_IDLE_TIMEOUT_MS,
+      exportStatementTimeoutMs: config.EXPORT_TIMEOUT_MS,
       exportBatchSize: 2000,
       textSearchWindow: 1000,
       feedScanRows: DEFAULT_TRAIL_SCAN_ROWS,

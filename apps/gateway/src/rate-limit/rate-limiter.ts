@@ -28,7 +28,8 @@ export class RateLimiter implements OnModuleDestroy {
     const store = {
       query: async (query: QueryConfig) => {
         if (this.closed) throw new Error('the rate limiter is closed');
-        return (await connection.pool()).query(query);
+        // on the reserved connections, like authentication: busy queries never stall the limit
+        return connection.reservedPool().query(query);
       },
     };
     this.limiter = new RateLimiterPostgres({

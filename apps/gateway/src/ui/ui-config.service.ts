@@ -21,6 +21,8 @@ export interface UiClientConfig {
     scope: string;
     authorizationEndpoint: string;
     tokenEndpoint: string;
+    /** Where signing out ends the session at the issuer too (absent when the issuer names none). */
+    endSessionEndpoint?: string;
   } | null;
 }
 
@@ -52,6 +54,7 @@ export class UiConfigService {
           scope,
           authorizationEndpoint: discovery.authorization_endpoint,
           tokenEndpoint: discovery.token_endpoint,
+          endSessionEndpoint: discovery.end_session_endpoint,
         },
       };
       return this.config;

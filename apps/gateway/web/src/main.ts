@@ -3,7 +3,10 @@ import {
   beginSignIn,
   completeSignIn,
   currentSession,
+  forgetSession,
   isSignInCallback,
+  keepSessionAlive,
+  refreshSession,
   signOut,
   type OidcClientConfig,
 } from './auth/session';
@@ -48,23 +51,26 @@ async function start(): Promise<void> {
       return showSignIn(config.oidc, (error as Error).message);
     }
   }
-  const session = currentSession();
-  if (!session) return showSignIn(config.oidc);
+  const oidc = config.oidc;
+  // a tab reopened after its access token expired still has its refresh token
+  const session = oidc ? (currentSession() ?? (await refreshSession(oidc).catch(() => undefined))) : undefined;
+  if (!oidc || !session) return showSignIn(oidc);
 
+  const ended = (message: string) => {
+    stopRefreshing();
+    forgetSession();
+    showSignIn(oidc, message);
+  };
+  const stopRefreshing = keepSessionAlive(oidc, () => ended('Your session has ended. Please sign in again.'));
   byId('session-name').textContent = session.name;
   byId('session').hidden = false;
   byId('sign-out').onclick = () => {
-    signOut();
-    showSignIn(config.oidc, 'You have signed out.');
+    stopRefreshing();
+    // off to the issuer to end the session there, which sends the browser back here
+    if (!signOut(oidc, REDIRECT_URI)) showSignIn(oidc, 'You have signed out.');
   };
   showOnly('logs', SECTIONS);
-  new EventLogsPage({
-    token: () => currentSession()?.accessToken,
-    expired: (message) => {
-      signOut();
-      showSignIn(config.oidc, message);
-    },
-  }).start();
+  new EventLogsPage({ token: () => currentSession()?.accessToken, expired: ended }).start();
 }
 
 start().catch((error: unknown) => {

@@ -26,6 +26,16 @@ export const METRIC_CATEGORY_RULES: ReadonlyArray<{ match: string; category: Cat
     category: 'service',
     what: 'requests refused by the rate limits, by principal kind',
   },
+  {
+    match: 'meshtrail.api.heavy_reads_refused',
+    category: 'service',
+    what: 'exports and searches refused as too many at once',
+  },
+  {
+    match: 'meshtrail.keycloak_feed.',
+    category: 'service',
+    what: "the Keycloak event feed's polls and events, by kind",
+  },
   { match: 'meshtrail.audit.duplicates', category: 'service', what: 'redelivered audit events skipped' },
   { match: 'meshtrail.projection.', category: 'service', what: 'read-model projection progress and lag' },
   { match: 'meshtrail.seal.', category: 'service', what: 'checkpoint sealing progress and age' },

@@ -47,6 +47,9 @@ export const SAFE_POINT_LABELS: readonly string[] = [
   'kind',
   'trigger',
   'dry_run',
+  // which heavy read (export, search) and which limit refused it
+  'read',
+  'limit',
   // problems (meshtrail.problems): made by the services from bounded words, values checked like any other
   'type',
   'severity',

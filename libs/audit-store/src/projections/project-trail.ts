@@ -1,3 +1,4 @@
+import { isAccessGrantsTopic } from '@meshtrail/contracts';
 import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { INGEST_ROLE } from '../sql-client';
 import { AUDIT_EVENT_COLUMNS } from '../stored-audit-event';
@@ -65,16 +66,18 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
     action: string;
     workspace: string | null;
     changes: Array<{ field: string; from?: unknown; to?: unknown }> | null;
+    kafka_topic: string;
   }>(
+    // the topic stays out of the read model; the fold needs it to tell authorised grants apart
     `WITH next AS (
-       SELECT ${SEARCH_COLUMNS} FROM audit_events
+       SELECT ${SEARCH_COLUMNS}, kafka_topic FROM audit_events
        WHERE (xact_id, seq) > ($1::xid8, $2::bigint) AND xact_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY xact_id, seq
        LIMIT $3),
-     copied AS (INSERT INTO audit_event_search (${SEARCH_COLUMNS}) SELECT * FROM next RETURNING *)
+     copied AS (INSERT INTO audit_event_search (${SEARCH_COLUMNS}) SELECT ${SEARCH_COLUMNS} FROM next RETURNING seq)
      SELECT seq::text, xact_id::text, occurred_at, object_type, object_id, action, workspace,
-            CASE WHEN object_type = ANY($4::text[]) THEN changes END AS changes
-     FROM copied`,
+            CASE WHEN object_type = ANY($4::text[]) THEN changes END AS changes, kafka_topic
+     FROM next`,
     [position.xactId, position.seq, Math.max(1, Math.floor(batchSize)), MEMBERSHIP_TYPES],
   );
   if (rows.length === 0) return { projected: 0, position, objectCounts: [] };
@@ -90,6 +93,7 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
         action: row.action,
         workspace: row.workspace,
         changes: row.changes,
+        fromGrantsTopic: isAccessGrantsTopic(row.kafka_topic),
       })),
     ),
   );

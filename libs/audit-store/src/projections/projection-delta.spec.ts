@@ -8,9 +8,10 @@ function event(
   objectId: string,
   workspace?: string,
   role?: string,
+  fromGrantsTopic = objectType === 'WorkspaceAccess',
 ): ProjectedEvent {
   const changes = role ? [{ field: 'role', ...(action === 'granted' ? { to: role } : { from: role }) }] : [];
-  return { seq: ++seq, occurredAt: at, objectType, objectId, action, workspace, changes };
+  return { seq: ++seq, occurredAt: at, objectType, objectId, action, workspace, changes, fromGrantsTopic };
 }
 
 describe('foldEvents (the projections)', () => {
@@ -26,6 +27,16 @@ describe('foldEvents (the projections)', () => {
       ['joe', 'Workspace Owner'],
     ]);
     expect([...delta.revokes.values()]).toEqual([{ workspace: 'acme', userId: 'bob', role: 'Workspace Member' }]);
+  });
+
+  it('given grants and revokes from outside the grants topic, changes no membership', () => {
+    const delta = foldEvents([
+      event('WorkspaceAccess', 'granted', 'jane', 'acme', 'Workspace Manager'),
+      event('WorkspaceAccess', 'granted', 'mallory', 'acme', 'Workspace Owner', false),
+      event('WorkspaceAccess', 'revoked', 'jane', 'acme', 'Workspace Manager', false),
+    ]);
+    expect([...delta.grants.values()].map((g) => [g.userId, g.role])).toEqual([['jane', 'Workspace Manager']]);
+    expect(delta.revokes.size).toBe(0);
   });
 
   it('given a user or workspace deleted, ends their earlier memberships but not later ones', () => {

@@ -7,6 +7,8 @@ export interface ProjectedEvent {
   action: string;
   workspace?: string | null;
   changes?: ReadonlyArray<{ field: string; from?: unknown; to?: unknown }> | null;
+  /** Read from access.grants.v1, which only the identity components may write. */
+  fromGrantsTopic: boolean;
 }
 
 export interface Membership {
@@ -51,13 +53,14 @@ function roleOf(event: ProjectedEvent, side: 'from' | 'to'): string | undefined 
 
 /**
  * Folds events (in seq order) into the delta: the projections' evolve function. Workspace
- * memberships follow WorkspaceAccess granted/revoked (user = objectId, role from the "role"
- * change); deleting a user or a workspace ends its memberships. Objects exist from their last
+ * memberships follow WorkspaceAccess granted/revoked read from the grants topic (user = objectId,
+ * role from the "role" change); one from anywhere else (stored before audit-ingest refused them)
+ * grants and revokes nothing. Deleting a user or a workspace ends its memberships. Objects exist from their last
  * "created" until a later "deleted".
  */
 export function foldEvents(events: Iterable<ProjectedEvent>, delta: ProjectionDelta = emptyDelta()): ProjectionDelta {
   for (const event of events) {
-    if (event.objectType === 'WorkspaceAccess' && event.workspace) {
+    if (event.objectType === 'WorkspaceAccess' && event.workspace && event.fromGrantsTopic) {
       if (event.action === 'granted') {
         const role = roleOf(event, 'to');
         if (role) {

@@ -55,6 +55,24 @@ describe('ApiKeyStore (real PostgreSQL)', () => {
     expect(await store.revoke('0000000000000000', 'admin-2')).toBeUndefined();
   });
 
+  it('refuses a key once it has expired, keeps its expiry, scope and creator', async () => {
+    const created = await store.create(
+      'short',
+      { admin: true, workspaces: [], manageKeys: true },
+      { id: 'u-admin', name: 'olivia' },
+      new Date(Date.now() + 86_400_000),
+    );
+    expect(created).toMatchObject({ manageKeys: true, createdById: 'u-admin', createdBy: 'olivia' });
+    expect(await store.authenticate(created.key)).toMatchObject({ id: created.id, manageKeys: true });
+    // a day later (moved back instead of waiting)
+    await stack.query(
+      `UPDATE api_keys SET created_at = now() - interval '2 days', expires_at = now() - interval '1 second' WHERE id = $1`,
+      [created.id],
+    );
+    expect(await store.authenticate(created.key)).toBeUndefined();
+    expect((await store.list()).find((k) => k.id === created.id)).toMatchObject({ expiresAt: expect.any(String) });
+  });
+
   it('records use at most once a minute', async () => {
     const created = await store.create('busy', { admin: false, workspaces: ['ws-1'] }, 'admin-user');
     await store.touch(created.id);

@@ -1,10 +1,21 @@
 import type { SqlQueries } from '@meshtrail/database';
+import { DEFAULT_API_KEY_LIFETIME } from './api-key-policy';
 import { issueApiKey, parseApiKey, secretMatches } from './api-key-secret';
 
-/** What an API key may read: everything (admin), or the events of the named workspaces. */
+/**
+ * What an API key may do: read every workspace (admin, read-only), or the events of the named
+ * workspaces; and, separately, create and revoke keys (manageKeys).
+ */
 export interface ApiKeyScope {
   admin: boolean;
   workspaces: string[];
+  manageKeys: boolean;
+}
+
+/** Who made a key: the principal's id (audit events name it) and name (for people). */
+export interface ApiKeyCreator {
+  id: string;
+  name: string;
 }
 
 /** An API key as listed to admins: never the secret, never its hash. */
@@ -13,6 +24,8 @@ export interface ApiKeyInfo extends ApiKeyScope {
   name: string;
   createdAt: string;
   createdBy: string;
+  createdById: string;
+  expiresAt: string;
   revokedAt: string | null;
   revokedBy: string | null;
   lastUsedAt: string | null;
@@ -23,14 +36,18 @@ interface ApiKeyRow {
   name: string;
   admin: boolean;
   workspaces: string[];
+  manage_keys: boolean;
   created_at: Date;
   created_by: string;
+  created_by_id: string;
+  expires_at: Date;
   revoked_at: Date | null;
   revoked_by: string | null;
   last_used_at: Date | null;
 }
 
-const COLUMNS = 'id, name, admin, workspaces, created_at, created_by, revoked_at, revoked_by, last_used_at';
+const COLUMNS =
+  'id, name, admin, workspaces, manage_keys, created_at, created_by, created_by_id, expires_at, revoked_at, revoked_by, last_used_at';
 
 function toInfo(row: ApiKeyRow): ApiKeyInfo {
   return {
@@ -38,25 +55,50 @@ function toInfo(row: ApiKeyRow): ApiKeyInfo {
     name: row.name,
     admin: row.admin,
     workspaces: row.workspaces,
+    manageKeys: row.manage_keys,
     createdAt: row.created_at.toISOString(),
     createdBy: row.created_by,
+    createdById: row.created_by_id,
+    expiresAt: row.expires_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
     revokedBy: row.revoked_by,
     lastUsedAt: row.last_used_at?.toISOString() ?? null,
   };
 }
 
-/** API keys in the `api_keys` table: only a hash of each secret is kept; revocation is immediate. */
+/**
+ * API keys in the `api_keys` table: only a hash of each secret is kept; revocation and expiry
+ * count at once (an expired key authenticates no more).
+ */
 export class ApiKeyStore {
   constructor(private readonly db: SqlQueries) {}
 
-  /** Creates a key; the returned `key` is the only time the secret is ever seen. */
-  async create(name: string, scope: ApiKeyScope, createdBy: string): Promise<ApiKeyInfo & { key: string }> {
+  /**
+   * Creates a key (by default reading only, for DEFAULT_API_KEY_LIFETIME's default); the returned
+   * `key` is the only time the secret is ever seen. What a caller may ask for is decideApiKey's.
+   */
+  async create(
+    name: string,
+    scope: Omit<ApiKeyScope, 'manageKeys'> & { manageKeys?: boolean },
+    createdBy: ApiKeyCreator | string,
+    expiresAt = new Date(Date.now() + DEFAULT_API_KEY_LIFETIME.defaultDays * 86_400_000),
+  ): Promise<ApiKeyInfo & { key: string }> {
+    const creator = typeof createdBy === 'string' ? { id: createdBy, name: createdBy } : createdBy;
     const issued = issueApiKey();
     const [row] = await this.db.query<ApiKeyRow>(
-      `INSERT INTO api_keys (id, name, secret_hash, admin, workspaces, created_by)
-       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${COLUMNS}`,
-      [issued.id, name, issued.secretHash, scope.admin, scope.admin ? [] : scope.workspaces, createdBy],
+      `INSERT INTO api_keys (id, name, secret_hash, admin, workspaces, manage_keys, expires_at, created_by, created_by_id)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${COLUMNS}`,
+      [
+        issued.id,
+        name,
+        issued.secretHash,
+        scope.admin,
+        scope.admin ? [] : scope.workspaces,
+        scope.manageKeys ?? false,
+        expiresAt,
+        creator.name,
+        creator.id,
+      ],
     );
     return { ...toInfo(row), key: issued.key };
   }
@@ -76,12 +118,12 @@ export class ApiKeyStore {
     return row ? toInfo(row) : undefined;
   }
 
-  /** The active key a presented credential proves, or undefined (unknown, wrong secret, revoked). */
+  /** The active key a presented credential proves, or undefined (unknown, wrong secret, revoked, expired). */
   async authenticate(presented: string): Promise<ApiKeyInfo | undefined> {
     const parsed = parseApiKey(presented);
     if (!parsed) return undefined;
     const [row] = await this.db.query<ApiKeyRow & { secret_hash: string }>(
-      `SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE id = $1 AND revoked_at IS NULL`,
+      `SELECT ${COLUMNS}, secret_hash FROM api_keys WHERE id = $1 AND revoked_at IS NULL AND expires_at > now()`,
       [parsed.id],
     );
     if (!row || !secretMatches(parsed.secret, row.secret_hash)) return undefined;

@@ -6,6 +6,8 @@ export interface DiscoveryDocument {
   jwks_uri?: string;
   authorization_endpoint?: string;
   token_endpoint?: string;
+  /** Where a browser ends its session at the issuer (OpenID Connect RP-Initiated Logout). */
+  end_session_endpoint?: string;
 }
 
 /**
@@ -35,5 +37,6 @@ export async function fetchDiscoveryDocument(
     jwks_uri: text(document.jwks_uri),
     authorization_endpoint: text(document.authorization_endpoint),
     token_endpoint: text(document.token_endpoint),
+    end_session_endpoint: text(document.end_session_endpoint),
   };
 }

@@ -101,9 +101,9 @@ describe('TokenVerifier (real RS256 keys served by a local JWKS endpoint)', () =
 
   it('refuses alg none and HS256 tokens keyed with the public key', async () => {
     const v = verifier();
-    expect(await rejection(v, idp.unsigned({ sub: 'admin' }))).toBe('signature algorithm none is not accepted');
+    expect(await rejection(v, idp.unsigned({ sub: 'admin' }))).toBe('signature algorithm "none" is not accepted');
     expect(await rejection(v, await idp.hs256WithPublicKey({ sub: 'admin' }))).toBe(
-      'signature algorithm HS256 is not accepted',
+      'signature algorithm "HS256" is not accepted',
     );
   });
 

@@ -22,8 +22,10 @@ export class TokenVerifier {
     }
     // checked before any key is looked up: an HS256 token "signed" with our public key, or an
     // unsigned one, never reaches a verification routine
-    if (!alg || !this.settings.algorithms.includes(alg)) {
-      throw new TokenRejected(`signature algorithm ${alg ?? '(none)'} is not accepted`);
+    if (typeof alg !== 'string' || !this.settings.algorithms.includes(alg)) {
+      // the header is the client's: named as JSON and cut short, never echoed as it came
+      const named = alg === undefined ? '(none)' : (JSON.stringify(alg) ?? typeof alg).slice(0, 40);
+      throw new TokenRejected(`signature algorithm ${named} is not accepted`);
     }
     const keys = await this.keySource.keys();
     try {

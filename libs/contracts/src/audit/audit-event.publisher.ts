@@ -3,6 +3,7 @@ import type { RecordSink } from '../record-sink';
 import { prefixedTopic, TOPICS } from '../topics';
 import { auditEventKey, type AuditCloudEvent, type AuditEventData } from './audit-event';
 import type { EventFailureCode } from './failure';
+import { grantAuthorityFailure } from './grant-authority';
 import { validateAuditEvent } from './validate-audit-event';
 import { normaliseAction, normaliseObjectType } from './vocabulary';
 
@@ -26,6 +27,11 @@ export interface AuditEventPublisherOptions {
   source: string;
   /** KAFKA_TOPIC_PREFIX of the meshtrail installation, if any. */
   topicPrefix?: string;
+  /**
+   * Where the events go: audit.events.v1 (the default), or access.grants.v1 for the identity
+   * components that grant and revoke workspace access (WorkspaceAccess events, nothing else).
+   */
+  topic?: typeof TOPICS.auditEvents | typeof TOPICS.accessGrants;
   /** Clock skew tolerated for future timestamps; meshtrail's default is 5 minutes. */
   maxFutureSkewMs?: number;
   now?: () => Date;
@@ -57,9 +63,11 @@ export interface PublishedAuditEvent {
  */
 export class AuditEventPublisher {
   private readonly topic: string;
+  private readonly grantsTopic: boolean;
 
   constructor(private readonly options: AuditEventPublisherOptions) {
-    this.topic = prefixedTopic(TOPICS.auditEvents, options.topicPrefix ?? '');
+    this.topic = prefixedTopic(options.topic ?? TOPICS.auditEvents, options.topicPrefix ?? '');
+    this.grantsTopic = (options.topic ?? TOPICS.auditEvents) === TOPICS.accessGrants;
   }
 
   /** The CloudEvent an input becomes (exposed for producers that send through other clients). */
@@ -89,6 +97,9 @@ export class AuditEventPublisher {
         maxFutureSkewMs: this.options.maxFutureSkewMs ?? 300_000,
       });
       if (!result.ok) throw new AuditEventRejectedError(index, result.code, result.message);
+      // meshtrail would dead-letter it: refuse it here, where the producer can still act
+      const misplaced = grantAuthorityFailure(result.event.data, this.grantsTopic);
+      if (misplaced) throw new AuditEventRejectedError(index, misplaced.code, misplaced.message);
       return result.event;
     });
     if (events.length === 0) return [];

@@ -15,6 +15,10 @@ export const EVENT_FAILURES = {
   /** Older than the oldest time accepted (AUDIT_OLDEST_EVENT_TIME), or beyond what PostgreSQL stores. */
   TIME_OUT_OF_RANGE: 'EVENT.TIME_OUT_OF_RANGE',
   CONFLICTING_DUPLICATE: 'EVENT.CONFLICTING_DUPLICATE',
+  /** A WorkspaceAccess event on a topic other than access.grants.v1: only authorities grant access. */
+  GRANT_NOT_FROM_AUTHORITY: 'GRANT.NOT_FROM_AUTHORITY',
+  /** Something other than a WorkspaceAccess event on access.grants.v1, which carries grants only. */
+  GRANT_NOT_A_GRANT: 'GRANT.NOT_A_GRANT',
   KEYCLOAK_UNPARSEABLE: 'KEYCLOAK.UNPARSEABLE_LINE',
   /** A Keycloak line dated outside the accepted window (as audit events). */
   KEYCLOAK_TIME_OUT_OF_RANGE: 'KEYCLOAK.TIME_OUT_OF_RANGE',

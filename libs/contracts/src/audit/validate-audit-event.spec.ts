@@ -162,6 +162,20 @@ describe('validateAuditEvent: what PostgreSQL would refuse is refused first', ()
     );
   });
 
+  it('reads own constructor and __proto__ keys as data, never as the class to validate against', () => {
+    // class-validator picks the rules by value.constructor: a record naming one crashed validation
+    const records = [
+      JSON.stringify({ ...event(), constructor: null }),
+      JSON.stringify(event({}, { actor: { kind: 'robot', id: 'u', displayName: 'u', constructor: 'Object' } })),
+      JSON.stringify(event()).replace('{', '{"__proto__":{"specversion":"1.0"},'),
+    ];
+    expect(records.map((text) => refusal(parse(text)))).toEqual([
+      'accepted',
+      expect.stringContaining('data.actor.kind: must be one of'),
+      'accepted',
+    ]);
+  });
+
   it('refuses what is not JSON data, as a value the publisher may be handed', () => {
     expect(validateAuditEvent(event({}, { changes: [{ field: 'x', to: 10n }] }), options)).toMatchObject({
       code: EVENT_FAILURES.INVALID_SCHEMA,

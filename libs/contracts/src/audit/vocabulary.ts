@@ -43,6 +43,10 @@ export const OBJECT_TYPES = [
   'LegalHold',
   /** Records meshtrail could not store, replayed to their source topics (action updated; global). */
   'DeadLetter',
+  /** A meshtrail API key (ApiKeyCreated: created; ApiKeyRevoked: revoked; global, admins only). */
+  'ApiKey',
+  /** A meshtrail service's effective settings changed (updated; the diff in changes; global). */
+  'ServiceSettings',
 ] as const;
 export type ObjectType = (typeof OBJECT_TYPES)[number];
 

@@ -11,7 +11,12 @@ import { ApiRateLimits1763980000000 } from './1763980000000-api-rate-limits';
 import { LeanAppendPath1763990000000 } from './1763990000000-lean-append-path';
 import { RegistryTimeIndex1763990000100 } from './1763990000100-registry-time-index';
 import { TrailCheckpoints1763990000200 } from './1763990000200-trail-checkpoints';
-import { ProjectionSnapshots1763990000300 } from './1763990000300-projection-snapshots';
+import { PurgeCheckpointIndex1763990000250 } from './1763990000250-purge-checkpoint-index';
+import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-lock';
+import { KeycloakEventFeed1763990000300 } from './1763990000300-keycloak-event-feed';
+import { ApiKeyScopesExpiry1763990000400 } from './1763990000400-api-key-scopes-expiry';
+import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
+import { ProjectionSnapshots1763990000500 } from './1763990000500-projection-snapshots';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -28,5 +33,10 @@ export const MIGRATIONS: Function[] = [
   LeanAppendPath1763990000000,
   RegistryTimeIndex1763990000100,
   TrailCheckpoints1763990000200,
-  ProjectionSnapshots1763990000300,
+  PurgeCheckpointIndex1763990000250,
+  PartitionMoveLock1763990000260,
+  KeycloakEventFeed1763990000300,
+  ApiKeyScopesExpiry1763990000400,
+  ServiceSettings1763990000410,
+  ProjectionSnapshots1763990000500,
 ];

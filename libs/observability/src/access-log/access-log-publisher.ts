@@ -7,6 +7,8 @@ export interface AccessLogPublisherOptions {
   publish: (records: string[]) => Promise<void>;
   /** Records the buffer holds; when full, as many more wait up to dropAfterMs for room. */
   bufferSize: number;
+  /** Characters of serialized records the buffer and its overflow hold at most together; past it a record is dropped. */
+  maxBytes?: number;
   dropAfterMs: number;
   /** Delay before retry number `attempt` (1, 2, ...) after a failed send. */
   retryDelayMs: (attempt: number) => number;
@@ -58,9 +60,16 @@ export class AccessLogPublisher {
   private unloggedDrops = 0;
   private totalDrops = 0;
   private lastDropLog = -Infinity;
+  private lastDropAt?: number;
 
   constructor(private readonly options: AccessLogPublisherOptions) {
-    this.buffer = new PublishBuffer(options.bufferSize, options.dropAfterMs);
+    // a record's JSON text, one byte a character for the ASCII it mostly is
+    this.buffer = new PublishBuffer(
+      options.bufferSize,
+      options.dropAfterMs,
+      options.maxBytes,
+      (record) => record.length,
+    );
     this.now = options.now ?? Date.now;
     this.batchSize = options.batchSize ?? 1000;
     this.lingerMs = options.lingerMs ?? 100;
@@ -69,6 +78,23 @@ export class AccessLogPublisher {
 
   get pending(): number {
     return this.buffer.size;
+  }
+
+  /** What the health component shows: how full the buffer is, and what was dropped. */
+  state(): {
+    buffered: number;
+    bufferedBytes: number;
+    maxBytes: number | null;
+    droppedTotal: number;
+    lastDropAt: string | null;
+  } {
+    return {
+      buffered: this.buffer.size,
+      bufferedBytes: this.buffer.bytes,
+      maxBytes: Number.isFinite(this.buffer.maxBytes) ? this.buffer.maxBytes : null,
+      droppedTotal: this.totalDrops,
+      lastDropAt: this.lastDropAt === undefined ? null : new Date(this.lastDropAt).toISOString(),
+    };
   }
 
   /** Called once per request: O(1), never throws, never waits. */
@@ -159,6 +185,7 @@ export class AccessLogPublisher {
       droppedCounter.add(dropped);
       this.unloggedDrops += dropped;
       this.totalDrops += dropped;
+      this.lastDropAt = this.now();
     }
     this.logDrops(false);
   }
@@ -170,6 +197,8 @@ export class AccessLogPublisher {
       dropped: this.unloggedDrops,
       totalDropped: this.totalDrops,
       bufferSize: this.options.bufferSize,
+      bufferedBytes: this.buffer.bytes,
+      maxBytes: this.options.maxBytes,
       dropAfterMs: this.options.dropAfterMs,
       fullForMs: this.buffer.fullForMs(now),
     });

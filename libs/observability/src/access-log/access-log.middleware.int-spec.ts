@@ -19,6 +19,7 @@ async function serve(handler: (req: http.IncomingMessage & { principal?: unknown
     newId: () => `00000000-0000-4000-8000-${String(++ids).padStart(12, '0')}`,
   });
   const server = http.createServer((req, res) => middleware(req, res, () => handler(req, res)));
+  server.on('clientError', middleware.clientError);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return { lines, records, port, close: () => new Promise((resolve) => server.close(resolve)) };
@@ -121,6 +122,35 @@ describe('access-log middleware on a real HTTP server', () => {
       expect(new Set(app.records.map((r) => r.id)).size).toBe(3);
     } finally {
       agent.destroy();
+      await app.close();
+    }
+  });
+
+  it('gives a request the HTTP parser refuses an access line of what could be read, answered as Node would', async () => {
+    const app = await serve((_req, res) => res.end('ok'));
+    try {
+      const control = await raw(
+        app.port,
+        'GET /api/v1/events?token=abc&x=1 HTTP/1.1\r\nHost: x\r\nUser-Agent: scanner "9"\r\nX-Evil: a\x01b\r\n\r\n',
+      );
+      expect(control).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n/);
+      const garbage = await raw(app.port, 'GET /a b c\x7f\r\n\r\n');
+      expect(garbage).toMatch(/^HTTP\/1\.1 400 /);
+      const huge = await raw(app.port, `GET /big HTTP/1.1\r\nHost: x\r\nX-Pad: ${'a'.repeat(20_000)}\r\n\r\n`);
+      expect(huge).toMatch(/^HTTP\/1\.1 431 /);
+
+      await waitFor('three access lines', () => app.lines.length >= 3 || undefined);
+      expect(app.lines[0]).toMatch(
+        /^127\.0\.0\.1 400 "GET \/api\/v1\/events\?token=\*\*\*&x=1" \[-\] scanner\\x20\\"9\\" - 0ms$/,
+      );
+      expect(app.lines[1]).toMatch(/^127\.0\.0\.1 400 "GET \/a" \[-\] - - 0ms$/);
+      expect(app.lines[2]).toMatch(/^127\.0\.0\.1 431 "GET \/big" \[-\] - - 0ms$/);
+      expect(app.records.map((r) => [r.status, r.method, r.principal])).toEqual([
+        [400, 'GET', null],
+        [400, 'GET', null],
+        [431, 'GET', null],
+      ]);
+    } finally {
       await app.close();
     }
   });

@@ -63,4 +63,28 @@ describe('PublishBuffer', () => {
     expect(buffer.size).toBe(4);
     expect(buffer.takeDropped()).toBe(1);
   });
+
+  it('given records of any size, when they would take the buffer past maxBytes, then they are dropped and the rest kept', () => {
+    const buffer = new PublishBuffer<string>(100, 1000, 10, (item) => item.length);
+    expect(buffer.offer('aaaa', 0)).toBe(true);
+    expect(buffer.offer('bbbbbbbbbbb', 0)).toBe(false); // larger than the whole bound
+    expect(buffer.offer('cccc', 0)).toBe(true);
+    expect(buffer.offer('ddd', 0)).toBe(false); // 11 > 10
+    expect(buffer.offer('dd', 0)).toBe(true);
+    expect(buffer.bytes).toBe(10);
+    expect(buffer.takeDropped()).toBe(2);
+    buffer.remove(1);
+    expect(buffer.bytes).toBe(6);
+    expect(buffer.offer('ddd', 0)).toBe(true);
+    expect(buffer.peek(10)).toEqual(['cccc', 'dd', 'ddd']);
+  });
+
+  it('given a full buffer, when waiting records expire, then their bytes are given back', () => {
+    const buffer = new PublishBuffer<string>(1, 100, 100, (item) => item.length);
+    buffer.offer('aaaa', 0);
+    buffer.offer('bbbb', 0);
+    expect(buffer.bytes).toBe(8);
+    expect(buffer.expire(101)).toBe(1);
+    expect(buffer.bytes).toBe(4);
+  });
 });

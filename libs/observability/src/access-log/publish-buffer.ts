@@ -42,17 +42,23 @@ interface Waiting<T> {
  * Where captured records wait for the publisher. The buffer holds `capacity` records; when it is
  * full, newer records wait for room in an overflow of the same size. A record is dropped only
  * when it has waited there longer than `dropAfterMs` — that is, when the buffer has stayed full
- * that long — or when the overflow is full too. So memory never exceeds 2 × capacity records,
- * a short stall loses nothing, and a long outage costs the newest records, counted.
+ * that long — or when the overflow is full too, or when it would take the records held past
+ * `maxBytes` (as `sizeOf` measures them). So memory never exceeds 2 × capacity records nor
+ * maxBytes, however large each record is, a short stall loses nothing, and a long outage costs
+ * the newest records, counted.
  */
 export class PublishBuffer<T> {
   private readonly buffer: RingQueue<T>;
   private readonly overflow: RingQueue<Waiting<T>>;
   private dropped = 0;
+  /** The size of the records held, buffer and overflow together. */
+  bytes = 0;
 
   constructor(
     readonly capacity: number,
     readonly dropAfterMs: number,
+    readonly maxBytes = Infinity,
+    private readonly sizeOf: (item: T) => number = () => 0,
   ) {
     this.buffer = new RingQueue(capacity);
     this.overflow = new RingQueue(capacity);
@@ -71,15 +77,14 @@ export class PublishBuffer<T> {
   /** Takes a record; false when it was dropped. */
   offer(item: T, now: number): boolean {
     this.expire(now);
-    if (!this.buffer.full) {
-      this.buffer.push(item);
-      return true;
-    }
-    if (this.overflow.full) {
+    const size = this.sizeOf(item);
+    if (this.bytes + size > this.maxBytes || (this.buffer.full && this.overflow.full)) {
       this.dropped++;
       return false;
     }
-    this.overflow.push({ item, since: now });
+    this.bytes += size;
+    if (!this.buffer.full) this.buffer.push(item);
+    else this.overflow.push({ item, since: now });
     return true;
   }
 
@@ -92,7 +97,7 @@ export class PublishBuffer<T> {
 
   /** Removes the `count` oldest records (published) and lets waiting records into the room made. */
   remove(count: number): void {
-    for (let i = 0; i < count && this.buffer.size > 0; i++) this.buffer.shift();
+    for (let i = 0; i < count && this.buffer.size > 0; i++) this.bytes -= this.sizeOf(this.buffer.shift());
     while (!this.buffer.full && this.overflow.size > 0) this.buffer.push(this.overflow.shift().item);
   }
 
@@ -100,7 +105,7 @@ export class PublishBuffer<T> {
   expire(now: number): number {
     let expired = 0;
     while (this.overflow.size > 0 && now - this.overflow.at(0).since > this.dropAfterMs) {
-      this.overflow.shift();
+      this.bytes -= this.sizeOf(this.overflow.shift().item);
       expired++;
     }
     this.dropped += expired;

@@ -1,3 +1,5 @@
+import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { INestApplication } from '@nestjs/common';
 
 /**
@@ -6,7 +8,10 @@ import type { INestApplication } from '@nestjs/common';
  */
 export const GLOBAL_HTTP_MIDDLEWARE = Symbol('GLOBAL_HTTP_MIDDLEWARE');
 
-type Handler = (req: never, res: never, next: () => void) => void;
+type Handler = ((req: never, res: never, next: () => void) => void) & {
+  /** Also told of requests Node's HTTP parser refuses (the server's 'clientError' event). */
+  clientError?: (error: Error, socket: never) => void;
+};
 
 /** Mounts the module's global middleware on the underlying HTTP server; none when the module has none. */
 export function mountGlobalMiddleware(app: INestApplication): number {
@@ -16,6 +21,11 @@ export function mountGlobalMiddleware(app: INestApplication): number {
   } catch {
     return 0;
   }
-  for (const handler of handlers) app.use(handler);
+  for (const handler of handlers) {
+    app.use(handler);
+    // a 'clientError' listener replaces Node's own answer: the handler answers as Node would
+    if (handler.clientError)
+      (app.getHttpServer() as Server).on('clientError', handler.clientError as (error: Error, socket: Duplex) => void);
+  }
   return handlers.length;
 }

@@ -20,6 +20,7 @@ const HOUR_MS = 3_600_000;
 export function topicRetentionHours(settings: TopicPlanSettings): Record<TopicName, number> {
   const configured: Record<TopicName, number> = {
     [TOPICS.auditEvents]: settings.retentionHours,
+    [TOPICS.accessGrants]: settings.retentionHours,
     [TOPICS.auditEventsDeadLetter]: settings.deadLetterRetentionHours,
     [TOPICS.keycloakEventsRaw]: settings.retentionHours,
     [TOPICS.accessLogs]: settings.retentionHours,

@@ -7,6 +7,7 @@ import { RETENTION_BOUNDS, type DataKind } from './data-kinds';
  */
 export const TOPIC_DATA_KINDS: Readonly<Record<TopicName, DataKind>> = {
   [TOPICS.auditEvents]: 'auditEvents',
+  [TOPICS.accessGrants]: 'auditEvents',
   [TOPICS.auditEventsDeadLetter]: 'auditEvents',
   [TOPICS.keycloakEventsRaw]: 'authEvents',
   [TOPICS.accessLogs]: 'accessLogs',

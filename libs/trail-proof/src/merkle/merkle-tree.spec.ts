@@ -1,4 +1,11 @@
-import { inclusionProof, leafHash, merkleRoot, rootFromInclusionProof, verifyInclusion } from './merkle-tree';
+import {
+  inclusionProof,
+  leafHash,
+  MerkleTree,
+  merkleRoot,
+  rootFromInclusionProof,
+  verifyInclusion,
+} from './merkle-tree';
 
 // The RFC 6962 reference inputs and tree heads, as Certificate Transparency's implementations test them.
 const INPUTS = ['', '00', '10', '2021', '3031', '40414243', '5051525354555657', '606162636465666768696a6b6c6d6e6f'];
@@ -35,6 +42,19 @@ describe('RFC 6962 Merkle tree', () => {
     expect(hex(inclusionProof(LEAVES.slice(0, 3), 2))).toEqual([
       'fac54203e7cc696cf0dfcb42c92a1d9dbaf70ad9e621f4bd8d98662f00e3c125',
     ]);
+  });
+
+  it('gives, remembering subtree roots, the same paths as computing each from scratch, asked in any order', () => {
+    const many = Array.from({ length: 40 }, (_, i) => leafHash(Buffer.from([i, 3])));
+    for (let n = 1; n <= many.length; n++) {
+      const leaves = many.slice(0, n);
+      const tree = new MerkleTree(leaves);
+      for (let r = 0; r < n; r++) {
+        const i = (r * 17 + 5) % n;
+        expect(hex(tree.inclusionProof(i))).toEqual(hex(inclusionProof(leaves, i)));
+      }
+    }
+    expect(hex(new MerkleTree(LEAVES).inclusionProof(5))).toEqual(hex(inclusionProof(LEAVES, 5)));
   });
 
   it('verifies every leaf of every tree size up to 40 with its own proof, and no proof for another leaf or place', () => {

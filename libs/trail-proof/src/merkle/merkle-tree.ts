@@ -19,32 +19,56 @@ function splitPoint(n: number): number {
   return k;
 }
 
+/** Subtree roots already computed, by start and size: a tree's interior nodes, filled as paths need them. */
+type SubtreeMemo = Map<number, Buffer>;
+
 /** MTH(D[n]) of RFC 6962 section 2.1 over leaf hashes; the empty tree's hash is SHA-256 of nothing. */
 export function merkleRoot(leafHashes: readonly Uint8Array[]): Buffer {
   if (leafHashes.length === 0) return createHash('sha256').digest();
   return subtreeRoot(leafHashes, 0, leafHashes.length);
 }
 
-function subtreeRoot(leaves: readonly Uint8Array[], start: number, size: number): Buffer {
+function subtreeRoot(leaves: readonly Uint8Array[], start: number, size: number, memo?: SubtreeMemo): Buffer {
   if (size === 1) return Buffer.from(leaves[start]);
+  // a subtree is named by its start and size; sizes are below 2^31, so the key is exact
+  const key = start * 2 ** 31 + size;
+  const known = memo?.get(key);
+  if (known) return known;
   const k = splitPoint(size);
-  return nodeHash(subtreeRoot(leaves, start, k), subtreeRoot(leaves, start + k, size - k));
+  const root = nodeHash(subtreeRoot(leaves, start, k, memo), subtreeRoot(leaves, start + k, size - k, memo));
+  memo?.set(key, root);
+  return root;
 }
 
 /** PATH(m, D[n]) of RFC 6962 section 2.1.1: the audit path of leaf `index`, bottom first. */
-export function inclusionProof(leafHashes: readonly Uint8Array[], index: number): Buffer[] {
+export function inclusionProof(leafHashes: readonly Uint8Array[], index: number, memo?: SubtreeMemo): Buffer[] {
   if (!Number.isInteger(index) || index < 0 || index >= leafHashes.length) {
     throw new RangeError(`leaf ${index} is not in a tree of ${leafHashes.length}`);
   }
-  return path(leafHashes, index, 0, leafHashes.length);
+  return path(leafHashes, index, 0, leafHashes.length, memo);
 }
 
-function path(leaves: readonly Uint8Array[], index: number, start: number, size: number): Buffer[] {
+function path(leaves: readonly Uint8Array[], index: number, start: number, size: number, memo?: SubtreeMemo): Buffer[] {
   if (size === 1) return [];
   const k = splitPoint(size);
   return index < k
-    ? [...path(leaves, index, start, k), subtreeRoot(leaves, start + k, size - k)]
-    : [...path(leaves, index - k, start + k, size - k), subtreeRoot(leaves, start, k)];
+    ? [...path(leaves, index, start, k, memo), subtreeRoot(leaves, start + k, size - k, memo)]
+    : [...path(leaves, index - k, start + k, size - k, memo), subtreeRoot(leaves, start, k, memo)];
+}
+
+/**
+ * A tree over fixed leaf hashes that remembers the subtree roots it computes: the first audit
+ * path costs the whole tree (n - 1 node hashes), every later one of the same tree a lookup per
+ * level. For answering many proofs out of one checkpoint.
+ */
+export class MerkleTree {
+  private readonly memo: SubtreeMemo = new Map();
+
+  constructor(readonly leafHashes: readonly Uint8Array[]) {}
+
+  inclusionProof(index: number): Buffer[] {
+    return inclusionProof(this.leafHashes, index, this.memo);
+  }
 }
 
 /**

@@ -112,6 +112,25 @@ describe('sealNext against the real database', () => {
     expect(await verifyDatabase(db, keys())).toMatchObject({ ok: true, checkpoints: 5 });
   });
 
+  it('keeps refusing a refused purge request after a later one is sealed', async () => {
+    const tooRecent = new Date();
+    const old = new Date('2001-01-01T00:00:00Z');
+    await requestPurgeSeal(db, { store: 'audit_events', cutoff: tooRecent });
+    await requestPurgeSeal(db, { store: 'audit_events', cutoff: old });
+    const [recentId, oldId] = (
+      await stack.query<{ id: string }>('SELECT id::text FROM audit_purge_requests ORDER BY id DESC LIMIT 2')
+    )
+      .map((row) => row.id)
+      .reverse();
+    const acceptPurge = ({ cutoff }: { cutoff: Date }) => cutoff.getTime() === old.getTime();
+    const first = await sealNext(db, { ...options(), acceptPurge });
+    expect(first).toMatchObject({ refusedPurges: [recentId] });
+    expect(first.sealed).toEqual([
+      expect.objectContaining({ kind: 'purge', purge: expect.objectContaining({ request: oldId }) }),
+    ]);
+    expect(await sealNext(db, { ...options(), acceptPurge })).toMatchObject({ sealed: [], refusedPurges: [recentId] });
+  });
+
   it('numbers checkpoints past 9 in order (numbers are compared as numbers, not as their text)', async () => {
     await storeAuditEvents(
       stack,

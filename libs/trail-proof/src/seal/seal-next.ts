@@ -25,7 +25,7 @@ export interface SealStep {
   sealed: SignedCheckpoint[];
   /** Events sealed by this step. */
   events: number;
-  /** Purge requests refused by acceptPurge (they stay unsealed). */
+  /** Purge requests refused by acceptPurge: they stay unsealed, and refused on every later step. */
   refusedPurges: string[];
 }
 
@@ -94,7 +94,8 @@ async function readLeaves(client: SqlSession, after: TrailPosition, limit: numbe
 async function pendingPurges(client: SqlSession): Promise<Array<{ id: string; cutoff: Date; requestedAt: Date }>> {
   const { rows } = await client.query<{ id: string; cutoff: Date; requested_at: Date }>(
     `SELECT r.id::text, r.cutoff, r.requested_at FROM audit_purge_requests r
-     WHERE r.id > coalesce((SELECT max((purge->>'request')::bigint) FROM audit_checkpoints WHERE kind = 'purge'), 0)
+     WHERE NOT EXISTS (SELECT 1 FROM audit_checkpoints c
+                       WHERE c.kind = 'purge' AND (c.purge->>'request')::bigint = r.id)
      ORDER BY r.id`,
   );
   return rows.map((row) => ({ id: row.id, cutoff: row.cutoff, requestedAt: row.requested_at }));

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsBoolean, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ description: 'What the key is for', example: 'splunk-pull' })
@@ -7,10 +7,30 @@ export class CreateApiKeyDto {
   @Length(1, 200, { message: '$property must be 1 to 200 characters' })
   name: string;
 
-  @ApiPropertyOptional({ description: 'Reads every workspace and the global events', default: false })
+  @ApiPropertyOptional({
+    description: 'Reads every workspace and the global events (read only: managing keys is manageKeys)',
+    default: false,
+  })
   @IsOptional()
   @IsBoolean({ message: '$property must be true or false' })
   admin?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'May create and revoke keys, none with more rights than itself',
+    default: false,
+  })
+  @IsOptional()
+  @IsBoolean({ message: '$property must be true or false' })
+  manageKeys?: boolean;
+
+  @ApiPropertyOptional({
+    description: 'Days until the key expires (default API_KEY_DEFAULT_DAYS, at most API_KEY_MAX_DAYS)',
+    example: 90,
+  })
+  @IsOptional()
+  @IsInt({ message: '$property must be a whole number of days' })
+  @Min(1, { message: '$property must be at least 1' })
+  expiresInDays?: number;
 
   @ApiPropertyOptional({ description: 'The workspaces a non-admin key may read', example: ['ws-1'] })
   @IsOptional()
@@ -30,10 +50,16 @@ export class ApiKeyDto {
   admin: boolean;
   @ApiProperty({ type: [String] })
   workspaces: string[];
+  @ApiProperty({ description: 'May create and revoke keys' })
+  manageKeys: boolean;
   @ApiProperty({ format: 'date-time' })
   createdAt: string;
-  @ApiProperty({ description: 'Principal name of the admin who created it' })
+  @ApiProperty({ description: 'Principal name of whoever created it' })
   createdBy: string;
+  @ApiProperty({ description: 'Principal id (token subject or key id) of whoever created it' })
+  createdById: string;
+  @ApiProperty({ format: 'date-time', description: 'From then on the key is refused (401)' })
+  expiresAt: string;
   @ApiProperty({ format: 'date-time', nullable: true })
   revokedAt: string | null;
   @ApiProperty({ nullable: true })

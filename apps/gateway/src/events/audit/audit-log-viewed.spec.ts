@@ -65,6 +65,27 @@ describe('AuditLogViewed', () => {
     }
   });
 
+  it("records an admin's or an admin key's read of a workspace in the global trail, naming the workspace there", () => {
+    const olivia = { kind: 'user' as const, id: 'u-admin', name: 'olivia', admin: true, workspaces: [] };
+    const key = { kind: 'apiKey' as const, id: 'k-2', name: 'siem', admin: true, workspaces: [] };
+    for (const principal of [olivia, key]) {
+      const input = auditLogViewedEvent({
+        principal,
+        operation: 'list',
+        filter: filterFromParams({ action: 'deleted' }),
+        workspace: 'ws-suspect',
+        returned: 2,
+      });
+      expect(input.data).not.toHaveProperty('workspace');
+      expect(input.data.objectId).toBe('workspace/ws-suspect');
+      expect(input.data.changes).toContainEqual({ field: 'workspace', to: 'ws-suspect' });
+    }
+    // an owner's read stays in the workspace, without a second mention of it
+    const own = auditLogViewedEvent({ principal: jane, operation: 'list', workspace: 'ws-1' });
+    expect(own.data.workspace).toBe('ws-1');
+    expect(own.data.changes).not.toContainEqual({ field: 'workspace', to: 'ws-1' });
+  });
+
   it('records a feed page with the stretch of the commit order it covered, and knows such a record again', () => {
     const positions = { after: { xactId: '0', seq: '0' }, through: { xactId: '912', seq: '40' } };
     const input = auditLogViewedEvent({

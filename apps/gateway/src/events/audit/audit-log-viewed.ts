@@ -8,7 +8,10 @@ export interface AuditLogView {
   principal: Principal;
   operation: 'list' | 'get' | 'export' | 'feed';
   filter?: EventFilter;
-  /** The single workspace the read was confined to, if any: the event lands in that workspace's trail. */
+  /**
+   * The single workspace the read was confined to, if any: an owner's or manager's read lands in
+   * that workspace's trail; an admin's (or an admin-scoped key's) stays global, admins only.
+   */
   workspace?: string;
   eventId?: string;
   format?: string;
@@ -60,6 +63,15 @@ function oneLine(text: string, max: number): string {
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
 
+/**
+ * The workspace whose trail records a read: the one read, unless an admin read it. An
+ * investigation must not tip off the investigated: an admin's reads go to the global trail,
+ * which only admins see (the workspace read is named in the event's changes).
+ */
+export function viewRecordedIn(view: Pick<AuditLogView, 'principal' | 'workspace'>): string | undefined {
+  return view.principal.admin ? undefined : view.workspace;
+}
+
 /** The AuditLogViewed event for one read: who read, how, with which filters. */
 export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
   const description = view.filter ? describeFilter(view.filter) : '';
@@ -80,6 +92,8 @@ export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
       },
     });
   }
+  const recordedIn = viewRecordedIn(view);
+  if (view.workspace && !recordedIn) changes.push({ field: 'workspace', to: view.workspace });
   if (view.format) changes.push({ field: 'format', to: view.format });
   if (view.returned !== undefined) changes.push({ field: 'returned', to: view.returned });
   if (view.positions) changes.push({ field: 'positions', to: view.positions });
@@ -91,7 +105,7 @@ export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
       objectId: view.eventId ?? (view.workspace ? `workspace/${view.workspace}` : 'all'),
       objectName: 'audit log',
       action: 'viewed',
-      ...(view.workspace ? { workspace: view.workspace } : {}),
+      ...(recordedIn ? { workspace: recordedIn } : {}),
       actor: {
         kind: view.principal.kind,
         id: view.principal.id.slice(0, 256),

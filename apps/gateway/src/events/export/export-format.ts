@@ -1,4 +1,5 @@
 import { Transform } from 'node:stream';
+import { csvLine } from '../../common/csv-cell';
 import { EXPORT_COLUMNS } from '../store/event-sql';
 
 export const EXPORT_FORMATS = ['ndjson', 'csv'] as const;
@@ -19,21 +20,6 @@ export function formatFromAccept(accept: string | undefined): ExportFormat | und
       return 'ndjson';
   }
   return undefined;
-}
-
-/**
- * One RFC 4180 field. Text a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a
- * leading apostrophe: an actor name must not become a formula on an auditor's machine.
- */
-export function csvField(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function csvLine(values: readonly unknown[]): string {
-  return `${values.map(csvField).join(',')}\r\n`;
 }
 
 const CSV_HEADER = csvLine(EXPORT_COLUMNS.map(([name]) => name));

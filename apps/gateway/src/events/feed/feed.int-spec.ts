@@ -12,6 +12,8 @@ import { createTestStack, type TestStack } from '../../../../../test/support/tes
 import { authOptionsFrom } from '../../auth/auth-options';
 import { GatewayEnv } from '../../gateway.env';
 import { RateLimitModule } from '../../rate-limit/rate-limit.module';
+import { readLimitsOf } from '../../read-limits/read-limits-of';
+import { ReadLimitsModule } from '../../read-limits/read-limits.module';
 import { EventsModule } from '../events.module';
 import { READER_SETTINGS, type ReaderSettings } from '../store/event-store.reader';
 
@@ -75,6 +77,7 @@ describe('GET /api/v1/events/feed (real PostgreSQL and Kafka, API keys through t
         CoreModule.register('gateway', config),
         AuthModule.register(authOptionsFrom(config)),
         RateLimitModule.register({ perMinute: 1_000_000, burst: 1_000_000 }),
+        ReadLimitsModule.register(...readLimitsOf(config)),
         EventsModule.register(config),
       ],
     })
@@ -82,6 +85,7 @@ describe('GET /api/v1/events/feed (real PostgreSQL and Kafka, API keys through t
       .useValue({
         statementTimeoutMs: 5000,
         exportIdleTimeoutMs: 10_000,
+        exportStatementTimeoutMs: 60_000,
         exportBatchSize: 100,
         textSearchWindow: 1000,
         feedScanRows: SCAN_ROWS,

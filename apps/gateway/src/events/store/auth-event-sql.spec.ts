@@ -67,5 +67,9 @@ describe('Keycloak events in the trail', () => {
     expect(authByIdQuery('keycloak-1767225600123456-42')?.values).toEqual(['1767225600123456', '42']);
     expect(authByIdQuery('keycloak-1-2; DROP')).toBeUndefined();
     expect(authByIdQuery('evt-1')).toBeUndefined();
+    // numbers no stored event has, which PostgreSQL would refuse as out of range
+    expect(authByIdQuery('keycloak-9223372036854775807-1')).toBeUndefined();
+    expect(authByIdQuery('keycloak-1-9223372036854775808')).toBeUndefined();
+    expect(authByIdQuery('keycloak-253402300799999999-9223372036854775807')?.values).toHaveLength(2);
   });
 });

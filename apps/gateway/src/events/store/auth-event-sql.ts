@@ -156,10 +156,17 @@ export function authExportQuery(filter: EventFilter): SqlQuery {
   };
 }
 
-/** An auth event by its id (`keycloak-<microseconds>-<seq>`), or undefined for ids of another shape. */
+/** The end of year 9999 in microseconds since 1970: no stored event is later, and PostgreSQL's timestamps end not far beyond. */
+const LAST_MICROS = 253_402_300_799_999_999n;
+const MAX_BIGINT = 9_223_372_036_854_775_807n;
+
+/**
+ * An auth event by its id (`keycloak-<microseconds>-<seq>`), or undefined for ids of another
+ * shape or numbers no stored event can have (which PostgreSQL would refuse as out of range).
+ */
 export function authByIdQuery(id: string): SqlQuery | undefined {
   const match = /^keycloak-(\d{1,19})-(\d{1,19})$/.exec(id);
-  if (!match) return undefined;
+  if (!match || BigInt(match[1]) > LAST_MICROS || BigInt(match[2]) > MAX_BIGINT) return undefined;
   return {
     text: `SELECT ${AUTH_EVENT_COLUMNS}, jsonb_build_object('line', line, 'details', details, 'realmId', realm_id,
   'clientId', client_id, 'userId', user_id, 'error', error, 'resourceType', resource_type) AS event

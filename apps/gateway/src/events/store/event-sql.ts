@@ -475,16 +475,23 @@ export function exportQuery(filter: EventFilter, scope: ReadScope): SqlQuery {
   };
 }
 
-/** One event by id, within the caller's scope. */
-export function byIdQuery(id: string, scope: ReadScope): SqlQuery {
+/** One audit event by id, within the caller's scope: these columns of it. */
+function oneEventQuery(columns: string, id: string, scope: ReadScope): SqlQuery {
   const params = new SqlParams();
   const clauses: string[] = [];
   if (!scope.all) clauses.push(oneOf('workspace', scope.workspaces, params));
   const idParam = params.add(id);
   // the id registry knows the event time, so only one partition is searched
   clauses.push(`id = ${idParam}`, `occurred_at = (SELECT occurred_at FROM audit_event_ids WHERE id = ${idParam})`);
-  return {
-    text: `SELECT ${EVENT_COLUMNS}, event\nFROM audit_events\nWHERE ${clauses.join(' AND ')}`,
-    values: params.values,
-  };
+  return { text: `SELECT ${columns}\nFROM audit_events\nWHERE ${clauses.join(' AND ')}`, values: params.values };
+}
+
+/** One event by id, within the caller's scope. */
+export function byIdQuery(id: string, scope: ReadScope): SqlQuery {
+  return oneEventQuery(`${EVENT_COLUMNS}, event`, id, scope);
+}
+
+/** What an inclusion proof needs of one event, within the caller's scope: its commit position and the event as stored. */
+export function proofSubjectQuery(id: string, scope: ReadScope): SqlQuery {
+  return oneEventQuery('id, xact_id::text AS xact_id, seq::text AS seq, event', id, scope);
 }

@@ -62,6 +62,8 @@ export interface ReaderSettings {
   statementTimeoutMs: number;
   /** An export whose client reads nothing for this long is ended (it holds a connection). */
   exportIdleTimeoutMs: number;
+  /** Upper bound of each statement of an export (PostgreSQL's statement_timeout). */
+  exportStatementTimeoutMs: number;
   /** Rows fetched per round trip while exporting. */
   exportBatchSize: number;
   /** How many of the newest candidate events a text search looks through before asking the trigram index. */
@@ -249,7 +251,8 @@ export class EventStoreReader {
       this.connection
         .withClient(async (client) => {
           await client.query(
-            `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL statement_timeout = 0; ` +
+            `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; ` +
+              `SET LOCAL statement_timeout = ${Math.trunc(this.settings.exportStatementTimeoutMs)}; ` +
               `SET LOCAL idle_in_transaction_session_timeout = ${Math.trunc(this.settings.exportIdleTimeoutMs)}`,
           );
           // rows as arrays of texts in EXPORT_COLUMNS order: nothing to parse but strings

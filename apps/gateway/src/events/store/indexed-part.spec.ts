@@ -75,3 +75,29 @@ describe('chooseIndexedPart', () => {
     expect(chooseIndexedPart('lz-', sample)).toEqual({ text: 'lz-', share: 0.75 });
   });
 });
+
+describe('chooseIndexedPart under its budget', () => {
+  // the worst a client can ask: a phrase of 250 short words, against long lines holding all of them
+  const phrase = Array.from({ length: 250 }, (_, i) => `w${i % 10}`).join(' ');
+  const sample = Array.from({ length: 1000 }, () => trigramText(`${phrase} ${phrase}`));
+
+  it('stops measuring once the budget is spent, and still names a part of the text', () => {
+    const budget = { left: 5_000_000 };
+    const part = chooseIndexedPart(phrase, sample, budget);
+    expect(budget.left).toBe(0);
+    expect(phrase).toContain(part.text.trim());
+  });
+
+  it('takes the whole text, as if every line held it, when nothing could be measured', () => {
+    expect(chooseIndexedPart(phrase, sample, { left: 10 })).toEqual({ text: phrase, share: 1 });
+  });
+
+  it('shares one budget between the texts of a request', () => {
+    const budget = { left: 100_000_000 };
+    chooseIndexedPart('w1 w2', sample, budget);
+    const spentOnFirst = 100_000_000 - budget.left;
+    expect(spentOnFirst).toBeGreaterThan(0);
+    chooseIndexedPart('w3 w4', sample, budget);
+    expect(budget.left).toBeLessThan(100_000_000 - spentOnFirst);
+  });
+});

@@ -80,6 +80,22 @@ export interface IndexedPart {
  */
 export const TRIGRAM_SHARE_LIMIT = 0.02;
 
+/**
+ * Characters a request's part selection may look at (parts built, sampled lines searched; the
+ * README has what that costs): the choice runs synchronously on text the client picks
+ * (up to 50 terms of 500 characters) against lines it may have written itself, so without a bound
+ * it could hold the gateway for seconds. When the budget is spent the best part found so far is
+ * taken (the whole text when none was measured yet): only speed depends on the choice.
+ */
+export const PART_SELECTION_BUDGET = 20_000_000;
+
+/** What is left of a request's PART_SELECTION_BUDGET; shared by all its searched texts. */
+export interface SelectionBudget {
+  left: number;
+}
+
+class BudgetSpent extends Error {}
+
 const rarer = (a: Part, b: Part) => a.lines < b.lines || (a.lines === b.lines && a.trigrams < b.trigrams);
 
 /**
@@ -88,29 +104,48 @@ const rarer = (a: Part, b: Part) => a.lines < b.lines || (a.lines === b.lines &&
  * (of equally rare ones, the one with fewest trigrams, the cheapest to look up), widened word by
  * word while that makes it rarer or while it is short. The whole text when no word has a trigram.
  */
-export function chooseIndexedPart(text: string, sample: readonly string[]): IndexedPart {
+export function chooseIndexedPart(
+  text: string,
+  sample: readonly string[],
+  budget: SelectionBudget = { left: PART_SELECTION_BUDGET },
+): IndexedPart {
   const words = [...text.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length }));
+  const spend = (characters: number) => {
+    budget.left -= characters;
+    if (budget.left < 0) throw new BudgetSpent();
+  };
+  const holdsAll = (line: string, trigrams: readonly string[]) =>
+    trigrams.every((t) => {
+      spend(line.length);
+      return line.includes(t);
+    });
   const measure = (first: number, last: number): Part => {
     // one character either side (both code units of a character beyond the BMP) bounds the words
     const before = Array.from(text.slice(0, words[first].start)).pop() ?? '';
     const after = Array.from(text.slice(words[last].end))[0] ?? '';
     const part = before + text.slice(words[first].start, words[last].end) + after;
+    spend(part.length);
     const trigrams = substringTrigrams(part);
-    const lines = sample.filter((line) => trigrams.every((t) => line.includes(t))).length;
+    const lines = sample.filter((line) => holdsAll(line, trigrams)).length;
     return { first, last, text: part, trigrams: trigrams.length, lines };
   };
   let best: Part | undefined;
-  for (let i = 0; i < words.length; i++) {
-    const part = measure(i, i);
-    if (part.trigrams > 0 && (!best || rarer(part, best))) best = part;
-  }
-  while (best && (best.first > 0 || best.last < words.length - 1)) {
-    const wider = [
-      ...(best.first > 0 ? [measure(best.first - 1, best.last)] : []),
-      ...(best.last < words.length - 1 ? [measure(best.first, best.last + 1)] : []),
-    ].reduce((a, b) => (rarer(b, a) ? b : a));
-    if (best.trigrams >= MIN_TRIGRAMS && wider.lines >= best.lines) break;
-    best = wider;
+  try {
+    for (let i = 0; i < words.length; i++) {
+      const part = measure(i, i);
+      if (part.trigrams > 0 && (!best || rarer(part, best))) best = part;
+    }
+    while (best && (best.first > 0 || best.last < words.length - 1)) {
+      const wider = [
+        ...(best.first > 0 ? [measure(best.first - 1, best.last)] : []),
+        ...(best.last < words.length - 1 ? [measure(best.first, best.last + 1)] : []),
+      ].reduce((a, b) => (rarer(b, a) ? b : a));
+      if (best.trigrams >= MIN_TRIGRAMS && wider.lines >= best.lines) break;
+      best = wider;
+    }
+  } catch (error) {
+    if (!(error instanceof BudgetSpent)) throw error;
+    budget.left = 0;
   }
   if (!best) return { text, share: 1 };
   return { text: best.text, share: sample.length ? best.lines / sample.length : 0 };

@@ -8,7 +8,7 @@ import {
   type ReadScope,
   type SqlQuery,
 } from './event-sql';
-import { chooseIndexedPart, TRIGRAM_SHARE_LIMIT, trigramText } from './indexed-part';
+import { chooseIndexedPart, PART_SELECTION_BUDGET, TRIGRAM_SHARE_LIMIT, trigramText } from './indexed-part';
 
 /** One row of a text search's window sample (windowSampleQuery). */
 export interface WindowSample {
@@ -32,11 +32,13 @@ export interface EarlierMonths {
 function indexedParts(filter: EventFilter, sample: readonly string[]): { parts: IndexedParts; share: number } {
   const parts = new Map<string, string>();
   let share = 0;
+  // one budget for the whole request, however many texts it searches
+  const budget = { left: PART_SELECTION_BUDGET };
   for (const condition of filter.conditions) {
     if (condition.field !== 'change' || condition.negated) continue;
     for (const value of condition.values) {
       const text = value.toLowerCase();
-      const part = chooseIndexedPart(text, sample);
+      const part = chooseIndexedPart(text, sample, budget);
       parts.set(text, part.text);
       share = Math.max(share, part.share);
     }

@@ -57,6 +57,29 @@ export async function fetchEvent(token: string, id: string): Promise<EventView> 
   return (await call(`${API}/${encodeURIComponent(id)}`, token)).json() as Promise<EventView>;
 }
 
+/**
+ * What the page reads of `GET /api/v1/events/{id}/proof` (the gateway's answer has the proof
+ * itself too: leaf, audit path, signature). `checks` is what the gateway found checking it.
+ */
+export type ProofAnswer =
+  | {
+      sealed: true;
+      index: number;
+      treeSize: number;
+      checkpoint: { number: number; sealedAt: string; keyId: string };
+      checks: {
+        eventMatchesLeaf: boolean;
+        leafInRoot: boolean;
+        signature: 'valid' | 'invalid' | 'unknown-key' | 'not-checked';
+        verified: boolean;
+      };
+    }
+  | { sealed: false; code: string; message: string };
+
+export async function fetchProof(token: string, id: string): Promise<ProofAnswer> {
+  return (await call(`${API}/${encodeURIComponent(id)}/proof`, token)).json() as Promise<ProofAnswer>;
+}
+
 /** Every event matching the filters, as CSV (the API streams it; the page saves it as a file). */
 export async function fetchCsvExport(token: string, filters: Record<string, string>): Promise<Blob> {
   return (await call(`${API}/export${query({ ...filters, format: 'csv' })}`, token, 'text/csv')).blob();

@@ -1,6 +1,6 @@
-import type { EventView } from '../api/events-api';
+import type { EventView, ProofAnswer } from '../api/events-api';
 import { byId, h } from './dom';
-import { actorLabel, diffRows, eventLabel, formatTime } from './format';
+import { actorLabel, diffRows, eventLabel, formatTime, sealSummary } from './format';
 
 function definition(term: string, value: string | null | undefined): Node[] {
   return [h('dt', {}, term), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
@@ -40,8 +40,9 @@ function diffTable(event: EventView): HTMLElement {
   );
 }
 
-/** The event's full detail: every attribute, the structured diff (field, from, to) and the CloudEvent as published. */
-export function renderDetail(event: EventView): void {
+/** The event's full detail: every attribute, the seal, the structured diff (field, from, to) and the CloudEvent as published. */
+export function renderDetail(event: EventView, proof: ProofAnswer | Error): void {
+  const seal = sealSummary(proof);
   byId('detail-title').textContent = `${eventLabel(event)} ${event.action}`;
   byId('detail-error').textContent = '';
   const body = byId('detail-body');
@@ -63,6 +64,8 @@ export function renderDetail(event: EventView): void {
       ...definition('Ingested', formatTime(event.ingestedAt)),
       ...definition('Event id', event.id),
       ...definition('SHA-256', event.hash),
+      h('dt', {}, 'Seal'),
+      h('dd', {}, h('span', { id: 'detail-seal', class: 'seal', 'data-state': seal.state }, seal.text)),
     ),
     h('h3', {}, 'Changes'),
     diffTable(event),

@@ -1,4 +1,12 @@
-import { ApiFailure, fetchCsvExport, fetchEvent, fetchPage, type EventPage, type EventView } from '../api/events-api';
+import {
+  ApiFailure,
+  fetchCsvExport,
+  fetchEvent,
+  fetchPage,
+  fetchProof,
+  type EventPage,
+  type EventView,
+} from '../api/events-api';
 import {
   apiParamsFor,
   COLUMN_INFO,
@@ -238,7 +246,12 @@ export class EventLogsPage {
     if (remember)
       history.pushState(null, '', `${window.location.pathname}${searchFromFilters(this.filters, { detail: id })}`);
     try {
-      renderDetail(await fetchEvent(token, id));
+      // the proof is asked for beside the event; a failure there only leaves the seal unknown
+      const [event, proof] = await Promise.all([
+        fetchEvent(token, id),
+        fetchProof(token, id).catch((failure: unknown) => failure as Error),
+      ]);
+      renderDetail(event, proof);
     } catch (failure) {
       if (failure instanceof ApiFailure && failure.status === 401)
         return this.session.expired('Your session has ended. Please sign in again.');

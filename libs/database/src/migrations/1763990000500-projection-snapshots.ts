@@ -6,8 +6,8 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
  * membership granted by a purged event survives the purge and the rebuild, and so do the counts.
  * One snapshot (the latest); its tables mirror the projections'.
  */
-export class ProjectionSnapshots1763990000300 implements MigrationInterface {
-  name = 'ProjectionSnapshots1763990000300';
+export class ProjectionSnapshots1763990000500 implements MigrationInterface {
+  name = 'ProjectionSnapshots1763990000500';
 
   async up(runner: QueryRunner): Promise<void> {
     await runner.query(`

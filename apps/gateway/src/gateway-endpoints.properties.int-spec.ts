@@ -1,0 +1,189 @@
+import type { INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import fc from 'fast-check';
+import { ApiKeyStore } from '@meshtrail/auth';
+import { loadConfig } from '@meshtrail/config';
+import { storeAuditEvents } from '../../../test/support/audit-events';
+import {
+  expectAnswered,
+  hostileHeaders,
+  jsonBody,
+  pathSegment,
+  queryPairs,
+} from '../../../test/support/http-properties';
+import { propertySeed } from '../../../test/support/storable-arbitraries';
+import { createTestStack, type TestStack } from '../../../test/support/test-stack';
+import { FILTER_FIELDS } from './events/query/event-filter';
+import { GatewayEnv } from './gateway.env';
+import { GatewayModule } from './gateway.module';
+
+const EVENT_PARAMETERS = [...FILTER_FIELDS, 'from', 'to', 'q', 'limit', 'cursor', 'count', 'format', 'x'];
+const ACCESS_LOG_PARAMETERS = [
+  'from',
+  'to',
+  'principal',
+  'status',
+  'method',
+  'pathPrefix',
+  'remoteIp',
+  'limit',
+  'cursor',
+  'format',
+  'x',
+];
+
+/**
+ * The gateway's query, export, access-log, API-key and retention-admin endpoints under hostile
+ * query strings, bodies and headers, through the whole gateway module over real HTTP, PostgreSQL
+ * and Kafka: every answer is a 2xx or a 4xx, a 400 names what was wrong, never a 5xx.
+ */
+describe('gateway endpoints under hostile input (fast-check over HTTP, real PostgreSQL and Kafka)', () => {
+  let stack: TestStack;
+  let app: INestApplication;
+  let base: string;
+  let adminKey: string;
+  let workspaceKey: string;
+  const seed = propertySeed('gateway endpoints');
+
+  beforeAll(async () => {
+    stack = await createTestStack('gatewayprops');
+    const db = { query: (sql: string, params?: unknown[]) => stack.query(sql, params) };
+    await storeAuditEvents(
+      db,
+      Array.from({ length: 30 }, (_, i) => ({
+        time: new Date(Date.parse('2026-03-01T00:00:00Z') + i * 3_600_000),
+        workspace: i % 2 ? 'ws-1' : 'ws-2',
+        objectType: 'Project',
+        objectId: `p-${i}`,
+        action: 'updated',
+        actor: { kind: 'user' as const, id: 'u-1', displayName: 'Jane' },
+        change: `changed quota of project p-${i} =1+1;`,
+      })),
+    );
+    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    adminKey = (await keys.create('props-admin', { admin: true, workspaces: [] }, 'test')).key;
+    workspaceKey = (await keys.create('props-ws-1', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
+    const config = loadConfig('gateway', GatewayEnv, {
+      ...stack.env,
+      API_RATE_LIMIT_PER_MINUTE: '1000000',
+      API_RATE_LIMIT_BURST: '1000000',
+      API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
+      API_RATE_LIMIT_PER_ADDRESS_BURST: '1000000',
+      EXPORT_CONCURRENCY_PER_PRINCIPAL: '100',
+      EXPORT_CONCURRENCY: '100',
+      TEXT_SEARCH_CONCURRENCY_PER_PRINCIPAL: '100',
+    });
+    const module = await Test.createTestingModule({ imports: [GatewayModule.register(config)] }).compile();
+    app = module.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+  });
+  afterAll(async () => {
+    await app?.close();
+    await stack?.teardown();
+  });
+
+  async function call(
+    method: string,
+    path: string,
+    key: string,
+    headers: Record<string, string> = {},
+    body?: unknown,
+  ): Promise<{ status: number; body: unknown }> {
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: { ...headers, 'x-api-key': key, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const json = res.headers.get('content-type')?.includes('application/json');
+    return { status: res.status, body: json && text ? (JSON.parse(text) as unknown) : text };
+  }
+
+  const key = () => fc.constantFrom(adminKey, workspaceKey);
+  const query = (pairs: Array<[string, string]>) => new URLSearchParams(pairs).toString();
+
+  it('answers the event queries and exports with 2xx or a 4xx naming the parameter', async () => {
+    const pairs = queryPairs(fc.constantFrom(...EVENT_PARAMETERS));
+    await fc.assert(
+      fc.asyncProperty(
+        pairs,
+        fc.oneof(pathSegment, fc.constantFrom('ws-1', 'ws-2')),
+        hostileHeaders,
+        key(),
+        async (sent, ws, headers, who) => {
+          const names = [...sent.map(([name]) => name), 'workspaceId', 'path'];
+          for (const path of [
+            `/events?${query(sent)}`,
+            `/events/export?${query(sent)}`,
+            `/workspaces/${ws}/events?${query(sent)}`,
+            `/workspaces/${ws}/events/export?${query(sent)}`,
+          ]) {
+            expectAnswered(await call('GET', path, who, headers), names, { path, headers });
+          }
+        },
+      ),
+      { seed, numRuns: 40 },
+    );
+  });
+
+  it('answers the access-log search and export with 2xx or a 4xx naming the parameter', async () => {
+    const pairs = queryPairs(fc.constantFrom(...ACCESS_LOG_PARAMETERS));
+    await fc.assert(
+      fc.asyncProperty(pairs, hostileHeaders, key(), async (sent, headers, who) => {
+        const names = sent.map(([name]) => name);
+        for (const path of [`/access-logs?${query(sent)}`, `/access-logs/export?${query(sent)}`]) {
+          expectAnswered(await call('GET', path, who, headers), names, { path, headers });
+        }
+      }),
+      { seed, numRuns: 40 },
+    );
+  });
+
+  it('answers the API-key endpoints with 2xx or a 4xx naming the field', async () => {
+    const body = jsonBody(fc.constantFrom('name', 'workspaces', 'admin', 'x'));
+    await fc.assert(
+      fc.asyncProperty(body, pathSegment, hostileHeaders, key(), async (sent, id, headers, who) => {
+        const fields = sent !== null && typeof sent === 'object' && !Array.isArray(sent) ? Object.keys(sent) : [];
+        // a missing required field is named too
+        const named = [...fields, 'name', 'workspaces', 'admin', 'body', 'id', 'path'];
+        expectAnswered(await call('POST', '/api-keys', who, headers, sent), named, { sent, headers });
+        expectAnswered(await call('GET', '/api-keys', who, headers), named, { headers });
+        const path = `/api-keys/${id}`;
+        expectAnswered(await call('DELETE', path, who, headers), named, { path, headers });
+      }),
+      { seed, numRuns: 40 },
+    );
+  });
+
+  it('answers the retention-admin endpoints with 2xx or a 4xx naming the parameter or field', async () => {
+    const fieldNames = ['dryRun', 'reason', 'workspace', 'until', 'limit', 'status', 'all', 'x'];
+    const fields = fc.constantFrom(...fieldNames);
+    await fc.assert(
+      fc.asyncProperty(
+        jsonBody(fields),
+        queryPairs(fields),
+        pathSegment,
+        hostileHeaders,
+        key(),
+        async (sent, pairs, segment, headers, who) => {
+          const bodyFields = sent !== null && typeof sent === 'object' && !Array.isArray(sent) ? Object.keys(sent) : [];
+          // a missing required field is named too
+          const named = [...bodyFields, ...pairs.map(([name]) => name), ...fieldNames, 'body', 'runId', 'path'];
+          const requests: Array<[string, string, unknown]> = [
+            ['POST', '/admin/retention/runs', sent],
+            ['GET', `/admin/retention/runs?${query(pairs)}`, undefined],
+            ['GET', `/admin/retention/runs/${segment}`, undefined],
+            ['GET', `/admin/legal-holds?${query(pairs)}`, undefined],
+            ['POST', '/admin/legal-holds', sent],
+            ['POST', `/admin/legal-holds/${segment}/release`, sent],
+          ];
+          for (const [method, path, body] of requests) {
+            expectAnswered(await call(method, path, who, headers, body), named, { method, path, body, headers });
+          }
+        },
+      ),
+      { seed, numRuns: 30 },
+    );
+  });
+});
