@@ -205,6 +205,7 @@ async function main(): Promise<void> {
       KAFKA_BROKERS: brokers.join(','),
       KAFKA_TOPIC_PREFIX: prefix,
       TELEMETRY_PROTOCOL: PROTOCOL,
+      TELEMETRY_ALLOW_INSECURE: 'true',
       TELEMETRY_ENDPOINT: PROTOCOL === 'otlp' ? `http://127.0.0.1:${port}` : `http://127.0.0.1:${port}/api/v1/write`,
       TELEMETRY_QUEUE_DIR: queueDir,
       TELEMETRY_RETRY_INITIAL_MS: '200',

@@ -29,6 +29,7 @@ describe('access logs: the lines the gateway writes and the records the access-l
     idp = await LocalOidcIssuer.start('meshtrail');
     gateway = await ServiceProcess.start('gateway', {
       ...stack.env,
+      ACCESS_LOG_STDOUT: 'true',
       ...idp.env(),
       ACCESS_LOG_TRUSTED_PROXIES: '127.0.0.1/32',
     });

@@ -234,7 +234,13 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape and alerts,
     producer = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'observability-e2e').producer();
     await producer.connect();
     // consumer lag has no series until first measured from the broker (every 10 s by default)
-    const common = { ...stack.env, TELEMETRY_EXPORT_INTERVAL_MS: '1000', KAFKA_CONSUMER_LAG_INTERVAL_MS: '1000' };
+    const common = {
+      ...stack.env,
+      TELEMETRY_EXPORT_INTERVAL_MS: '1000',
+      KAFKA_CONSUMER_LAG_INTERVAL_MS: '1000',
+      // the access lines on stdout too, for the Fluent Bit parser that ships them when enabled
+      ACCESS_LOG_STDOUT: 'true',
+    };
 
     ingestJson = await ServiceProcess.start('audit-ingest', { ...common, LOG_FORMAT: 'json' });
     await publishIngestBatch();
@@ -270,6 +276,7 @@ describe('operator files (Fluent Bit, Loki labels, Prometheus scrape and alerts,
       ...common,
       LOG_FORMAT: 'json',
       TELEMETRY_PROTOCOL: 'remote-write',
+      TELEMETRY_ALLOW_INSECURE: 'true',
       TELEMETRY_ENDPOINT: prometheus.writeUrl,
       TELEMETRY_QUEUE_DIR: queueDir,
       TELEMETRY_HEALTH_TARGETS: `gateway=${gateway.url}`,

@@ -23,7 +23,7 @@ describe('SIEM forwarding to a real rsyslog', () => {
     stack = await createTestStack('siemrsyslog');
     rsyslog = await Rsyslog.start();
     ndjson = path.join(rsyslog.dir, 'siem.ndjson');
-    gateway = await ServiceProcess.start('gateway', stack.env);
+    gateway = await ServiceProcess.start('gateway', { ...stack.env, ACCESS_LOG_STDOUT: 'true' });
     accessLog = await ServiceProcess.start('access-log', {
       ...stack.env,
       SIEM_SYSLOG_RECEIVERS: `tcp://127.0.0.1:${rsyslog.port}`,
@@ -143,10 +143,13 @@ describe('SIEM forwarding to a real rsyslog', () => {
     );
 
     // the NDJSON sink (access logs only, its default) has every access record, one JSON object per line
-    const lines = await waitFor('every record in the NDJSON file', () => {
-      if (!fs.existsSync(ndjson)) return undefined;
-      const objects = fs
-        .readFileSync(ndjson, 'utf8')
+    // written one file per UTC day: siem.<day>.ndjson beside the target
+    const dayFiles = () => fs.readdirSync(rsyslog.dir).filter((name) => /^siem\.\d{4}-\d{2}-\d{2}\.ndjson$/.test(name));
+    const lines = await waitFor('every record in the NDJSON day files', () => {
+      if (dayFiles().length === 0) return undefined;
+      const objects = dayFiles()
+        .map((name) => fs.readFileSync(path.join(rsyslog.dir, name), 'utf8'))
+        .join('')
         .split('\n')
         .filter((line) => line !== '')
         .map((line) => JSON.parse(line) as { path?: string });

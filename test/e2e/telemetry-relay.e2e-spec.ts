@@ -59,6 +59,7 @@ describe('telemetry relay to a real Prometheus (remote-write) as the operations 
       TELEMETRY_EXPORT_INTERVAL_MS: '1000',
       TELEMETRY_INSTALLATION_ID: 'e2e-installation',
       TELEMETRY_PROTOCOL: 'remote-write',
+      TELEMETRY_ALLOW_INSECURE: 'true',
       TELEMETRY_ENDPOINT: prometheus.writeUrl,
       TELEMETRY_DISABLED_CATEGORIES: 'host',
       TELEMETRY_HEALTH_TARGETS: `gateway=${gateway.url}`,
@@ -104,6 +105,7 @@ describe('telemetry relay to a real Prometheus (remote-write) as the operations 
       application: 'on',
       health: 'on',
       heartbeat: 'on',
+      problems: 'on',
       usage: 'off',
     });
     expect(policy.scrubMode).toBe('drop');

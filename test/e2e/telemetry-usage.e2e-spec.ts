@@ -24,6 +24,7 @@ describe('usage events, when an installation enables them', () => {
     relay = await ServiceProcess.start('telemetry-relay', {
       ...stack.env,
       TELEMETRY_USAGE_ENABLED: 'true',
+      TELEMETRY_ALLOW_INSECURE: 'true',
       TELEMETRY_USAGE_ENDPOINT: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
       TELEMETRY_USAGE_DOMAIN: 'meshtrail.example',
     });

@@ -1,8 +1,11 @@
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min } from 'class-validator';
 import { EnvInt, EnvList, IsReadableFile, ServiceEnv } from '@meshtrail/config';
+import { LOG_RETENTION_BOUNDS, logBoundsRule } from '@meshtrail/retention';
 import { SIEM_STREAMS, type SiemStream } from './siem/siem-entry';
 import { SYSLOG_RECEIVER_URL } from './siem/syslog/syslog-receiver';
 
+/** Access lines may be kept at most their maximum months, counted in the shortest (28-day) months. */
+const NDJSON_FILE_MAX_DAYS = LOG_RETENTION_BOUNDS.accessLines.maxMonths * 28;
 const STREAMS_MESSAGE = `each stream must be one of ${SIEM_STREAMS.join(', ')}`;
 
 /** The access-log service's environment: the store needs nothing more; SIEM forwarding does. */
@@ -52,6 +55,18 @@ export class AccessLogEnv extends ServiceEnv {
   @IsIn(SIEM_STREAMS, { each: true, message: STREAMS_MESSAGE })
   SIEM_NDJSON_STREAMS: SiemStream[] = ['access-logs'];
 
+  /**
+   * The NDJSON file target is written one file per UTC day; day files older than this are
+   * deleted. At most six months of 28 days (168 days): access lines may not be kept longer.
+   */
+  @EnvInt()
+  @IsInt({ message: 'must be a whole number of days' })
+  @Min(1, { message: 'must be at least 1 day' })
+  @Max(NDJSON_FILE_MAX_DAYS, {
+    message: `must be at most ${NDJSON_FILE_MAX_DAYS} days (${logBoundsRule('accessLines')})`,
+  })
+  SIEM_NDJSON_FILE_MAX_AGE_DAYS = 31;
+
   /** Authorization header for the NDJSON HTTP target, e.g. `Splunk <HEC token>`. */
   @IsOptional()
   @IsString()
@@ -73,6 +88,7 @@ export class AccessLogEnv extends ServiceEnv {
       'SIEM_CA_FILE',
       'SIEM_NDJSON_TARGET',
       'SIEM_NDJSON_STREAMS',
+      'SIEM_NDJSON_FILE_MAX_AGE_DAYS',
       'SIEM_FORWARD_FROM',
     ];
   }

@@ -1,4 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { DeadLetterBurstIndicator, DeadLettersModule } from '@meshtrail/dead-letters';
 import { CONSUMING, CoreModule } from '@meshtrail/runtime';
 import { AccessLogEnv } from './access-log.env';
 import { SiemModule } from './siem/siem.module';
@@ -11,7 +12,14 @@ export class AccessLogModule {
     return {
       module: AccessLogModule,
       global: true,
-      imports: [CoreModule.register('access-log', config, CONSUMING), StoreModule, SiemModule],
+      imports: [
+        CoreModule.register('access-log', config, {
+          imports: [DeadLettersModule],
+          indicators: [...CONSUMING.indicators, DeadLetterBurstIndicator],
+        }),
+        StoreModule,
+        SiemModule,
+      ],
       providers: [{ provide: AccessLogEnv, useValue: config }],
       exports: [AccessLogEnv],
     };

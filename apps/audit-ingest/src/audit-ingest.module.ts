@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DeadLettersModule } from '@meshtrail/dead-letters';
+import { DeadLetterBurstIndicator, DeadLettersModule } from '@meshtrail/dead-letters';
 import { ConsumerHealthIndicator } from '@meshtrail/kafka';
 import { CoreModule } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from './audit-ingest.env';
@@ -25,8 +25,14 @@ export class AuditIngestModule {
       module: AuditIngestModule,
       imports: [
         CoreModule.register('audit-ingest', config, {
-          imports: [TrailProjectionModule, TrailSealingModule, KeycloakFeedModule],
-          indicators: [ConsumerHealthIndicator, TrailProjector, TrailSealer, KeycloakEventFeed],
+          imports: [TrailProjectionModule, TrailSealingModule, KeycloakFeedModule, DeadLettersModule],
+          indicators: [
+            ConsumerHealthIndicator,
+            TrailProjector,
+            TrailSealer,
+            KeycloakEventFeed,
+            DeadLetterBurstIndicator,
+          ],
         }),
         DeadLettersModule,
         TrailProjectionModule,

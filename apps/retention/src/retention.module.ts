@@ -1,5 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
-import { DeadLettersModule } from '@meshtrail/dead-letters';
+import { DeadLetterBurstIndicator, DeadLettersModule } from '@meshtrail/dead-letters';
 import { CoreModule } from '@meshtrail/runtime';
 import { ConsumerHealthIndicator } from '@meshtrail/kafka';
 import { CLOCK, systemClock } from './clock';
@@ -20,8 +20,8 @@ export class RetentionModule {
       module: RetentionModule,
       imports: [
         CoreModule.register('retention', config, {
-          imports: [RetentionHealthModule],
-          indicators: [ConsumerHealthIndicator, RetentionHealthIndicator],
+          imports: [RetentionHealthModule, DeadLettersModule],
+          indicators: [ConsumerHealthIndicator, RetentionHealthIndicator, DeadLetterBurstIndicator],
         }),
         RetentionHealthModule,
         DeadLettersModule,

@@ -1,5 +1,5 @@
 import { ConfigError, loadConfig } from '@meshtrail/config';
-import { TelemetryRelayEnv } from './telemetry-relay.env';
+import { installationIdOf, TelemetryRelayEnv } from './telemetry-relay.env';
 import { expectRecordedSettings } from '../../../test/support/recorded-settings';
 
 function problems(env: Record<string, string>): Record<string, string> {
@@ -30,7 +30,7 @@ describe('TelemetryRelayEnv', () => {
       'health cannot be disabled',
     );
     expect(problems({ TELEMETRY_DISABLED_CATEGORIES: 'hosts' }).TELEMETRY_DISABLED_CATEGORIES).toContain(
-      'must list categories from host, service, application, usage',
+      'must list categories from host, service, application, problems, usage',
     );
     expect(problems({ TELEMETRY_DISABLED_CATEGORIES: 'host, application' })).toEqual({});
   });
@@ -59,11 +59,53 @@ describe('TelemetryRelayEnv', () => {
   });
 });
 
+describe('TelemetryRelayEnv: transport security and registration', () => {
+  it('requires https:// for the center, the usage endpoint and the token endpoint unless TELEMETRY_ALLOW_INSECURE=true', () => {
+    const plain = {
+      TELEMETRY_ENDPOINT: 'http://ops.example.com',
+      TELEMETRY_USAGE_ENABLED: 'true',
+      TELEMETRY_USAGE_ENDPOINT: 'http://plausible.example.com',
+      TELEMETRY_OAUTH_URL: 'http://idp.example.com/token',
+      TELEMETRY_OAUTH_CLIENT_ID: 'acme-prod',
+      TELEMETRY_OAUTH_CLIENT_SECRET: 's3cret',
+    };
+    const found = problems(plain);
+    for (const variable of ['TELEMETRY_ENDPOINT', 'TELEMETRY_USAGE_ENDPOINT', 'TELEMETRY_OAUTH_URL'])
+      expect(found[variable]).toContain('must be an https:// URL');
+    expect(problems({ ...plain, TELEMETRY_ALLOW_INSECURE: 'true' })).toEqual({});
+    expect(
+      problems({
+        ...plain,
+        TELEMETRY_ENDPOINT: 'https://ops.example.com',
+        TELEMETRY_USAGE_ENDPOINT: 'https://plausible.example.com',
+        TELEMETRY_OAUTH_URL: 'https://idp.example.com/token',
+      }),
+    ).toEqual({});
+  });
+
+  it('takes the installation id from the client, and refuses a different one, a half configuration or a static token beside it', () => {
+    const oauth = {
+      TELEMETRY_OAUTH_URL: 'https://idp.example.com/token',
+      TELEMETRY_OAUTH_CLIENT_ID: 'acme-prod',
+      TELEMETRY_OAUTH_CLIENT_SECRET: 's3cret',
+    };
+    expect(installationIdOf(loadConfig('telemetry-relay', TelemetryRelayEnv, oauth))).toBe('acme-prod');
+    expect(installationIdOf(loadConfig('telemetry-relay', TelemetryRelayEnv, {}))).toBe('local');
+    expect(problems({ ...oauth, TELEMETRY_INSTALLATION_ID: 'other' }).TELEMETRY_INSTALLATION_ID).toContain(
+      'equal TELEMETRY_OAUTH_CLIENT_ID',
+    );
+    expect(problems({ ...oauth, TELEMETRY_TOKEN: 'static' }).TELEMETRY_TOKEN).toContain('cannot be combined');
+    const half = problems({ TELEMETRY_OAUTH_CLIENT_ID: 'acme-prod' });
+    expect(half.TELEMETRY_OAUTH_URL).toContain('required with TELEMETRY_OAUTH_CLIENT_ID');
+    expect(half.TELEMETRY_OAUTH_CLIENT_SECRET).toContain('is required with TELEMETRY_OAUTH_CLIENT_ID');
+  });
+});
+
 describe("TelemetryRelayEnv.recordedSettings (the settings audit's allow-list)", () => {
   it('lists only variables of the class, never a secret', () => {
     expectRecordedSettings(TelemetryRelayEnv, {
       present: ['TELEMETRY_ENDPOINT', 'TELEMETRY_DISABLED_CATEGORIES'],
-      secrets: ['TELEMETRY_TOKEN', 'TELEMETRY_HMAC_KEY'],
+      secrets: ['TELEMETRY_TOKEN', 'TELEMETRY_HMAC_KEY', 'TELEMETRY_OAUTH_CLIENT_SECRET'],
     });
   });
 });

@@ -42,14 +42,102 @@ function OptOutCategories(): PropertyDecorator {
 }
 
 const URL_PATTERN = /^https?:\/\/[^\s/]+(\/\S*)?$/;
+const INSTALLATION_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
+
+/** https:// only, unless TELEMETRY_ALLOW_INSECURE=true (tests): what leaves must not be read or altered on the way. */
+function SecureUrl(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'secureUrl',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) =>
+          value === undefined ||
+          (args?.object as TelemetryRelayEnv).TELEMETRY_ALLOW_INSECURE === true ||
+          (typeof value === 'string' && value.startsWith('https://')),
+        defaultMessage: () => 'must be an https:// URL (http:// only with TELEMETRY_ALLOW_INSECURE=true, for tests)',
+      },
+    });
+}
+
+function NotWithClientCredentials(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'notWithClientCredentials',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) =>
+          value === undefined || (args?.object as TelemetryRelayEnv).TELEMETRY_OAUTH_CLIENT_ID === undefined,
+        defaultMessage: () =>
+          'cannot be combined with TELEMETRY_OAUTH_CLIENT_ID: choose a static token or client credentials',
+      },
+    });
+}
+
+/** With client credentials, the installation is the client: a different TELEMETRY_INSTALLATION_ID is a mistake. */
+function MatchesClientId(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'matchesClientId',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown, args?: ValidationArguments) => {
+          const clientId = (args?.object as TelemetryRelayEnv).TELEMETRY_OAUTH_CLIENT_ID;
+          return value === undefined || clientId === undefined || value === clientId;
+        },
+        defaultMessage: () =>
+          'must be unset or equal TELEMETRY_OAUTH_CLIENT_ID: with client credentials the installation is the client',
+      },
+    });
+}
 
 /** The telemetry relay's environment: where to send, what, and how to survive outages. */
 export class TelemetryRelayEnv extends ServiceEnv {
   override PORT = 8083;
 
-  /** Names this installation to the operations center (a label on everything sent). */
-  @Matches(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, { message: 'must be 1-63 letters, digits, ".", "_" or "-"' })
-  TELEMETRY_INSTALLATION_ID = 'local';
+  /**
+   * Names this installation to the operations center (a label on everything sent). Unset: the
+   * OAuth client id when client credentials are configured, otherwise "local".
+   */
+  @IsOptional()
+  @Matches(INSTALLATION_ID, { message: 'must be 1-63 letters, digits, ".", "_" or "-"' })
+  @MatchesClientId()
+  TELEMETRY_INSTALLATION_ID?: string;
+
+  /** Plain http:// for the center, the usage endpoint and the token endpoint: tests only (warned at start). */
+  @EnvBoolean()
+  @IsBoolean({ message: 'must be true or false' })
+  TELEMETRY_ALLOW_INSECURE = false;
+
+  /** OAuth 2.0 token endpoint of the center's identity provider (client credentials grant). */
+  @ValidateIf(
+    (env: TelemetryRelayEnv) => env.TELEMETRY_OAUTH_CLIENT_ID !== undefined || env.TELEMETRY_OAUTH_URL !== undefined,
+  )
+  @Matches(URL_PATTERN, { message: 'must be an https:// URL (required with TELEMETRY_OAUTH_CLIENT_ID)' })
+  @SecureUrl()
+  TELEMETRY_OAUTH_URL?: string;
+
+  /** The client registered for this installation in the center's identity provider; also its installation id. */
+  @ValidateIf(
+    (env: TelemetryRelayEnv) => env.TELEMETRY_OAUTH_URL !== undefined || env.TELEMETRY_OAUTH_CLIENT_ID !== undefined,
+  )
+  @Matches(INSTALLATION_ID, {
+    message: 'must be 1-63 letters, digits, ".", "_" or "-" (required with TELEMETRY_OAUTH_URL)',
+  })
+  TELEMETRY_OAUTH_CLIENT_ID?: string;
+
+  @ValidateIf((env: TelemetryRelayEnv) => env.TELEMETRY_OAUTH_CLIENT_ID !== undefined)
+  @IsString({ message: 'is required with TELEMETRY_OAUTH_CLIENT_ID' })
+  @MinLength(1, { message: 'is required with TELEMETRY_OAUTH_CLIENT_ID' })
+  TELEMETRY_OAUTH_CLIENT_SECRET?: string;
+
+  /** Space-separated scopes to ask for (optional). */
+  @IsOptional()
+  @IsString()
+  TELEMETRY_OAUTH_SCOPE?: string;
 
   @IsIn(PROTOCOLS, { message: `must be one of ${PROTOCOLS.join(', ')}` })
   TELEMETRY_PROTOCOL: Protocol = 'otlp';
@@ -57,11 +145,13 @@ export class TelemetryRelayEnv extends ServiceEnv {
   /** OTLP: the base URL (POST <url>/v1/metrics). remote-write: the full write URL. Unset: nothing leaves. */
   @IsOptional()
   @Matches(URL_PATTERN, { message: 'must be an http:// or https:// URL' })
+  @SecureUrl()
   TELEMETRY_ENDPOINT?: string;
 
-  /** Bearer token for the operations center. */
+  /** A static bearer token for the operations center (instead of client credentials). */
   @IsOptional()
   @IsString()
+  @NotWithClientCredentials()
   TELEMETRY_TOKEN?: string;
 
   /** PEM file with the CA that signed the operations center's certificate (when not a public CA). */
@@ -82,6 +172,7 @@ export class TelemetryRelayEnv extends ServiceEnv {
   /** Plausible-compatible server (POST <url>/api/event). Required when usage is enabled. */
   @ValidateIf((env: TelemetryRelayEnv) => env.TELEMETRY_USAGE_ENABLED || env.TELEMETRY_USAGE_ENDPOINT !== undefined)
   @Matches(URL_PATTERN, { message: 'must be an http:// or https:// URL (required when TELEMETRY_USAGE_ENABLED=true)' })
+  @SecureUrl()
   TELEMETRY_USAGE_ENDPOINT?: string;
 
   /** The site name usage events are recorded under. */
@@ -153,11 +244,18 @@ export class TelemetryRelayEnv extends ServiceEnv {
   @Min(100, { message: 'must be at least 100 ms' })
   TELEMETRY_REQUEST_TIMEOUT_MS = 10_000;
 
-  /** What the settings audit records: every variable above that holds no secret. Never TELEMETRY_TOKEN, TELEMETRY_HMAC_KEY. */
+  /**
+   * What the settings audit records: every variable above that holds no secret. Never
+   * TELEMETRY_TOKEN, TELEMETRY_HMAC_KEY, TELEMETRY_OAUTH_CLIENT_SECRET.
+   */
   override recordedSettings(): readonly string[] {
     return [
       ...super.recordedSettings(),
       'TELEMETRY_INSTALLATION_ID',
+      'TELEMETRY_ALLOW_INSECURE',
+      'TELEMETRY_OAUTH_URL',
+      'TELEMETRY_OAUTH_CLIENT_ID',
+      'TELEMETRY_OAUTH_SCOPE',
       'TELEMETRY_PROTOCOL',
       'TELEMETRY_ENDPOINT',
       'TELEMETRY_CA_FILE',
@@ -179,4 +277,11 @@ export class TelemetryRelayEnv extends ServiceEnv {
       'TELEMETRY_REQUEST_TIMEOUT_MS',
     ];
   }
+}
+
+/** The installation id the relay labels everything with: the explicit one, the OAuth client, or "local". */
+export function installationIdOf(
+  config: Pick<TelemetryRelayEnv, 'TELEMETRY_INSTALLATION_ID' | 'TELEMETRY_OAUTH_CLIENT_ID'>,
+): string {
+  return config.TELEMETRY_INSTALLATION_ID ?? config.TELEMETRY_OAUTH_CLIENT_ID ?? 'local';
 }

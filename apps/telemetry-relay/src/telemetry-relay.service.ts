@@ -17,12 +17,14 @@ import { readCa } from './delivery/http-post';
 import { OtlpHttpSender, RemoteWriteSender, type MetricsSender } from './delivery/metrics-sender';
 import { healthMetrics, heartbeatMetrics, observeService, parseHealthTargets } from './exchanges/health-check';
 import type { RelayIdentity } from './exchanges/exchange-metrics';
+import { problemMetrics, problemsOf } from './exchanges/problems';
 import { TelemetryIntake } from './ingest/telemetry-intake';
 import { SAFE_USAGE_PROPS } from './policy/label-rules';
 import { describePolicy, policyFromConfig } from './policy/policy-from-config';
 import { buildScrubRules } from './policy/scrubber';
 import { DiskQueue } from './queue/disk-queue';
 import type { TelemetryRelayEnv } from './telemetry-relay.env';
+import { RelayRegistration } from './registration/relay-registration';
 import { TransmissionLog } from './transmission/transmission-log';
 import { SAFE_PATH_WORDS } from './usage/usage-scrubbing';
 import { UsageRelay } from './usage/usage-relay';
@@ -56,12 +58,21 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
     private readonly transmissions: TransmissionLog,
     private readonly moduleRef: ModuleRef,
     private readonly deadLetters: DeadLetterQueue,
+    private readonly registration: RelayRegistration,
   ) {}
 
   async onModuleInit(): Promise<void> {
     const config = this.config;
     const policy = policyFromConfig(config);
-    this.logger.info('Telemetry Policy', describePolicy(policy, config));
+    this.logger.info('Telemetry Policy', {
+      ...describePolicy(policy, config),
+      credentials: this.registration.credentials,
+    });
+    if (config.TELEMETRY_ALLOW_INSECURE)
+      this.logger.warn('Telemetry Insecure Transport', {
+        reason:
+          'TELEMETRY_ALLOW_INSECURE=true: plain http:// accepted for the center, usage and token endpoints (tests only)',
+      });
     const log = (entry: Parameters<TransmissionLog['record']>[0]) => this.transmissions.record(entry);
     await this.transmissions.ensurePartitions(new Date());
     this.every(DAY_MS, () => this.transmissions.ensurePartitions(new Date()), false);
@@ -80,6 +91,7 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
       this.delivery = new DeliveryLoop(queue, sender, log, {
         batchMaxBytes: config.TELEMETRY_BATCH_MAX_BYTES,
         retry: { initialMs: config.TELEMETRY_RETRY_INITIAL_MS, maxMs: config.TELEMETRY_RETRY_MAX_MS },
+        onAnswer: (category, answer, statusCode) => this.registration.answered(category, answer, statusCode),
       });
       this.delivery.start();
       const intake = this.intake;
@@ -120,6 +132,13 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
   /** The scheduled exchanges, once the app (and its health) is up. */
   onApplicationBootstrap(): void {
     if (!this.intake) return;
+    // register at once rather than with the first batch; a failure shows in health and is retried with each send
+    void this.registration.bearer
+      .bearer()
+      .then(() => this.logger.info('Telemetry Relay Registered', { credentials: this.registration.credentials }))
+      .catch((error: unknown) =>
+        this.logger.warn('Telemetry Registration Failed', { error: (error as Error).message }),
+      );
     this.every(this.config.TELEMETRY_HEARTBEAT_INTERVAL_MS, () => this.heartbeat());
     this.every(this.config.TELEMETRY_HEALTH_INTERVAL_MS, () => this.healthCheck());
   }
@@ -133,7 +152,7 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
   private sender(): MetricsSender {
     const settings = {
       endpoint: this.config.TELEMETRY_ENDPOINT!,
-      token: this.config.TELEMETRY_TOKEN,
+      bearer: this.registration.bearer,
       ca: readCa(this.config.TELEMETRY_CA_FILE),
       timeoutMs: this.config.TELEMETRY_REQUEST_TIMEOUT_MS,
     };
@@ -167,10 +186,17 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
     const targets = parseHealthTargets(this.config.TELEMETRY_HEALTH_TARGETS);
     const observations = await Promise.all(targets.map((target) => observeService(target, fetchJson)));
     const own = await this.moduleRef.get(HealthService, { strict: false }).health();
-    await this.intake?.accept([healthMetrics(this.identity, observations, own, Date.now())]);
+    const at = Date.now();
+    const problems = problemsOf([...observations, { service: 'telemetry-relay', health: own }], at);
+    const problemRequest = problemMetrics(this.identity, problems, at);
+    await this.intake?.accept([
+      healthMetrics(this.identity, observations, own, at),
+      ...(problemRequest ? [problemRequest] : []),
+    ]);
     this.logger.info('Health Check Sent', {
       services: observations.length + 1,
       down: observations.filter((o) => o.health?.status !== 'UP').map((o) => o.service),
+      problems: problems.map((problem) => `${problem.service}/${problem.component}: ${problem.type}`),
     });
   }
 }

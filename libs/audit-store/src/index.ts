@@ -19,6 +19,11 @@ export {
 export { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
 export { rebuildProjections, type RebuildReport } from './projections/rebuild-projections';
 export {
+  restoreProjectionSnapshot,
+  snapshotProjections,
+  type ProjectionSnapshot,
+} from './projections/projection-snapshot';
+export {
   PROJECTOR_LOCK,
   SEARCH_COLUMNS,
   TRAIL_PROJECTION,

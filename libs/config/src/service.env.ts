@@ -194,10 +194,14 @@ export class ServiceEnv {
   @IsBoolean({ message: 'must be true or false' })
   ACCESS_LOG_ENABLED = true;
 
-  /** Whether access lines go to stdout too (the record is published either way). */
+  /**
+   * Whether access lines go to stdout too (the record is published to access-logs.v1 either way).
+   * Off by default: stdout carries the component logs, which hold no personal data; access lines
+   * (addresses, principals) have their own stream and their own retention.
+   */
   @EnvBoolean()
   @IsBoolean({ message: 'must be true or false' })
-  ACCESS_LOG_STDOUT = true;
+  ACCESS_LOG_STDOUT = false;
 
   /** Proxies whose X-Forwarded-For is believed: IP addresses and CIDR ranges. */
   @EnvList()

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { DatabaseConnection, rowsOf } from '@meshtrail/database';
 import { deadLetterMessage, KafkaProducer, TopicNames, type DeadLetter, type KafkaMessage } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
+import { DeadLetterBurstWatch } from './dead-letter-burst';
 import { deadLetterTopicOf } from './dead-letter-topics';
 import { insertDeadLetter } from './dead-letter.store';
 import { deadLettersCounter } from './dead-letter.metrics';
@@ -55,6 +56,7 @@ export class DeadLetterQueue {
     private readonly database: DatabaseConnection,
     private readonly producer: KafkaProducer,
     private readonly topics: TopicNames,
+    @Optional() private readonly burst: DeadLetterBurstWatch = new DeadLetterBurstWatch(),
   ) {}
 
   async send(letters: DeadLetter[], now: Date = new Date()): Promise<void> {
@@ -75,6 +77,10 @@ export class DeadLetterQueue {
       for (const chunk of chunksOf(messages, MAX_SEND_BYTES)) await this.producer.send(topic, chunk);
     }
 
+    this.burst.record(
+      letters.filter((_, index) => stored[index].inserted).map(({ record }) => record.topic),
+      now.getTime(),
+    );
     letters.forEach(({ record, reason }, index) => {
       const { id, inserted } = stored[index];
       if (inserted) deadLettersCounter.add(1, { topic: record.topic, reason });

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { DeadLetterBurstIndicator, DeadLetterBurstWatch } from './dead-letter-burst';
 import { DeadLetterQueue } from './dead-letter-queue';
 
 /**
@@ -6,7 +7,7 @@ import { DeadLetterQueue } from './dead-letter-queue';
  * (CoreModule provides them globally).
  */
 @Module({
-  providers: [DeadLetterQueue],
-  exports: [DeadLetterQueue],
+  providers: [DeadLetterQueue, DeadLetterBurstWatch, DeadLetterBurstIndicator],
+  exports: [DeadLetterQueue, DeadLetterBurstIndicator],
 })
 export class DeadLettersModule {}

@@ -18,6 +18,7 @@ export {
   type StoredDeadLetterRow,
 } from './dead-letter.store';
 export { DeadLetterQueue } from './dead-letter-queue';
+export { DeadLetterBurstIndicator } from './dead-letter-burst';
 export { DeadLettersModule } from './dead-letters.module';
 export { deadLettersReplayed, type ReplayActor, type ReplayFacts } from './dead-letter-replay.audit';
 export {

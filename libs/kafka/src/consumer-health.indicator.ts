@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { ComponentHealth, HealthIndicator } from '@meshtrail/observability';
+import { consumerProblems } from './consumer-problems';
 import { consumerRegistry, stalledPartitions } from './consumer-registry';
 import { DEFAULT_CONSUMER_WATCH, KAFKA_OPTIONS, type KafkaModuleOptions } from './kafka.options';
 
@@ -8,7 +9,8 @@ import { DEFAULT_CONSUMER_WATCH, KAFKA_OPTIONS, type KafkaModuleOptions } from '
  * naming what and why: a failure every record shares (systemic), a consumer that crashed for
  * good, or a partition with work waiting that has not advanced for KAFKA_CONSUMER_STALL_SECONDS
  * (with its topic, partition, committed offset, lag and last error). Reads what the consumers
- * and the lag monitor recorded: a probe never waits for the broker.
+ * and the lag monitor recorded: a probe never waits for the broker. Its `problems` say the same in
+ * bounded words, for the operations center.
  */
 @Injectable()
 export class ConsumerHealthIndicator implements HealthIndicator {
@@ -44,6 +46,7 @@ export class ConsumerHealthIndicator implements HealthIndicator {
     if (stalled.length > 0) details.stalled = stalled;
     if (systemic.length > 0) details.systemic = systemic;
     if (crashed.length > 0) details.crashed = crashed;
+    if (down) details.problems = consumerProblems({ stalled, systemic, crashed }, now);
     return Promise.resolve({ status: down ? 'DOWN' : 'UP', details });
   }
 }

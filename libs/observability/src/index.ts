@@ -6,7 +6,13 @@ export { formatText } from './logging/text-line';
 export { HealthModule, type HealthModuleOptions } from './health/health.module';
 export { HealthService } from './health/health.service';
 export { withTimeout } from './with-timeout';
-export type { ComponentHealth, CompositeHealth, HealthIndicator, HealthStatus } from './health/health.types';
+export type {
+  ComponentHealth,
+  CompositeHealth,
+  HealthIndicator,
+  HealthProblem,
+  HealthStatus,
+} from './health/health.types';
 export { startTelemetry, currentTelemetry, type TelemetryHandle, type TelemetryOptions } from './telemetry/telemetry';
 export { MetricsController } from './telemetry/metrics.controller';
 export { OtlpPushReader, type OtlpSink } from './telemetry/otlp-push.reader';

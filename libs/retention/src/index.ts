@@ -52,6 +52,14 @@ export {
   type AuditPublish,
 } from './audit/retention-audit-events';
 export { totalPartitionsDropped, totalRowsDeleted, type RetentionRun, type RunTrigger } from './runs/retention-run';
-export { findRun, lastRun, recentRuns, recordRun, slotEnforced } from './runs/retention-run.store';
+export { findRun, lastRealRun, lastRun, recentRuns, recordRun, slotEnforced } from './runs/retention-run.store';
 export { TOPIC_DATA_KINDS, maxTopicRetentionHours } from './policy/topic-retention';
 export { planTopics, topicRetentionHours, type TopicPlanSettings } from './policy/topic-plan';
+export {
+  daysWithinLogBounds,
+  LOG_KINDS,
+  LOG_RETENTION_BOUNDS,
+  logBoundsRule,
+  type LogKind,
+  type LogRetentionBounds,
+} from './policy/log-retention';

@@ -38,7 +38,7 @@ export class SiemForwarding implements OnModuleInit, BeforeApplicationShutdown {
           { facility: this.config.SIEM_SYSLOG_FACILITY, enterpriseId: this.config.SIEM_SYSLOG_ENTERPRISE_ID },
         );
       case 'ndjson-file':
-        return new NdjsonFileSink(plan.path);
+        return new NdjsonFileSink(plan.path, { maxAgeDays: this.config.SIEM_NDJSON_FILE_MAX_AGE_DAYS });
       case 'ndjson-http':
         return new NdjsonHttpSink(plan.url, { authorization: this.config.SIEM_NDJSON_HTTP_TOKEN, ca });
     }

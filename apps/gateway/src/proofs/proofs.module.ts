@@ -1,6 +1,5 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import { DatabaseConnection } from '@meshtrail/database';
-import { AppLogger } from '@meshtrail/observability';
 import { AUDIT_VIEW_TIMEOUT_MS, AuditViewRecorder } from '../events/audit/audit-view.recorder';
 import type { GatewayEnv } from '../gateway.env';
 import { CheckpointsController } from './checkpoints.controller';
@@ -15,11 +14,6 @@ import { parseSealPublicKeys } from './seal-public-keys';
 export class ProofsModule {
   static register(config: GatewayEnv): DynamicModule {
     const keys = parseSealPublicKeys(config.AUDIT_SEAL_PUBLIC_KEYS);
-    if (keys.jwks.length === 0) {
-      new AppLogger('Proofs').warn('Seal Public Keys Missing', {
-        detail: 'AUDIT_SEAL_PUBLIC_KEYS is unset: proofs are served, their checkpoint signatures are not checked here',
-      });
-    }
     return {
       module: ProofsModule,
       controllers: [CheckpointsController, EventProofController, TrailExportController],

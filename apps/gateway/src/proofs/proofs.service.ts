@@ -1,7 +1,8 @@
 import type { Writable } from 'node:stream';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnModuleInit } from '@nestjs/common';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import type { SqlSession } from '@meshtrail/database';
+import { AppLogger } from '@meshtrail/observability';
 import { checkpointLines, trailExportLines, type CheckpointHead, type SignedCheckpoint } from '@meshtrail/trail-proof';
 import { AuditViewRecorder } from '../events/audit/audit-view.recorder';
 import type { ReadContext } from '../events/read-context';
@@ -27,7 +28,7 @@ export interface CheckpointPage {
  * not its leaf list.
  */
 @Injectable()
-export class ProofsService {
+export class ProofsService implements OnModuleInit {
   constructor(
     private readonly store: ProofStoreReader,
     private readonly views: AuditViewRecorder,
@@ -35,6 +36,14 @@ export class ProofsService {
     @Inject(READ_DURATIONS) private readonly durations: ReadDurations,
     @Inject(SEAL_PUBLIC_KEYS) private readonly keys: SealPublicKeys,
   ) {}
+
+  // said once logging is set up (in the configured format), not while the modules are composed
+  onModuleInit(): void {
+    if (this.keys.jwks.length > 0) return;
+    new AppLogger('Proofs').warn('Seal Public Keys Missing', {
+      detail: 'AUDIT_SEAL_PUBLIC_KEYS is unset: proofs are served, their checkpoint signatures are not checked here',
+    });
+  }
 
   async proof(principal: Principal, id: string): Promise<EventProofAnswer> {
     const scope = readScopeOf(principal);

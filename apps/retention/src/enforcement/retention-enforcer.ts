@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { snapshotProjections } from '@meshtrail/audit-store';
 import { DatabaseConnection, type SqlSession } from '@meshtrail/database';
 import { AppLogger } from '@meshtrail/observability';
 import {
@@ -112,6 +113,8 @@ export class RetentionEnforcer {
         batchRows: this.config.RETENTION_DELETE_BATCH_ROWS,
         lockTimeoutMs: this.config.RETENTION_LOCK_TIMEOUT_MS,
         signal: this.inFlight.signal,
+        // a rebuild after the purge starts from the projections as they were (memberships, counts)
+        beforeTrailPurge: async (session) => void (await snapshotProjections(session)),
       }));
     } catch (error) {
       errors.push((error as Error).message);

@@ -6,6 +6,7 @@ import { decodeMetricsRequest, encodeMetricsRequest, type ExportMetricsServiceRe
 import { waitFor } from '../../../../test/support/poll';
 import { selfSignedCertificate } from '../../../../test/support/tls';
 import { DiskQueue } from '../queue/disk-queue';
+import { NO_BEARER, staticBearer } from '../registration/bearer-source';
 import type { Transmission } from '../transmission/transmission-log';
 import { DeliveryLoop } from './delivery-loop';
 import { readCa } from './http-post';
@@ -72,7 +73,7 @@ describe('DeliveryLoop with OtlpHttpSender over TLS (real HTTPS server, real dis
     answers = [503, 503, 200, 400];
     const sender = new OtlpHttpSender({
       endpoint: `https://127.0.0.1:${port}/otlp/`,
-      token: 'ops-token',
+      bearer: staticBearer('ops-token'),
       ca: readCa(path.join(dir, 'cert.pem')),
       timeoutMs: 5000,
     });
@@ -109,7 +110,7 @@ describe('DeliveryLoop with OtlpHttpSender over TLS (real HTTPS server, real dis
   it('refuses a server its CA file does not vouch for, and keeps the data for later', async () => {
     const queue = await DiskQueue.open(path.join(dir, 'queue-untrusted'), 10_000_000);
     const log: Transmission[] = [];
-    const sender = new OtlpHttpSender({ endpoint: `https://127.0.0.1:${port}`, timeoutMs: 5000 });
+    const sender = new OtlpHttpSender({ endpoint: `https://127.0.0.1:${port}`, timeoutMs: 5000, bearer: NO_BEARER });
     const loop = new DeliveryLoop(queue, sender, async (entry) => void log.push(entry), {
       batchMaxBytes: 1_000_000,
       retry: { initialMs: 1000, maxMs: 1000 },

@@ -5,6 +5,7 @@ import { decodeMetricsRequest, type ExportMetricsServiceRequest } from '@meshtra
 import { CorruptSegmentError, type DiskQueue, type Segment } from '../queue/disk-queue';
 import type { Transmission } from '../transmission/transmission-log';
 import { selectBatch } from './batch-selection';
+import type { CenterAnswer } from './center-answer';
 import type { MetricsSender } from './metrics-sender';
 
 const meter = metrics.getMeter('meshtrail');
@@ -21,6 +22,8 @@ export interface DeliveryOptions {
   /** Injected so tests control time; resolves early when the loop stops. */
   sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
   now?: () => number;
+  /** Told what the center answered to each delivered batch that carried an answer. */
+  onAnswer?: (category: string, answer: CenterAnswer, statusCode: number | undefined) => void;
 }
 
 /** Resolves after ms, or at once when the signal aborts (or has). */
@@ -175,6 +178,7 @@ export class DeliveryLoop {
       failedRequests.add(1, { result: 'rejected' });
       this.logger.warn('Delivery Rejected', { category, items, statusCode: outcome.statusCode, error: outcome.error });
     } else {
+      if (outcome.answer) this.options.onAnswer?.(category, outcome.answer, outcome.statusCode);
       sentPoints.add(items, { category });
       this.logger.info('Telemetry Sent', {
         category,

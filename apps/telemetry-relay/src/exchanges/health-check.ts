@@ -10,7 +10,10 @@ export interface HealthTarget {
 /** What one service said (or that it said nothing). */
 export interface ServiceObservation {
   service: string;
-  health?: { status: string; components: Record<string, { status: string }> };
+  health?: {
+    status: string;
+    components: Record<string, { status: string; details?: Record<string, unknown> }>;
+  };
   version?: { package?: string; git?: string };
   error?: string;
 }

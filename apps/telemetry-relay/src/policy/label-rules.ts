@@ -43,6 +43,17 @@ export const SAFE_POINT_LABELS: readonly string[] = [
   'commit',
   'category',
   'result',
+  // kinds of principals, stores, failures and checkpoints; retention runs' trigger and dryness
+  'kind',
+  'trigger',
+  'dry_run',
+  // which heavy read (export, search) and which limit refused it
+  'read',
+  'limit',
+  // problems (meshtrail.problems): made by the services from bounded words, values checked like any other
+  'type',
+  'severity',
+  'description',
 ];
 
 /**

@@ -1,4 +1,4 @@
-import type { TelemetryRelayEnv } from '../telemetry-relay.env';
+import { installationIdOf, type TelemetryRelayEnv } from '../telemetry-relay.env';
 import { CATEGORIES, METRIC_CATEGORY_RULES, type Category } from './categories';
 import { SAFE_POINT_LABELS, SAFE_RESOURCE_ATTRIBUTES } from './label-rules';
 import type { RelayPolicy } from './relay-policy';
@@ -13,6 +13,7 @@ type PolicyConfig = Pick<
   | 'TELEMETRY_DENY_LABELS'
   | 'TELEMETRY_ALLOW_LABELS'
   | 'TELEMETRY_INSTALLATION_ID'
+  | 'TELEMETRY_OAUTH_CLIENT_ID'
 >;
 
 export function policyFromConfig(config: PolicyConfig): RelayPolicy {
@@ -33,7 +34,7 @@ export function policyFromConfig(config: PolicyConfig): RelayPolicy {
       deny: config.TELEMETRY_DENY_LABELS,
       mode: 'drop',
     }),
-    installationId: config.TELEMETRY_INSTALLATION_ID,
+    installationId: installationIdOf(config),
   };
 }
 

@@ -16,6 +16,7 @@ import { PartitionMoveLock1763990000260 } from './1763990000260-partition-move-l
 import { KeycloakEventFeed1763990000300 } from './1763990000300-keycloak-event-feed';
 import { ApiKeyScopesExpiry1763990000400 } from './1763990000400-api-key-scopes-expiry';
 import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
+import { ProjectionSnapshots1763990000450 } from './1763990000450-projection-snapshots';
 import { LeastPrivilege1763990000500 } from './1763990000500-least-privilege';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
@@ -38,5 +39,6 @@ export const MIGRATIONS: Function[] = [
   KeycloakEventFeed1763990000300,
   ApiKeyScopesExpiry1763990000400,
   ServiceSettings1763990000410,
+  ProjectionSnapshots1763990000450,
   LeastPrivilege1763990000500,
 ];

@@ -135,6 +135,13 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
       { privileges: 'SELECT, INSERT (store, cutoff)', tables: ['retention_purges', 'audit_purge_requests'] },
       { privileges: 'SELECT, INSERT', tables: ['retention_runs', 'dead_letters'] },
       { privileges: 'SELECT', tables: ['legal_holds', 'audit_checkpoints', 'projection_positions'] },
+      // before it purges the trail, a copy of the projections (rebuild-projections restores it)
+      { privileges: 'SELECT', tables: ['workspace_memberships', 'live_objects'] },
+      {
+        privileges: 'SELECT, INSERT, TRUNCATE',
+        tables: ['projection_snapshot_memberships', 'projection_snapshot_live_objects'],
+      },
+      { privileges: 'SELECT, INSERT, UPDATE', tables: ['projection_snapshots'] },
     ],
     functions: [
       PARTITIONS,

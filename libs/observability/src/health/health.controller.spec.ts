@@ -136,3 +136,58 @@ describe('actuator health endpoints over HTTP', () => {
     await expect(probe()).resolves.toMatchObject({ code: 200, body: expect.stringMatching(/^\{"status":"UP",/) });
   });
 });
+
+@Injectable()
+class WeeklyJobIndicator implements HealthIndicator {
+  readonly name = 'weekly';
+  readonly readiness = false;
+  check(): Promise<ComponentHealth> {
+    return answers.weekly();
+  }
+}
+
+@Module({ providers: [Db, WeeklyJobIndicator], exports: [Db, WeeklyJobIndicator] })
+class WeeklyIndicatorsModule {}
+
+describe('a component that does not count for readiness', () => {
+  let app: INestApplication;
+  let base: string;
+
+  beforeAll(async () => {
+    const module = await Test.createTestingModule({
+      imports: [
+        HealthModule.register({
+          timeoutMs: 200,
+          imports: [WeeklyIndicatorsModule],
+          indicators: [Db, WeeklyJobIndicator],
+        }),
+      ],
+    }).compile();
+    app = module.createNestApplication({ logger: false });
+    await app.listen(0, '127.0.0.1');
+    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/actuator/health`;
+  });
+  afterAll(() => app.close());
+
+  it('makes the health DOWN while readiness stays UP, showing the same DOWN component', async () => {
+    answers.db = dbUp;
+    answers.weekly = async () => ({ status: 'DOWN', details: { problem: 'last run failed' } });
+    const health = await fetch(base);
+    expect(health.status).toBe(503);
+    const readiness = await fetch(`${base}/readiness`);
+    expect(readiness.status).toBe(200);
+    expect(await readiness.json()).toEqual({
+      status: 'UP',
+      components: {
+        db: { status: 'UP', details: { database: 'PostgreSQL', result: 1, validationQuery: 'SELECT 1' } },
+        weekly: { status: 'DOWN', details: { problem: 'last run failed' } },
+      },
+    });
+  });
+
+  it('still takes readiness DOWN when a component that counts is DOWN', async () => {
+    answers.db = async () => ({ status: 'DOWN', details: { error: 'connection refused' } });
+    answers.weekly = async () => ({ status: 'UP' });
+    expect((await fetch(`${base}/readiness`)).status).toBe(503);
+  });
+});

@@ -41,9 +41,13 @@ export class HealthService {
     return { status: 'UP' };
   }
 
+  /** The full picture, DOWN only for components that count for readiness (see HealthIndicator.readiness). */
   async readiness(): Promise<CompositeHealth> {
     if (this.shuttingDown) return { status: 'OUT_OF_SERVICE', components: {} };
-    return this.health();
+    const health = await this.health();
+    const counted = this.indicators.filter((indicator) => indicator.readiness !== false).map((i) => i.name);
+    const down = counted.some((name) => health.components[name]?.status !== 'UP');
+    return { ...health, status: down ? 'DOWN' : 'UP' };
   }
 
   /** One indicator as terminus takes it: its own answer, or DOWN saying why it threw or hung. */

@@ -10,6 +10,7 @@ import { planRetention } from '../planning/plan-retention';
 import type { RetentionPlan } from '../planning/retention-plan';
 import { RETENTION_TABLES, type RetentionTable } from '../registry/retention-tables';
 import { requestTrailPurgeSeals } from './seal-trail-purges';
+import { beforeTrailPurge, type BeforeTrailPurge } from './before-trail-purge';
 
 export interface EnforcementRequest extends ExecutionOptions {
   readonly now: Date;
@@ -17,6 +18,8 @@ export interface EnforcementRequest extends ExecutionOptions {
   readonly monthsAhead: number;
   /** Default: every registered store. */
   readonly stores?: readonly RetentionTable[];
+  /** Run before a real run removes audit events (the retention service snapshots the projections). */
+  readonly beforeTrailPurge?: BeforeTrailPurge;
 }
 
 export interface Enforcement {
@@ -51,6 +54,7 @@ export async function enforceRetention(sql: SqlSession, request: EnforcementRequ
     monthsAhead: request.monthsAhead,
   });
   await requestTrailPurgeSeals(sql, plan, request.dryRun);
+  await beforeTrailPurge(sql, plan, request.dryRun, request.beforeTrailPurge);
   return { plan, outcomes: [...(await executePlan(sql, plan, request)), ...unreadable] };
 }
 

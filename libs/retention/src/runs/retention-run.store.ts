@@ -84,6 +84,14 @@ export async function lastRun(sql: SqlSession): Promise<RetentionRun | undefined
   return rows[0] ? toRun(rows[0]) : undefined;
 }
 
+/** The most recently finished real (not dry) run: whether data past its time is really gone. */
+export async function lastRealRun(sql: SqlSession): Promise<RetentionRun | undefined> {
+  const { rows } = await sql.query<RunRow>(
+    'SELECT * FROM retention_runs WHERE NOT dry_run ORDER BY finished_at DESC, id DESC LIMIT 1',
+  );
+  return rows[0] ? toRun(rows[0]) : undefined;
+}
+
 /** Recent runs, newest first. */
 export async function recentRuns(sql: SqlSession, limit: number): Promise<RetentionRun[]> {
   const { rows } = await sql.query<RunRow>('SELECT * FROM retention_runs ORDER BY finished_at DESC, id DESC LIMIT $1', [

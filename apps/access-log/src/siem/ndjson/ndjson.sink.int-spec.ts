@@ -22,15 +22,44 @@ function entry(json: string): SiemEntry {
 }
 
 describe('NDJSON sinks (real file and HTTP server)', () => {
-  it('appends one JSON object per line to a file, batch after batch', async () => {
+  it('appends one JSON object per line to the file of the day (UTC), batch after batch, and a new file each day', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-ndjson-'));
-    const file = path.join(dir, 'siem.ndjson');
+    const target = path.join(dir, 'siem.ndjson');
+    let now = Date.parse('2026-12-05T23:59:59.000Z');
     try {
-      const sink = new NdjsonFileSink(file);
+      const sink = new NdjsonFileSink(target, { maxAgeDays: 31, now: () => now });
       await sink.deliver([entry('{"n":1}'), entry('{"n":2}')]);
       await sink.deliver([entry('{"n":3}')]);
-      expect(fs.readFileSync(file, 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
-      expect(sink.name).toBe(`file://${file}`);
+      now += 1000;
+      await sink.deliver([entry('{"n":4}')]);
+      expect(fs.readFileSync(path.join(dir, 'siem.2026-12-05.ndjson'), 'utf8')).toBe('{"n":1}\n{"n":2}\n{"n":3}\n');
+      expect(fs.readFileSync(path.join(dir, 'siem.2026-12-06.ndjson'), 'utf8')).toBe('{"n":4}\n');
+      expect(sink.name).toBe(`file://${target}`);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('deletes the day files older than the maximum age, and nothing else in the directory', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'meshtrail-ndjson-'));
+    const target = path.join(dir, 'siem.ndjson');
+    for (const name of [
+      'siem.2026-10-01.ndjson',
+      'siem.2026-11-04.ndjson',
+      'siem.2026-11-05.ndjson',
+      'other.2026-01-01.ndjson',
+      'siem.ndjson.bak',
+    ])
+      fs.writeFileSync(path.join(dir, name), '{}\n');
+    try {
+      const sink = new NdjsonFileSink(target, { maxAgeDays: 31, now: () => Date.parse('2026-12-06T10:00:00Z') });
+      await sink.deliver([entry('{"n":1}')]);
+      expect(fs.readdirSync(dir).sort()).toEqual([
+        'other.2026-01-01.ndjson',
+        'siem.2026-11-05.ndjson',
+        'siem.2026-12-06.ndjson',
+        'siem.ndjson.bak',
+      ]);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
