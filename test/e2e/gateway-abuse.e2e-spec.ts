@@ -71,6 +71,8 @@ describe('gateway under abuse (real PostgreSQL behind a counting proxy, real bro
       DATABASE_POOL_MAX: '4',
       DATABASE_POOL_RESERVED: '2',
       ACCESS_LOG_TRUSTED_PROXIES: '127.0.0.1',
+      // the access lines on stdout too (off by default), where the parser-refused one is looked for
+      ACCESS_LOG_STDOUT: 'true',
       AUTH_FAILURES_PER_ADDRESS_PER_MINUTE: String(FAILURES_PER_MINUTE),
       API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '60',
       API_RATE_LIMIT_PER_ADDRESS_BURST: String(ADDRESS_BURST),
