@@ -49,6 +49,11 @@ export class GatewayProcess {
         PORT: '0',
         HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
+        // the bench's clients all come from 127.0.0.1: the per-address limits would measure themselves
+        API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '100000000',
+        API_RATE_LIMIT_PER_ADDRESS_BURST: '10000000',
+        // a start adds a ServiceSettings event to the trail the benches count
+        SETTINGS_AUDIT_ENABLED: 'false',
         ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],

