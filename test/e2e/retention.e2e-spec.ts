@@ -202,7 +202,7 @@ describe('gateway retention admin endpoints (processes)', () => {
 
   it('are closed without credentials, and run a dry run for an admin through the retention service', async () => {
     const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
-    const admin = await keys.create('ops-admin', { admin: true, workspaces: [] }, 'test');
+    const admin = await keys.create('ops-admin', { admin: true, workspaces: [], manageKeys: true }, 'test');
     const [gateway, retention] = await Promise.all([
       ServiceProcess.start('gateway', stack.env),
       ServiceProcess.start('retention', stack.env),

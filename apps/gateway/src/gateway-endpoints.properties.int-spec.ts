@@ -61,7 +61,7 @@ describe('gateway endpoints under hostile input (fast-check over HTTP, real Post
       })),
     );
     const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
-    adminKey = (await keys.create('props-admin', { admin: true, workspaces: [] }, 'test')).key;
+    adminKey = (await keys.create('props-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('props-ws-1', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     const config = loadConfig('gateway', GatewayEnv, {
       ...stack.env,

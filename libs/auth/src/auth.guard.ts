@@ -11,6 +11,7 @@ export const REQUIRE_KEY_MANAGEMENT = 'meshtrail:require-key-management';
 /** A request after the guard: `principal` is set (issue 5's access log writes `principal.name`). */
 export interface RequestWithPrincipal {
   headers: Record<string, string | string[] | undefined>;
+  method?: string;
   socket?: { remoteAddress?: string };
   principal?: Principal;
 }
@@ -34,8 +35,9 @@ export function errorDescription(message: string): string {
 
 /**
  * Authenticates every request of the routes it guards and sets `req.principal`; routes marked
- * with @RequireAdmin() additionally need an admin, and those with @RequireKeyManagement() the
- * key-management right (403 otherwise). A throttle, when the app provides one, is asked first
+ * with @RequireAdmin() additionally need an admin (and, to change something, a person or a key
+ * that also manages keys), and those with @RequireKeyManagement() the key-management right (403
+ * otherwise). A throttle, when the app provides one, is asked first
  * (429 before any credential is looked at) and told of each failure.
  */
 @Injectable()
@@ -76,6 +78,16 @@ export class AuthGuard implements CanActivate {
     ]);
     if (adminOnly && !request.principal.admin) {
       throw new ApiError(403, 'AUTH.FORBIDDEN', 'this operation needs a platform admin');
+    }
+    // the read-all scope only reads: what changes something (a retention run, a legal hold, a
+    // replay) needs a person with the admin role, or a key that also holds manageKeys
+    const changes = request.method !== undefined && request.method !== 'GET' && request.method !== 'HEAD';
+    if (adminOnly && changes && request.principal.kind === 'apiKey' && !request.principal.manageKeys) {
+      throw new ApiError(
+        403,
+        'AUTH.FORBIDDEN',
+        'this key reads every workspace but changes nothing: this operation needs a platform admin, or a key with admin and manageKeys',
+      );
     }
     const keyManagement = this.reflector.getAllAndOverride<boolean>(REQUIRE_KEY_MANAGEMENT, [
       context.getHandler(),

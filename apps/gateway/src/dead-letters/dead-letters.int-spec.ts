@@ -31,7 +31,7 @@ describe('dead-letter endpoints (real PostgreSQL and Kafka, API keys through the
   beforeAll(async () => {
     stack = await createTestStack('deadlettersapi');
     const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
-    adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [] }, 'test')).key;
+    adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('ws-reader', { admin: false, workspaces: ['ws-7'] }, 'test')).key;
     const config = loadConfig('gateway', GatewayEnv, stack.env);
     const module = await Test.createTestingModule({

@@ -19,12 +19,14 @@ describe('retention admin endpoints (real PostgreSQL and Kafka, API keys through
   let audit: TopicReader;
   let adminKey: string;
   let workspaceKey: string;
+  let readAllKey: string;
 
   beforeAll(async () => {
     stack = await createTestStack('retentionadmin');
     const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
-    adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [] }, 'test')).key;
+    adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('ws-reader', { admin: false, workspaces: ['ws-7'] }, 'test')).key;
+    readAllKey = (await keys.create('siem-reader', { admin: true, workspaces: [] }, 'test')).key;
     const config = loadConfig('gateway', GatewayEnv, stack.env);
     const module = await Test.createTestingModule({
       imports: [
@@ -64,6 +66,19 @@ describe('retention admin endpoints (real PostgreSQL and Kafka, API keys through
     });
     expect((await call('GET', '/legal-holds', workspaceKey)).status).toBe(403);
     expect((await call('POST', '/legal-holds', undefined, { workspace: 'ws-7', reason: 'x' })).status).toBe(401);
+  });
+
+  it('lets a read-all key read, and change nothing: no run, no hold', async () => {
+    expect((await call('GET', '/legal-holds', readAllKey)).status).toBe(200);
+    for (const [path, body] of [
+      ['/retention/runs', { dryRun: true }],
+      ['/legal-holds', { workspace: 'ws-7', reason: 'investigation' }],
+    ] as const) {
+      expect(await call('POST', path, readAllKey, body)).toMatchObject({
+        status: 403,
+        body: { code: 'AUTH.FORBIDDEN', message: expect.stringContaining('changes nothing') },
+      });
+    }
   });
 
   it('turns POST /retention/runs into an EnforceRetention command whose id is the run’s', async () => {
