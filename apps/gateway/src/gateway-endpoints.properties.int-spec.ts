@@ -1,8 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import { ApiKeyStore } from '@meshtrail/auth';
-import { loadConfig } from '@meshtrail/config';
 import { storeAuditEvents } from '../../../test/support/audit-events';
 import {
   expectAnswered,
@@ -12,10 +10,9 @@ import {
   queryPairs,
 } from '../../../test/support/http-properties';
 import { propertySeed } from '../../../test/support/storable-arbitraries';
+import { startGatewayUnderTest } from '../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import { FILTER_FIELDS } from './events/query/event-filter';
-import { GatewayEnv } from './gateway.env';
-import { GatewayModule } from './gateway.module';
 
 const EVENT_PARAMETERS = [...FILTER_FIELDS, 'from', 'to', 'q', 'limit', 'cursor', 'count', 'format', 'x'];
 const ACCESS_LOG_PARAMETERS = [
@@ -63,20 +60,7 @@ describe('gateway endpoints under hostile input (fast-check over HTTP, real Post
     const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
     adminKey = (await keys.create('props-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('props-ws-1', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
-    const config = loadConfig('gateway', GatewayEnv, {
-      ...stack.env,
-      API_RATE_LIMIT_PER_MINUTE: '1000000',
-      API_RATE_LIMIT_BURST: '1000000',
-      API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
-      API_RATE_LIMIT_PER_ADDRESS_BURST: '1000000',
-      EXPORT_CONCURRENCY_PER_PRINCIPAL: '100',
-      EXPORT_CONCURRENCY: '100',
-      TEXT_SEARCH_CONCURRENCY_PER_PRINCIPAL: '100',
-    });
-    const module = await Test.createTestingModule({ imports: [GatewayModule.register(config)] }).compile();
-    app = module.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+    ({ app, base } = await startGatewayUnderTest(stack.env));
   });
   afterAll(async () => {
     await app?.close();

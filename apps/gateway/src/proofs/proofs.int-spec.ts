@@ -1,9 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { ApiKeyStore } from '@meshtrail/auth';
-import { loadConfig } from '@meshtrail/config';
 import { TOPICS } from '@meshtrail/contracts';
 import {
   checkEventProof,
@@ -21,10 +19,9 @@ import {
 import { storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
 import { expectAnswered, pathSegment, queryPairs } from '../../../../test/support/http-properties';
 import { propertySeed } from '../../../../test/support/storable-arbitraries';
+import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { TopicReader } from '../../../../test/support/topic-reader';
-import { GatewayEnv } from '../gateway.env';
-import { GatewayModule } from '../gateway.module';
 import { asSuperuser } from '../../../../test/support/as-superuser';
 
 type Body = Record<string, unknown>;
@@ -76,21 +73,10 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
     const db2 = { query: (sql: string, params?: unknown[]) => stack.query(sql, params) };
     await storeAuditEvents(db2, events, 4);
     await seal();
-    const config = loadConfig('gateway', GatewayEnv, {
+    ({ app, base } = await startGatewayUnderTest({
       ...stack.env,
       AUDIT_SEAL_PUBLIC_KEYS: stack.sealKey.publicPem,
-      API_RATE_LIMIT_PER_MINUTE: '1000000',
-      API_RATE_LIMIT_BURST: '1000000',
-      API_RATE_LIMIT_PER_ADDRESS_PER_MINUTE: '1000000',
-      API_RATE_LIMIT_PER_ADDRESS_BURST: '1000000',
-      EXPORT_CONCURRENCY_PER_PRINCIPAL: '100',
-      EXPORT_CONCURRENCY: '100',
-    });
-    // the whole gateway (its error filter included), as it serves the endpoints
-    const module = await Test.createTestingModule({ imports: [GatewayModule.register(config)] }).compile();
-    app = module.createNestApplication({ logger: false });
-    await app.listen(0, '127.0.0.1');
-    base = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/api/v1`;
+    }));
     audit = await TopicReader.start(stack.topic(TOPICS.auditEvents), stack.brokers);
   });
   afterAll(async () => {
