@@ -61,8 +61,10 @@ export function fetchKeycloak() {
       'dependency:unpack',
       `-Dartifact=org.keycloak:keycloak-quarkus-dist:${KEYCLOAK_VERSION}:zip`,
       `-DoutputDirectory=${staging}`,
+      '-Dstyle.color=never',
     ],
-    { stdio: 'inherit', cwd: os.tmpdir() },
+    // Maven's output goes to stderr: stdout carries only this script's answer (a line of JSON)
+    { stdio: ['ignore', process.stderr, 'inherit'], cwd: os.tmpdir() },
   );
   if (result.error)
     throw new Error(`cannot run mvn: ${result.error.message} (Maven is needed once, to fetch Keycloak)`);
