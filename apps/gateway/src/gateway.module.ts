@@ -8,6 +8,7 @@ import { ApiErrorFilter } from './common/api-error.filter';
 import { authOptionsFrom } from './auth/auth-options';
 import { DeadLettersAdminModule } from './dead-letters/dead-letters.module';
 import { EventsModule } from './events/events.module';
+import { MeModule } from './me/me.module';
 import type { GatewayEnv } from './gateway.env';
 import { ProofsModule } from './proofs/proofs.module';
 import { RateLimitModule } from './rate-limit/rate-limit.module';
@@ -42,6 +43,7 @@ export class GatewayModule {
         RetentionAdminModule,
         DeadLettersAdminModule,
         AccessLogsModule,
+        MeModule,
         UiModule.register({
           issuer: config.AUTH_OIDC_ISSUER,
           clientId: config.UI_OIDC_CLIENT_ID,

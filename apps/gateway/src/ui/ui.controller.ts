@@ -36,9 +36,16 @@ export class UiController {
     return this.config.clientConfig();
   }
 
+  /**
+   * A built file, or the page itself for any address of its areas (`/ui/admin/access-logs`): the
+   * page reads its route from the address, so a bookmarked or reloaded view opens where it was.
+   * Addresses that look like files (a dot in the last segment) are never answered with the page.
+   */
   @Get('*path')
   file(@Param('path') segments: string[] | string, @Req() request: Request, @Res() response: Response): Promise<void> {
-    return this.send(Array.isArray(segments) ? segments.join('/') : segments, request, response);
+    const name = Array.isArray(segments) ? segments.join('/') : segments;
+    const isRoute = !this.assets.has(name) && !name.startsWith('assets/') && !/\.[^/]*$/.test(name);
+    return this.send(isRoute ? 'index.html' : name, request, response);
   }
 
   private async send(name: string, request: Request, response: Response): Promise<void> {

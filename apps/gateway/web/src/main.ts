@@ -10,6 +10,11 @@ import {
   signOut,
   type OidcClientConfig,
 } from './auth/session';
+import { ADMIN_PAGES } from './admin/admin-pages';
+import { fetchMe, getJson, type Me } from './api/http';
+import { renderNavigation, type WorkspaceLink } from './pages/navigation';
+import { routeOf, pathOf, type Route } from './pages/routes';
+import type { ViewContext } from './pages/view-context';
 import { byId, showOnly } from './views/dom';
 import { EventLogsPage } from './views/event-logs-page';
 
@@ -19,11 +24,14 @@ interface UiConfig {
   oidc: OidcClientConfig | null;
 }
 
-const SECTIONS = ['loading', 'sign-in', 'logs'] as const;
+const SECTIONS = ['loading', 'sign-in', 'logs', 'admin-view'] as const;
 const REDIRECT_URI = new URL(import.meta.env.BASE_URL, window.location.origin).toString();
 
 function showSignIn(oidc: OidcClientConfig | null, message = ''): void {
   byId('session').hidden = true;
+  byId('areas').hidden = true;
+  byId('view-title').hidden = true;
+  byId('view-problem').hidden = true;
   byId('sign-in-error').textContent = message;
   const button = byId<HTMLButtonElement>('sign-in-button');
   button.disabled = oidc === null;
@@ -69,8 +77,71 @@ async function start(): Promise<void> {
     // off to the issuer to end the session there, which sends the browser back here
     if (!signOut(oidc, REDIRECT_URI)) showSignIn(oidc, 'You have signed out.');
   };
-  showOnly('logs', SECTIONS);
-  new EventLogsPage({ token: () => currentSession()?.accessToken, expired: ended }).start();
+  const token = () => currentSession()?.accessToken;
+  const me = await fetchMe(session.accessToken);
+  const workspaces = await workspaceLinks(me, session.accessToken);
+  let route = routeOf(window.location.pathname, import.meta.env.BASE_URL);
+  if (route.area === 'home') {
+    route = homeOf(me, workspaces, new URLSearchParams(window.location.search));
+    history.replaceState(null, '', `${pathOf(route, import.meta.env.BASE_URL)}${window.location.search}`);
+  }
+  renderNavigation(me, workspaces, route);
+  showView(route, { me, token, expired: ended }, workspaces);
+}
+
+/** The workspaces the person reads, named where the gateway knows the name. */
+async function workspaceLinks(me: Me, token: string): Promise<WorkspaceLink[]> {
+  const named = await getJson<{ workspaces: WorkspaceLink[] }>('/api/v1/workspaces', token)
+    .then((answer) => new Map(answer.workspaces.map((workspace) => [workspace.id, workspace.name])))
+    .catch(() => new Map<string, string | null>());
+  return me.workspaces.map((id) => ({ id, name: named.get(id) ?? null }));
+}
+
+/**
+ * Where /ui/ leads: admins to the Admin Area's Event Logs (with the filters of the address),
+ * others to the workspace its Workspace filter names, else to their first workspace.
+ */
+function homeOf(me: Me, workspaces: readonly WorkspaceLink[], search: URLSearchParams): Route {
+  if (me.admin || workspaces.length === 0) return { area: 'admin', page: 'event-logs' };
+  const named = search.get('workspace')?.trim();
+  return { area: 'workspace', workspace: named || workspaces[0].id, page: 'event-logs' };
+}
+
+function showView(route: Route, context: ViewContext, workspaces: readonly WorkspaceLink[]): void {
+  const title = byId('view-title');
+  const problem = byId('view-problem');
+  title.hidden = false;
+  problem.hidden = true;
+  const refuse = (heading: string, message: string) => {
+    title.textContent = heading;
+    problem.textContent = message;
+    problem.hidden = false;
+    showOnly('admin-view', SECTIONS);
+  };
+  if (route.area === 'admin' && !context.me.admin) {
+    return refuse('Admin Area', 'The Admin Area is for platform admins; you are not one.');
+  }
+  if (route.area === 'admin' && route.page === 'event-logs') {
+    title.textContent = 'Compliance › Event Logs';
+    document.title = 'Event Logs · Admin Area · meshtrail';
+    showOnly('logs', SECTIONS);
+    return new EventLogsPage(context).start();
+  }
+  if (route.area === 'workspace') {
+    const name = workspaces.find((workspace) => workspace.id === route.workspace)?.name ?? route.workspace;
+    title.textContent = `${name} › Compliance › Event Logs`;
+    document.title = `Event Logs · ${name} · meshtrail`;
+    showOnly('logs', SECTIONS);
+    return new EventLogsPage(context, { workspace: route.workspace }).start();
+  }
+  const page = route.area === 'admin' ? ADMIN_PAGES.find((candidate) => candidate.path === route.path) : undefined;
+  if (!page) return refuse('Not found', 'There is no such page. Choose one of the areas above.');
+  title.textContent = page.title;
+  document.title = `${page.title} · Admin Area · meshtrail`;
+  const container = byId('admin-view');
+  container.replaceChildren();
+  showOnly('admin-view', SECTIONS);
+  page.render(container, context);
 }
 
 start().catch((error: unknown) => {

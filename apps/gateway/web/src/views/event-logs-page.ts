@@ -17,16 +17,16 @@ import {
   type Column,
   type ColumnFilters,
 } from '../filters/column-filters';
+import type { ViewContext } from '../pages/view-context';
 import { renderDetail, renderDetailError } from './detail-dialog';
 import { byId, h } from './dom';
 import { actorLabel, eventLabel, formatTime } from './format';
 
 export const PAGE_SIZE = 25;
 
-export interface PageSession {
-  token(): string | undefined;
-  /** The token was refused (expired, revoked): back to the sign-in. */
-  expired(message: string): void;
+/** Which trail the table shows: every workspace's (the Admin Area), or one workspace's. */
+export interface EventLogsScope {
+  workspace?: string;
 }
 
 /**
@@ -44,7 +44,17 @@ export class EventLogsPage {
   private opener?: HTMLElement;
   private loading = 0;
 
-  constructor(private readonly session: PageSession) {}
+  constructor(
+    private readonly session: ViewContext,
+    private readonly scope: EventLogsScope = {},
+  ) {}
+
+  /** The API parameters of the filters, held to the page's workspace in a workspace's view. */
+  private apiParams(): Record<string, string> {
+    const params = apiParamsFor(this.filters);
+    if (this.scope.workspace !== undefined) params.workspace = this.scope.workspace;
+    return params;
+  }
 
   start(): void {
     this.buildHeader();
@@ -92,6 +102,14 @@ export class EventLogsPage {
     inputs.append(h('td', {}));
   }
 
+  /** In a workspace's view its Workspace filter shows the workspace and cannot be changed. */
+  private holdWorkspaceFilter(): void {
+    if (this.scope.workspace === undefined) return;
+    const input = this.input('workspace');
+    input.value = this.scope.workspace;
+    input.readOnly = true;
+  }
+
   private input(column: Column): HTMLInputElement {
     return byId<HTMLInputElement>(`filter-${column}`);
   }
@@ -110,6 +128,7 @@ export class EventLogsPage {
     const search = new URLSearchParams(window.location.search);
     const filters = filtersFromSearch(search);
     for (const column of COLUMNS) this.input(column).value = filters[column] ?? '';
+    this.holdWorkspaceFilter();
     this.applyFilters(filters, false);
     const detail = search.get('detail');
     const dialog = byId<HTMLDialogElement>('detail');
@@ -166,7 +185,7 @@ export class EventLogsPage {
     this.clearProblems();
     byId('status').textContent = 'Loading events…';
     try {
-      const page = await fetchPage(token, apiParamsFor(this.filters), {
+      const page = await fetchPage(token, this.apiParams(), {
         limit: PAGE_SIZE,
         cursor: this.cursors[index],
         count: this.total === undefined,
@@ -278,7 +297,7 @@ export class EventLogsPage {
     this.clearProblems();
     byId('status').textContent = 'Exporting…';
     try {
-      const csv = await fetchCsvExport(token, apiParamsFor(this.filters));
+      const csv = await fetchCsvExport(token, this.apiParams());
       const link = h('a', {
         href: URL.createObjectURL(csv),
         download: `meshtrail-events-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`,

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { categoryTotals, labelledCategories, stackSegments, valueScale } from './chart-scale';
+
+describe('chart scales', () => {
+  it('rounds the axis up to a round step', () => {
+    expect(valueScale(0)).toEqual({ max: 1, ticks: [0, 1] });
+    expect(valueScale(3)).toEqual({ max: 3, ticks: [0, 1, 2, 3] });
+    expect(valueScale(47)).toEqual({ max: 50, ticks: [0, 10, 20, 30, 40, 50] });
+    expect(valueScale(0.37)).toEqual({ max: 0.4, ticks: [0, 0.1, 0.2, 0.3, 0.4] });
+    expect(valueScale(Number.NaN)).toEqual({ max: 1, ticks: [0, 1] });
+  });
+
+  it('always holds the largest value, with few ticks', () => {
+    fc.assert(
+      fc.property(fc.double({ min: 1e-6, max: 1e12, noNaN: true }), (largest) => {
+        const scale = valueScale(largest);
+        expect(scale.max).toBeGreaterThanOrEqual(largest);
+        expect(scale.ticks[0]).toBe(0);
+        expect(scale.ticks.at(-1)).toBeCloseTo(scale.max);
+        expect(scale.ticks.length).toBeLessThanOrEqual(11);
+      }),
+    );
+  });
+
+  it('stacks segments in series order and skips empty ones', () => {
+    const series = [
+      [1, 0, 2],
+      [3, 4, -1],
+    ];
+    expect(stackSegments(series, 3)).toEqual([
+      { series: 0, category: 0, value: 1, from: 0, to: 1 },
+      { series: 1, category: 0, value: 3, from: 1, to: 4 },
+      { series: 1, category: 1, value: 4, from: 0, to: 4 },
+      { series: 0, category: 2, value: 2, from: 0, to: 2 },
+    ]);
+    expect(categoryTotals(series, 3)).toEqual([4, 4, 2]);
+  });
+
+  it('labels the first and last category and evenly spaced ones between', () => {
+    expect([...labelledCategories(30, 8)].sort((a, b) => a - b)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 29]);
+    expect([...labelledCategories(3, 8)]).toEqual([0, 1, 2]);
+    expect(labelledCategories(0, 8).size).toBe(0);
+  });
+});
