@@ -85,6 +85,12 @@ async function start(): Promise<void> {
     route = homeOf(me, workspaces, new URLSearchParams(window.location.search));
     history.replaceState(null, '', `${pathOf(route, import.meta.env.BASE_URL)}${window.location.search}`);
   }
+  const own = route.area === 'workspace' ? ownWorkspace(workspaces, route.workspace) : undefined;
+  if (route.area === 'workspace' && own && own.id !== route.workspace) {
+    // the address named one of the person's workspaces by its name: the view goes by its id
+    route = { ...route, workspace: own.id };
+    history.replaceState(null, '', `${pathOf(route, import.meta.env.BASE_URL)}${window.location.search}`);
+  }
   renderNavigation(me, workspaces, route);
   showView(route, { me, token, expired: ended }, workspaces);
 }
@@ -97,14 +103,24 @@ async function workspaceLinks(me: Me, token: string): Promise<WorkspaceLink[]> {
   return me.workspaces.map((id) => ({ id, name: named.get(id) ?? null }));
 }
 
+/** The workspace of `wanted` (an id, or a name in any letter case) among the person's, if any. */
+function ownWorkspace(workspaces: readonly WorkspaceLink[], wanted: string): WorkspaceLink | undefined {
+  const folded = wanted.trim().toLowerCase();
+  return (
+    workspaces.find((workspace) => workspace.id === wanted) ??
+    workspaces.find((workspace) => workspace.name?.trim().toLowerCase() === folded)
+  );
+}
+
 /**
  * Where /ui/ leads: admins to the Admin Area's Event Logs (with the filters of the address),
- * others to the workspace its Workspace filter names, else to their first workspace.
+ * others to the workspace its Workspace filter names (by id or name), else to their first workspace.
  */
 function homeOf(me: Me, workspaces: readonly WorkspaceLink[], search: URLSearchParams): Route {
   if (me.admin || workspaces.length === 0) return { area: 'admin', page: 'event-logs' };
   const named = search.get('workspace')?.trim();
-  return { area: 'workspace', workspace: named || workspaces[0].id, page: 'event-logs' };
+  const workspace = named ? (ownWorkspace(workspaces, named)?.id ?? named) : workspaces[0].id;
+  return { area: 'workspace', workspace, page: 'event-logs' };
 }
 
 function showView(route: Route, context: ViewContext, workspaces: readonly WorkspaceLink[]): void {
@@ -118,6 +134,13 @@ function showView(route: Route, context: ViewContext, workspaces: readonly Works
     problem.hidden = false;
     showOnly('admin-view', SECTIONS);
   };
+  if (!context.me.admin && workspaces.length === 0) {
+    return refuse(
+      'No event logs for you',
+      `You are signed in as ${context.me.name}, but you are neither a platform admin nor an owner or manager of a ` +
+        'workspace, so there are no event logs for you to read. A platform admin can give you a workspace role.',
+    );
+  }
   if (route.area === 'admin' && !context.me.admin) {
     return refuse('Admin Area', 'The Admin Area is for platform admins; you are not one.');
   }
@@ -128,7 +151,16 @@ function showView(route: Route, context: ViewContext, workspaces: readonly Works
     return new EventLogsPage(context).start();
   }
   if (route.area === 'workspace') {
-    const name = workspaces.find((workspace) => workspace.id === route.workspace)?.name ?? route.workspace;
+    const own = ownWorkspace(workspaces, route.workspace);
+    if (!context.me.admin && !own) {
+      const yours = workspaces.map((workspace) => workspace.name ?? workspace.id).join(', ');
+      return refuse(
+        `${route.workspace} › Compliance › Event Logs`,
+        `You may not read the event logs of workspace ${route.workspace}: you are not one of its owners or ` +
+          `managers. Yours: ${yours}.`,
+      );
+    }
+    const name = own?.name ?? route.workspace;
     title.textContent = `${name} › Compliance › Event Logs`;
     document.title = `Event Logs · ${name} · meshtrail`;
     showOnly('logs', SECTIONS);

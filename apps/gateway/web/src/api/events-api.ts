@@ -6,7 +6,10 @@ import { ApiFailure, getBlob, getJson } from './http';
 export { ApiFailure };
 
 /** An event as the API answers it: the gateway's own type, so the page cannot drift from the API. */
-export type EventView = AuditEventView;
+export type EventView = AuditEventView & {
+  /** The workspace's current name, where a `Workspace` event named it (null otherwise). */
+  workspaceName?: string | null;
+};
 
 export interface EventPage {
   events: EventView[];
@@ -16,12 +19,20 @@ export interface EventPage {
 
 const API = '/api/v1/events';
 
+/**
+ * Where a view's events come from: every workspace the caller may read (`/api/v1/events`), or
+ * one workspace's trail (`/api/v1/workspaces/{id}/events`), whose owners and managers it serves.
+ */
+export function eventsPath(workspace?: string): string {
+  return workspace === undefined ? API : `/api/v1/workspaces/${encodeURIComponent(workspace)}/events`;
+}
+
 export async function fetchPage(
   token: string,
   filters: Record<string, string>,
-  options: { limit: number; cursor?: string; count?: boolean },
+  options: { limit: number; cursor?: string; count?: boolean; workspace?: string },
 ): Promise<EventPage> {
-  return getJson<EventPage>(API, token, {
+  return getJson<EventPage>(eventsPath(options.workspace), token, {
     ...filters,
     limit: options.limit,
     cursor: options.cursor,
@@ -57,6 +68,39 @@ export async function fetchProof(token: string, id: string): Promise<ProofAnswer
 }
 
 /** Every event matching the filters, as CSV (the API streams it; the page saves it as a file). */
-export async function fetchCsvExport(token: string, filters: Record<string, string>): Promise<Blob> {
-  return getBlob(`${API}/export`, token, { ...filters, format: 'csv' }, 'text/csv');
+export async function fetchCsvExport(
+  token: string,
+  filters: Record<string, string>,
+  workspace?: string,
+): Promise<Blob> {
+  return getBlob(`${eventsPath(workspace)}/export`, token, { ...filters, format: 'csv' }, 'text/csv');
+}
+
+/** `GET …/events/stats`: matching events per UTC day and action (every day of the range, zeros included). */
+export interface EventStats {
+  from: string;
+  to: string;
+  bucket: 'day';
+  actions: string[];
+  days: Array<{ day: string; counts: Record<string, number>; total: number }>;
+}
+
+export async function fetchStats(
+  token: string,
+  filters: Record<string, string>,
+  workspace?: string,
+): Promise<EventStats> {
+  return getJson<EventStats>(`${eventsPath(workspace)}/stats`, token, filters);
+}
+
+/** A workspace as `GET /api/v1/workspaces` lists it: those the caller may read, by name. */
+export interface WorkspaceEntry {
+  id: string;
+  name: string | null;
+  deleted: boolean;
+}
+
+/** The workspaces whose name or id starts with `q` (any letter case), for suggestions. */
+export async function fetchWorkspaces(token: string, q = '', limit = 20): Promise<WorkspaceEntry[]> {
+  return (await getJson<{ workspaces: WorkspaceEntry[] }>('/api/v1/workspaces', token, { q, limit })).workspaces;
 }

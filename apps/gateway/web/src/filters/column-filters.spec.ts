@@ -5,6 +5,8 @@ import {
   filtersFromSearch,
   objectTypeOf,
   searchFromFilters,
+  TYPE_CHOICES,
+  typeChoiceOf,
 } from './column-filters';
 
 describe('column filters → query API parameters', () => {
@@ -87,5 +89,44 @@ describe('errors and addresses', () => {
     expect(search).toBe('?event=Landing+Zone&type=change&detail=e-1');
     expect(filtersFromSearch(new URLSearchParams(search))).toEqual({ event: 'Landing Zone', type: 'change' });
     expect(searchFromFilters({})).toBe('');
+  });
+});
+
+describe('the Type select', () => {
+  it("offers any type, the product's words and the precise actions, each understood by the query API", () => {
+    const values = [...TYPE_CHOICES.words, ...TYPE_CHOICES.precise].map((choice) => choice.value);
+    expect(values).toEqual([
+      'add',
+      'change',
+      'remove',
+      'created',
+      'updated',
+      'deleted',
+      'runs_requested',
+      'granted',
+      'revoked',
+      'viewed',
+    ]);
+    expect(apiParamsFor({ type: 'add' })).toEqual({ q: 'action:created action:granted' });
+    expect(apiParamsFor({ type: 'remove' })).toEqual({ q: 'action:deleted action:revoked' });
+    expect(apiParamsFor({ type: 'change' })).toEqual({ action: 'change' });
+    expect(apiParamsFor({ type: 'runs_requested' })).toEqual({ action: 'runs_requested' });
+  });
+
+  it('shows what older addresses hold as the choice they mean', () => {
+    expect(typeChoiceOf('remove')).toBe('remove');
+    expect(typeChoiceOf('Removed')).toBe('remove');
+    expect(typeChoiceOf(' added ')).toBe('add');
+    expect(typeChoiceOf('changed')).toBe('change');
+    expect(typeChoiceOf('runs requested')).toBe('runs_requested');
+    expect(typeChoiceOf('run-requested')).toBe('runs_requested');
+    expect(typeChoiceOf('DELETE')).toBe('deleted');
+    expect(typeChoiceOf('revoke')).toBe('revoked');
+    expect(typeChoiceOf('')).toBe('');
+  });
+
+  it('keeps a type it has no choice for as it was written, for the API to judge', () => {
+    expect(typeChoiceOf('login_error')).toBe('login_error');
+    expect(typeChoiceOf(' exploded ')).toBe('exploded');
   });
 });

@@ -1,4 +1,4 @@
-import { OBJECT_TYPES } from '../../../../../libs/contracts/src/audit/vocabulary';
+import { normaliseAction, OBJECT_TYPES } from '../../../../../libs/contracts/src/audit/vocabulary';
 
 /** The table's columns, left to right; each has a filter input. */
 export const COLUMNS = ['time', 'event', 'type', 'change', 'workspace', 'actor'] as const;
@@ -19,7 +19,7 @@ export const COLUMN_INFO: Record<Column, { label: string; hint: string; example:
   },
   type: {
     label: 'Type',
-    hint: 'created, updated, deleted, granted, revoked, runs_requested… or add, change, remove (remove: deleted objects and revoked access)',
+    hint: 'Pick one: add (created or granted), change (updated), remove (deleted or revoked), or a precise action',
     example: 'remove',
   },
   change: {
@@ -27,9 +27,65 @@ export const COLUMN_INFO: Record<Column, { label: string; hint: string; example:
     hint: 'Any part of the change description, in any letter case',
     example: 'jane@example.com',
   },
-  workspace: { label: 'Workspace', hint: 'The workspace id', example: 'ws-1' },
+  workspace: {
+    label: 'Workspace',
+    hint: "The workspace's name (current or former, any letter case) or its id; suggestions as you type",
+    example: 'Payments Team',
+  },
   actor: { label: 'Actor', hint: 'Who did it: their id, name or e-mail', example: 'Anna Admin' },
 };
+
+/** One choice of the Type select: the value kept in the address, and its words. */
+export interface TypeChoice {
+  value: string;
+  label: string;
+}
+
+/** The Type select's choices: any type, the product's words, then the precise actions. */
+export const TYPE_CHOICES: { any: TypeChoice; words: TypeChoice[]; precise: TypeChoice[] } = {
+  any: { value: '', label: 'Any type' },
+  words: [
+    { value: 'add', label: 'add (created or granted)' },
+    { value: 'change', label: 'change (updated)' },
+    { value: 'remove', label: 'remove (deleted or revoked)' },
+  ],
+  precise: [
+    { value: 'created', label: 'created' },
+    { value: 'updated', label: 'updated' },
+    { value: 'deleted', label: 'deleted' },
+    { value: 'runs_requested', label: 'runs requested' },
+    { value: 'granted', label: 'granted' },
+    { value: 'revoked', label: 'revoked' },
+    { value: 'viewed', label: 'viewed' },
+  ],
+};
+
+const PRODUCT_WORDS: Record<string, string> = {
+  add: 'add',
+  added: 'add',
+  change: 'change',
+  changed: 'change',
+  remove: 'remove',
+  removed: 'remove',
+};
+
+/**
+ * The Type select's value for a Type filter as an address may hold it (`remove`, `Added`, `runs
+ * requested`, `delete`): a choice of TYPE_CHOICES where one is meant, else the text itself
+ * (an older bookmark's `login_error` or a typo), which the page offers as an extra choice and the
+ * API judges.
+ */
+export function typeChoiceOf(text: string): string {
+  const squashed = text
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  if (squashed === '') return '';
+  const word = PRODUCT_WORDS[squashed];
+  if (word) return word;
+  const action = normaliseAction(squashed);
+  return action && TYPE_CHOICES.precise.some((choice) => choice.value === action) ? action : text.trim();
+}
 
 const TYPE_BY_SQUASHED = new Map<string, string>(OBJECT_TYPES.map((type) => [type.toLowerCase(), type]));
 

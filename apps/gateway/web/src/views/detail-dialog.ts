@@ -1,6 +1,6 @@
 import type { EventView, ProofAnswer } from '../api/events-api';
 import { byId, h } from './dom';
-import { actorLabel, diffRows, eventLabel, formatTime, sealSummary } from './format';
+import { actorLabel, diffRows, eventLabel, formatTime, sealSummary, workspaceLabel } from './format';
 
 function definition(term: string, value: string | null | undefined): Node[] {
   return [h('dt', {}, term), h('dd', {}, value === null || value === undefined || value === '' ? '—' : value)];
@@ -40,6 +40,11 @@ function diffTable(event: EventView): HTMLElement {
   );
 }
 
+function workspaceText(event: EventView): string {
+  const { name, id } = workspaceLabel(event);
+  return id === undefined ? name : `${name} (${id})`;
+}
+
 /** The event's full detail: every attribute, the seal, the structured diff (field, from, to) and the CloudEvent as published. */
 export function renderDetail(event: EventView, proof: ProofAnswer | Error): void {
   const seal = sealSummary(proof);
@@ -54,7 +59,7 @@ export function renderDetail(event: EventView, proof: ProofAnswer | Error): void
       ...definition('Event', eventLabel(event)),
       ...definition('Type', event.action),
       ...definition('Change', event.change),
-      ...definition('Workspace', event.workspace ?? 'global'),
+      ...definition('Workspace', workspaceText(event)),
       ...definition('Actor', `${actorLabel(event.actor)}, ${event.actor.kind}`),
       ...definition('Object id', event.objectId),
       ...definition('Source', event.source),

@@ -4,9 +4,13 @@ import {
   fetchEvent,
   fetchPage,
   fetchProof,
+  fetchStats,
+  fetchWorkspaces,
   type EventPage,
   type EventView,
 } from '../api/events-api';
+import { renderBarChart } from '../charts/bar-chart';
+import { eventsChartData } from '../charts/events-chart-data';
 import {
   apiParamsFor,
   COLUMN_INFO,
@@ -14,13 +18,15 @@ import {
   columnOfParameter,
   filtersFromSearch,
   searchFromFilters,
+  TYPE_CHOICES,
+  typeChoiceOf,
   type Column,
   type ColumnFilters,
 } from '../filters/column-filters';
 import type { ViewContext } from '../pages/view-context';
 import { renderDetail, renderDetailError } from './detail-dialog';
 import { byId, h } from './dom';
-import { actorLabel, eventLabel, formatTime } from './format';
+import { actorLabel, eventLabel, formatTime, workspaceLabel } from './format';
 
 export const PAGE_SIZE = 25;
 
@@ -29,10 +35,15 @@ export interface EventLogsScope {
   workspace?: string;
 }
 
+/** How long typing in the Workspace filter rests before its suggestions are asked for. */
+const SUGGEST_AFTER_MS = 250;
+
 /**
  * The Event Logs table: a filter per column (kept in the address), keyset pages through the
  * query API's cursors (next, and previous from the cursors already seen), a dialog with one
- * event's detail and diff, and CSV export of the current filter.
+ * event's detail and diff, CSV export of the current filter, and the current filter's events per
+ * day by type as a chart. A workspace's view reads that workspace's trail
+ * (`/api/v1/workspaces/{id}/events`), so it has no Workspace column.
  */
 export class EventLogsPage {
   private filters: ColumnFilters = {};
@@ -43,17 +54,20 @@ export class EventLogsPage {
   private total?: number;
   private opener?: HTMLElement;
   private loading = 0;
+  private charting = 0;
+  private suggesting?: ReturnType<typeof setTimeout>;
+  private readonly columns: readonly Column[];
 
   constructor(
     private readonly session: ViewContext,
     private readonly scope: EventLogsScope = {},
-  ) {}
+  ) {
+    this.columns = scope.workspace === undefined ? COLUMNS : COLUMNS.filter((column) => column !== 'workspace');
+  }
 
-  /** The API parameters of the filters, held to the page's workspace in a workspace's view. */
+  /** The API parameters of the filters (a workspace's view asks its workspace's path instead). */
   private apiParams(): Record<string, string> {
-    const params = apiParamsFor(this.filters);
-    if (this.scope.workspace !== undefined) params.workspace = this.scope.workspace;
-    return params;
+    return apiParamsFor(this.filters);
   }
 
   start(): void {
@@ -76,7 +90,7 @@ export class EventLogsPage {
     const headings = byId('column-headings');
     const inputs = byId('column-filters');
     const hints = byId('filter-hints');
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const info = COLUMN_INFO[column];
       headings.append(h('th', { scope: 'col', id: `heading-${column}` }, info.label));
       inputs.append(
@@ -84,15 +98,8 @@ export class EventLogsPage {
           'td',
           {},
           h('label', { for: `filter-${column}`, class: 'visually-hidden' }, `${info.label} filter`),
-          h('input', {
-            id: `filter-${column}`,
-            name: column,
-            type: 'search',
-            form: 'filters',
-            autocomplete: 'off',
-            placeholder: info.example,
-            'aria-describedby': `hint-${column} problem-${column}`,
-          }),
+          column === 'type' ? this.typeSelect() : this.textFilter(column),
+          ...(column === 'workspace' ? [h('datalist', { id: 'workspace-options' })] : []),
           h('span', { id: `problem-${column}`, class: 'field-error' }),
         ),
       );
@@ -100,23 +107,85 @@ export class EventLogsPage {
     }
     headings.append(h('th', { scope: 'col' }, h('span', { class: 'visually-hidden' }, 'Details')));
     inputs.append(h('td', {}));
+    if (!this.columns.includes('workspace')) return;
+    const workspace = this.input('workspace');
+    workspace.addEventListener('input', () => {
+      clearTimeout(this.suggesting);
+      this.suggesting = setTimeout(() => void this.suggestWorkspaces(workspace.value), SUGGEST_AFTER_MS);
+    });
+    void this.suggestWorkspaces('');
   }
 
-  /** In a workspace's view its Workspace filter shows the workspace and cannot be changed. */
-  private holdWorkspaceFilter(): void {
-    if (this.scope.workspace === undefined) return;
-    const input = this.input('workspace');
-    input.value = this.scope.workspace;
-    input.readOnly = true;
+  private textFilter(column: Column): HTMLInputElement {
+    const info = COLUMN_INFO[column];
+    return h('input', {
+      id: `filter-${column}`,
+      name: column,
+      type: 'search',
+      form: 'filters',
+      autocomplete: 'off',
+      placeholder: info.example,
+      'aria-describedby': `hint-${column} problem-${column}`,
+      ...(column === 'workspace' ? { list: 'workspace-options' } : {}),
+    });
   }
 
-  private input(column: Column): HTMLInputElement {
-    return byId<HTMLInputElement>(`filter-${column}`);
+  /**
+   * Type is a choice, not a text: the product's words first, then the precise actions. Choosing
+   * applies the filters at once; Enter applies them too, as in the text filters.
+   */
+  private typeSelect(): HTMLSelectElement {
+    const option = (choice: { value: string; label: string }) => h('option', { value: choice.value }, choice.label);
+    const select = h(
+      'select',
+      { id: 'filter-type', name: 'type', form: 'filters', 'aria-describedby': 'hint-type problem-type' },
+      option(TYPE_CHOICES.any),
+      h('optgroup', { label: "In the product's words" }, ...TYPE_CHOICES.words.map(option)),
+      h('optgroup', { label: 'Precisely' }, ...TYPE_CHOICES.precise.map(option)),
+    );
+    select.addEventListener('change', () => this.applyFilters(this.readInputs(), true));
+    select.addEventListener('keydown', (event) => {
+      if (event.key !== 'Enter') return;
+      event.preventDefault();
+      byId<HTMLFormElement>('filters').requestSubmit();
+    });
+    return select;
+  }
+
+  /** Shows `text` in the Type select: a choice of its own when an address holds a type the select lacks. */
+  private showType(text: string): void {
+    const select = byId<HTMLSelectElement>('filter-type');
+    select.querySelector('option.from-address')?.remove();
+    const value = typeChoiceOf(text);
+    if (value && ![...select.options].some((option) => option.value === value))
+      select.append(h('option', { value, class: 'from-address' }, `${value} (from the address)`));
+    select.value = value;
+  }
+
+  /** Suggestions for the Workspace filter: the workspaces you may read whose name or id starts with what was typed. */
+  private async suggestWorkspaces(typed: string): Promise<void> {
+    const token = this.session.token();
+    if (!token) return;
+    const workspaces = await fetchWorkspaces(token, typed.trim()).catch(() => undefined);
+    if (!workspaces) return; // suggestions are a convenience: the filter works without them
+    byId('workspace-options').replaceChildren(
+      ...workspaces.map((workspace) =>
+        h(
+          'option',
+          { value: workspace.name ?? workspace.id },
+          workspace.name ? `${workspace.id}${workspace.deleted ? ' (deleted)' : ''}` : '',
+        ),
+      ),
+    );
+  }
+
+  private input(column: Column): HTMLInputElement | HTMLSelectElement {
+    return byId<HTMLInputElement | HTMLSelectElement>(`filter-${column}`);
   }
 
   private readInputs(): ColumnFilters {
     const filters: ColumnFilters = {};
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       const value = this.input(column).value.trim();
       if (value) filters[column] = value;
     }
@@ -127,8 +196,12 @@ export class EventLogsPage {
   private fromAddress(): void {
     const search = new URLSearchParams(window.location.search);
     const filters = filtersFromSearch(search);
-    for (const column of COLUMNS) this.input(column).value = filters[column] ?? '';
-    this.holdWorkspaceFilter();
+    // a workspace's view reads that workspace's trail: a Workspace filter in its address means nothing
+    if (!this.columns.includes('workspace')) delete filters.workspace;
+    if (filters.type) filters.type = typeChoiceOf(filters.type);
+    for (const column of this.columns)
+      if (column === 'type') this.showType(filters.type ?? '');
+      else this.input(column).value = filters[column] ?? '';
     this.applyFilters(filters, false);
     const detail = search.get('detail');
     const dialog = byId<HTMLDialogElement>('detail');
@@ -142,11 +215,34 @@ export class EventLogsPage {
     this.total = undefined;
     if (remember) history.pushState(null, '', `${window.location.pathname}${searchFromFilters(filters)}`);
     void this.goTo(0);
+    void this.drawChart();
+  }
+
+  /** The current filters' events per day by type, as a chart with its table (a failure is said in its place). */
+  private async drawChart(): Promise<void> {
+    const token = this.session.token();
+    if (!token) return;
+    const ticket = ++this.charting;
+    const place = byId('events-chart');
+    place.setAttribute('aria-busy', 'true');
+    try {
+      const stats = await fetchStats(token, this.apiParams(), this.scope.workspace);
+      if (ticket !== this.charting) return;
+      place.replaceChildren(renderBarChart(eventsChartData(stats)));
+    } catch (failure) {
+      if (ticket !== this.charting) return;
+      if (failure instanceof ApiFailure && failure.status === 401) return; // the table's request says so
+      place.replaceChildren(
+        h('p', { class: 'error' }, `The chart of events per day could not be drawn: ${(failure as Error).message}`),
+      );
+    } finally {
+      if (ticket === this.charting) place.removeAttribute('aria-busy');
+    }
   }
 
   private clearProblems(): void {
     byId('error').textContent = '';
-    for (const column of COLUMNS) {
+    for (const column of this.columns) {
       byId(`problem-${column}`).textContent = '';
       this.input(column).removeAttribute('aria-invalid');
     }
@@ -160,14 +256,17 @@ export class EventLogsPage {
     }
     if (failure.status === 401) return this.session.expired('Your session has ended. Please sign in again.');
     const column = columnOfParameter(failure.parameter);
-    if (failure.status === 400 && column) {
+    if (failure.status === 400 && column && this.columns.includes(column)) {
       byId(`problem-${column}`).textContent = failure.message;
       this.input(column).setAttribute('aria-invalid', 'true');
       byId('error').textContent = `The ${COLUMN_INFO[column].label} filter is not valid: ${failure.message}`;
       return;
     }
     if (failure.status === 403) {
-      byId('error').textContent = `You may not read these events: ${failure.message}`;
+      byId('error').textContent =
+        this.scope.workspace === undefined
+          ? `You may not read these events: ${failure.message}`
+          : `You may not read the events of workspace ${this.scope.workspace}: ${failure.message}`;
       return;
     }
     if (failure.status === 429) {
@@ -189,6 +288,7 @@ export class EventLogsPage {
         limit: PAGE_SIZE,
         cursor: this.cursors[index],
         count: this.total === undefined,
+        workspace: this.scope.workspace,
       });
       if (ticket !== this.loading) return; // a newer request has been made meanwhile
       this.page = page;
@@ -229,7 +329,7 @@ export class EventLogsPage {
         h('td', {}, label),
         h('td', {}, event.action),
         h('td', {}, event.change ?? ''),
-        h('td', {}, event.workspace ?? 'global'),
+        ...(this.columns.includes('workspace') ? [workspaceCell(event)] : []),
         h('td', {}, actorLabel(event.actor)),
         h('td', {}, details),
       );
@@ -238,7 +338,11 @@ export class EventLogsPage {
     });
     if (rows.length === 0) {
       rows.push(
-        h('tr', {}, h('td', { colspan: String(COLUMNS.length + 1), class: 'empty' }, 'No events match these filters.')),
+        h(
+          'tr',
+          {},
+          h('td', { colspan: String(this.columns.length + 1), class: 'empty' }, 'No events match these filters.'),
+        ),
       );
     }
     byId('rows').replaceChildren(...rows);
@@ -297,7 +401,7 @@ export class EventLogsPage {
     this.clearProblems();
     byId('status').textContent = 'Exporting…';
     try {
-      const csv = await fetchCsvExport(token, this.apiParams());
+      const csv = await fetchCsvExport(token, this.apiParams(), this.scope.workspace);
       const link = h('a', {
         href: URL.createObjectURL(csv),
         download: `meshtrail-events-${new Date().toISOString().replace(/[:.]/g, '-')}.csv`,
@@ -312,4 +416,10 @@ export class EventLogsPage {
       this.showFailure(failure, 'Exporting');
     }
   }
+}
+
+/** The workspace's name, its id beside it in a quieter tone. */
+function workspaceCell(event: EventView): HTMLTableCellElement {
+  const { name, id } = workspaceLabel(event);
+  return h('td', {}, name, ...(id === undefined ? [] : [h('span', { class: 'quiet' }, ` (${id})`)]));
 }

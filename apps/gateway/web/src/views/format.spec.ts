@@ -1,5 +1,5 @@
 import type { ProofAnswer } from '../api/events-api';
-import { actorLabel, diffRows, eventLabel, formatTime, sealSummary } from './format';
+import { actorLabel, diffRows, eventLabel, formatTime, sealSummary, workspaceLabel } from './format';
 
 describe('formatting events for the table', () => {
   it('shows times in UTC to the second', () => {
@@ -71,5 +71,18 @@ describe('the seal of an event', () => {
       state: 'unknown',
       text: 'Could not be checked: 503 Service Unavailable',
     });
+  });
+});
+
+describe('the Workspace column', () => {
+  it("shows the workspace's name with its id, the id alone when unnamed, global without one", () => {
+    expect(workspaceLabel({ workspace: 'ws-1', workspaceName: 'Payments Team' })).toEqual({
+      name: 'Payments Team',
+      id: 'ws-1',
+    });
+    expect(workspaceLabel({ workspace: 'ws-1', workspaceName: null })).toEqual({ name: 'ws-1' });
+    expect(workspaceLabel({ workspace: 'ws-1' })).toEqual({ name: 'ws-1' });
+    expect(workspaceLabel({ workspace: 'ws-1', workspaceName: 'ws-1' })).toEqual({ name: 'ws-1' });
+    expect(workspaceLabel({ workspace: null, workspaceName: null })).toEqual({ name: 'global' });
   });
 });

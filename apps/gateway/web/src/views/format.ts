@@ -11,6 +11,16 @@ export function eventLabel(event: Pick<EventView, 'objectType' | 'objectName' | 
   return `${event.objectType} ${event.objectName ?? event.objectId}`;
 }
 
+/**
+ * The Workspace column: the workspace's name with its id beside it ("Payments Team (ws-1)"), the
+ * id alone where no `Workspace` event named it, "global" for events of no workspace.
+ */
+export function workspaceLabel(event: Pick<EventView, 'workspace' | 'workspaceName'>): { name: string; id?: string } {
+  if (!event.workspace) return { name: 'global' };
+  if (!event.workspaceName || event.workspaceName === event.workspace) return { name: event.workspace };
+  return { name: event.workspaceName, id: event.workspace };
+}
+
 export function actorLabel(actor: EventView['actor']): string {
   return actor.name && actor.name !== actor.id ? `${actor.name} (${actor.id})` : actor.id;
 }
