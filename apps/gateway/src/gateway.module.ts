@@ -14,6 +14,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { readLimitsOf } from './read-limits/read-limits-of';
 import { ReadLimitsModule } from './read-limits/read-limits.module';
 import { RetentionAdminModule } from './retention-admin/retention-admin.module';
+import { TelemetryAdminModule } from './telemetry-admin/telemetry-admin.module';
 import { UiModule } from './ui/ui.module';
 
 @Module({})
@@ -42,6 +43,7 @@ export class GatewayModule {
         RetentionAdminModule,
         DeadLettersAdminModule,
         AccessLogsModule,
+        TelemetryAdminModule,
         UiModule.register({
           issuer: config.AUTH_OIDC_ISSUER,
           clientId: config.UI_OIDC_CLIENT_ID,
