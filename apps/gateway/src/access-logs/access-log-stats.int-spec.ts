@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import fc from 'fast-check';
 import { ApiKeyStore } from '@meshtrail/auth';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
+import { propertySeed } from '../../../../test/support/storable-arbitraries';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import type { AccessLogStats } from './access-log-search.service';
 
@@ -83,6 +85,40 @@ describe('GET /access-logs/stats (real PostgreSQL, API keys through the whole ga
     // 24 whole hours when now is on the hour, else the 25 it touches
     expect([24, 25]).toContain(body.hours.length);
     expect(Date.parse(body.to)).toBeGreaterThanOrEqual(Date.now() - 3_600_000);
+  });
+
+  it('adds up to what the search lists for the same filters (fast-check)', async () => {
+    const seed = propertySeed('access-log stats against the search');
+    // instants from 09:00 to 14:00 in steps of 15 minutes, and the edges of the stored ones
+    const instant = fc.oneof(
+      fc.integer({ min: 0, max: 20 }).map((q) => new Date(Date.UTC(2031, 2, 10, 9) + q * 900_000).toISOString()),
+      fc.constantFrom(...REQUESTS.map(([time]) => time)),
+    );
+    const filters = fc.record(
+      {
+        principal: fc.constantFrom('jane@example.com', 'bob@example.com'),
+        status: fc.constantFrom('200', '404', '4xx', '5xx', '2xx'),
+      },
+      { requiredKeys: [] },
+    );
+    await fc.assert(
+      fc.asyncProperty(instant, instant, filters, async (a, b, chosen) => {
+        fc.pre(a !== b);
+        const [from, to] = a < b ? [a, b] : [b, a];
+        const query = new URLSearchParams({ from, to, ...chosen }).toString();
+        const stats = await get(query);
+        const res = await fetch(`${base}/access-logs?${query}&limit=1000`, { headers: { 'x-api-key': adminKey } });
+        const items = ((await res.json()) as { items: Array<{ status: number }> }).items;
+        const sum = (pick: (h: AccessLogStats['hours'][number]) => number) =>
+          stats.body.hours.reduce((n, h) => n + pick(h), 0);
+        expect({ query, requests: sum((h) => h.requests), clientErrors: sum((h) => h.clientErrors) }).toEqual({
+          query,
+          requests: items.length,
+          clientErrors: items.filter((i) => i.status >= 400 && i.status < 500).length,
+        });
+      }),
+      { seed, numRuns: 40 },
+    );
   });
 
   it('refuses more than 31 days naming the parameter, page parameters, and anyone but an admin', async () => {
