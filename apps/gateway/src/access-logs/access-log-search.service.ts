@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AccessLogRecord } from '@meshtrail/contracts';
-import { ApiError } from '@meshtrail/auth';
 import { DatabaseConnection } from '@meshtrail/database';
+import { timedQuery } from '../common/timed-query';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { accessLogPageSql, accessLogStatsSql, encodeCursor, type AccessLogFilter } from './access-log-filter';
 
@@ -68,9 +68,6 @@ function toRecord(row: AccessLogRow): AccessLogRecord {
   };
 }
 
-/** PostgreSQL's query_canceled: the statement timeout struck. */
-const QUERY_CANCELED = '57014';
-
 /** Export pages: large enough to keep round trips few, small enough to keep memory flat. */
 const EXPORT_CHUNK = 1000;
 
@@ -112,23 +109,8 @@ export class AccessLogSearchService {
     return { from: range.from, to: range.to, bucket: 'hour', hours };
   }
 
-  /** One statement, stopped by PostgreSQL after QUERY_TIMEOUT_MS (then a 503 saying so). */
-  private async timed<T extends object>(sql: string, params: unknown[]): Promise<T[]> {
-    const ms = Math.trunc(this.durations.queryTimeoutMs);
-    try {
-      return await this.connection.transaction(async (session) => {
-        await session.query(`SET LOCAL statement_timeout = ${ms}`);
-        return (await session.query<T>(sql, params)).rows;
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
-      throw new ApiError(
-        503,
-        'QUERY.TIMEOUT',
-        `the query ran longer than ${ms} ms (QUERY_TIMEOUT_MS) and was stopped; narrow it with from/to or more filters`,
-        { timeoutMs: ms },
-      );
-    }
+  private timed<T extends object>(sql: string, params: unknown[]): Promise<T[]> {
+    return timedQuery<T>(this.connection, this.durations.queryTimeoutMs, sql, params);
   }
 
   /** Every matching record, newest first, fetched EXPORT_CHUNK rows at a time (memory stays flat). */

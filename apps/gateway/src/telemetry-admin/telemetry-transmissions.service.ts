@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { ApiError } from '@meshtrail/auth';
 import { DatabaseConnection } from '@meshtrail/database';
+import { timedQuery } from '../common/timed-query';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { encodeTransmissionCursor, transmissionPageSql, type TransmissionFilter } from './transmissions-sql';
 
@@ -37,9 +37,6 @@ interface TransmissionRow {
   duration_ms: number;
 }
 
-/** PostgreSQL's query_canceled: the statement timeout struck. */
-const QUERY_CANCELED = '57014';
-
 /** Reads the telemetry relay's transmission log (telemetry_transmissions) in keyset pages. */
 @Injectable()
 export class TelemetryTransmissionsService {
@@ -50,22 +47,7 @@ export class TelemetryTransmissionsService {
 
   async page(filter: TransmissionFilter): Promise<TransmissionPage> {
     const { sql, params } = transmissionPageSql(filter);
-    const ms = Math.trunc(this.durations.queryTimeoutMs);
-    let rows: TransmissionRow[];
-    try {
-      rows = await this.connection.transaction(async (session) => {
-        await session.query(`SET LOCAL statement_timeout = ${ms}`);
-        return (await session.query<TransmissionRow>(sql, params)).rows;
-      });
-    } catch (error) {
-      if ((error as { code?: string }).code !== QUERY_CANCELED) throw error;
-      throw new ApiError(
-        503,
-        'QUERY.TIMEOUT',
-        `the query ran longer than ${ms} ms (QUERY_TIMEOUT_MS) and was stopped; narrow it with from/to or more filters`,
-        { timeoutMs: ms },
-      );
-    }
+    const rows = await timedQuery<TransmissionRow>(this.connection, this.durations.queryTimeoutMs, sql, params);
     const page = rows.slice(0, filter.limit);
     const last = page[page.length - 1];
     return {
