@@ -3,10 +3,11 @@
 // the page.evaluate callbacks run in the browser
 import fs from 'node:fs';
 import path from 'node:path';
+import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { Client } from 'pg';
 import { sealNext, signerFromPem } from '@meshtrail/trail-proof';
-import { storeAuditEvents, type FixtureEvent } from '../support/audit-events';
+import { projectWorkspaceNames, storeAuditEvents, type FixtureEvent } from '../support/audit-events';
 import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
 import { LocalKeycloak, signInAtKeycloak } from '../support/keycloak';
 import { waitFor } from '../support/poll';
@@ -15,19 +16,58 @@ import { createTestStack, type TestStack } from '../support/test-stack';
 import { asSuperuser } from '../support/as-superuser';
 
 const SHOTS = artifactsDir('event-logs-page');
+const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PAGE_SIZE = 25;
 
 const anna = { kind: 'user' as const, id: 'u-anna', displayName: 'Anna Admin' };
 const max = { kind: 'user' as const, id: 'u-max', displayName: 'Max Owner' };
 const at = (day: number, minute: number) => new Date(Date.UTC(2026, 2, day, 9, minute));
 
+const february = (day: number) => new Date(Date.UTC(2026, 1, day, 9, 0));
+
 /**
- * The trail the page is tested on: 50 project updates in ws-1 and 20 in ws-2 to page through,
- * then the events behind the issue's three questions (newest), each with a near miss that the
- * filter must leave out.
+ * The trail the page is tested on: the workspaces named (ws-1 created as Payments Crew and
+ * renamed Payments Team, ws-2 Platform Team), 50 project updates in ws-1 and 20 in ws-2 to page
+ * through, then the events behind the issue's three questions (newest), each with a near miss
+ * that the filter must leave out.
  */
 function trail(): FixtureEvent[] {
-  const events: FixtureEvent[] = [];
+  const events: FixtureEvent[] = [
+    {
+      id: 'ws1-named',
+      time: february(20),
+      workspace: 'ws-1',
+      objectType: 'Workspace',
+      objectId: 'ws-1',
+      objectName: 'Payments Crew',
+      action: 'created',
+      actor: anna,
+      change: 'created workspace Payments Crew',
+    },
+    {
+      id: 'ws2-named',
+      time: february(20),
+      workspace: 'ws-2',
+      objectType: 'Workspace',
+      objectId: 'ws-2',
+      objectName: 'Platform Team',
+      action: 'created',
+      actor: anna,
+      change: 'created workspace Platform Team',
+    },
+    {
+      id: 'ws1-renamed',
+      time: february(21),
+      workspace: 'ws-1',
+      objectType: 'Workspace',
+      objectId: 'ws-1',
+      objectName: 'Payments Team',
+      action: 'updated',
+      actor: anna,
+      change: 'renamed workspace Payments Crew to Payments Team',
+      changes: [{ field: 'name', from: 'Payments Crew', to: 'Payments Team' }],
+    },
+  ];
   for (let i = 0; i < 50; i++) {
     events.push({
       id: `ws1-app-${i}`,
@@ -157,11 +197,12 @@ interface Row {
   cells: string[];
 }
 
+/** The rows shown: each event's id and its cells' text (the Details button's cell left out). */
 async function rows(page: Page): Promise<Row[]> {
   return page.$$eval('#rows tr[data-event-id]', (trs) =>
     trs.map((tr) => ({
       id: tr.getAttribute('data-event-id') ?? '',
-      cells: [...(tr as HTMLTableRowElement).cells].slice(0, 6).map((cell) => cell.textContent ?? ''),
+      cells: [...(tr as HTMLTableRowElement).cells].slice(0, -1).map((cell) => cell.textContent ?? ''),
     })),
   );
 }
@@ -174,12 +215,43 @@ async function expectRows(page: Page, ids: string[]): Promise<Row[]> {
   });
 }
 
-/** Types into the filter under each column heading (by its label) and submits with the Enter key. */
+/**
+ * Sets the filter under each column heading the view has (found by its label): types into the
+ * text filters, picks the Type from its select, and submits with the Enter key.
+ */
 async function filter(page: Page, values: Partial<Record<Column, string>>): Promise<void> {
   for (const [column, label] of Object.entries(LABELS)) {
-    await page.getByLabel(`${label} filter`).fill(values[column as Column] ?? '');
+    const input = page.getByLabel(`${label} filter`);
+    if (column === 'workspace' && (await input.count()) === 0) continue; // not in a workspace's view
+    if (column === 'type') await input.selectOption(values.type ?? '');
+    else await input.fill(values[column as Column] ?? '');
   }
   await page.getByLabel('Event filter').press('Enter');
+}
+
+const headings = (page: Page) => page.locator('#column-headings th').allTextContents();
+
+/**
+ * The serious and critical accessibility problems axe-core finds in the page as it is now.
+ * The page's Content-Security-Policy allows scripts from the gateway only, so a script tag with
+ * axe would be refused; page.evaluate runs it through the DevTools protocol, which the policy
+ * does not govern. That keeps the policy on for everything the page itself does, so axe checks
+ * the page as served (a context with bypassCSP would switch the policy off for the page too).
+ */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
+  const violations = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResults> } }).axe;
+    return (await axe.run(document)).violations.map((violation) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node) => node.target.join(' ')),
+    }));
+  });
+  return violations
+    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
+    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} at ${violation.targets.join(', ')}`);
 }
 
 async function shot(page: Page, name: string): Promise<void> {
@@ -219,14 +291,17 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     );
 
   beforeAll(async () => {
-    // the realm of deploy/keycloak/: olivia has meshtrail-admin, max the client role workspace:ws-1:owner
+    // the realm of deploy/keycloak/: olivia has meshtrail-admin, max the client role workspace:ws-1:owner,
+    // mia workspace:ws-1:manager, ada no meshtrail role at all
     keycloak = await LocalKeycloak.start();
     stack = await createTestStack('eventlogspage');
     await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, events);
-    // sealed as audit-ingest's sealer would, so the detail can show the seal and its proof
     const db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
     try {
+      // the workspaces' names, as audit-ingest's projector folds them from the Workspace events
+      await projectWorkspaceNames(db, events);
+      // sealed as audit-ingest's sealer would, so the detail can show the seal and its proof
       const options = { signer: signerFromPem(stack.sealKey.privatePem), maxEvents: 50, now: () => new Date() };
       while ((await sealNext(db, options)).events > 0);
     } finally {
@@ -275,6 +350,12 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     });
   });
 
+  it('has no serious or critical accessibility problems on the sign-in page', async () => {
+    await page.goto(`${gateway.url}/ui/`);
+    await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    expect(await accessibilityProblems(page)).toEqual([]);
+  });
+
   it('signs the admin in with authorization code and PKCE, and shows every event newest first', async () => {
     const before = Date.now();
     await signIn('olivia');
@@ -282,6 +363,10 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     expect(await codeExchanges('olivia', before)).toBeGreaterThanOrEqual(1);
     await expectRows(page, newestFirst(() => true).slice(0, PAGE_SIZE));
     expect(await page.locator('#page-info').textContent()).toBe('Page 1 of 4');
+    // the Admin Area's Compliance › Event Logs, every workspace's events
+    expect(new URL(page.url()).pathname).toBe('/ui/admin/compliance/event-logs');
+    expect(await page.locator('#view-title').textContent()).toBe('Compliance › Event Logs');
+    expect(await headings(page)).toEqual(['Time', 'Event', 'Type', 'Change', 'Workspace', 'Actor', 'Details']);
     const [first] = await rows(page);
     expect(first.cells).toEqual([
       '2026-03-05 09:07:00 UTC',
@@ -319,17 +404,36 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     await shot(page, '02-filter-project-created');
   });
 
-  it("finds a user's removal from a workspace: their name in Change, the workspace, remove in Type", async () => {
-    await filter(page, { change: 'jane@example.com', workspace: 'ws-1', type: 'remove' });
+  it("finds a user's removal from a workspace: their name in Change, the workspace's name, remove in Type", async () => {
+    await filter(page, { change: 'jane@example.com', workspace: 'Payments Team', type: 'remove' });
     const [row] = await expectRows(page, ['ws1-jane-revoked']);
     expect(row.cells.slice(1)).toEqual([
       'WorkspaceAccess jane@example.com',
       'revoked',
       'removed jane@example.com as Workspace Manager',
-      'ws-1',
+      'Payments Team (ws-1)',
       'Anna Admin (u-anna)',
     ]);
+    expect(page.url()).toContain('workspace=Payments+Team');
     await shot(page, '03-filter-user-removed');
+    // its former name and its id find it too, in any letter case
+    await filter(page, { change: 'jane@example.com', workspace: 'payments crew', type: 'remove' });
+    await expectRows(page, ['ws1-jane-revoked']);
+    await filter(page, { change: 'jane@example.com', workspace: 'ws-1', type: 'remove' });
+    await expectRows(page, ['ws1-jane-revoked']);
+  });
+
+  it('suggests the workspaces by name as their name is typed', async () => {
+    await page.getByLabel('Workspace filter').fill('pay');
+    const options = page.locator('#workspace-options option');
+    await waitFor('the suggestions for "pay"', async () =>
+      JSON.stringify(await options.evaluateAll((all) => all.map((o) => (o as HTMLOptionElement).value))) ===
+      JSON.stringify(['Payments Team'])
+        ? true
+        : undefined,
+    );
+    expect(await options.first().textContent()).toBe('ws-1');
+    await page.getByLabel('Workspace filter').fill('');
   });
 
   it('finds changes to landing zones: Landing Zone in Event, change in Type', async () => {
@@ -338,13 +442,110 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     await shot(page, '04-filter-landing-zone-changed');
   });
 
-  it('names the filter that is wrong, at its column', async () => {
-    await filter(page, { type: 'exploded' });
+  it('offers the types to choose from, labelled, and keeps the types of older addresses', async () => {
+    const type = page.getByLabel('Type filter');
+    expect(await type.evaluate((select) => (select as HTMLSelectElement).tagName)).toBe('SELECT');
+    expect(await type.locator('option').allTextContents()).toEqual([
+      'Any type',
+      'add (created or granted)',
+      'change (updated)',
+      'remove (deleted or revoked)',
+      'created',
+      'updated',
+      'deleted',
+      'runs requested',
+      'granted',
+      'revoked',
+      'viewed',
+    ]);
+    // an address from before the select, as it was bookmarked
+    await page.goto(`${gateway.url}/ui/?change=jane%40example.com&workspace=ws-1&type=Removed`);
+    await expectRows(page, ['ws1-jane-revoked']);
+    expect(await type.inputValue()).toBe('remove');
+    // from the keyboard: focus the select, pick with the arrow keys, apply
+    await type.focus();
+    await page.keyboard.press('ArrowUp'); // remove → change
+    await page.keyboard.press('Enter');
+    await waitFor('change to be chosen and applied', async () =>
+      new URL(page.url()).searchParams.get('type') === 'change' ? true : undefined,
+    );
+    await expectRows(page, []);
+  });
+
+  it('names the filter that is wrong, at its column (a type the select lacks, from an address)', async () => {
+    await page.goto(`${gateway.url}/ui/?type=exploded`);
     await waitFor('the Type filter to be marked invalid', async () =>
       (await page.getByLabel('Type filter').getAttribute('aria-invalid')) === 'true' ? true : undefined,
     );
+    expect(await page.getByLabel('Type filter').inputValue()).toBe('exploded');
     expect(await page.locator('#problem-type').textContent()).toContain('unknown action "exploded"');
     await expectRows(page, []);
+  });
+
+  /** The chart's data table, row by row (the day, a count per action, the total), and its headings. */
+  const chartTable = async () => ({
+    headings: await page.locator('#events-chart table thead th').allTextContents(),
+    rows: await page
+      .locator('#events-chart table tbody tr')
+      .evaluateAll((trs) => trs.map((tr) => [...tr.children].map((cell) => cell.textContent ?? ''))),
+  });
+
+  /** What GET …/events/stats answers for these query parameters, as the page's own token reads it. */
+  async function statsOf(path: string, query: Record<string, string>) {
+    const token = (await storedSession())!.accessToken;
+    const response = await fetch(`${gateway.url}${path}?${new URLSearchParams(query)}`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
+    expect(response.status).toBe(200);
+    return (await response.json()) as {
+      actions: string[];
+      days: Array<{ day: string; counts: Record<string, number>; total: number }>;
+    };
+  }
+
+  /** The table the chart should have for a stats answer. */
+  const tableOf = (stats: Awaited<ReturnType<typeof statsOf>>) => ({
+    headings: ['Day', ...stats.actions.map((action) => action.replace(/_/g, ' ')), 'Events, total'],
+    rows: stats.days.map((day) => [
+      day.day,
+      ...stats.actions.map((action) => String(day.counts[action])),
+      String(day.total),
+    ]),
+  });
+
+  it('draws the events per day by type for the current filters, with its data as a table', async () => {
+    await filter(page, { time: '2026-03-01..2026-03-07' });
+    const caption = page.locator('#events-chart figcaption');
+    await waitFor('the chart of March 1 to 7', async () =>
+      (await caption.textContent()) === 'Events per day by type, 2026-03-01 to 2026-03-07 (UTC)' ? true : undefined,
+    );
+    const stats = await statsOf('/api/v1/events/stats', { q: 'created:2026-03-01..2026-03-07' });
+    expect(await chartTable()).toEqual(tableOf(stats));
+    // what the fixture holds: 50 updates on the 1st, 20 on the 2nd, the questions' 8 events on the 5th
+    const byDay = Object.fromEntries(stats.days.map((day) => [day.day, day]));
+    expect(byDay['2026-03-01'].counts.updated).toBe(50);
+    expect(byDay['2026-03-02'].counts.updated).toBe(20);
+    expect(byDay['2026-03-05'].total).toBe(8);
+    expect(stats.days.reduce((sum, day) => sum + day.total, 0)).toBe(78);
+    // a bar segment for each day and type with events
+    const segments = stats.days.flatMap((day) => stats.actions.filter((action) => day.counts[action] > 0));
+    expect(await page.locator('#events-chart svg rect').count()).toBe(segments.length);
+    expect(await page.locator('#events-chart .legend li').allTextContents()).toEqual(stats.actions);
+    await shot(page, '10-events-per-day-chart');
+
+    // the chart follows the filters
+    await filter(page, { time: '2026-03-01..2026-03-07', type: 'remove' });
+    await waitFor('the chart of removals', async () =>
+      JSON.stringify(await page.locator('#events-chart .legend li').allTextContents()) === '["revoked"]'
+        ? true
+        : undefined,
+    );
+    const removals = await statsOf('/api/v1/events/stats', {
+      q: 'created:2026-03-01..2026-03-07 action:deleted action:revoked',
+    });
+    expect(removals.days.reduce((sum, day) => sum + day.total, 0)).toBe(2);
+    expect(await chartTable()).toEqual(tableOf(removals));
+    expect(await accessibilityProblems(page)).toEqual([]);
   });
 
   it('opens the detail with the structured diff from the keyboard, and returns focus on Escape', async () => {
@@ -371,6 +572,7 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     );
     expect(page.url()).toContain('detail=lz-updated');
     await shot(page, '05-event-detail');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await waitFor('the dialog to close and focus to return', async () =>
       (await page.evaluate(
@@ -457,11 +659,19 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
   describe('a workspace owner', () => {
     const ws1 = newestFirst((e) => e.workspace === 'ws-1');
 
-    it('signs in and sees only their workspace, on every page', async () => {
+    it("signs in to their workspace's Compliance › Event Logs: its trail only, on every page", async () => {
       const before = Date.now();
       await signIn('max');
       expect(await codeExchanges('max', before)).toBeGreaterThanOrEqual(1);
       await expectRows(page, ws1.slice(0, PAGE_SIZE));
+      expect(new URL(page.url()).pathname).toBe('/ui/workspaces/ws-1/compliance/event-logs');
+      expect(await page.locator('#view-title').textContent()).toBe('Payments Team › Compliance › Event Logs');
+      expect(await page.locator('#areas').getByRole('link').allTextContents()).toEqual([
+        'Payments Team › Compliance › Event Logs',
+      ]);
+      // the view is the workspace's: no Workspace column or filter
+      expect(await headings(page)).toEqual(['Time', 'Event', 'Type', 'Change', 'Actor', 'Details']);
+      expect(await page.getByLabel('Workspace filter').count()).toBe(0);
       expect(await page.locator('#page-info').textContent()).toBe(`Page 1 of ${Math.ceil(ws1.length / PAGE_SIZE)}`);
       const seen: Row[] = [...(await rows(page))];
       for (let index = 1; index * PAGE_SIZE < ws1.length; index++) {
@@ -469,38 +679,36 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
         seen.push(...(await expectRows(page, ws1.slice(index * PAGE_SIZE, (index + 1) * PAGE_SIZE))));
       }
       expect(seen.map((r) => r.id)).toEqual(ws1);
-      expect(new Set(seen.map((r) => r.cells[4]))).toEqual(new Set(['ws-1']));
-      await page.getByLabel('Event filter').fill('payments-prod');
-      await page.getByLabel('Type filter').fill('created');
-      await page.getByLabel('Type filter').press('Enter');
+      await filter(page, { event: 'payments-prod', type: 'created' });
       await expectRows(page, ['ws1-payments-created']);
       await shot(page, '07-owner-own-workspace');
     });
 
-    it("cannot reach another workspace's events through the filter or the workspace's address", async () => {
-      // in their workspace's view the Workspace filter holds that workspace
-      const workspaceFilter = page.getByLabel('Workspace filter');
-      expect(await workspaceFilter.inputValue()).toBe('ws-1');
-      expect(await workspaceFilter.getAttribute('readonly')).not.toBeNull();
+    it("is told clearly that another workspace's address is not theirs", async () => {
+      const refusal = async () => {
+        const problem = page.locator('#view-problem');
+        await waitFor('the refusal', async () =>
+          ((await problem.textContent()) ?? '').includes('You may not read the event logs of workspace ws-2')
+            ? true
+            : undefined,
+        );
+        expect(await problem.isVisible()).toBe(true);
+        expect(await page.locator('#logs').isVisible()).toBe(false);
+      };
       await page.goto(`${gateway.url}/ui/workspaces/ws-2/compliance/event-logs`);
-      await waitFor(
-        'the refusal',
-        async () =>
-          ((await page.locator('#error').textContent()) ?? '').includes('You may not read these events') || undefined,
-      );
-      await expectRows(page, []);
+      await refusal();
       await shot(page, '08-owner-other-workspace-refused');
+      // an older address, with the workspace as a filter
+      await page.goto(`${gateway.url}/ui/?workspace=ws-2&type=created`);
+      await refusal();
+      // their own workspace by its name leads to its view, the filters kept
+      await page.goto(`${gateway.url}/ui/?workspace=payments%20team&type=remove`);
+      await expectRows(page, ['ws1-jane-revoked']);
+      expect(new URL(page.url()).pathname).toBe('/ui/workspaces/ws-1/compliance/event-logs');
+      expect(await page.getByLabel('Type filter').inputValue()).toBe('remove');
     });
 
-    it("cannot reach another workspace's events by editing the address", async () => {
-      await page.goto(`${gateway.url}/ui/?workspace=ws-2&type=created`);
-      await waitFor(
-        'the refusal',
-        async () =>
-          ((await page.locator('#error').textContent()) ?? '').includes('You may not read these events') || undefined,
-      );
-      await expectRows(page, []);
-
+    it("cannot open another workspace's event by its address", async () => {
       await page.goto(`${gateway.url}/ui/?detail=ws2-payments-created`);
       const dialog = page.getByRole('dialog');
       await dialog.waitFor();
@@ -513,7 +721,57 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       await shot(page, '09-owner-foreign-event-by-address');
       await page.keyboard.press('Escape');
       await expectRows(page, ws1.slice(0, PAGE_SIZE));
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
     });
+  });
+
+  describe('a workspace manager', () => {
+    const ws1 = newestFirst((e) => e.workspace === 'ws-1');
+
+    it("signs in to their workspace's view, limited to it, with its chart", async () => {
+      await signIn('mia');
+      await expectRows(page, ws1.slice(0, PAGE_SIZE));
+      expect(new URL(page.url()).pathname).toBe('/ui/workspaces/ws-1/compliance/event-logs');
+      expect(await page.locator('#view-title').textContent()).toBe('Payments Team › Compliance › Event Logs');
+      expect(await page.locator('#areas').textContent()).not.toContain('Admin Area');
+      await filter(page, { time: '2026-02-01..2026-03-31' });
+      const inWorkspace = newestFirst((e) => e.workspace === 'ws-1' && +new Date(e.time) >= Date.UTC(2026, 1, 1));
+      await expectRows(page, inWorkspace.slice(0, PAGE_SIZE));
+      const caption = page.locator('#events-chart figcaption');
+      await waitFor('the chart of February and March', async () =>
+        (await caption.textContent()) === 'Events per day by type, 2026-02-01 to 2026-03-31 (UTC)' ? true : undefined,
+      );
+      const stats = await statsOf('/api/v1/workspaces/ws-1/events/stats', { q: 'created:2026-02-01..2026-03-31' });
+      expect(await chartTable()).toEqual(tableOf(stats));
+      // ws-1's events only: its naming and renaming, its 50 updates and the questions' 4 events of ws-1
+      expect(stats.days.reduce((sum, day) => sum + day.total, 0)).toBe(ws1.length);
+      expect(await accessibilityProblems(page)).toEqual([]);
+      await shot(page, '11-manager-own-workspace-chart');
+
+      await page.goto(`${gateway.url}/ui/workspaces/ws-2/compliance/event-logs`);
+      await waitFor('the refusal', async () =>
+        ((await page.locator('#view-problem').textContent()) ?? '').includes(
+          'You may not read the event logs of workspace ws-2',
+        )
+          ? true
+          : undefined,
+      );
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    });
+  });
+
+  it('tells someone with neither the admin role nor a workspace that there is nothing for them', async () => {
+    await signIn('ada');
+    const problem = page.locator('#view-problem');
+    await waitFor(
+      'the message',
+      async () =>
+        ((await problem.textContent()) ?? '').includes('neither a platform admin nor an owner or manager') || undefined,
+    );
+    expect(await page.locator('#view-title').textContent()).toBe('No event logs for you');
+    await shot(page, '12-no-workspace');
   });
 
   it('ran without script errors or Content Security Policy violations', () => {

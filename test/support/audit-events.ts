@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { SEARCH_COLUMNS, TRAIL_PROJECTION } from '@meshtrail/audit-store';
+import { applyProjectionDelta, foldEvents, SEARCH_COLUMNS, TRAIL_PROJECTION } from '@meshtrail/audit-store';
+import type { SqlSession } from '@meshtrail/database';
 import { canonicalHash, type AuditCloudEvent } from '@meshtrail/contracts';
 
 export interface FixtureEvent {
@@ -99,6 +100,29 @@ export async function projectStoredFixtures(db: Queryable): Promise<void> {
      UPDATE projection_positions p SET xact_id = last.xact_id, seq = last.seq, projected_at = now()
      FROM last WHERE p.projection = $1`,
     [TRAIL_PROJECTION],
+  );
+}
+
+/**
+ * Folds the fixtures' Workspace events into the workspace-name projection with the projector's
+ * own fold and writer (storeAuditEvents copies the read model only), in the order given.
+ */
+export async function projectWorkspaceNames(session: SqlSession, fixtures: FixtureEvent[]): Promise<void> {
+  const named = fixtures.filter((fixture) => fixture.objectType === 'Workspace');
+  await applyProjectionDelta(
+    session,
+    foldEvents(
+      named.map((fixture, index) => ({
+        seq: index + 1,
+        occurredAt: new Date(fixture.time),
+        objectType: fixture.objectType,
+        objectId: fixture.objectId,
+        objectName: fixture.objectName ?? null,
+        action: fixture.action,
+        workspace: fixture.workspace ?? null,
+        fromGrantsTopic: false,
+      })),
+    ),
   );
 }
 

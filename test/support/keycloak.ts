@@ -11,6 +11,7 @@ export const FEED_CLIENT = { id: 'meshtrail-event-feed', secret: 'meshtrail-even
 export const PASSWORDS: Record<string, string> = {
   olivia: 'olivia-local-password',
   max: 'max-local-password',
+  mia: 'mia-local-password',
   ada: 'ada-local-password',
 };
 

@@ -74,7 +74,17 @@ export function renderDetail(event: EventView, proof: ProofAnswer | Error): void
     ),
     h('h3', {}, 'Changes'),
     diffTable(event),
-    h('details', {}, h('summary', {}, 'Full CloudEvent'), h('pre', {}, JSON.stringify(event.event ?? event, null, 2))),
+    h(
+      'details',
+      {},
+      h('summary', {}, 'Full CloudEvent'),
+      h(
+        'pre',
+        // it scrolls: focusable so that keyboard users can scroll it too
+        { tabindex: '0', 'aria-label': 'The CloudEvent as published' },
+        JSON.stringify(event.event ?? event, null, 2),
+      ),
+    ),
   );
 }
 
