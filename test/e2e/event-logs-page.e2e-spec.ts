@@ -23,7 +23,7 @@ const anna = { kind: 'user' as const, id: 'u-anna', displayName: 'Anna Admin' };
 const max = { kind: 'user' as const, id: 'u-max', displayName: 'Max Owner' };
 const at = (day: number, minute: number) => new Date(Date.UTC(2026, 2, day, 9, minute));
 
-const february = (day: number) => new Date(Date.UTC(2026, 1, day, 9, 0));
+const february = (day: number, hour = 9) => new Date(Date.UTC(2026, 1, day, hour, 0));
 
 /**
  * The trail the page is tested on: the workspaces named (ws-1 created as Payments Crew and
@@ -46,7 +46,7 @@ function trail(): FixtureEvent[] {
     },
     {
       id: 'ws2-named',
-      time: february(20),
+      time: february(20, 10),
       workspace: 'ws-2',
       objectType: 'Workspace',
       objectId: 'ws-2',
@@ -272,7 +272,17 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       .filter(predicate)
       .map((e) => e.id!);
 
-  const signIn = (login: string) => signInAtKeycloak(page, gateway.url, login);
+  /** Signs `login` in at Keycloak, signing out first whoever is still signed in (after a failed test, say). */
+  async function signIn(login: string): Promise<void> {
+    await page.goto(`${gateway.url}/ui/`);
+    const signOut = page.getByRole('button', { name: 'Sign out' });
+    await page.locator('#sign-out:visible, #sign-in-button:visible').first().waitFor();
+    if (await signOut.isVisible()) {
+      await signOut.click();
+      await page.getByRole('button', { name: 'Sign in' }).waitFor();
+    }
+    await signInAtKeycloak(page, gateway.url, login);
+  }
 
   /** The authorization codes Keycloak exchanged for the page's client (meshtrail-ui) for this person since `since`. */
   async function codeExchanges(login: string, since: number): Promise<number> {
