@@ -656,6 +656,14 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     await page.keyboard.press('Escape');
   });
 
+  it("opens any workspace's view for an admin, named by the trail", async () => {
+    await page.goto(`${gateway.url}/ui/workspaces/ws-2/compliance/event-logs`);
+    await expectRows(page, newestFirst((e) => e.workspace === 'ws-2').slice(0, PAGE_SIZE));
+    await waitFor('the title to name the workspace', async () =>
+      (await page.locator('#view-title').textContent()) === 'Platform Team › Compliance › Event Logs' || undefined,
+    );
+  });
+
   it('opens an event from its address (a bookmarked detail)', async () => {
     await page.goto(`${gateway.url}/ui/?detail=ws2-payments-created`);
     const dialog = page.getByRole('dialog', { name: 'Project payments-prod created' });

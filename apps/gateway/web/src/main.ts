@@ -11,6 +11,7 @@ import {
   type OidcClientConfig,
 } from './auth/session';
 import { ADMIN_PAGES } from './admin/admin-pages';
+import { fetchWorkspaces } from './api/events-api';
 import { fetchMe, getJson, type Me } from './api/http';
 import { renderNavigation, type WorkspaceLink } from './pages/navigation';
 import { routeOf, pathOf, type Route } from './pages/routes';
@@ -160,9 +161,18 @@ function showView(route: Route, context: ViewContext, workspaces: readonly Works
           `managers. Yours: ${yours}.`,
       );
     }
-    const name = own?.name ?? route.workspace;
-    title.textContent = `${name} › Compliance › Event Logs`;
-    document.title = `Event Logs · ${name} · meshtrail`;
+    const named = (name: string) => {
+      title.textContent = `${name} › Compliance › Event Logs`;
+      document.title = `Event Logs · ${name} · meshtrail`;
+    };
+    named(own?.name ?? route.workspace);
+    // an admin at any workspace's address: its name, where the trail named it
+    const token = context.token();
+    if (!own && token)
+      void fetchWorkspaces(token, route.workspace, 1000)
+        .then((found) => found.find((workspace) => workspace.id === route.workspace)?.name)
+        .then((name) => name && named(name))
+        .catch(() => undefined);
     showOnly('logs', SECTIONS);
     return new EventLogsPage(context, { workspace: route.workspace }).start();
   }

@@ -37,8 +37,25 @@ describe('chart scales', () => {
   });
 
   it('labels the first and last category and evenly spaced ones between', () => {
-    expect([...labelledCategories(30, 8)].sort((a, b) => a - b)).toEqual([0, 4, 8, 12, 16, 20, 24, 28, 29]);
-    expect([...labelledCategories(3, 8)]).toEqual([0, 1, 2]);
+    const sorted = (labels: Set<number>) => [...labels].sort((a, b) => a - b);
+    // the 29th would crowd the last: the last takes its place
+    expect(sorted(labelledCategories(30, 8))).toEqual([0, 4, 8, 12, 16, 20, 24, 29]);
+    expect(sorted(labelledCategories(29, 8))).toEqual([0, 4, 8, 12, 16, 20, 24, 28]);
+    expect(sorted(labelledCategories(3, 8))).toEqual([0, 1, 2]);
+    expect(sorted(labelledCategories(1, 8))).toEqual([0]);
     expect(labelledCategories(0, 8).size).toBe(0);
+  });
+
+  it('never prints more labels than there is room for, nor two closer than the spacing', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 400 }), fc.integer({ min: 2, max: 20 }), (categories, room) => {
+        const labels = [...labelledCategories(categories, room)].sort((a, b) => a - b);
+        const every = Math.ceil(categories / room);
+        expect(labels[0]).toBe(0);
+        expect(labels.at(-1)).toBe(categories - 1);
+        expect(labels.length).toBeLessThanOrEqual(room + 1);
+        for (let i = 1; i < labels.length; i++) expect(labels[i] - labels[i - 1]).toBeGreaterThanOrEqual(every);
+      }),
+    );
   });
 });

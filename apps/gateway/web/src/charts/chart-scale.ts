@@ -49,11 +49,20 @@ export function categoryTotals(series: ReadonlyArray<ReadonlyArray<number>>, cat
   );
 }
 
-/** Which category labels to print so that at most `room` of them share the axis (always the first and last). */
+/**
+ * Which category labels to print so that at most `room` of them share the axis, evenly spaced:
+ * always the first and the last (which replaces the label before it when that one stands closer
+ * than the spacing, so that no two labels overlap).
+ */
 export function labelledCategories(categories: number, room: number): Set<number> {
   const every = Math.max(1, Math.ceil(categories / Math.max(1, room)));
   const shown = new Set<number>();
   for (let index = 0; index < categories; index += every) shown.add(index);
-  if (categories > 0) shown.add(categories - 1);
+  const last = categories - 1;
+  if (last > 0 && !shown.has(last)) {
+    const before = last - (last % every);
+    if (before > 0) shown.delete(before);
+    shown.add(last);
+  }
   return shown;
 }
