@@ -103,9 +103,9 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 const LIMIT_RULE = { message: `$property must be an integer from 1 to ${MAX_LIMIT}` };
 
 /** `limit`: events per page, an integer from 1 to MAX_LIMIT (QUERY_DEFAULT_LIMIT when absent). */
-export function PageLimit(): PropertyDecorator {
+export function PageLimit({ description = 'Events per page', byDefault = 50 } = {}): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ description: 'Events per page', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+    ApiPropertyOptional({ description, minimum: 1, maximum: MAX_LIMIT, default: byDefault }),
     IsOptional(),
     Transform(toInt),
     IsInt(LIMIT_RULE),

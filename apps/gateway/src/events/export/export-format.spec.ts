@@ -25,6 +25,7 @@ describe('export formats', () => {
       'objectName',
       'action',
       'workspace',
+      'workspaceName',
       'actor',
       'change',
       'changes',
@@ -35,6 +36,7 @@ describe('export formats', () => {
     expect(JSON.parse(lines[0])).toMatchObject({
       id: 'id "v"',
       subject: null,
+      workspaceName: 'workspaceName "v"',
       actor: { kind: 'actorKind "v"', id: 'actorId "v"', name: 'actorName "v"' },
       changes: [{ field: 'quota', to: 5 }],
     });
@@ -69,7 +71,9 @@ describe('export formats', () => {
   });
 
   it('writes the header of an empty CSV export, and nothing for an empty NDJSON export', async () => {
-    expect(await text(Readable.from([]).pipe(exportTransform('csv')))).toMatch(/^"id","kind","time",.*"hash"\r\n$/);
+    expect(await text(Readable.from([]).pipe(exportTransform('csv')))).toMatch(
+      /^"id","kind","time",.*"hash","workspaceName"\r\n$/,
+    );
     expect(await text(Readable.from([]).pipe(exportTransform('ndjson')))).toBe('');
   });
 
