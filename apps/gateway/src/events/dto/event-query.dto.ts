@@ -10,7 +10,10 @@ export const MAX_LIMIT = 1000;
 
 /** Filters of the event-log queries; every one must hold. The same filters are available in `q`. */
 export class EventFilterDto {
-  @ApiPropertyOptional({ description: 'Workspace id', example: 'ws-1' })
+  @ApiPropertyOptional({
+    description: "Workspace id, or a workspace's current or former name (exact, any letter case)",
+    example: 'ws-1',
+  })
   @IsOptional()
   @IsString(ONCE)
   workspace?: string;
