@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { AuditViewRecorder } from './audit/audit-view.recorder';
 import type { AuditLogView } from './audit/audit-log-viewed';
@@ -10,7 +10,7 @@ import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
 import { EventStoreReader } from './store/event-store.reader';
 import type { ReadContext } from './read-context';
 import { readScopeOf } from './read-scope';
-import type { ExportFormat } from './export/export-format';
+import { withWorkspaceNames, type ExportFormat } from './export/export-format';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { ReadSlots } from '../read-limits/read-slots';
 import { WorkspaceNamesReader } from '../workspaces/workspace-names.reader';
@@ -111,7 +111,9 @@ export class EventQueryService {
     const release = this.slots.acquire('export', context.principal);
     let rows: Readable;
     try {
-      rows = await this.reader.export(filter, scope);
+      const names = await this.names.namesOf(fanOutWorkspaces(filter, scope));
+      // destroying the named rows (timeout, client gone) ends the query's stream too, and its failure theirs
+      rows = pipeline(await this.reader.export(filter, scope), withWorkspaceNames(names), () => undefined);
     } catch (error) {
       release();
       throw error;

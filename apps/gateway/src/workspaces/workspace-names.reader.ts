@@ -40,13 +40,14 @@ export class WorkspaceNamesReader {
     return resolved;
   }
 
-  /** The current names of these workspaces (those that have one). */
-  async namesOf(workspaces: Iterable<string | null>): Promise<Map<string, string>> {
-    const ids = [...new Set([...workspaces].filter((w): w is string => w !== null))];
-    if (ids.length === 0) return new Map();
+  /** The current names of these workspaces (those that have one); of every workspace when undefined. */
+  async namesOf(workspaces: Iterable<string | null> | undefined): Promise<Map<string, string>> {
+    const ids = workspaces && [...new Set([...workspaces].filter((w): w is string => w !== null))];
+    if (ids?.length === 0) return new Map();
     const rows = await this.db.query<{ workspace: string; name: string }>(
-      'SELECT workspace, name FROM workspace_names WHERE workspace = ANY($1::text[]) AND name IS NOT NULL',
-      [ids],
+      `SELECT workspace, name FROM workspace_names
+       WHERE ($1::text[] IS NULL OR workspace = ANY($1::text[])) AND name IS NOT NULL`,
+      [ids ?? null],
     );
     return new Map(rows.map((row) => [row.workspace, row.name]));
   }
