@@ -146,6 +146,19 @@ describe('workspace names over HTTP (real PostgreSQL)', () => {
     expect(await projects({ workspace: 'ws-3' }, 'ws3')).toEqual(['p-4@ws-3:Initech']);
   });
 
+  it('counts a workspace’s events per day by its name too, within the caller’s scope', async () => {
+    const total = async (params: Record<string, string>, who: string) => {
+      const { status, body } = await get(
+        `/events/stats?${q({ from: '2026-10-01', to: '2026-10-02', ...params })}`,
+        who,
+      );
+      return status === 200 ? (body.days as Array<{ total: number }>).reduce((sum, day) => sum + day.total, 0) : status;
+    };
+    expect(await total({ workspace: 'ACME' }, 'admin')).toBe(4);
+    expect(await total({ workspace: 'ws-1' }, 'ws1')).toBe(4);
+    expect(await total({ workspace: 'globex' }, 'ws1')).toBe(403);
+  });
+
   it('gives every event view, the single event and the exports its workspace’s current name', async () => {
     const page = await get('/workspaces/ws-1/events?limit=1', 'ws1');
     expect(page.status).toBe(200);
