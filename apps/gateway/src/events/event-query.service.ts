@@ -9,7 +9,7 @@ import { toEventView, type AuditEventView } from './store/event-row';
 import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
 import { EventStoreReader } from './store/event-store.reader';
 import type { ReadContext } from './read-context';
-import { readScopeOf } from './read-scope';
+import { readScopeOf, resolveWorkspaces, workspaceValues } from './read-scope';
 import { withWorkspaceNames, type ExportFormat } from './export/export-format';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { ReadSlots } from '../read-limits/read-slots';
@@ -137,34 +137,15 @@ export class EventQueryService {
   }
 
   /**
-   * The caller's scope, and the filter with each workspace value resolved to the workspaces it
-   * names: the id itself, and those whose current or former name it is (one small query). For an
-   * owner or manager, a positive value is narrowed to their workspaces; one that names none of
-   * them is a 403, whether it names another workspace or nothing (an unknown id always was).
+   * The caller's scope, and the filter with each workspace value resolved (one small query) to
+   * the workspaces it names: the id itself, and those whose current or former name it is; within
+   * the scope, or a 403 (resolveWorkspaces).
    */
   async scopeFor(principal: Principal, asked: EventFilter): Promise<{ filter: EventFilter; scope: ReadScope }> {
     const scope = readScopeOf(principal);
-    const workspaceValues = asked.conditions.flatMap((c) => (c.field === 'workspace' ? c.values : []));
-    if (workspaceValues.length === 0) return { filter: asked, scope };
-    const resolved = await this.names.resolve([...new Set(workspaceValues)]);
-    const outside: string[] = [];
-    const conditions = asked.conditions.map((condition) => {
-      if (condition.field !== 'workspace') return condition;
-      const values = condition.values.flatMap((value) => {
-        const named = resolved.get(value) ?? [value];
-        if (scope.all || condition.negated) return named;
-        const readable = named.filter((w) => scope.workspaces.includes(w));
-        if (readable.length === 0) outside.push(value);
-        return readable;
-      });
-      return { ...condition, values: [...new Set(values)] };
-    });
-    if (outside.length > 0) {
-      throw new ApiError(403, 'QUERY.FORBIDDEN', `you may not read the events of workspace ${outside.join(', ')}`, {
-        workspaces: outside,
-      });
-    }
-    return { filter: { ...asked, conditions }, scope };
+    const values = workspaceValues(asked);
+    if (values.length === 0) return { filter: asked, scope };
+    return { filter: resolveWorkspaces(asked, await this.names.resolve(values), scope), scope };
   }
 
   /**
