@@ -6,10 +6,7 @@ import { ApiFailure, getBlob, getJson } from './http';
 export { ApiFailure };
 
 /** An event as the API answers it: the gateway's own type, so the page cannot drift from the API. */
-export type EventView = AuditEventView & {
-  /** The workspace's current name, where a `Workspace` event named it (null otherwise). */
-  workspaceName?: string | null;
-};
+export type EventView = AuditEventView;
 
 export interface EventPage {
   events: EventView[];

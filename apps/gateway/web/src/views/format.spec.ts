@@ -81,7 +81,6 @@ describe('the Workspace column', () => {
       id: 'ws-1',
     });
     expect(workspaceLabel({ workspace: 'ws-1', workspaceName: null })).toEqual({ name: 'ws-1' });
-    expect(workspaceLabel({ workspace: 'ws-1' })).toEqual({ name: 'ws-1' });
     expect(workspaceLabel({ workspace: 'ws-1', workspaceName: 'ws-1' })).toEqual({ name: 'ws-1' });
     expect(workspaceLabel({ workspace: null, workspaceName: null })).toEqual({ name: 'global' });
   });
