@@ -582,7 +582,6 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
     );
     expect(page.url()).toContain('detail=lz-updated');
     await shot(page, '05-event-detail');
-    expect(await accessibilityProblems(page)).toEqual([]);
     await page.keyboard.press('Escape');
     await waitFor('the dialog to close and focus to return', async () =>
       (await page.evaluate(
@@ -598,8 +597,13 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
 
   it("opens a detail by clicking its row, and closes it with the browser's Back button", async () => {
     await page.locator('#rows tr[data-event-id="lz-updated"] td').nth(3).click();
-    await page.getByRole('dialog', { name: 'LandingZone Cloud Foundation updated' }).waitFor();
+    const dialog = page.getByRole('dialog', { name: 'LandingZone Cloud Foundation updated' });
+    await dialog.waitFor();
     expect(page.url()).toContain('detail=lz-updated');
+    // the open detail, its full CloudEvent unfolded
+    await dialog.getByText('Full CloudEvent').click();
+    await waitFor('the seal to be shown', async () => (await dialog.locator('#detail-seal').count()) === 1);
+    expect(await accessibilityProblems(page)).toEqual([]);
     await page.goBack();
     await waitFor(
       'the dialog to close',
@@ -659,8 +663,10 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
   it("opens any workspace's view for an admin, named by the trail", async () => {
     await page.goto(`${gateway.url}/ui/workspaces/ws-2/compliance/event-logs`);
     await expectRows(page, newestFirst((e) => e.workspace === 'ws-2').slice(0, PAGE_SIZE));
-    await waitFor('the title to name the workspace', async () =>
-      (await page.locator('#view-title').textContent()) === 'Platform Team › Compliance › Event Logs' || undefined,
+    await waitFor(
+      'the title to name the workspace',
+      async () =>
+        (await page.locator('#view-title').textContent()) === 'Platform Team › Compliance › Event Logs' || undefined,
     );
   });
 
