@@ -211,22 +211,28 @@ async function rows(page: Page): Promise<Row[]> {
 async function expectRows(page: Page, ids: string[]): Promise<Row[]> {
   return waitFor(`the table to show ${ids.join(', ') || 'no events'}`, async () => {
     const shown = await rows(page);
-    return JSON.stringify(shown.map((r) => r.id)) === JSON.stringify(ids) && shown;
+    if (JSON.stringify(shown.map((r) => r.id)) === JSON.stringify(ids)) return shown;
+    // what the page shows instead, for the failure's message
+    const said = [await page.locator('#status').textContent(), await page.locator('#error').textContent()];
+    throw new Error(`shown: ${shown.map((r) => r.id).join(', ') || 'none'}; the page says: ${said.join(' / ')}`);
   });
 }
 
 /**
  * Sets the filter under each column heading the view has (found by its label): types into the
- * text filters, picks the Type from its select, and submits with the Enter key.
+ * text filters, then picks the Type from its select, which applies them all at once; when the
+ * Type stays as it was, the Enter key applies them.
  */
 async function filter(page: Page, values: Partial<Record<Column, string>>): Promise<void> {
   for (const [column, label] of Object.entries(LABELS)) {
     const input = page.getByLabel(`${label} filter`);
+    if (column === 'type') continue;
     if (column === 'workspace' && (await input.count()) === 0) continue; // not in a workspace's view
-    if (column === 'type') await input.selectOption(values.type ?? '');
-    else await input.fill(values[column as Column] ?? '');
+    await input.fill(values[column as Column] ?? '');
   }
-  await page.getByLabel('Event filter').press('Enter');
+  const type = page.getByLabel('Type filter');
+  if ((await type.inputValue()) !== (values.type ?? '')) await type.selectOption(values.type ?? '');
+  else await page.getByLabel('Event filter').press('Enter');
 }
 
 const headings = (page: Page) => page.locator('#column-headings th').allTextContents();

@@ -213,6 +213,9 @@ export class EventLogsPage {
     this.filters = filters;
     this.cursors = [undefined];
     this.total = undefined;
+    // the pages of the filters before are gone: the pager waits for the new first page
+    byId<HTMLButtonElement>('next-page').disabled = true;
+    byId<HTMLButtonElement>('previous-page').disabled = true;
     if (remember) history.pushState(null, '', `${window.location.pathname}${searchFromFilters(filters)}`);
     void this.goTo(0);
     void this.drawChart();
