@@ -18,7 +18,8 @@ export interface BarChartData {
 const SVG = 'http://www.w3.org/2000/svg';
 const WIDTH = 720;
 const HEIGHT = 260;
-const MARGIN = { top: 12, right: 12, bottom: 40, left: 56 };
+// room on the right for half a day's label (YYYY-MM-DD) centred under the last bar
+const MARGIN = { top: 12, right: 36, bottom: 40, left: 56 };
 let charts = 0;
 
 function svg<K extends keyof SVGElementTagNameMap>(

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   apiParamsFor,
   columnOfParameter,
@@ -123,6 +124,19 @@ describe('the Type select', () => {
     expect(typeChoiceOf('DELETE')).toBe('deleted');
     expect(typeChoiceOf('revoke')).toBe('revoked');
     expect(typeChoiceOf('')).toBe('');
+  });
+
+  it('reads any text as blank, one of its choices, or the text itself, trimmed', () => {
+    const choices = new Set([...TYPE_CHOICES.words, ...TYPE_CHOICES.precise].map((choice) => choice.value));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.constantFrom('Add', ' runs requested ', 'REVOKE', 'changed')), (text) => {
+        const value = typeChoiceOf(text);
+        if (text.trim() === '') expect(value).toBe('');
+        else expect(choices.has(value) || value === text.trim()).toBe(true);
+        // what the select then holds always makes API parameters
+        expect(() => apiParamsFor({ type: value })).not.toThrow();
+      }),
+    );
   });
 
   it('keeps a type it has no choice for as it was written, for the API to judge', () => {
