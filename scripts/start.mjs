@@ -120,7 +120,7 @@ try {
       ...(keycloak
         ? [
             `  keycloak         ${keycloak.url}  (admin console ${keycloak.url}/admin/, user ${keycloakLocal.KEYCLOAK_ADMIN.username})`,
-            `Event Logs page: http://127.0.0.1:${portBase}/ui/  (sign in as olivia / olivia-local-password, or max / max-local-password)`,
+            `Event Logs page: http://127.0.0.1:${portBase}/ui/  (sign in as olivia / olivia-local-password, an admin; max / max-local-password or mia / mia-local-password, owner and manager of ws-1)`,
           ]
         : []),
       `health: http://127.0.0.1:${portBase}/actuator/health   version: http://127.0.0.1:${portBase}/version`,
