@@ -52,7 +52,7 @@ export class EventLogsPage {
   private pageIndex = 0;
   private page?: EventPage;
   private total?: number;
-  private opener?: HTMLElement;
+  private opener?: { id: string; button?: HTMLElement };
   private loading = 0;
   private charting = 0;
   private suggesting?: ReturnType<typeof setTimeout>;
@@ -367,7 +367,7 @@ export class EventLogsPage {
   private async openDetail(id: string, opener: HTMLElement | undefined, remember: boolean): Promise<void> {
     const token = this.session.token();
     if (!token) return this.session.expired('Please sign in.');
-    this.opener = opener;
+    this.opener = { id, button: opener };
     const dialog = byId<HTMLDialogElement>('detail');
     if (remember)
       history.pushState(null, '', `${window.location.pathname}${searchFromFilters(this.filters, { detail: id })}`);
@@ -395,7 +395,14 @@ export class EventLogsPage {
     const search = new URLSearchParams(window.location.search);
     if (search.has('detail'))
       history.replaceState(null, '', `${window.location.pathname}${searchFromFilters(this.filters)}`);
-    this.opener?.focus();
+    if (!this.opener) return;
+    // the rows may have been drawn anew meanwhile: then the same event's button, else the table
+    const { id, button } = this.opener;
+    const again = [...byId('rows').querySelectorAll<HTMLElement>('tr[data-event-id]')].find(
+      (row) => row.dataset.eventId === id,
+    );
+    const target = button?.isConnected ? button : (again?.querySelector<HTMLElement>('button.details') ?? undefined);
+    (target ?? byId('events-table')).focus();
   }
 
   private async exportCsv(): Promise<void> {
