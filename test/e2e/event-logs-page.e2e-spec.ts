@@ -431,6 +431,15 @@ describe('the Event Logs page in a real browser (chromium headless, real gateway
       'Anna Admin (u-anna)',
     ]);
     expect(page.url()).toContain('workspace=Payments+Team');
+    // no Time filter: the chart covers the last 30 days, where March's removal is not, and says so
+    await waitFor(
+      'the chart to say it has nothing in its range',
+      async () =>
+        /^No events match these filters from \d{4}-\d{2}-\d{2} to \d{4}-\d{2}-\d{2} \(UTC\); a range under Time charts other days\.$/.test(
+          (await page.locator('#events-chart').textContent()) ?? '',
+        ) || undefined,
+    );
+    expect(await page.locator('#events-chart svg').count()).toBe(0);
     await shot(page, '03-filter-user-removed');
     // its former name and its id find it too, in any letter case
     await filter(page, { change: 'jane@example.com', workspace: 'payments crew', type: 'remove' });

@@ -10,7 +10,7 @@ import {
   type EventView,
 } from '../api/events-api';
 import { renderBarChart } from '../charts/bar-chart';
-import { eventsChartData } from '../charts/events-chart-data';
+import { eventsChartData, eventsChartNote } from '../charts/events-chart-data';
 import {
   apiParamsFor,
   COLUMN_INFO,
@@ -231,7 +231,9 @@ export class EventLogsPage {
     try {
       const stats = await fetchStats(token, this.apiParams(), this.scope.workspace);
       if (ticket !== this.charting) return;
-      place.replaceChildren(renderBarChart(eventsChartData(stats)));
+      const { empty, note } = eventsChartNote(stats, Boolean(this.filters.time));
+      const said = note ? [h('p', { class: 'chart-note' }, note)] : [];
+      place.replaceChildren(...(empty ? said : [renderBarChart(eventsChartData(stats)), ...said]));
     } catch (failure) {
       if (ticket !== this.charting) return;
       if (failure instanceof ApiFailure && failure.status === 401) return; // the table's request says so
