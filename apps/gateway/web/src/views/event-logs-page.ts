@@ -55,6 +55,7 @@ export class EventLogsPage {
   private opener?: { id: string; button?: HTMLElement };
   private loading = 0;
   private charting = 0;
+  private suggestions = 0;
   private suggesting?: ReturnType<typeof setTimeout>;
   private readonly columns: readonly Column[];
 
@@ -76,7 +77,10 @@ export class EventLogsPage {
       event.preventDefault();
       this.applyFilters(this.readInputs(), true);
     });
-    byId('clear-filters').addEventListener('click', () => this.applyFilters({}, true));
+    byId('clear-filters').addEventListener('click', () => {
+      this.showFilters({});
+      this.applyFilters({}, true);
+    });
     byId('export-csv').addEventListener('click', () => void this.exportCsv());
     byId('next-page').addEventListener('click', () => void this.goTo(this.pageIndex + 1));
     byId('previous-page').addEventListener('click', () => void this.goTo(this.pageIndex - 1));
@@ -166,8 +170,10 @@ export class EventLogsPage {
   private async suggestWorkspaces(typed: string): Promise<void> {
     const token = this.session.token();
     if (!token) return;
+    const ticket = ++this.suggestions;
     const workspaces = await fetchWorkspaces(token, typed.trim()).catch(() => undefined);
-    if (!workspaces) return; // suggestions are a convenience: the filter works without them
+    // suggestions are a convenience: the filter works without them; an older answer is dropped
+    if (!workspaces || ticket !== this.suggestions) return;
     byId('workspace-options').replaceChildren(
       ...workspaces.map((workspace) =>
         h(
@@ -192,6 +198,13 @@ export class EventLogsPage {
     return filters;
   }
 
+  /** Puts the filters into their inputs. */
+  private showFilters(filters: ColumnFilters): void {
+    for (const column of this.columns)
+      if (column === 'type') this.showType(filters.type ?? '');
+      else this.input(column).value = filters[column] ?? '';
+  }
+
   /** The address holds the filters and the open event, so views can be bookmarked, shared and reloaded. */
   private fromAddress(): void {
     const search = new URLSearchParams(window.location.search);
@@ -199,9 +212,7 @@ export class EventLogsPage {
     // a workspace's view reads that workspace's trail: a Workspace filter in its address means nothing
     if (!this.columns.includes('workspace')) delete filters.workspace;
     if (filters.type) filters.type = typeChoiceOf(filters.type);
-    for (const column of this.columns)
-      if (column === 'type') this.showType(filters.type ?? '');
-      else this.input(column).value = filters[column] ?? '';
+    this.showFilters(filters);
     this.applyFilters(filters, false);
     const detail = search.get('detail');
     const dialog = byId<HTMLDialogElement>('detail');
