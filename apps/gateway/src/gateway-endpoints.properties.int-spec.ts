@@ -29,8 +29,10 @@ const ACCESS_LOG_PARAMETERS = [
   'x',
 ];
 
+const TRANSMISSION_PARAMETERS = ['category', 'result', 'from', 'to', 'limit', 'cursor', 'x'];
+
 /**
- * The gateway's query, export, access-log, API-key and retention-admin endpoints under hostile
+ * The gateway's query, export, stats, access-log, telemetry-log, API-key and retention-admin endpoints under hostile
  * query strings, bodies and headers, through the whole gateway module over real HTTP, PostgreSQL
  * and Kafka: every answer is a 2xx or a 4xx, a 400 names what was wrong, never a 5xx.
  */
@@ -87,7 +89,7 @@ describe('gateway endpoints under hostile input (fast-check over HTTP, real Post
   const key = () => fc.constantFrom(adminKey, workspaceKey);
   const query = (pairs: Array<[string, string]>) => new URLSearchParams(pairs).toString();
 
-  it('answers the event queries and exports with 2xx or a 4xx naming the parameter', async () => {
+  it('answers the event queries, exports and stats with 2xx or a 4xx naming the parameter', async () => {
     const pairs = queryPairs(fc.constantFrom(...EVENT_PARAMETERS));
     await fc.assert(
       fc.asyncProperty(
@@ -102,6 +104,8 @@ describe('gateway endpoints under hostile input (fast-check over HTTP, real Post
             `/events/export?${query(sent)}`,
             `/workspaces/${ws}/events?${query(sent)}`,
             `/workspaces/${ws}/events/export?${query(sent)}`,
+            `/events/stats?${query(sent)}`,
+            `/workspaces/${ws}/events/stats?${query(sent)}`,
           ]) {
             expectAnswered(await call('GET', path, who, headers), names, { path, headers });
           }
@@ -111,14 +115,29 @@ describe('gateway endpoints under hostile input (fast-check over HTTP, real Post
     );
   });
 
-  it('answers the access-log search and export with 2xx or a 4xx naming the parameter', async () => {
+  it('answers the access-log search, export and stats with 2xx or a 4xx naming the parameter', async () => {
     const pairs = queryPairs(fc.constantFrom(...ACCESS_LOG_PARAMETERS));
     await fc.assert(
       fc.asyncProperty(pairs, hostileHeaders, key(), async (sent, headers, who) => {
         const names = sent.map(([name]) => name);
-        for (const path of [`/access-logs?${query(sent)}`, `/access-logs/export?${query(sent)}`]) {
+        for (const path of [
+          `/access-logs?${query(sent)}`,
+          `/access-logs/export?${query(sent)}`,
+          `/access-logs/stats?${query(sent)}`,
+        ]) {
           expectAnswered(await call('GET', path, who, headers), names, { path, headers });
         }
+      }),
+      { seed, numRuns: 40 },
+    );
+  });
+
+  it('answers the telemetry transmission log with 2xx or a 4xx naming the parameter', async () => {
+    const pairs = queryPairs(fc.constantFrom(...TRANSMISSION_PARAMETERS));
+    await fc.assert(
+      fc.asyncProperty(pairs, hostileHeaders, key(), async (sent, headers, who) => {
+        const path = `/admin/telemetry/transmissions?${query(sent)}`;
+        expectAnswered(await call('GET', path, who, headers), [...sent.map(([name]) => name)], { path, headers });
       }),
       { seed, numRuns: 40 },
     );

@@ -15,6 +15,7 @@ import { RateLimitModule } from './rate-limit/rate-limit.module';
 import { readLimitsOf } from './read-limits/read-limits-of';
 import { ReadLimitsModule } from './read-limits/read-limits.module';
 import { RetentionAdminModule } from './retention-admin/retention-admin.module';
+import { TelemetryAdminModule } from './telemetry-admin/telemetry-admin.module';
 import { UiModule } from './ui/ui.module';
 
 @Module({})
@@ -44,6 +45,7 @@ export class GatewayModule {
         DeadLettersAdminModule,
         AccessLogsModule,
         MeModule,
+        TelemetryAdminModule,
         UiModule.register({
           issuer: config.AUTH_OIDC_ISSUER,
           clientId: config.UI_OIDC_CLIENT_ID,

@@ -132,8 +132,8 @@ export function likePrefix(prefix: string): string {
   return `${prefix.replace(/[\\%_]/g, (char) => `\\${char}`)}%`;
 }
 
-/** The parameterised SQL for one page (newest first, keyset after `filter.after`), fetching limit + 1 rows. */
-export function accessLogPageSql(filter: AccessLogFilter, limit = filter.limit): { sql: string; params: unknown[] } {
+/** The WHERE conditions of a filter (time range, principal, status, method, path, address) and their parameters. */
+function accessLogWhere(filter: AccessLogFilter): { where: string[]; params: unknown[] } {
   const params: unknown[] = [filter.from, filter.to];
   const where = ['requested_at >= $1', 'requested_at < $2'];
   const add = (condition: (n: number) => string, ...values: unknown[]) => {
@@ -149,9 +149,52 @@ export function accessLogPageSql(filter: AccessLogFilter, limit = filter.limit):
   if (filter.remoteIp !== undefined) add((n) => `remote_ip = $${n}`, filter.remoteIp);
   if (filter.after)
     add((n) => `(requested_at, id) < ($${n}::timestamptz, $${n + 1}::uuid)`, filter.after.time, filter.after.id);
+  return { where, params };
+}
+
+/** The parameterised SQL for one page (newest first, keyset after `filter.after`), fetching limit + 1 rows. */
+export function accessLogPageSql(filter: AccessLogFilter, limit = filter.limit): { sql: string; params: unknown[] } {
+  const { where, params } = accessLogWhere(filter);
   params.push(limit + 1);
   const sql =
     'SELECT requested_at, id, service, host, remote_ip, status, method, path, principal, user_agent, accept, duration_ms, line ' +
     `FROM access_logs WHERE ${where.join(' AND ')} ORDER BY requested_at DESC, id DESC LIMIT $${params.length}`;
+  return { sql, params };
+}
+
+/** The longest range requests per hour are counted over at once. */
+export const MAX_STATS_DAYS = 31;
+const HOUR_MS = 3_600_000;
+
+/**
+ * The whole UTC hours requests per hour are counted over: those [from, to) touches (the search's
+ * range, the last 24 hours by default); at most MAX_STATS_DAYS days, else the parameter that set
+ * the range is refused. The stats take no page parameters.
+ */
+export function accessLogStatsRange(
+  query: Record<string, unknown>,
+  filter: AccessLogFilter,
+): { from: string; to: string } {
+  for (const name of ['limit', 'cursor', 'format']) {
+    if (query[name] !== undefined) throw new InvalidParameter(name, 'the stats take no page or format parameters');
+  }
+  const from = Math.floor(Date.parse(filter.from) / HOUR_MS) * HOUR_MS;
+  const to = Math.ceil(Date.parse(filter.to) / HOUR_MS) * HOUR_MS;
+  if (to - from > MAX_STATS_DAYS * 24 * HOUR_MS) {
+    const parameter = query.from !== undefined ? 'from' : 'to';
+    throw new InvalidParameter(parameter, `the range must be at most ${MAX_STATS_DAYS} days`);
+  }
+  return { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+}
+
+/** Requests per UTC hour and how many of them failed (4xx, 5xx), for the filter (its cursor aside). */
+export function accessLogStatsSql(filter: AccessLogFilter): { sql: string; params: unknown[] } {
+  const { where, params } = accessLogWhere({ ...filter, after: undefined });
+  const hour = "date_trunc('hour', requested_at AT TIME ZONE 'UTC')";
+  const sql =
+    `SELECT to_char(${hour}, 'YYYY-MM-DD"T"HH24:00:00.000"Z"') AS hour, count(*)::int AS requests, ` +
+    'count(*) FILTER (WHERE status BETWEEN 400 AND 499)::int AS client_errors, ' +
+    'count(*) FILTER (WHERE status BETWEEN 500 AND 599)::int AS server_errors ' +
+    `FROM access_logs WHERE ${where.join(' AND ')} GROUP BY ${hour}`;
   return { sql, params };
 }

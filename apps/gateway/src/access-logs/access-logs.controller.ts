@@ -7,22 +7,27 @@ import { invalidParameter } from '../common/invalid-parameter';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { ReadSlots } from '../read-limits/read-slots';
-import { InvalidParameter, parseAccessLogFilter, type AccessLogFilter } from './access-log-filter';
+import { accessLogStatsRange, InvalidParameter, parseAccessLogFilter, type AccessLogFilter } from './access-log-filter';
 import { CONTENT_TYPES, CSV_HEADER, EXPORT_FORMATS, exportLine, type ExportFormat } from './access-log-export';
-import { AccessLogSearchService, type AccessLogPage } from './access-log-search.service';
+import { AccessLogSearchService, type AccessLogPage, type AccessLogStats } from './access-log-search.service';
 
 /** 400 with the stable code and the parameter's name, as the events API answers. */
 function badRequest(error: InvalidParameter): ApiError {
   return invalidParameter(error.parameter, error.problem);
 }
 
-function filterOf(query: Record<string, unknown>): AccessLogFilter {
+/** A parse whose InvalidParameter becomes the 400 naming the parameter. */
+function parsed<T>(parse: () => T): T {
   try {
-    return parseAccessLogFilter(query);
+    return parse();
   } catch (error) {
     if (error instanceof InvalidParameter) throw badRequest(error);
     throw error;
   }
+}
+
+function filterOf(query: Record<string, unknown>): AccessLogFilter {
+  return parsed(() => parseAccessLogFilter(query));
 }
 
 /** Writes with backpressure: waits for 'drain' when the socket's buffer is full; false when the client left. */
@@ -63,6 +68,22 @@ export class AccessLogsController {
       throw badRequest(new InvalidParameter('format', 'only /api/v1/access-logs/export takes a format'));
     }
     return this.search.page(filterOf(query));
+  }
+
+  @Get('stats')
+  @ApiOperation({
+    summary:
+      'Requests per UTC hour, with 4xx and 5xx counts and the error rate, for the filters of the search (last 24 hours by default, at most 31 days)',
+  })
+  @ApiOkResponse({
+    description: '{from, to, bucket: "hour", hours: [{hour, requests, clientErrors, serverErrors, errorRate}]}',
+  })
+  stats(@Query() query: Record<string, unknown>): Promise<AccessLogStats> {
+    const filter = filterOf(query);
+    return this.search.stats(
+      filter,
+      parsed(() => accessLogStatsRange(query, filter)),
+    );
   }
 
   @Get('export')

@@ -130,7 +130,7 @@ export class EventQueryService {
   }
 
   /** The caller's scope, after checking that every workspace the filter names is inside it (403 otherwise). */
-  private scopeFor(principal: Principal, filter: EventFilter): ReadScope {
+  scopeFor(principal: Principal, filter: EventFilter): ReadScope {
     const scope = readScopeOf(principal);
     if (!scope.all) {
       const outside = requestedWorkspaces(filter).filter((w) => !scope.workspaces.includes(w));
@@ -143,7 +143,8 @@ export class EventQueryService {
     return scope;
   }
 
-  private viewOf(context: ReadContext, filter: EventFilter, scope: ReadScope): Omit<AuditLogView, 'operation'> {
+  /** What the AuditLogViewed event of a read with this filter says, but the operation. */
+  viewOf(context: ReadContext, filter: EventFilter, scope: ReadScope): Omit<AuditLogView, 'operation'> {
     const workspaces = fanOutWorkspaces(filter, scope);
     return {
       principal: context.principal,

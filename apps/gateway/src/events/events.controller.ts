@@ -12,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
 import { Authenticated, CurrentPrincipal, type Principal } from '@meshtrail/auth';
-import { invalidParameter, refuseQueryParameters } from '../common/invalid-parameter';
+import { refuseQueryParameters } from '../common/invalid-parameter';
 import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AuditEventDetailDto, EventPageDto } from './dto/event-page.dto';
@@ -24,21 +24,11 @@ import {
 } from './dto/event-query.dto';
 import { FeedPageDto, FeedQueryDto } from './dto/feed.dto';
 import { EventQueryService, type EventPage } from './event-query.service';
+import { pathId } from './path-id';
 import { contextOf } from './read-context';
 import { sendExport } from './export/send-export';
 import { TrailFeedService, type FeedPage } from './feed/trail-feed.service';
 import type { AuditEventView } from './store/event-row';
-
-const MAX_ID_LENGTH = 256;
-
-function pathId(name: string, value: string): string {
-  if (value.length === 0 || value.length > MAX_ID_LENGTH) {
-    throw invalidParameter(name, `must be 1 to ${MAX_ID_LENGTH} characters`);
-  }
-  // the filter trims what it is given: blanks alone would be refused there under another name
-  if (value.trim() === '') throw invalidParameter(name, 'must not be only blanks');
-  return value;
-}
 
 const FEED_DESCRIPTION =
   'Every event you may read, each once, in the order the event store committed them (oldest first), ' +

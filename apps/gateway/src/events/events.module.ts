@@ -8,6 +8,8 @@ import { AUDIT_VIEW_TIMEOUT_MS, AuditViewRecorder } from './audit/audit-view.rec
 import { EventQueryService, QUERY_DEFAULT_LIMIT } from './event-query.service';
 import { EventsController, WorkspaceEventsController } from './events.controller';
 import { TrailFeedService } from './feed/trail-feed.service';
+import { EventStatsController, WorkspaceEventStatsController } from './stats/event-stats.controller';
+import { EventStatsService } from './stats/event-stats.service';
 import { CursorCodec } from './query/cursor';
 import { EventStoreReader, READER_SETTINGS, type ReaderSettings } from './store/event-store.reader';
 
@@ -34,7 +36,8 @@ export class EventsModule {
     };
     return {
       module: EventsModule,
-      controllers: [EventsController, WorkspaceEventsController],
+      // the stats routes before the events': /events/stats is not the event with id "stats"
+      controllers: [EventStatsController, WorkspaceEventStatsController, EventsController, WorkspaceEventsController],
       providers: [
         { provide: READER_SETTINGS, useValue: readerSettings },
         {
@@ -48,6 +51,7 @@ export class EventsModule {
         { provide: AUDIT_VIEW_TIMEOUT_MS, useValue: config.AUDIT_VIEW_PUBLISH_TIMEOUT_MS },
         AuditViewRecorder,
         EventQueryService,
+        EventStatsService,
         TrailFeedService,
       ],
     };

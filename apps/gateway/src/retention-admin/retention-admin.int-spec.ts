@@ -1,8 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
+import { Client } from 'pg';
 import { Test } from '@nestjs/testing';
 import { ApiKeyStore, AuthModule } from '@meshtrail/auth';
 import { loadConfig } from '@meshtrail/config';
 import { TOPICS, type AuditCloudEvent, type EnforceRetention } from '@meshtrail/contracts';
+import { recordRun, type RetentionRun, type StoreOutcome } from '@meshtrail/retention';
 import { CoreModule } from '@meshtrail/runtime';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { TopicReader } from '../../../../test/support/topic-reader';
@@ -97,6 +100,37 @@ describe('retention admin endpoints (real PostgreSQL and Kafka, API keys through
       body: { code: 'RETENTION.RUN_PENDING' },
     });
     expect(await call('GET', '/retention/runs', adminKey)).toMatchObject({ status: 200, body: { runs: [] } });
+  });
+
+  it('lists recorded runs with the rows each deleted over all its stores, beside the per-store outcomes', async () => {
+    const outcome = (kind: string, rowsDeleted: number) =>
+      ({
+        kind,
+        table: kind,
+        partitionsDropped: [],
+        rowsDeleted,
+        rowsInDroppedPartitions: 0,
+      }) as unknown as StoreOutcome;
+    const runId = randomUUID();
+    const run: RetentionRun = {
+      runId,
+      trigger: 'schedule',
+      scheduledFor: new Date('2031-01-01T03:00:00Z'),
+      dryRun: false,
+      startedAt: new Date('2031-01-01T03:00:00Z'),
+      finishedAt: new Date('2031-01-01T03:00:05Z'),
+      status: 'succeeded',
+      outcomes: [outcome('audit_events', 1200), outcome('access_logs', 34), outcome('telemetry_transmissions', 0)],
+    };
+    // as the retention service records it
+    const client = new Client({ connectionString: stack.databaseUrl });
+    await client.connect();
+    await recordRun(client, run).finally(() => client.end());
+    const { body } = await call('GET', '/retention/runs', adminKey);
+    const listed = (body.runs as Array<Record<string, unknown>>).find((r) => r.runId === runId);
+    expect(listed).toMatchObject({ runId, rowsDeleted: 1234 });
+    expect((listed?.outcomes as unknown[]).length).toBe(3);
+    expect((await call('GET', `/retention/runs/${runId}`, adminKey)).body).toMatchObject({ rowsDeleted: 1234 });
   });
 
   it('names what is wrong with a bad request', async () => {

@@ -8,10 +8,18 @@ import {
   findRun,
   listHolds,
   recentRuns,
+  totalRowsDeleted,
   type HoldActor,
   type LegalHold,
   type RetentionRun,
 } from '@meshtrail/retention';
+
+/** A run as the admin API shows it: with the rows it deleted over all stores (per store in `outcomes`). */
+export type RunWithTotals = RetentionRun & { rowsDeleted: number };
+
+function withTotals(run: RetentionRun): RunWithTotals {
+  return { ...run, rowsDeleted: totalRowsDeleted(run.outcomes) };
+}
 
 /**
  * What the admin endpoints do: ask the retention service for a run (an EnforceRetention command
@@ -47,12 +55,13 @@ export class RetentionAdminService {
     return command;
   }
 
-  async run(runId: string): Promise<RetentionRun | undefined> {
-    return this.database.withClient((sql) => findRun(sql, runId));
+  async run(runId: string): Promise<RunWithTotals | undefined> {
+    const run = await this.database.withClient((sql) => findRun(sql, runId));
+    return run && withTotals(run);
   }
 
-  async runs(limit: number): Promise<RetentionRun[]> {
-    return this.database.withClient((sql) => recentRuns(sql, limit));
+  async runs(limit: number): Promise<RunWithTotals[]> {
+    return (await this.database.withClient((sql) => recentRuns(sql, limit))).map(withTotals);
   }
 
   async holds(includeReleased: boolean): Promise<LegalHold[]> {

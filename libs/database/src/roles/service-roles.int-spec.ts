@@ -98,6 +98,11 @@ describe('the services’ database roles (real PostgreSQL)', () => {
     expect(await outcome(gateway, "SELECT meshtrail_ensure_monthly_partitions('audit_events', '2001-01-01', 1)")).toBe(
       INSUFFICIENT_PRIVILEGE,
     );
+    // the telemetry relay's transmission log, for the admin page: read, never written
+    expect(await outcome(gateway, 'SELECT count(*) FROM telemetry_transmissions')).toBe('ok');
+    expect(await writes(gateway, ['telemetry_transmissions'])).toEqual(
+      refusedEverywhere(['telemetry_transmissions'], ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']),
+    );
     // what it does own: the API keys it issues, the rate-limit windows
     expect(await outcome(gateway, "INSERT INTO api_rate_limits (key, points) VALUES ('k', 1)")).toBe('ok');
   });

@@ -65,7 +65,10 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
     memberOf: [],
     tables: [
       SETTINGS,
-      { privileges: 'SELECT', tables: [...TRAIL_READ, 'access_logs', 'retention_runs', 'retention_purges'] },
+      {
+        privileges: 'SELECT',
+        tables: [...TRAIL_READ, 'access_logs', 'retention_runs', 'retention_purges', 'telemetry_transmissions'],
+      },
       { privileges: 'SELECT, INSERT', tables: ['api_keys', 'legal_holds'] },
       { privileges: 'UPDATE (revoked_at, revoked_by, last_used_at)', tables: ['api_keys'] },
       {

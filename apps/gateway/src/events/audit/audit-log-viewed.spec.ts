@@ -17,6 +17,29 @@ describe('AuditLogViewed', () => {
     );
   });
 
+  it('records daily counts as a read of their filters, in the workspace counted', () => {
+    const input = auditLogViewedEvent({
+      principal: jane,
+      operation: 'stats',
+      filter: filterFromParams({ workspace: 'ws-1', q: 'created:2026-03-01..2026-03-05' }),
+      workspace: 'ws-1',
+      returned: 12,
+    });
+    expect(input.data).toMatchObject({
+      workspace: 'ws-1',
+      change:
+        'counted per day audit events where workspace:ws-1 created:>=2026-03-01T00:00:00.000Z created:<2026-03-06T00:00:00.000Z',
+    });
+    expect(input.data.changes).toEqual(
+      expect.arrayContaining([
+        { field: 'operation', to: 'stats' },
+        { field: 'returned', to: 12 },
+      ]),
+    );
+    const result = validateAuditEvent(envelope.toCloudEvent(input), { now: new Date(), maxFutureSkewMs: 300_000 });
+    expect(result).toMatchObject({ ok: true });
+  });
+
   it('records who listed which filters, in the workspace read, and passes the audit contract', () => {
     const input = auditLogViewedEvent({
       principal: jane,

@@ -6,7 +6,7 @@ import type { EventFilter } from '../query/event-filter';
 /** One read of the audit log, as it is itself audited. */
 export interface AuditLogView {
   principal: Principal;
-  operation: 'list' | 'get' | 'export' | 'feed';
+  operation: 'list' | 'get' | 'export' | 'feed' | 'stats';
   filter?: EventFilter;
   /**
    * The single workspace the read was confined to, if any: an owner's or manager's read lands in
@@ -72,6 +72,11 @@ export function viewRecordedIn(view: Pick<AuditLogView, 'principal' | 'workspace
   return view.principal.admin ? undefined : view.workspace;
 }
 
+function readVerb(view: AuditLogView): string {
+  if (view.operation === 'export') return `exported (${view.format})`;
+  return view.operation === 'stats' ? 'counted per day' : 'listed';
+}
+
 /** The AuditLogViewed event for one read: who read, how, with which filters. */
 export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
   const description = view.filter ? describeFilter(view.filter) : '';
@@ -80,7 +85,7 @@ export function auditLogViewedEvent(view: AuditLogView): AuditEventInput {
       ? `read audit event ${view.eventId}`
       : view.operation === 'feed'
         ? `followed the audit trail (${view.returned ?? 0} events)`
-        : `${view.operation === 'export' ? `exported (${view.format})` : 'listed'} audit events${description ? ` where ${description}` : ''}`;
+        : `${readVerb(view)} audit events${description ? ` where ${description}` : ''}`;
   const changes: Array<{ field: string; to: unknown }> = [{ field: 'operation', to: view.operation }];
   if (view.filter) {
     changes.push({

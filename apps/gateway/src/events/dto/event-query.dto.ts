@@ -141,5 +141,6 @@ export class EventExportQueryDto extends EventFilterDto {
 }
 
 /** Under /workspaces/{id}/events the workspace is in the path. */
+export class WorkspaceEventFilterDto extends OmitType(EventFilterDto, ['workspace'] as const) {}
 export class WorkspaceEventQueryDto extends OmitType(EventQueryDto, ['workspace'] as const) {}
 export class WorkspaceEventExportQueryDto extends OmitType(EventExportQueryDto, ['workspace'] as const) {}

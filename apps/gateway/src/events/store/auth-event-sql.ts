@@ -117,7 +117,7 @@ function conditionSql(condition: FieldCondition, params: SqlParams): string | un
   return condition.negated ? `(${sql}) IS NOT TRUE` : sql;
 }
 
-function authWhere(filter: EventFilter, params: SqlParams, after?: CursorPosition): string {
+export function authWhere(filter: EventFilter, params: SqlParams, after?: CursorPosition): string {
   const clauses = filter.conditions.map((c) => conditionSql(c, params)).filter((c): c is string => c !== undefined);
   if (filter.from) clauses.push(`occurred_at >= ${params.add(filter.from)}`);
   if (filter.to) clauses.push(`occurred_at < ${params.add(filter.to)}`);

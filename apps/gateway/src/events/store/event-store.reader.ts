@@ -34,6 +34,7 @@ import {
   type ReadScope,
   type SqlQuery,
 } from './event-sql';
+import { authDailyCountQuery, dailyCountQuery, type DailyCountRow } from './event-stats-sql';
 import { keepsTooManyPlans, QUERY_CANCELED, RequestStatements } from './request-statements';
 import { spanSearchFor, type EarlierMonths, type WindowSample } from './span-search';
 
@@ -211,6 +212,17 @@ export class EventStoreReader {
       authEventsApply(filter, scope) ? total(authCountQuery(filter)) : 0,
     ]);
     return audit + auth;
+  }
+
+  /** Matching events per UTC day and action: audit events, and for admins Keycloak's auth events (as pages have them). */
+  async dailyCounts(filter: EventFilter, scope: ReadScope): Promise<DailyCountRow[]> {
+    const deadline = this.requestDeadline();
+    const rows = (query: SqlQuery) => this.readOnly(deadline, (db) => db.rows<DailyCountRow>(query));
+    const [audit, auth] = await Promise.all([
+      auditEventsApply(filter) ? rows(dailyCountQuery(filter, scope)) : [],
+      authEventsApply(filter, scope) ? rows(authDailyCountQuery(filter)) : [],
+    ]);
+    return [...audit, ...auth];
   }
 
   /** One event of the trail; auth events (ids `keycloak-...`) only for admins. */
