@@ -1,7 +1,8 @@
 import {
-  hourLabel,
+  hourCategories,
   requestsPerHourChart,
   rowsDeletedChart,
+  runOutcome,
   runTime,
   runTotal,
   type RetentionRunView,
@@ -18,7 +19,7 @@ describe('chart data from the API answers', () => {
         { hour: '2026-03-01T09:00:00.000Z', requests: 0, clientErrors: 0, serverErrors: 0, errorRate: 0 },
       ],
     });
-    expect(chart.categories).toEqual(['2026-03-01 08:00', '2026-03-01 09:00']);
+    expect(chart.categories).toEqual(['03-01 08:00', '09:00']);
     expect(chart.series).toEqual([
       { name: 'OK', values: [7, 0] },
       { name: 'Client errors (4xx)', values: [2, 0] },
@@ -59,6 +60,15 @@ describe('chart data from the API answers', () => {
     expect(rowsDeletedChart([]).series).toEqual([]);
   });
 
+  it('says in one sentence what a recorded run did or would do, per store', () => {
+    expect(runOutcome(run('2026-03-02T03:00:07.000Z', true, [{ kind: 'accessLogs', rowsDeleted: 1234 }], 1234))).toBe(
+      'The dry run succeeded: it would delete 1,234 rows (Access logs 1,234).',
+    );
+    expect(runOutcome({ ...run('2026-03-02T03:00:07.000Z', false, []), status: 'failed', error: 'lock timeout' })).toBe(
+      'The retention run failed (lock timeout): it deleted 0 rows (—).',
+    );
+  });
+
   it("takes a run's total from the API when it gives one, else sums its stores", () => {
     expect(runTotal(run('2026-03-01T00:00:00Z', false, [{ kind: 'accessLogs', rowsDeleted: 3 }], 9))).toBe(9);
     expect(
@@ -71,9 +81,16 @@ describe('chart data from the API answers', () => {
     ).toBe(7);
   });
 
-  it('labels hours and run times in UTC', () => {
-    expect(hourLabel('2026-03-01T08:00:00.000Z')).toBe('2026-03-01 08:00');
+  it('labels hours and run times in UTC, the day on the first hour and at midnight', () => {
+    expect(
+      hourCategories([
+        '2026-03-01T22:00:00.000Z',
+        '2026-03-01T23:00:00.000Z',
+        '2026-03-02T00:00:00.000Z',
+        '2026-03-02T01:00:00.000Z',
+      ]),
+    ).toEqual(['03-01 22:00', '23:00', '03-02 00:00', '01:00']);
     expect(runTime('2026-03-01T08:00:05.123Z')).toBe('03-01 08:00:05');
-    expect(hourLabel('odd')).toBe('odd');
+    expect(hourCategories(['odd'])).toEqual(['odd']);
   });
 });

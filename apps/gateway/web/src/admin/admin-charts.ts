@@ -1,5 +1,5 @@
 import type { BarChartData } from '../charts/bar-chart';
-import { formatRate, storeLabel } from './admin-format';
+import { formatCount, formatRate, storeLabel } from './admin-format';
 
 /** GET /api/v1/access-logs/stats. */
 export interface AccessLogStats {
@@ -9,10 +9,16 @@ export interface AccessLogStats {
   hours: Array<{ hour: string; requests: number; clientErrors: number; serverErrors: number; errorRate: number }>;
 }
 
-/** "2026-03-01 08:00" for an hour's bucket (UTC). */
-export function hourLabel(iso: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return match ? `${match[1]} ${match[2]}` : iso;
+/**
+ * The hours as the chart's axis can fit them: "08:00", with the day ("03-01 08:00") on the
+ * first hour and at each midnight, so a day's hours read on from the day above them.
+ */
+export function hourCategories(hours: readonly string[]): string[] {
+  return hours.map((iso, index) => {
+    const match = /^\d{4}-(\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+    if (!match) return iso;
+    return index === 0 || match[2] === '00:00' ? `${match[1]} ${match[2]}` : match[2];
+  });
 }
 
 /** Requests per hour, stacked by how they ended (ok, 4xx, 5xx), the error rate as a column of the table. */
@@ -20,7 +26,7 @@ export function requestsPerHourChart(stats: AccessLogStats): BarChartData {
   return {
     title: 'Requests per hour (UTC)',
     categoryLabel: 'Hour (UTC)',
-    categories: stats.hours.map((hour) => hourLabel(hour.hour)),
+    categories: hourCategories(stats.hours.map((hour) => hour.hour)),
     valueLabel: 'Requests',
     series: [
       {
@@ -82,4 +88,18 @@ export function rowsDeletedChart(newestFirst: readonly RetentionRunView[]): BarC
     })),
     extraColumns: [{ name: 'Status', values: runs.map((run) => run.status) }],
   };
+}
+
+/** "Audit events 3, Access logs 0". */
+export function perStore(run: RetentionRunView): string {
+  if (run.outcomes.length === 0) return '—';
+  return run.outcomes.map((outcome) => `${storeLabel(outcome.kind)} ${formatCount(outcome.rowsDeleted)}`).join(', ');
+}
+
+/** One sentence on a recorded run: what it did, or would do, per store. */
+export function runOutcome(run: RetentionRunView): string {
+  const total = formatCount(runTotal(run));
+  const verb = run.dryRun ? `would delete ${total} rows` : `deleted ${total} rows`;
+  const status = run.status === 'succeeded' ? 'succeeded' : `failed (${run.error ?? 'see the run'})`;
+  return `The ${run.dryRun ? 'dry run' : 'retention run'} ${status}: it ${verb} (${perStore(run)}).`;
 }

@@ -248,6 +248,9 @@ export function confirm(context: ViewContext, options: Confirmation): Promise<bo
       if (target?.isConnected) target.focus();
     });
     cancel.addEventListener('click', () => dialog.close());
+    reason?.addEventListener('input', () => {
+      if (reason.value.trim()) feedback.clear();
+    });
     form.addEventListener('submit', (event) => {
       event.preventDefault();
       feedback.clear();

@@ -21,7 +21,8 @@ function render(container: HTMLElement, context: ViewContext): void {
     'aria-describedby': 'key-reads-all-problem',
   });
   const readsSome = h('input', { id: 'key-reads-some', type: 'radio', name: 'reads', value: 'some' });
-  readsSome.checked = true;
+  // the default a reset returns to
+  readsSome.defaultChecked = true;
   const workspaces = input('key-workspaces', 'workspaces');
   const manageKeys = h('input', {
     id: 'key-manage',

@@ -3,8 +3,8 @@ import { renderBarChart } from '../charts/bar-chart';
 import type { AdminPage, ViewContext } from '../pages/view-context';
 import { h } from '../views/dom';
 import { formatTime } from '../views/format';
-import { rowsDeletedChart, runTotal, type RetentionRunView } from './admin-charts';
-import { actorName, formatCount, storeLabel } from './admin-format';
+import { perStore, rowsDeletedChart, runOutcome, runTotal, type RetentionRunView } from './admin-charts';
+import { actorName, formatCount } from './admin-format';
 import { button, confirm, dataTable, Feedback, setRows, wrapTable } from './admin-kit';
 
 const RUNS_SHOWN = 20;
@@ -12,22 +12,8 @@ const RUNS_SHOWN = 20;
 const RESULT_DEADLINE_MS = 90_000;
 const POLL_MS = 1000;
 
-/** "Audit events 3, Access logs 0". */
-function perStore(run: RetentionRunView): string {
-  if (run.outcomes.length === 0) return '—';
-  return run.outcomes.map((outcome) => `${storeLabel(outcome.kind)} ${formatCount(outcome.rowsDeleted)}`).join(', ');
-}
-
 function runKind(run: RetentionRunView): string {
   return `${run.dryRun ? 'Dry run' : 'Real run'}, ${run.trigger === 'demand' ? 'on demand' : 'scheduled'}`;
-}
-
-/** One sentence on a recorded run, for the status line. */
-export function runOutcome(run: RetentionRunView): string {
-  const total = formatCount(runTotal(run));
-  const verb = run.dryRun ? `would delete ${total} rows` : `deleted ${total} rows`;
-  const status = run.status === 'succeeded' ? 'succeeded' : `failed (${run.error ?? 'see the run'})`;
-  return `The ${run.dryRun ? 'dry run' : 'retention run'} ${status}: it ${verb} (${perStore(run)}).`;
 }
 
 /**
@@ -128,7 +114,7 @@ function render(container: HTMLElement, context: ViewContext): void {
         );
         feedback.say('');
       } else {
-        feedback.say(runOutcome(run));
+        feedback.say(`The ${what} was recorded; its result is below.`);
         result.replaceChildren(h('p', { id: 'run-outcome', 'data-run-id': run.runId }, runOutcome(run)));
       }
       result.focus();
