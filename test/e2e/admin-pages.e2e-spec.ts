@@ -167,7 +167,10 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
   });
 
   it('lists the five admin pages in the navigation, in order', async () => {
-    const links = await page.$$eval('#areas a', (as) => as.map((a) => a.textContent));
+    const links = await waitFor('the navigation', async () => {
+      const shown = await page.$$eval('#areas a', (as) => as.map((a) => a.textContent ?? ''));
+      return shown.length > 0 ? shown : undefined;
+    });
     expect(links).toEqual(expect.arrayContaining(['Access Logs', 'Retention', 'Legal Holds', 'API Keys', 'Telemetry']));
     const admin = links.slice(links.indexOf('Access Logs'), links.indexOf('Telemetry') + 1);
     expect(admin).toEqual(['Access Logs', 'Retention', 'Legal Holds', 'API Keys', 'Telemetry']);
@@ -382,7 +385,14 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
       expect(key).toMatch(/^mtk_/);
       expect(await textOf(page, '#new-key-note')).toContain('will not be shown again');
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('new-key-title');
-      await page.getByRole('button', { name: 'Copy key' }).waitFor();
+      // the copy button puts the key on the clipboard (granted here, as a person's browser asks them)
+      await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: gateway.url });
+      await page.getByRole('button', { name: 'Copy key' }).click();
+      await waitFor(
+        'the copy to be confirmed',
+        async () => (await textOf(page, '.key-once [role="status"]')) === 'Copied.',
+      );
+      expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
       await waitFor('the key in the list', async () => {
         const rows = await tableRows(page, 'api-keys');
         const row = rows.find((cells) => cells[0] === 'e2e-reader');
@@ -411,7 +421,7 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
       expect(await page.content()).not.toContain(key);
     });
 
-    it('names a scope the API refuses at its field', async () => {
+    it('names a value the API refuses at its field', async () => {
       await page.getByLabel('Name', { exact: true }).fill('bad-workspaces');
       await page.getByLabel('Workspaces', { exact: true }).fill('ws-1');
       await page.getByLabel('Expires in (days)').fill('0');
