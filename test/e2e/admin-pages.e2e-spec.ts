@@ -25,13 +25,13 @@ interface AccessRow {
   remoteIp: string;
 }
 
-/** 24 requests of the last four hours: mostly ok, some 404s, three 5xx. */
+/** 60 requests of the last five hours (more than the page's 50): mostly ok, some 404s, some 5xx. */
 function recentRequests(): AccessRow[] {
   const rows: AccessRow[] = [];
-  for (let i = 0; i < 24; i++) {
+  for (let i = 0; i < 60; i++) {
     const status = i % 8 === 3 ? 500 + (i % 3) : i % 5 === 1 ? 404 : 200;
     rows.push({
-      minutesAgo: 5 + i * 10,
+      minutesAgo: 5 + i * 5,
       status,
       method: i % 4 === 0 ? 'POST' : 'GET',
       path: i % 2 === 0 ? `/api/v1/events/e-${i}` : '/api/v1/workspaces',
@@ -179,7 +179,7 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
   describe('Access Logs', () => {
     it('shows the last 24 hours, newest first, with requests per hour as a chart and a table', async () => {
       await open('access-logs', 'Access Logs');
-      await waitFor('the records', async () => (await tableRows(page, 'access-log-table')).length === requests.length);
+      await waitFor('the first page', async () => (await tableRows(page, 'access-log-table')).length === 50);
       const rows = await tableRows(page, 'access-log-table');
       expect(rows[0].slice(1, 6)).toEqual([
         requests[0].method,
@@ -211,6 +211,22 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
       expect(sum(3)).toBe(count((r) => r.status >= 500));
       expect(sum(4)).toBe(requests.length);
       await shot(page, '01-access-logs');
+      await expectNoSeriousViolations(page);
+    });
+
+    it('pages to the older records and back', async () => {
+      const firstPage = await tableRows(page, 'access-log-table');
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await waitFor('the second page', async () => (await tableRows(page, 'access-log-table')).length === 10);
+      const secondPage = await tableRows(page, 'access-log-table');
+      expect(secondPage[9][2]).toBe(requests[59].path);
+      expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+      expect(await textOf(page, '.pager span')).toBe('Page 2');
+      await page.getByRole('button', { name: 'Previous page' }).click();
+      await waitFor(
+        'the first page again',
+        async () => JSON.stringify(await tableRows(page, 'access-log-table')) === JSON.stringify(firstPage),
+      );
       await expectNoSeriousViolations(page);
     });
 
@@ -432,11 +448,16 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
       expect(await page.evaluate(() => document.activeElement?.id)).toBe('key-days');
     });
 
-    it('revokes the key after confirming, and the key is refused from then on', async () => {
-      await page.getByRole('button', { name: /^Revoke the key e2e-reader/ }).click();
+    it('revokes the key after confirming (from the keyboard), and the key is refused from then on', async () => {
+      await page.getByRole('button', { name: /^Revoke the key e2e-reader/ }).focus();
+      await page.keyboard.press('Enter');
       const dialog = page.getByRole('dialog', { name: 'Revoke the key e2e-reader?' });
       await dialog.waitFor();
-      await dialog.getByRole('button', { name: 'Revoke key' }).click();
+      // the safe choice has the focus; Shift+Tab reaches the revocation
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Cancel');
+      await page.keyboard.press('Shift+Tab');
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Revoke key');
+      await page.keyboard.press('Enter');
       await waitFor('the key to show as revoked', async () => {
         const row = (await tableRows(page, 'api-keys')).find((cells) => cells[0] === 'e2e-reader');
         return row?.[7].startsWith('Revoked') && row[7].endsWith('by olivia');
