@@ -346,6 +346,7 @@ describe('event-log query API: admin, two managers and a workspace-scoped API ke
         '/api/v1/events/feed',
         '/api/v1/events/{id}',
         '/api/v1/workspaces/{workspaceId}/events',
+        '/api/v1/workspaces',
         '/api/v1/api-keys',
         '/api/v1/events/{id}/proof',
         '/api/v1/events/export/trail',

@@ -28,8 +28,9 @@ function event(time: Date, objectType: string, objectId: string, action: string,
 
 /**
  * Projections survive retention: a workspace manager granted three years ago keeps the
- * membership, and the objects created then stay counted, after retention purged that month and
- * rebuild-projections rebuilt every projection from what the store still holds.
+ * membership, the objects created then stay counted and the workspace named then keeps its name,
+ * after retention purged that month and rebuild-projections rebuilt every projection from what
+ * the store still holds.
  */
 describe('projections survive retention (audit-ingest, retention and admin-cli as processes)', () => {
   let stack: TestStack;
@@ -52,6 +53,8 @@ describe('projections survive retention (audit-ingest, retention and admin-cli a
     stack.query<{ workspace: string; user_id: string; role: string }>(
       'SELECT workspace, user_id, role FROM workspace_memberships ORDER BY workspace, user_id, role',
     );
+  const names = () => stack.query('SELECT workspace, name, deleted FROM workspace_names ORDER BY workspace');
+  const expectedNames = [{ workspace: 'ws-old', name: 'Old Works', deleted: false }];
   const counts = () =>
     stack.query<{ object_type: string; count: string }>(
       'SELECT object_type, count::text FROM object_counts ORDER BY object_type',
@@ -74,8 +77,9 @@ describe('projections survive retention (audit-ingest, retention and admin-cli a
       topicPrefix: stack.topicPrefix,
       topic: TOPICS.accessGrants,
     });
+    const workspaceCreated = event(old, 'Workspace', 'ws-old', 'created');
     await publisher.publish([
-      event(old, 'Workspace', 'ws-old', 'created'),
+      { ...workspaceCreated, data: { ...workspaceCreated.data, objectName: 'Old Works' } },
       event(old, 'Project', 'p-old', 'created'),
       event(new Date(), 'Project', 'p-new', 'created'),
     ]);
@@ -92,6 +96,7 @@ describe('projections survive retention (audit-ingest, retention and admin-cli a
     );
     expect(await memberships()).toEqual(expectedMemberships);
     expect(await counts()).toEqual(expectedCounts);
+    expect(await names()).toEqual(expectedNames);
 
     // retention catches up its latest slot at start: the month of the grant goes
     const retention = await ServiceProcess.start('retention', stack.env);
@@ -126,6 +131,8 @@ describe('projections survive retention (audit-ingest, retention and admin-cli a
     expect(rebuilt).toMatchObject({ memberships: 1, objectTypes: 2, fromSnapshot: expect.any(Object) });
     expect(await memberships()).toEqual(expectedMemberships);
     expect(await counts()).toEqual(expectedCounts);
+    // the name of a workspace whose Workspace event was purged
+    expect(await names()).toEqual(expectedNames);
     // the read model holds what the store holds, no more
     expect(
       (await stack.query(`SELECT object_id FROM audit_event_search WHERE workspace = 'ws-old'`)).map(

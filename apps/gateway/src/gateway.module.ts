@@ -17,6 +17,7 @@ import { ReadLimitsModule } from './read-limits/read-limits.module';
 import { RetentionAdminModule } from './retention-admin/retention-admin.module';
 import { TelemetryAdminModule } from './telemetry-admin/telemetry-admin.module';
 import { UiModule } from './ui/ui.module';
+import { WorkspacesModule } from './workspaces/workspaces.module';
 
 @Module({})
 export class GatewayModule {
@@ -39,6 +40,7 @@ export class GatewayModule {
         ),
         ReadLimitsModule.register(...readLimitsOf(config)),
         EventsModule.register(config),
+        WorkspacesModule,
         ProofsModule.register(config),
         ApiKeysModule,
         RetentionAdminModule,

@@ -12,9 +12,11 @@ export { ensurePartitions, PARTITIONED_TABLES } from './partitions';
 export {
   emptyDelta,
   foldEvents,
+  workspaceNameKey,
   type Membership,
   type ProjectedEvent,
   type ProjectionDelta,
+  type WorkspaceNameChange,
 } from './projections/projection-delta';
 export { applyProjectionDelta, type ObjectCount } from './projections/apply-projection-delta';
 export { rebuildProjections, type RebuildReport } from './projections/rebuild-projections';

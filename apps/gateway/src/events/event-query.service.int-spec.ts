@@ -1,4 +1,5 @@
 import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
+import { applyProjectionDelta, foldEvents } from '@meshtrail/audit-store';
 import { DatabaseConnection } from '@meshtrail/database';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { text } from 'node:stream/consumers';
@@ -19,6 +20,7 @@ import { EventQueryService, type ReadContext } from './event-query.service';
 import { exportTransform } from './export/export-format';
 import { CursorCodec } from './query/cursor';
 import { EventStoreReader } from './store/event-store.reader';
+import { WorkspaceNamesReader } from '../workspaces/workspace-names.reader';
 
 const admin: Principal = { kind: 'user', id: 'admin-1', name: 'root', admin: true, workspaces: [] };
 const managerA: Principal = { kind: 'user', id: 'u-a', name: 'anna', admin: false, workspaces: ['ws-a'] };
@@ -92,6 +94,24 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     stack = await createTestStack('eventquery');
     all = dataset();
     await storeAuditEvents({ query: (sql, params) => stack.query(sql, params) }, all);
+    // ws-a has a name (the workspace-name projection, as the projector folds it)
+    const pg = new Client({ connectionString: stack.databaseUrl });
+    await pg.connect();
+    await applyProjectionDelta(
+      pg,
+      foldEvents([
+        {
+          seq: 1,
+          occurredAt: new Date(),
+          objectType: 'Workspace',
+          objectId: 'ws-a',
+          objectName: 'Alpha',
+          action: 'created',
+          fromGrantsTopic: false,
+        },
+      ]),
+    );
+    await pg.end();
     // Keycloak events, some at the very instants of audit events (audit comes first there)
     logins = [0, 7, 8, 30, 31, 60].map((n, i) => ({
       time: new Date(all[n].time),
@@ -139,6 +159,7 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
       50,
       slots,
       { ...durations, exportTimeoutMs },
+      new WorkspaceNamesReader(connection),
     );
   }
   afterAll(async () => {
@@ -286,13 +307,14 @@ describe('EventQueryService (real PostgreSQL event store, real Kafka for AuditLo
     const csv = await text((await service.export(ctx(managerA), {}, 'csv')).pipe(exportTransform('csv')));
     const [header, first] = csv.split('\r\n');
     expect(header).toBe(
-      '"id","kind","time","workspace","objectType","objectId","objectName","action","actorKind","actorId","actorName","change","changes","source","type","subject","sourceIp","correlationId","ingestedAt","hash"',
+      '"id","kind","time","workspace","objectType","objectId","objectName","action","actorKind","actorId","actorName","change","changes","source","type","subject","sourceIp","correlationId","ingestedAt","hash","workspaceName"',
     );
     const newest = page.events[0];
     expect(
       first.startsWith(`"${newest.id}","audit","${newest.time}","ws-a","${newest.objectType}","${newest.objectId}",`),
     ).toBe(true);
-    expect(first.endsWith(`,"${newest.ingestedAt}","${newest.hash}"`)).toBe(true);
+    expect(newest.workspaceName).toBe('Alpha');
+    expect(first.endsWith(`,"${newest.ingestedAt}","${newest.hash}","Alpha"`)).toBe(true);
   });
 
   it('merges the newest events of a multi-workspace scope in one order', async () => {

@@ -1,24 +1,19 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { ApiError, type Principal } from '@meshtrail/auth';
 import { AuditViewRecorder } from './audit/audit-view.recorder';
 import type { AuditLogView } from './audit/audit-log-viewed';
 import { CursorCodec } from './query/cursor';
-import {
-  canonicalFilter,
-  filterFromParams,
-  requestedWorkspaces,
-  type EventFilter,
-  type FilterParams,
-} from './query/event-filter';
+import { canonicalFilter, filterFromParams, type EventFilter, type FilterParams } from './query/event-filter';
 import { toEventView, type AuditEventView } from './store/event-row';
 import { fanOutWorkspaces, type ReadScope } from './store/event-sql';
 import { EventStoreReader } from './store/event-store.reader';
 import type { ReadContext } from './read-context';
-import { readScopeOf } from './read-scope';
-import type { ExportFormat } from './export/export-format';
+import { readScopeOf, resolveWorkspaces, workspaceValues } from './read-scope';
+import { withWorkspaceNames, type ExportFormat } from './export/export-format';
 import { READ_DURATIONS, type ReadDurations } from '../read-limits/read-limits.module';
 import { ReadSlots } from '../read-limits/read-slots';
+import { WorkspaceNamesReader } from '../workspaces/workspace-names.reader';
 
 export const QUERY_DEFAULT_LIMIT = Symbol('QUERY_DEFAULT_LIMIT');
 
@@ -44,15 +39,16 @@ export class EventQueryService {
     @Inject(QUERY_DEFAULT_LIMIT) private readonly defaultLimit: number,
     private readonly slots: ReadSlots,
     @Inject(READ_DURATIONS) private readonly durations: ReadDurations,
+    private readonly names: WorkspaceNamesReader,
   ) {}
 
   async list(
     context: ReadContext,
     params: FilterParams & { limit?: number; cursor?: string; count?: boolean },
   ): Promise<EventPage> {
-    const filter = filterFromParams(params);
-    const scope = this.scopeFor(context.principal, filter);
-    const canonical = canonicalFilter(filter);
+    const asked = filterFromParams(params);
+    const { filter, scope } = await this.scopeFor(context.principal, asked);
+    const canonical = canonicalFilter(asked);
     const after = params.cursor === undefined ? undefined : this.cursors.decode(params.cursor, canonical);
     const limit = params.limit ?? this.defaultLimit;
     // a text search may hold several connections for up to QUERY_TIMEOUT_MS: a few per principal at once
@@ -74,8 +70,17 @@ export class EventQueryService {
       rows.length > limit && last
         ? this.cursors.encode({ occurredUs: last.occurred_us, seq: last.seq, kind: last.kind }, canonical)
         : null;
-    await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'list', returned: page.length });
-    return { events: page.map(toEventView), nextCursor, ...(total === undefined ? {} : { total }) };
+    await this.views.record({
+      ...this.viewOf(context, asked, filter, scope),
+      operation: 'list',
+      returned: page.length,
+    });
+    const names = await this.names.namesOf(page.map((row) => row.workspace));
+    return {
+      events: page.map((row) => toEventView(row, names)),
+      nextCursor,
+      ...(total === undefined ? {} : { total }),
+    };
   }
 
   /** One event; 404 alike when it does not exist and when it lies outside the caller's scope. */
@@ -92,7 +97,7 @@ export class EventQueryService {
       sourceIp: context.sourceIp,
       correlationId: context.correlationId,
     });
-    return toEventView(row);
+    return toEventView(row, await this.names.namesOf([row.workspace]));
   }
 
   /**
@@ -101,12 +106,14 @@ export class EventQueryService {
    * (the stream fails) once it has run EXPORT_TIMEOUT_MS.
    */
   async export(context: ReadContext, params: FilterParams, format: ExportFormat): Promise<Readable> {
-    const filter = filterFromParams(params);
-    const scope = this.scopeFor(context.principal, filter);
+    const asked = filterFromParams(params);
+    const { filter, scope } = await this.scopeFor(context.principal, asked);
     const release = this.slots.acquire('export', context.principal);
     let rows: Readable;
     try {
-      rows = await this.reader.export(filter, scope);
+      const names = await this.names.namesOf(fanOutWorkspaces(filter, scope));
+      // destroying the named rows (timeout, client gone) ends the query's stream too, and its failure theirs
+      rows = pipeline(await this.reader.export(filter, scope), withWorkspaceNames(names), () => undefined);
     } catch (error) {
       release();
       throw error;
@@ -121,7 +128,7 @@ export class EventQueryService {
       release();
     });
     try {
-      await this.views.record({ ...this.viewOf(context, filter, scope), operation: 'export', format });
+      await this.views.record({ ...this.viewOf(context, asked, filter, scope), operation: 'export', format });
     } catch (error) {
       rows.destroy();
       throw error;
@@ -129,26 +136,32 @@ export class EventQueryService {
     return rows;
   }
 
-  /** The caller's scope, after checking that every workspace the filter names is inside it (403 otherwise). */
-  scopeFor(principal: Principal, filter: EventFilter): ReadScope {
+  /**
+   * The caller's scope, and the filter with each workspace value resolved (one small query) to
+   * the workspaces it names: the id itself, and those whose current or former name it is; within
+   * the scope, or a 403 (resolveWorkspaces).
+   */
+  async scopeFor(principal: Principal, asked: EventFilter): Promise<{ filter: EventFilter; scope: ReadScope }> {
     const scope = readScopeOf(principal);
-    if (!scope.all) {
-      const outside = requestedWorkspaces(filter).filter((w) => !scope.workspaces.includes(w));
-      if (outside.length > 0) {
-        throw new ApiError(403, 'QUERY.FORBIDDEN', `you may not read the events of workspace ${outside.join(', ')}`, {
-          workspaces: outside,
-        });
-      }
-    }
-    return scope;
+    const values = workspaceValues(asked);
+    if (values.length === 0) return { filter: asked, scope };
+    return { filter: resolveWorkspaces(asked, await this.names.resolve(values), scope), scope };
   }
 
-  /** What the AuditLogViewed event of a read with this filter says, but the operation. */
-  viewOf(context: ReadContext, filter: EventFilter, scope: ReadScope): Omit<AuditLogView, 'operation'> {
+  /**
+   * What the AuditLogViewed event of a read says, but the operation: the filter as asked, and the
+   * one workspace it reads when it resolves to one.
+   */
+  viewOf(
+    context: ReadContext,
+    asked: EventFilter,
+    filter: EventFilter,
+    scope: ReadScope,
+  ): Omit<AuditLogView, 'operation'> {
     const workspaces = fanOutWorkspaces(filter, scope);
     return {
       principal: context.principal,
-      filter,
+      filter: asked,
       workspace: workspaces?.length === 1 ? workspaces[0] : undefined,
       sourceIp: context.sourceIp,
       correlationId: context.correlationId,

@@ -4,6 +4,7 @@ import { DEFAULT_TRAIL_SCAN_ROWS } from '@meshtrail/audit-store';
 import { DatabaseConnection } from '@meshtrail/database';
 import { AppLogger } from '@meshtrail/observability';
 import type { GatewayEnv } from '../gateway.env';
+import { WorkspacesModule } from '../workspaces/workspaces.module';
 import { AUDIT_VIEW_TIMEOUT_MS, AuditViewRecorder } from './audit/audit-view.recorder';
 import { EventQueryService, QUERY_DEFAULT_LIMIT } from './event-query.service';
 import { EventsController, WorkspaceEventsController } from './events.controller';
@@ -36,6 +37,7 @@ export class EventsModule {
     };
     return {
       module: EventsModule,
+      imports: [WorkspacesModule],
       // the stats routes before the events': /events/stats is not the event with id "stats"
       controllers: [EventStatsController, WorkspaceEventStatsController, EventsController, WorkspaceEventsController],
       providers: [

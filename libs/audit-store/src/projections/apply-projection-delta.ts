@@ -1,5 +1,5 @@
 import type { SqlSession } from '@meshtrail/database';
-import type { ProjectionDelta } from './projection-delta';
+import { workspaceNameKey, type ProjectionDelta } from './projection-delta';
 
 export interface ObjectCount {
   objectType: string;
@@ -42,6 +42,7 @@ export async function applyProjectionDelta(client: SqlSession, delta: Projection
       ],
     );
   }
+  await applyWorkspaceNames(client, delta);
   if (delta.objects.size === 0) return [];
   const objects = [...delta.objects.values()];
   const { rows } = await client.query<{ object_type: string; count: string }>(
@@ -69,4 +70,45 @@ export async function applyProjectionDelta(client: SqlSession, delta: Projection
     await client.query('DELETE FROM object_counts WHERE object_type = ANY($1::text[]) AND count = 0', [emptied]);
   }
   return counts;
+}
+
+/** The workspaces' current names and deletion (workspace_names), and every name they held (workspace_name_history). */
+async function applyWorkspaceNames(client: SqlSession, delta: ProjectionDelta): Promise<void> {
+  if (delta.workspaces.size > 0) {
+    const ids = [...delta.workspaces.keys()];
+    const changes = [...delta.workspaces.values()];
+    const d = `unnest($1::text[], $2::text[], $3::text[], $4::boolean[], $5::boolean[])
+         AS d(workspace, name, name_key, renamed, deleted)`;
+    const values = [
+      ids,
+      changes.map((c) => c.name),
+      changes.map((c) => (c.name === null ? null : workspaceNameKey(c.name))),
+      changes.map((c) => c.renamed),
+      changes.map((c) => c.deleted),
+    ];
+    // the workspaces already known, then the new ones (as they are in the delta)
+    await client.query(
+      `UPDATE workspace_names w SET
+         name = CASE WHEN d.renamed THEN d.name ELSE coalesce(w.name, d.name) END,
+         name_key = CASE WHEN d.renamed THEN d.name_key ELSE coalesce(w.name_key, d.name_key) END,
+         deleted = coalesce(d.deleted, w.deleted)
+       FROM ${d} WHERE w.workspace = d.workspace`,
+      values,
+    );
+    await client.query(
+      `INSERT INTO workspace_names (workspace, name, name_key, deleted)
+       SELECT d.workspace, d.name, d.name_key, coalesce(d.deleted, false) FROM ${d}
+       ON CONFLICT (workspace) DO NOTHING`,
+      values,
+    );
+  }
+  if (delta.workspaceNamesHeld.size > 0) {
+    const held = [...delta.workspaceNamesHeld.values()];
+    await client.query(
+      `INSERT INTO workspace_name_history (workspace, name_key, name)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[])
+       ON CONFLICT (name_key, workspace) DO UPDATE SET name = excluded.name`,
+      [held.map((h) => h.workspace), held.map((h) => h.key), held.map((h) => h.name)],
+    );
+  }
 }

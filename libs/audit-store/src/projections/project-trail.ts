@@ -38,8 +38,8 @@ export interface ProjectionStep {
 
 /**
  * Projects the next committed events of the trail, at most `batchSize`, in commit order: copies
- * them into the read model (audit_event_search) and folds them into the memberships and object
- * projections, and moves the recorded position, all in one transaction (so each event is
+ * them into the read model (audit_event_search) and folds them into the memberships, object and
+ * workspace-name projections, and moves the recorded position, all in one transaction (so each event is
  * projected exactly once). Only rows below the oldest transaction still in flight are read:
  * a writer that committed late cannot be skipped (see the lean-append-path migration).
  */
@@ -66,6 +66,7 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
     action: string;
     workspace: string | null;
     changes: Array<{ field: string; from?: unknown; to?: unknown }> | null;
+    object_name: string | null;
     kafka_topic: string;
   }>(
     // the topic stays out of the read model; the fold needs it to tell authorised grants apart
@@ -76,7 +77,8 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
        LIMIT $3),
      copied AS (INSERT INTO audit_event_search (${SEARCH_COLUMNS}) SELECT ${SEARCH_COLUMNS} FROM next RETURNING seq)
      SELECT seq::text, xact_id::text, occurred_at, object_type, object_id, action, workspace,
-            CASE WHEN object_type = ANY($4::text[]) THEN changes END AS changes, kafka_topic
+            CASE WHEN object_type = ANY($4::text[]) THEN changes END AS changes,
+            CASE WHEN object_type = 'Workspace' THEN object_name END AS object_name, kafka_topic
      FROM next`,
     [position.xactId, position.seq, Math.max(1, Math.floor(batchSize)), MEMBERSHIP_TYPES],
   );
@@ -92,6 +94,7 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
         objectId: row.object_id,
         action: row.action,
         workspace: row.workspace,
+        objectName: row.object_name,
         changes: row.changes,
         fromGrantsTopic: isAccessGrantsTopic(row.kafka_topic),
       })),

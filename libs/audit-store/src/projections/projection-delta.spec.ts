@@ -1,4 +1,4 @@
-import { foldEvents, type ProjectedEvent } from './projection-delta';
+import { foldEvents, workspaceNameKey, type ProjectedEvent } from './projection-delta';
 
 let seq = 0;
 const at = new Date('2026-11-01T00:00:00Z');
@@ -66,5 +66,85 @@ describe('foldEvents (the projections)', () => {
       { objectType: 'Project', objectId: 'p2', exists: true },
       { objectType: 'Tenant', objectId: 't1', exists: true },
     ]);
+  });
+
+  describe('workspace names', () => {
+    const ws = (action: string, objectId: string, objectName?: string): ProjectedEvent => ({
+      ...event('Workspace', action, objectId, objectId),
+      objectName,
+    });
+    const names = (events: ProjectedEvent[]) => {
+      const delta = foldEvents(events);
+      return {
+        current: Object.fromEntries(delta.workspaces),
+        held: [...delta.workspaceNamesHeld.values()].map((h) => `${h.workspace}=${h.name}`),
+      };
+    };
+
+    it('given a created workspace renamed twice, the latest name wins and every name is held', () => {
+      expect(
+        names([ws('created', 'ws-1', 'Acme'), ws('updated', 'ws-1', 'Acme Corp'), ws('updated', 'ws-1', 'ACME')]),
+      ).toEqual({
+        current: { 'ws-1': { name: 'ACME', renamed: true, deleted: false } },
+        held: ['ws-1=ACME', 'ws-1=Acme Corp'],
+      });
+    });
+
+    it('given an update without a name, keeps the name; given an empty or blank one, too', () => {
+      expect(names([ws('created', 'ws-1', 'Acme'), ws('updated', 'ws-1'), ws('updated', 'ws-1', '  ')])).toEqual({
+        current: { 'ws-1': { name: 'Acme', renamed: true, deleted: false } },
+        held: ['ws-1=Acme'],
+      });
+    });
+
+    it('given a deletion, keeps the name and marks the workspace deleted; a later creation brings it back', () => {
+      expect(names([ws('created', 'ws-1', 'Acme'), ws('deleted', 'ws-1', 'Acme (old)')]).current).toEqual({
+        'ws-1': { name: 'Acme', renamed: true, deleted: true },
+      });
+      expect(names([ws('deleted', 'ws-1', 'Acme'), ws('created', 'ws-1', 'Acme 2')]).current).toEqual({
+        'ws-1': { name: 'Acme 2', renamed: true, deleted: false },
+      });
+    });
+
+    it('given only a deletion naming the workspace, offers the name for a workspace with none (not as a rename)', () => {
+      expect(names([ws('deleted', 'ws-9', 'Gone')])).toEqual({
+        current: { 'ws-9': { name: 'Gone', renamed: false, deleted: true } },
+        held: ['ws-9=Gone'],
+      });
+    });
+
+    it('follows the order of the batch, workspace by workspace, and ignores other object types and actions', () => {
+      const result = names([
+        ws('updated', 'ws-2', 'Beta'),
+        ws('created', 'ws-1', 'One'),
+        { ...event('Project', 'created', 'p-1', 'ws-1'), objectName: 'Not a workspace' },
+        ws('updated', 'ws-2', 'Gamma'),
+        ws('runs_requested', 'ws-1', 'Ignored'),
+        ws('updated', 'ws-2', 'Beta'),
+      ]);
+      expect(result.current).toEqual({
+        'ws-2': { name: 'Beta', renamed: true, deleted: null },
+        'ws-1': { name: 'One', renamed: true, deleted: false },
+      });
+      expect(result.held).toEqual(['ws-2=Beta', 'ws-1=One', 'ws-2=Gamma']);
+    });
+
+    it('holds a name once per letter case, its latest spelling', () => {
+      const delta = foldEvents([ws('created', 'ws-1', 'acme'), ws('updated', 'ws-1', 'ACME')]);
+      expect([...delta.workspaceNamesHeld.values()]).toEqual([{ workspace: 'ws-1', name: 'ACME', key: 'acme' }]);
+    });
+  });
+
+  it('matches a workspace name in any letter case, without outer blanks', () => {
+    for (const [a, b] of [
+      ['Acme Corp', ' aCME cORP '],
+      ['Straße', 'STRASSE'],
+      ['\u212Aelvin', 'kELVIN'],
+      ['İstanbul', 'i̇stanbul'],
+      ['ΣΊΣΥΦΟΣ', 'σίσυφος'],
+    ]) {
+      expect({ a, key: workspaceNameKey(b) }).toEqual({ a, key: workspaceNameKey(a) });
+    }
+    expect(workspaceNameKey('acme')).not.toBe(workspaceNameKey('acme corp'));
   });
 });

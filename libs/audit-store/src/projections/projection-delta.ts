@@ -6,6 +6,8 @@ export interface ProjectedEvent {
   objectId: string;
   action: string;
   workspace?: string | null;
+  /** Read for Workspace events only (their name). */
+  objectName?: string | null;
   changes?: ReadonlyArray<{ field: string; from?: unknown; to?: unknown }> | null;
   /** Read from access.grants.v1, which only the identity components may write. */
   fromGrantsTopic: boolean;
@@ -32,6 +34,29 @@ export interface ProjectionDelta {
   workspacesDeleted: Map<string, number>;
   /** Objects whose existence the run decided: true = exists (created last), false = deleted last. */
   objects: Map<string, { objectType: string; objectId: string; exists: boolean }>;
+  /** Workspaces whose name or deletion the run changed, by workspace id. */
+  workspaces: Map<string, WorkspaceNameChange>;
+  /** Every name a workspace was given in the run, by JSON [workspace, key]: former names still find it. */
+  workspaceNamesHeld: Map<string, { workspace: string; name: string; key: string }>;
+}
+
+/** What a run decided about one workspace's entry in workspace_names. */
+export interface WorkspaceNameChange {
+  /** The name it holds after the run (created/updated), or only a fallback for none known (deleted). */
+  name: string | null;
+  /** True when `name` replaces the current one; false when it only fills in a missing one. */
+  renamed: boolean;
+  /** true: deleted last; false: created after; null: the run did not say. */
+  deleted: boolean | null;
+}
+
+/**
+ * The form a workspace name is matched in: without outer blanks, letter case folded (upper then
+ * lower, so that "ß", "SS" and "ss", or "K" and the Kelvin sign, meet). Any letter case of a name
+ * gives the same key.
+ */
+export function workspaceNameKey(name: string): string {
+  return name.trim().toUpperCase().toLowerCase();
 }
 
 export function emptyDelta(): ProjectionDelta {
@@ -41,6 +66,8 @@ export function emptyDelta(): ProjectionDelta {
     usersDeleted: new Map(),
     workspacesDeleted: new Map(),
     objects: new Map(),
+    workspaces: new Map(),
+    workspaceNamesHeld: new Map(),
   };
 }
 
@@ -56,7 +83,9 @@ function roleOf(event: ProjectedEvent, side: 'from' | 'to'): string | undefined 
  * memberships follow WorkspaceAccess granted/revoked read from the grants topic (user = objectId,
  * role from the "role" change); one from anywhere else (stored before audit-ingest refused them)
  * grants and revokes nothing. Deleting a user or a workspace ends its memberships. Objects exist from their last
- * "created" until a later "deleted".
+ * "created" until a later "deleted". A Workspace event's objectName (created, updated) is the
+ * workspace's name from then on, the latest winning; deleting keeps the name and marks the
+ * workspace deleted; every name it held still finds it.
  */
 export function foldEvents(events: Iterable<ProjectedEvent>, delta: ProjectionDelta = emptyDelta()): ProjectionDelta {
   for (const event of events) {
@@ -89,6 +118,7 @@ export function foldEvents(events: Iterable<ProjectedEvent>, delta: ProjectionDe
         if ((byUser ? grant.userId : grant.workspace) === event.objectId) delta.grants.delete(key);
       }
     }
+    if (event.objectType === 'Workspace') foldWorkspaceName(event, delta);
     if (event.action === 'created' || event.action === 'deleted') {
       delta.objects.set(JSON.stringify([event.objectType, event.objectId]), {
         objectType: event.objectType,
@@ -98,4 +128,21 @@ export function foldEvents(events: Iterable<ProjectedEvent>, delta: ProjectionDe
     }
   }
   return delta;
+}
+
+function foldWorkspaceName(event: ProjectedEvent, delta: ProjectionDelta): void {
+  const named = typeof event.objectName === 'string' && event.objectName.trim() !== '';
+  const { objectId: workspace, action } = event;
+  if (action !== 'created' && action !== 'updated' && action !== 'deleted') return;
+  const entry = delta.workspaces.get(workspace) ?? { name: null, renamed: false, deleted: null };
+  if (named) {
+    const name = event.objectName!;
+    const key = workspaceNameKey(name);
+    delta.workspaceNamesHeld.set(JSON.stringify([workspace, key]), { workspace, name, key });
+    if (action !== 'deleted') Object.assign(entry, { name, renamed: true });
+    else if (entry.name === null) entry.name = name;
+  }
+  if (action === 'created') entry.deleted = false;
+  if (action === 'deleted') entry.deleted = true;
+  delta.workspaces.set(workspace, entry);
 }

@@ -13,16 +13,21 @@ export interface ProjectionSnapshot {
  * Keeps the projections' state and the position it holds, replacing the previous snapshot, in
  * one transaction under the projector's lock (the projector waits: the copy is consistent with
  * the position). Retention takes it before it purges audit events: every purged event is behind
- * the position, so its effect on memberships and counts is in the snapshot.
+ * the position, so its effect on memberships, counts and workspace names is in the snapshot.
  */
 export async function snapshotProjections(client: SqlSession): Promise<ProjectionSnapshot> {
   return inTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PROJECTOR_LOCK]);
-    await client.query('TRUNCATE projection_snapshot_memberships, projection_snapshot_live_objects');
+    await client.query(
+      `TRUNCATE projection_snapshot_memberships, projection_snapshot_live_objects,
+         projection_snapshot_workspace_names, projection_snapshot_workspace_name_history`,
+    );
     const memberships = await client.query(
       'INSERT INTO projection_snapshot_memberships SELECT * FROM workspace_memberships',
     );
     const objects = await client.query('INSERT INTO projection_snapshot_live_objects SELECT * FROM live_objects');
+    await client.query('INSERT INTO projection_snapshot_workspace_names SELECT * FROM workspace_names');
+    await client.query('INSERT INTO projection_snapshot_workspace_name_history SELECT * FROM workspace_name_history');
     const { rows } = await client.query<{ xact_id: string; seq: string; taken_at: Date }>(
       `INSERT INTO projection_snapshots (projection, xact_id, seq, taken_at, memberships, objects)
        SELECT projection, xact_id, seq, now(), $2, $3 FROM projection_positions WHERE projection = $1
@@ -55,6 +60,8 @@ export async function restoreProjectionSnapshot(client: SqlSession): Promise<Tra
   if (rows.length === 0) return undefined;
   await client.query('INSERT INTO workspace_memberships SELECT * FROM projection_snapshot_memberships');
   await client.query('INSERT INTO live_objects SELECT * FROM projection_snapshot_live_objects');
+  await client.query('INSERT INTO workspace_names SELECT * FROM projection_snapshot_workspace_names');
+  await client.query('INSERT INTO workspace_name_history SELECT * FROM projection_snapshot_workspace_name_history');
   await client.query(
     'INSERT INTO object_counts (object_type, count) SELECT object_type, count(*) FROM live_objects GROUP BY object_type',
   );

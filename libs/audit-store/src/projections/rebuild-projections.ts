@@ -8,6 +8,8 @@ export interface RebuildReport {
   events: number;
   memberships: number;
   objectTypes: number;
+  /** Workspaces known by the workspace-name projection. */
+  workspaces: number;
   /** The position of the snapshot retention took before its last purge, when the rebuild started from one. */
   fromSnapshot?: { xactId: string; seq: string };
 }
@@ -25,7 +27,10 @@ export interface RebuildReport {
 export async function rebuildProjections(client: SqlSession, { chunkSize = 10_000 } = {}): Promise<RebuildReport> {
   return inTransaction(client, async () => {
     await client.query('SELECT pg_advisory_xact_lock($1)', [PROJECTOR_LOCK]);
-    await client.query('TRUNCATE audit_event_search, workspace_memberships, live_objects, object_counts');
+    await client.query(
+      `TRUNCATE audit_event_search, workspace_memberships, live_objects, object_counts,
+         workspace_names, workspace_name_history`,
+    );
     const snapshot = await restoreProjectionSnapshot(client);
     const start = snapshot ?? { xactId: '0', seq: '0' };
     if (snapshot)
@@ -45,16 +50,18 @@ export async function rebuildProjections(client: SqlSession, { chunkSize = 10_00
       if (step.projected === 0) break;
       events += step.projected;
     }
-    const [{ memberships, types }] = (
-      await client.query<{ memberships: string; types: string }>(
+    const [{ memberships, types, workspaces }] = (
+      await client.query<{ memberships: string; types: string; workspaces: string }>(
         `SELECT (SELECT count(*) FROM workspace_memberships)::text AS memberships,
-                (SELECT count(*) FROM object_counts)::text AS types`,
+                (SELECT count(*) FROM object_counts)::text AS types,
+                (SELECT count(*) FROM workspace_names)::text AS workspaces`,
       )
     ).rows;
     return {
       events,
       memberships: Number(memberships),
       objectTypes: Number(types),
+      workspaces: Number(workspaces),
       ...(snapshot ? { fromSnapshot: snapshot } : {}),
     };
   });

@@ -45,6 +45,8 @@ const TRAIL_READ = [
   'workspace_memberships',
   'live_objects',
   'object_counts',
+  'workspace_names',
+  'workspace_name_history',
 ];
 
 /**
@@ -131,6 +133,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
           'auth_events',
           'access_logs',
           'telemetry_transmissions',
+          'dead_letters',
         ],
       },
       // the records a removal needs first: retention_purges, and for the trail the request the
@@ -139,10 +142,18 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
       { privileges: 'SELECT, INSERT', tables: ['retention_runs', 'dead_letters'] },
       { privileges: 'SELECT', tables: ['legal_holds', 'audit_checkpoints', 'projection_positions'] },
       // before it purges the trail, a copy of the projections (rebuild-projections restores it)
-      { privileges: 'SELECT', tables: ['workspace_memberships', 'live_objects'] },
+      {
+        privileges: 'SELECT',
+        tables: ['workspace_memberships', 'live_objects', 'workspace_names', 'workspace_name_history'],
+      },
       {
         privileges: 'SELECT, INSERT, TRUNCATE',
-        tables: ['projection_snapshot_memberships', 'projection_snapshot_live_objects'],
+        tables: [
+          'projection_snapshot_memberships',
+          'projection_snapshot_live_objects',
+          'projection_snapshot_workspace_names',
+          'projection_snapshot_workspace_name_history',
+        ],
       },
       { privileges: 'SELECT, INSERT, UPDATE', tables: ['projection_snapshots'] },
     ],

@@ -37,6 +37,13 @@ export class AuditEventDto {
   action: string;
   @ApiProperty({ nullable: true, description: 'null for global objects' })
   workspace: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    description: "The workspace's current name (renames followed); null when unknown or no workspace",
+    example: 'Acme',
+  })
+  workspaceName: string | null;
   @ApiProperty({ type: ActorDto })
   actor: ActorDto;
   @ApiProperty({ nullable: true, example: 'added jane@example.com as Workspace Manager' })

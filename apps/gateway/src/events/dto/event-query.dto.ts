@@ -10,7 +10,10 @@ export const MAX_LIMIT = 1000;
 
 /** Filters of the event-log queries; every one must hold. The same filters are available in `q`. */
 export class EventFilterDto {
-  @ApiPropertyOptional({ description: 'Workspace id', example: 'ws-1' })
+  @ApiPropertyOptional({
+    description: "Workspace id, or a workspace's current or former name (exact, any letter case)",
+    example: 'ws-1',
+  })
   @IsOptional()
   @IsString(ONCE)
   workspace?: string;
@@ -103,9 +106,9 @@ const toBoolean = ({ value }: { value: unknown }) => (value === 'true' ? true : 
 const LIMIT_RULE = { message: `$property must be an integer from 1 to ${MAX_LIMIT}` };
 
 /** `limit`: events per page, an integer from 1 to MAX_LIMIT (QUERY_DEFAULT_LIMIT when absent). */
-export function PageLimit(): PropertyDecorator {
+export function PageLimit({ description = 'Events per page', byDefault = 50 } = {}): PropertyDecorator {
   return applyDecorators(
-    ApiPropertyOptional({ description: 'Events per page', minimum: 1, maximum: MAX_LIMIT, default: 50 }),
+    ApiPropertyOptional({ description, minimum: 1, maximum: MAX_LIMIT, default: byDefault }),
     IsOptional(),
     Transform(toInt),
     IsInt(LIMIT_RULE),

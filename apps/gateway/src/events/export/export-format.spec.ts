@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { text } from 'node:stream/consumers';
 import { EXPORT_COLUMNS } from '../store/event-sql';
-import { exportTransform, formatFromAccept, ndjsonLine } from './export-format';
+import { exportTransform, formatFromAccept, ndjsonLine, withWorkspaceNames } from './export-format';
 
 describe('export formats', () => {
   it('writes one JSON object per line, in the shape of the API event, with changes as given', async () => {
@@ -25,6 +25,7 @@ describe('export formats', () => {
       'objectName',
       'action',
       'workspace',
+      'workspaceName',
       'actor',
       'change',
       'changes',
@@ -35,9 +36,31 @@ describe('export formats', () => {
     expect(JSON.parse(lines[0])).toMatchObject({
       id: 'id "v"',
       subject: null,
+      workspaceName: 'workspaceName "v"',
       actor: { kind: 'actorKind "v"', id: 'actorId "v"', name: 'actorName "v"' },
       changes: [{ field: 'quota', to: 5 }],
     });
+  });
+
+  it("fills in each row's workspace name from the names given, null for an unknown or absent workspace", async () => {
+    const at = (name: string) => EXPORT_COLUMNS.findIndex(([column]) => column === name);
+    const row = (workspace: string | null) => {
+      const values: Array<string | null> = EXPORT_COLUMNS.map(([column]) => (column === 'changes' ? '[]' : 'x'));
+      values[at('workspace')] = workspace;
+      return values;
+    };
+    const names = new Map([['ws-1', 'Acme']]);
+    const out = await text(
+      Readable.from([row('ws-1'), row('ws-2'), row(null)])
+        .pipe(withWorkspaceNames(names))
+        .pipe(exportTransform('ndjson')),
+    );
+    expect(
+      out
+        .trimEnd()
+        .split('\n')
+        .map((line) => (JSON.parse(line) as { workspaceName: unknown }).workspaceName),
+    ).toEqual(['Acme', null, null]);
   });
 
   it('writes RFC 4180 CSV with a header, every cell quoted and formulas defused', async () => {
@@ -69,7 +92,9 @@ describe('export formats', () => {
   });
 
   it('writes the header of an empty CSV export, and nothing for an empty NDJSON export', async () => {
-    expect(await text(Readable.from([]).pipe(exportTransform('csv')))).toMatch(/^"id","kind","time",.*"hash"\r\n$/);
+    expect(await text(Readable.from([]).pipe(exportTransform('csv')))).toMatch(
+      /^"id","kind","time",.*"hash","workspaceName"\r\n$/,
+    );
     expect(await text(Readable.from([]).pipe(exportTransform('ndjson')))).toBe('');
   });
 

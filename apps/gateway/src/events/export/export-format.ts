@@ -39,7 +39,7 @@ const [ID, TIME, WORKSPACE, OBJECT_TYPE, OBJECT_ID, OBJECT_NAME, ACTION, ACTOR_K
   'actorId',
   'actorName',
 ].map(at);
-const [CHANGE, CHANGES, SOURCE, TYPE, SUBJECT, SOURCE_IP, CORRELATION_ID, INGESTED_AT, HASH] = [
+const [CHANGE, CHANGES, SOURCE, TYPE, SUBJECT, SOURCE_IP, CORRELATION_ID, INGESTED_AT, HASH, WORKSPACE_NAME] = [
   'change',
   'changes',
   'source',
@@ -49,6 +49,7 @@ const [CHANGE, CHANGES, SOURCE, TYPE, SUBJECT, SOURCE_IP, CORRELATION_ID, INGEST
   'correlationId',
   'ingestedAt',
   'hash',
+  'workspaceName',
 ].map(at);
 
 /** Characters JSON.stringify writes other than as themselves: quote, backslash, controls, surrogates (lone ones escaped). */
@@ -72,10 +73,22 @@ export function ndjsonLine(row: ReadonlyArray<string | null>): string {
     `{"id":${j(row[ID])},"kind":${j(row[KIND])},"time":${j(row[TIME])},"ingestedAt":${j(row[INGESTED_AT])},"source":${j(row[SOURCE])},` +
     `"type":${j(row[TYPE])},"subject":${j(row[SUBJECT])},"objectType":${j(row[OBJECT_TYPE])},` +
     `"objectId":${j(row[OBJECT_ID])},"objectName":${j(row[OBJECT_NAME])},"action":${j(row[ACTION])},` +
-    `"workspace":${j(row[WORKSPACE])},"actor":{"kind":${j(row[ACTOR_KIND])},"id":${j(row[ACTOR_ID])},` +
+    `"workspace":${j(row[WORKSPACE])},"workspaceName":${j(row[WORKSPACE_NAME])},"actor":{"kind":${j(row[ACTOR_KIND])},"id":${j(row[ACTOR_ID])},` +
     `"name":${j(row[ACTOR_NAME])}},"change":${j(row[CHANGE])},"changes":${row[CHANGES] ?? '[]'},` +
     `"sourceIp":${j(row[SOURCE_IP])},"correlationId":${j(row[CORRELATION_ID])},"hash":${j(row[HASH])}}\n`
   );
+}
+
+/** Export rows (object mode) with their workspaceName filled in from `names` (workspace id → current name). */
+export function withWorkspaceNames(names: ReadonlyMap<string, string>): Transform {
+  return new Transform({
+    objectMode: true,
+    transform(row: Array<string | null>, _encoding, done) {
+      const workspace = row[WORKSPACE];
+      row[WORKSPACE_NAME] = workspace === null ? null : (names.get(workspace) ?? null);
+      done(null, row);
+    },
+  });
 }
 
 /**

@@ -7,6 +7,7 @@ import { CursorCodec } from '../query/cursor';
 import { readScopeOf } from '../read-scope';
 import { toEventView, type AuditEventView } from '../store/event-row';
 import { EventStoreReader } from '../store/event-store.reader';
+import { WorkspaceNamesReader } from '../../workspaces/workspace-names.reader';
 
 export interface FeedEventView extends AuditEventView {
   position: CommitPosition;
@@ -31,6 +32,7 @@ export class TrailFeedService {
     private readonly cursors: CursorCodec,
     private readonly views: AuditViewRecorder,
     @Inject(QUERY_DEFAULT_LIMIT) private readonly defaultLimit: number,
+    private readonly names: WorkspaceNamesReader,
   ) {}
 
   async follow(context: ReadContext, params: { after?: string; limit?: number }): Promise<FeedPage> {
@@ -48,8 +50,9 @@ export class TrailFeedService {
         correlationId: context.correlationId,
       });
     }
+    const names = await this.names.namesOf(page.entries.map(({ row }) => row.workspace));
     return {
-      events: page.entries.map(({ row, position }) => ({ ...toEventView(row), position })),
+      events: page.entries.map(({ row, position }) => ({ ...toEventView(row, names), position })),
       next: this.cursors.encodeFeed(page.next),
       more: page.more,
     };

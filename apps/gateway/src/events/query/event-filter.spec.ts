@@ -1,5 +1,5 @@
 import { ApiError } from '@meshtrail/auth';
-import { canonicalFilter, filterFromParams, filterFromQuery, requestedWorkspaces } from './event-filter';
+import { canonicalFilter, filterFromParams, filterFromQuery } from './event-filter';
 
 function badRequest(run: () => unknown): Record<string, unknown> {
   try {
@@ -96,13 +96,6 @@ describe('filterFromParams', () => {
   it('keeps values that look like SQL as values', () => {
     const filter = filterFromParams({ objectName: "'; DROP TABLE audit_events; --" });
     expect(filter.conditions[0].values).toEqual(["'; DROP TABLE audit_events; --"]);
-  });
-});
-
-describe('requestedWorkspaces', () => {
-  it('lists the workspaces positive conditions insist on, from parameters and q alike', () => {
-    const filter = filterFromParams({ workspace: 'ws-1', q: 'workspace:ws-2 workspace:ws-3 -workspace:ws-4' });
-    expect(requestedWorkspaces(filter).sort()).toEqual(['ws-1', 'ws-2', 'ws-3']);
   });
 });
 

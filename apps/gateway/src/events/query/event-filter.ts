@@ -112,11 +112,6 @@ export function filterFromParams(params: FilterParams): EventFilter {
   return { conditions: [...filter.conditions, ...query.conditions], ...intersectBounds(filter, query) };
 }
 
-/** The workspaces a filter insists on: each positive workspace condition's values (for scope checks). */
-export function requestedWorkspaces(filter: EventFilter): string[] {
-  return filter.conditions.filter((c) => c.field === 'workspace' && !c.negated).flatMap((c) => c.values);
-}
-
 /** A stable text form of a filter: cursors carry its hash so they cannot be replayed against other filters. */
 export function canonicalFilter(filter: EventFilter): string {
   return JSON.stringify({

@@ -20,14 +20,16 @@ export class EventStatsService {
   ) {}
 
   async daily(context: ReadContext, params: FilterParams, now = new Date()): Promise<EventStats> {
-    const filter = filterFromParams(params);
-    const scope = this.events.scopeFor(context.principal, filter);
+    const asked = filterFromParams(params);
+    const { filter, scope } = await this.events.scopeFor(context.principal, asked);
     const range = statsRange(filter, params, now);
     // the range's days bound the count where the filter gives no bound of its own
-    const counted = { ...filter, from: filter.from ?? range.from, to: filter.to ?? range.to };
+    const bounds = { from: filter.from ?? range.from, to: filter.to ?? range.to };
+    const counted = { ...filter, ...bounds };
     const stats = dailyStats(range, await this.reader.dailyCounts(counted, scope));
     const total = stats.days.reduce((sum, day) => sum + day.total, 0);
-    await this.views.record({ ...this.events.viewOf(context, counted, scope), operation: 'stats', returned: total });
+    const view = this.events.viewOf(context, { ...asked, ...bounds }, counted, scope);
+    await this.views.record({ ...view, operation: 'stats', returned: total });
     return stats;
   }
 }

@@ -50,6 +50,7 @@ const EXPORT_SQL: Record<string, string> = {
   kind: "'auth'",
   time: iso('occurred_at'),
   workspace: 'NULL::text',
+  workspaceName: 'NULL::text',
   objectType: `CASE kind WHEN 'login' THEN 'KeycloakLogin' ELSE 'KeycloakAdmin' END`,
   objectId: `coalesce(resource_path, user_id, '')`,
   objectName: 'realm_name',

@@ -41,6 +41,8 @@ export interface AuditEventView {
   objectName: string | null;
   action: string;
   workspace: string | null;
+  /** The workspace's current name (the workspace-name projection); null when unknown or no workspace. */
+  workspaceName: string | null;
   actor: { kind: string; id: string; name: string | null };
   change: string | null;
   changes: unknown;
@@ -52,7 +54,8 @@ export interface AuditEventView {
   event?: unknown;
 }
 
-export function toEventView(row: EventRow): AuditEventView {
+/** The view of a row; `names` holds current workspace names by id (those it lacks are null). */
+export function toEventView(row: EventRow, names?: ReadonlyMap<string, string>): AuditEventView {
   const view: AuditEventView = {
     id: row.id,
     kind: row.kind,
@@ -66,6 +69,7 @@ export function toEventView(row: EventRow): AuditEventView {
     objectName: row.object_name,
     action: row.action,
     workspace: row.workspace,
+    workspaceName: (row.workspace !== null && names?.get(row.workspace)) || null,
     actor: { kind: row.actor_kind, id: row.actor_id, name: row.actor_name },
     change: row.change,
     changes: row.changes ?? [],

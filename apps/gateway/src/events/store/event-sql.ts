@@ -53,6 +53,9 @@ export const EXPORT_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['correlationId', 'correlation_id'],
   ['ingestedAt', iso('ingested_at')],
   ['hash', 'hash'],
+  // last, after the columns exports always had; the gateway fills it in from the names it read
+  // once per export (a lookup per row in SQL cost more than the whole scan)
+  ['workspaceName', 'NULL::text'],
 ];
 
 /** The keyset position appended to every export row (after EXPORT_COLUMNS), for merging audit and auth streams. */
