@@ -35,6 +35,7 @@ describe('words and figures of the admin pages', () => {
 
   it('names the stores for people, and unknown ones by their kind', () => {
     expect(storeLabel('accessLogs')).toBe('Access logs');
+    expect(storeLabel('deadLetters')).toBe('Dead letters');
     expect(storeLabel('somethingNew')).toBe('somethingNew');
   });
 });

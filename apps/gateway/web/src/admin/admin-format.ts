@@ -39,6 +39,7 @@ export const STORE_LABELS: Record<string, string> = {
   authEvents: 'Keycloak events',
   accessLogs: 'Access logs',
   telemetryTransmissions: 'Telemetry transmissions',
+  deadLetters: 'Dead letters',
 };
 
 export const storeLabel = (kind: string): string => STORE_LABELS[kind] ?? kind;
