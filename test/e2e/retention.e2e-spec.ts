@@ -5,7 +5,7 @@ import { RETENTION_TABLES } from '@meshtrail/retention';
 import { ApiKeyStore } from '@meshtrail/auth';
 import { waitFor } from '../support/poll';
 import { ServiceProcess, type LogLine } from '../support/service-process';
-import { ensureMonths, insertAuditEvent, insertAuthEvent } from '../support/store-rows';
+import { ensureMonths, insertAuditEvent, insertAuthEvent, insertDeadLetter } from '../support/store-rows';
 import { createTestStack, type TestStack } from '../support/test-stack';
 import { TopicReader } from '../support/topic-reader';
 
@@ -22,7 +22,7 @@ async function presentKinds(stack: TestStack): Promise<string[]> {
 }
 const isEnforced = (event: AuditCloudEvent) => event.type === 'meshtrail.retention.enforced';
 
-/** Data three years old (past every policy's default) and data of last month (inside every one). */
+/** Data three years old (past every policy's default) and data of last week (inside every one). */
 async function seedExpiredAndRecent(stack: TestStack, tag: string): Promise<void> {
   const old = new Date(Date.now() - 3 * YEAR_MS);
   const firstOfOldMonth = `${old.toISOString().slice(0, 7)}-01`;
@@ -32,6 +32,19 @@ async function seedExpiredAndRecent(stack: TestStack, tag: string): Promise<void
   await insertAuditEvent(stack, { id: `${tag}-old-2`, occurredAt: old, workspace: 'ws-2' });
   await insertAuthEvent(stack, { offset: Math.floor(Math.random() * 1e9), occurredAt: old.toISOString() });
   await insertAuditEvent(stack, { id: `${tag}-recent`, occurredAt: new Date(Date.now() - 30 * 86_400_000) });
+  const offset = Math.floor(Math.random() * 1e9);
+  await insertDeadLetter(stack, { offset, deadLetteredAt: old.toISOString(), key: `${tag}-old` });
+  const lastWeek = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  await insertDeadLetter(stack, { offset: offset + 1, deadLetteredAt: lastWeek, key: `${tag}-recent` });
+}
+
+/** The keys of the dead letters a seed stored under `tag`. */
+async function deadLetterKeys(stack: TestStack, tag: string): Promise<string[]> {
+  const rows = await stack.query<{ key: string }>(
+    `SELECT convert_from(key, 'UTF8') AS key FROM dead_letters WHERE starts_with(convert_from(key, 'UTF8'), $1) ORDER BY 1`,
+    [`${tag}-`],
+  );
+  return rows.map((row) => row.key);
 }
 
 function runOutcome(service: ServiceProcess): LogLine | undefined {
@@ -74,16 +87,26 @@ describe('retention service (processes over the real broker and database)', () =
         `SELECT run_id, rows_deleted, status FROM retention_runs`,
       );
       expect(runs).toHaveLength(1);
-      expect(runs[0]).toMatchObject({ status: 'succeeded', rows_deleted: '3' });
+      // two audit events, a Keycloak event and a dead letter
+      expect(runs[0]).toMatchObject({ status: 'succeeded', rows_deleted: '4' });
       expect((await stack.query(`SELECT id FROM audit_events`)).map((row) => row.id)).toEqual(['pair-recent']);
+      expect(await deadLetterKeys(stack, 'pair')).toEqual(['pair-recent']);
 
       // one RetentionEnforced per store the run touched, all of that run
       const kinds = await presentKinds(stack);
-      expect(kinds).toEqual(expect.arrayContaining(['auditEvents', 'authEvents']));
+      expect(kinds).toEqual(expect.arrayContaining(['auditEvents', 'authEvents', 'deadLetters']));
       const events = await reader.waitForValues<AuditCloudEvent>('RetentionEnforced events', isEnforced, kinds.length);
       expect(events).toHaveLength(kinds.length);
       expect(new Set(events.map((event) => event.data.correlationId))).toEqual(new Set([runs[0].run_id]));
       expect(events.map((event) => event.data.objectId).sort()).toEqual(kinds);
+      const deadLettersEvent = events.find((event) => event.data.objectId === 'deadLetters')!;
+      expect(deadLettersEvent.data.changes).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ field: 'table', to: 'dead_letters' }),
+          expect.objectContaining({ field: 'retentionMonths', to: 3 }),
+          expect.objectContaining({ field: 'rowsDeleted', to: 1 }),
+        ]),
+      );
 
       // the health details of both instances show that run, and when each tries next
       const [winner, loser] = runOutcome(first)!.message === 'Retention Enforced' ? [first, second] : [second, first];
@@ -106,7 +129,7 @@ describe('retention service (processes over the real broker and database)', () =
       for (const instance of [first, second]) {
         const metrics = await (await fetch(`${instance.url}/metrics`)).text();
         expect(metrics).toMatch(/meshtrail_retention_last_run_success\{[^}]*\} 1/);
-        expect(metrics).toMatch(/meshtrail_retention_last_run_rows_deleted\{[^}]*\} 3/);
+        expect(metrics).toMatch(/meshtrail_retention_last_run_rows_deleted\{[^}]*\} 4/);
       }
     } finally {
       await Promise.all([first.stop(), second.stop()]);
@@ -156,6 +179,8 @@ describe('retention service (processes over the real broker and database)', () =
       const realRun = await recorded(real.commandId);
       expect(figures(realRun.outcomes)).toEqual(figures(dryRun.outcomes));
       expect(figures(realRun.outcomes).find((o) => o.kind === 'auditEvents')).toMatchObject({ rowsDeleted: 2 });
+      expect(figures(realRun.outcomes).find((o) => o.kind === 'deadLetters')).toMatchObject({ rowsDeleted: 1 });
+      expect(await deadLetterKeys(stack, 'demand')).toEqual(['demand-recent']);
       expect((await stack.query(`SELECT id FROM audit_events WHERE id LIKE 'demand-%'`)).map((r) => r.id)).toEqual([
         'demand-recent',
       ]);

@@ -54,3 +54,23 @@ export async function insertTransmission(stack: TestStack, row: { sentAt: string
     [new Date(row.sentAt), row.category],
   );
 }
+
+/** Inserts one dead letter, dead-lettered at the given time; returns its id. */
+export async function insertDeadLetter(
+  stack: TestStack,
+  row: { deadLetteredAt: string; offset: number; key?: string; message?: string },
+): Promise<string> {
+  const [{ id }] = await stack.query<{ id: string }>(
+    `INSERT INTO dead_letters (source_topic, source_partition, source_offset, reason, message, key, value, value_size,
+       value_sha256, dead_lettered_at)
+     VALUES ('audit.events.v1', 0, $1, 'EVENT.NOT_JSON', $4, $2, '\\x7b', 1, encode(sha256('\\x7b'), 'hex'), $3)
+     RETURNING id::text`,
+    [
+      row.offset,
+      row.key === undefined ? null : Buffer.from(row.key),
+      new Date(row.deadLetteredAt),
+      row.message ?? 'not JSON',
+    ],
+  );
+  return id;
+}

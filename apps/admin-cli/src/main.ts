@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from '@meshtrail/config';
 import { migrateDatabase } from '@meshtrail/database';
+import { DEAD_LETTER_GONE } from '@meshtrail/dead-letters';
 import { LegalHoldError } from '@meshtrail/retention';
 import { AppLogger, configureLogging, logLevelFromName } from '@meshtrail/observability';
 import { AdminEnv } from './admin.env';
@@ -102,7 +103,15 @@ async function main(command: string | undefined, args: string[]): Promise<void> 
         matched: result.matched,
         replayed: result.replayed,
       });
-      return print(result);
+      print(result);
+      if (result.missing.length > 0) {
+        // named dead letters that are gone: nothing was replayed for them, and the exit code says so
+        process.stderr.write(
+          `replay-dead-letters: no dead letter ${result.missing.join(', ')} (${DEAD_LETTER_GONE})\n`,
+        );
+        process.exitCode = 1;
+      }
+      return;
     }
     case 'verify': {
       const report = await verifyCommand(

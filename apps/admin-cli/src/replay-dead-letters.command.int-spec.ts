@@ -75,5 +75,14 @@ describe('admin-cli replay-dead-letters (real PostgreSQL and Kafka)', () => {
     expect(await replayDeadLettersCommand(env, ['--topic', 'audit.events.v1', '--by', 'jane'])).toMatchObject({
       replayed: 0,
     });
+
+    // once retention has deleted it, naming it replays nothing and says it is missing
+    await stack.query('DELETE FROM dead_letters WHERE id = $1', [id]);
+    expect(await replayDeadLettersCommand(env, ['--id', id, '--by', 'jane'])).toMatchObject({
+      matched: 0,
+      replayed: 0,
+      ids: [],
+      missing: [id],
+    });
   });
 });

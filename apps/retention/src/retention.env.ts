@@ -30,6 +30,9 @@ export class RetentionEnv extends ServiceEnv {
   @RetentionMonths('telemetryTransmissions')
   RETENTION_TELEMETRY_TRANSMISSIONS_MONTHS = RETENTION_BOUNDS.telemetryTransmissions.defaultMonths;
 
+  @RetentionMonths('deadLetters')
+  RETENTION_DEAD_LETTERS_MONTHS = RETENTION_BOUNDS.deadLetters.defaultMonths;
+
   /** When enforcement runs (UTC). Default: Sundays at 03:00. */
   @IsCronSchedule()
   RETENTION_SCHEDULE = '0 3 * * 0';
@@ -63,6 +66,7 @@ export class RetentionEnv extends ServiceEnv {
       'RETENTION_AUTH_EVENTS_MONTHS',
       'RETENTION_ACCESS_LOGS_MONTHS',
       'RETENTION_TELEMETRY_TRANSMISSIONS_MONTHS',
+      'RETENTION_DEAD_LETTERS_MONTHS',
       'RETENTION_SCHEDULE',
       'RETENTION_DELETE_BATCH_ROWS',
       'RETENTION_LOCK_TIMEOUT_MS',
@@ -77,5 +81,6 @@ export function policiesOf(env: RetentionEnv): RetentionPolicies {
     authEvents: env.RETENTION_AUTH_EVENTS_MONTHS,
     accessLogs: env.RETENTION_ACCESS_LOGS_MONTHS,
     telemetryTransmissions: env.RETENTION_TELEMETRY_TRANSMISSIONS_MONTHS,
+    deadLetters: env.RETENTION_DEAD_LETTERS_MONTHS,
   };
 }

@@ -218,6 +218,21 @@ export async function countDeadLetters(sql: SqlQueries, filters: DeadLetterFilte
   return Number(rows[0].n);
 }
 
+/** Why a dead letter id names nothing, as the CLI and the API say it. */
+export const DEAD_LETTER_GONE =
+  'never stored, or deleted since: retention deletes dead letters older than RETENTION_DEAD_LETTERS_MONTHS';
+
+/** Of the given ids, those no dead letter has (never stored, or deleted since: by retention, by hand). */
+export async function missingDeadLetters(sql: SqlQueries, ids: readonly string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const rows = await sql.query<{ id: string }>(
+    `SELECT n.id FROM unnest($1::text[]) AS n(id)
+      WHERE NOT EXISTS (SELECT 1 FROM dead_letters d WHERE d.id = n.id::bigint) ORDER BY n.id::bigint`,
+    [[...new Set(ids)]],
+  );
+  return rows.map((row) => row.id);
+}
+
 /** Records that the dead letters were replayed, by whom and when. */
 export async function markReplayed(sql: SqlQueries, ids: string[], by: string, at: Date): Promise<number> {
   if (ids.length === 0) return 0;

@@ -7,11 +7,13 @@ export {
 } from './dead-letter-filters';
 export { DEAD_LETTER_TOPICS, deadLetterTopicOf } from './dead-letter-topics';
 export {
+  DEAD_LETTER_GONE,
   countDeadLetters,
   getDeadLetter,
   insertDeadLetter,
   listDeadLetters,
   markReplayed,
+  missingDeadLetters,
   readDeadLetters,
   type DeadLetterPage,
   type DeadLetterSummary,

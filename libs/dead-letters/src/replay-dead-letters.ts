@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { DEAD_LETTER_REPLAY_HEADER, type AuditEventInput } from '@meshtrail/contracts';
 import type { DeadLetterFilters } from './dead-letter-filters';
-import { countDeadLetters, markReplayed, readDeadLetters, type StoredDeadLetterRow } from './dead-letter.store';
+import {
+  countDeadLetters,
+  markReplayed,
+  missingDeadLetters,
+  readDeadLetters,
+  type StoredDeadLetterRow,
+} from './dead-letter.store';
 import { deadLettersReplayed, type ReplayActor } from './dead-letter-replay.audit';
 import type { SqlQueries } from '@meshtrail/database';
 import type { KafkaHeaders, KafkaMessage } from '@meshtrail/kafka';
@@ -36,6 +42,11 @@ export interface ReplayResult {
   topics: Record<string, number>;
   /** More dead letters match than the limit allowed. */
   more: boolean;
+  /**
+   * Named ids that no dead letter has: never stored, or deleted since (retention deletes dead
+   * letters once older than their policy). Nothing is replayed for them.
+   */
+  missing: string[];
 }
 
 const PAGE = 100;
@@ -67,6 +78,7 @@ export async function replayDeadLetters(request: ReplayRequest, ports: ReplayPor
   const replayId = randomUUID();
   const filters = replaySelection(request.filters);
   const matched = await countDeadLetters(ports.sql, filters);
+  const missing = await missingDeadLetters(ports.sql, filters.ids ?? []);
   const ids: string[] = [];
   const topics: Record<string, number> = {};
   let after = '0';
@@ -111,5 +123,14 @@ export async function replayDeadLetters(request: ReplayRequest, ports: ReplayPor
     ]);
   }
   if (failure) throw failure;
-  return { replayId, dryRun: request.dryRun, matched, replayed: ids.length, ids, topics, more: matched > ids.length };
+  return {
+    replayId,
+    dryRun: request.dryRun,
+    matched,
+    replayed: ids.length,
+    ids,
+    topics,
+    more: matched > ids.length,
+    missing,
+  };
 }

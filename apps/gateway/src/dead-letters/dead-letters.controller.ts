@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, UsePipes } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiError, Authenticated, CurrentPrincipal, RequireAdmin, type Principal } from '@meshtrail/auth';
-import { DEAD_LETTER_ID, parseInstant, storedTopic, type DeadLetterFilters } from '@meshtrail/dead-letters';
+import {
+  DEAD_LETTER_GONE,
+  DEAD_LETTER_ID,
+  parseInstant,
+  storedTopic,
+  type DeadLetterFilters,
+} from '@meshtrail/dead-letters';
 import { invalidParameter } from '../common/invalid-parameter';
 import { InputValidationPipe } from '../common/input-validation.pipe';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
@@ -55,7 +61,8 @@ export class DeadLettersController {
   async get(@Param('id') id: string) {
     if (!DEAD_LETTER_ID.test(id)) throw invalidParameter('id', 'must be a dead letter id (a positive integer)');
     const row = await this.deadLetters.get(id);
-    if (!row) throw new ApiError(404, 'DEAD_LETTER.NOT_FOUND', `dead letter ${id} does not exist`);
+    if (!row)
+      throw new ApiError(404, 'DEAD_LETTER.NOT_FOUND', `dead letter ${id} does not exist (${DEAD_LETTER_GONE})`);
     return inspection(row);
   }
 

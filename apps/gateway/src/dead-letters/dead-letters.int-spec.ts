@@ -169,6 +169,38 @@ describe('dead-letter endpoints (real PostgreSQL and Kafka, API keys through the
     expect(event.data.workspace).toBeUndefined();
   });
 
+  it('says a deleted dead letter is gone: 404 on inspection, listed as missing by a replay naming it', async () => {
+    await queue.send([
+      letter('20', Buffer.from('{"gone":'), 'ACCESS_LOG.NOT_JSON'),
+      letter('21', Buffer.from('{"kept":'), 'ACCESS_LOG.NOT_JSON'),
+    ]);
+    const idOf = async (offset: number) =>
+      (
+        await stack.query<{ id: string }>(
+          `SELECT id::text FROM dead_letters WHERE source_offset = $1 AND reason = 'ACCESS_LOG.NOT_JSON'`,
+          [offset],
+        )
+      )[0].id;
+    const [gone, kept] = [await idOf(20), await idOf(21)];
+    // as retention deletes an expired one (the owner passes the recorded-cutoff check)
+    await stack.query('DELETE FROM dead_letters WHERE id = $1', [gone]);
+
+    const inspected = await call('GET', `/${gone}`, adminKey);
+    expect(inspected).toMatchObject({ status: 404, body: { code: 'DEAD_LETTER.NOT_FOUND' } });
+    expect(inspected.body.message).toContain('deleted since: retention deletes dead letters older than');
+    for (const dryRun of [true, false]) {
+      expect(await call('POST', '/replay', adminKey, { ids: [gone, kept], dryRun })).toMatchObject({
+        status: 200,
+        body: { dryRun, matched: 1, replayed: 1, ids: [kept], missing: [gone] },
+      });
+    }
+    // a replay not naming ids has nothing to call missing
+    expect((await call('POST', '/replay', adminKey, { reason: 'NO.SUCH', dryRun: true })).body).toMatchObject({
+      matched: 0,
+      missing: [],
+    });
+  });
+
   it('names what is wrong with a bad request', async () => {
     const cases: Array<[string, string, unknown, string]> = [
       ['GET', '?limit=0', undefined, 'limit'],

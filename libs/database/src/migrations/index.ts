@@ -19,6 +19,7 @@ import { ServiceSettings1763990000410 } from './1763990000410-service-settings';
 import { ProjectionSnapshots1763990000450 } from './1763990000450-projection-snapshots';
 import { LeastPrivilege1763990000500 } from './1763990000500-least-privilege';
 import { WorkspaceNames1763990000600 } from './1763990000600-workspace-names';
+import { DeadLetterRetention1763990000700 } from './1763990000700-dead-letter-retention';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -43,4 +44,5 @@ export const MIGRATIONS: Function[] = [
   ProjectionSnapshots1763990000450,
   LeastPrivilege1763990000500,
   WorkspaceNames1763990000600,
+  DeadLetterRetention1763990000700,
 ];

@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { ensureMonths, insertAuditEvent } from '../../../../test/support/store-rows';
+import { ensureMonths, insertAuditEvent, insertDeadLetter } from '../../../../test/support/store-rows';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { provisionServiceRoles } from './provision-roles';
 import { serviceDatabaseUrl, serviceLogins, TRAIL_WRITER_ROLE, type ServiceName } from './service-roles';
@@ -207,6 +207,32 @@ describe('the services’ database roles (real PostgreSQL)', () => {
     expect(await left()).toEqual([{ id: 'part-new' }, { id: 'part-old' }]);
     expect(await outcome(retention, "DELETE FROM audit_events_200105 WHERE id = 'part-old'")).toBe('ok');
     expect(await left()).toEqual([{ id: 'part-new' }]);
+  });
+
+  it('retention deletes dead letters only below the cutoff it recorded for them; no other service deletes them', async () => {
+    const old = await insertDeadLetter(stack, { offset: 101, deadLetteredAt: '2001-05-05T00:00:00Z' });
+    const recent = await insertDeadLetter(stack, { offset: 102, deadLetteredAt: new Date().toISOString() });
+    for (const service of ['gateway', 'audit-ingest', 'access-log', 'telemetry-relay'] as const) {
+      const client = await loginAs(service);
+      expect({ service, delete: await outcome(client, 'DELETE FROM dead_letters WHERE id = $1', [old]) }).toEqual({
+        service,
+        delete: INSUFFICIENT_PRIVILEGE,
+      });
+    }
+    const retention = await loginAs('retention');
+    const remove = (id: string) => outcome(retention, 'DELETE FROM dead_letters WHERE id = $1', [id]);
+    expect(await remove(old)).toBe(INSUFFICIENT_PRIVILEGE); // nothing recorded yet
+    expect(await outcome(retention, 'TRUNCATE dead_letters')).toBe(INSUFFICIENT_PRIVILEGE);
+    // a cutoff recorded for another store does not cover dead letters
+    await retention.query("INSERT INTO retention_purges (store, cutoff) VALUES ('access_logs', now())");
+    expect(await remove(old)).toBe(INSUFFICIENT_PRIVILEGE);
+    await retention.query("INSERT INTO retention_purges (store, cutoff) VALUES ('dead_letters', '2002-01-01Z')");
+    expect(await remove(recent)).toBe(INSUFFICIENT_PRIVILEGE);
+    expect(await remove(old)).toBe('ok');
+    const left = await retention.query<{ id: string }>('SELECT id::text FROM dead_letters WHERE id = ANY($1)', [
+      [old, recent],
+    ]);
+    expect(left.rows).toEqual([{ id: recent }]);
   });
 
   it('retention detaches and drops only partitions wholly below the recorded cutoff, through the owner’s functions', async () => {

@@ -133,6 +133,7 @@ export const SERVICE_ROLES: readonly ServiceRole[] = [
           'auth_events',
           'access_logs',
           'telemetry_transmissions',
+          'dead_letters',
         ],
       },
       // the records a removal needs first: retention_purges, and for the trail the request the

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { waitFor } from '../../../../test/support/poll';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { insertHold } from '../legal-hold/legal-hold.store';
 import type { StorePlan } from '../planning/retention-plan';
@@ -109,6 +110,35 @@ describe('the id registry purge (real PostgreSQL, the real registry and its BRIN
     return { deleted: outcome.registryRowsDeleted, blocksTouched: (await registryBlocksTouched()) - before };
   }
 
+  /**
+   * Waits until no snapshot can see rows deleted so far, wherever it is: until every transaction
+   * that got an id before now has finished, in any database of the cluster (a snapshot taken here,
+   * the purge's own included, counts a transaction still running elsewhere as in progress, and so
+   * still sees the rows it deleted since), and no other session of this database holds a snapshot
+   * from before now. Only then does a summary leave the deleted rows out. The tests share the
+   * cluster with other databases and their long transactions.
+   */
+  async function noSnapshotSeesDeletesSoFar(): Promise<void> {
+    const [{ bar }] = await stack.query<{ bar: string }>(`SELECT pg_snapshot_xmax(pg_current_snapshot())::text AS bar`);
+    // older than the bar: a transaction id anywhere, or a snapshot's xmin in this database
+    const holders = `SELECT string_agg(format('pid %s in %s, transaction since %s', pid, datname, xact_start), '; ')
+        FROM pg_stat_activity, LATERAL (SELECT ($1::text::bigint % 4294967296)::text::xid AS bar) b
+       WHERE pid <> pg_backend_pid()
+         AND (age(backend_xid) > age(b.bar) OR (datname = current_database() AND age(backend_xmin) > age(b.bar)))`;
+    await waitFor(
+      `every snapshot that could see rows deleted before xid ${bar} to end`,
+      async () => {
+        const { rows } = await sql.query<{ passed: boolean; holders: string | null }>(
+          `SELECT pg_snapshot_xmin(pg_current_snapshot()) >= $1::text::xid8 AS passed, (${holders}) AS holders`,
+          [bar],
+        );
+        if (rows[0].passed && rows[0].holders === null) return true;
+        throw new Error(`still open: ${rows[0].holders ?? 'a prepared transaction'}`);
+      },
+      { timeoutMs: 120_000, intervalMs: 200 },
+    );
+  }
+
   /** What autovacuum does for a table appended to: every full range summarized. */
   const summarizeAsAutovacuumWould = () => stack.query(`VACUUM ${REGISTRY.table}`);
 
@@ -146,7 +176,9 @@ describe('the id registry purge (real PostgreSQL, the real registry and its BRIN
     expect(first.blocksTouched - perDeletedRow * first.deleted).toBeGreaterThan(0);
     expect(first.blocksTouched - perDeletedRow * first.deleted).toBeLessThan(blocks / 2);
 
-    // the next run summarizes the ranges it deleted from afresh (once), finding nothing more
+    // the next run summarizes the ranges it deleted from afresh (once), finding nothing more; a
+    // week later no snapshot from before the deletes is left to make a summary count them
+    await noSnapshotSeesDeletesSoFar();
     const second = await purge();
     expect(second.deleted).toBe(0);
     expect(second.blocksTouched).toBeLessThan(blocks / 3);
@@ -175,6 +207,8 @@ describe('the id registry purge (real PostgreSQL, the real registry and its BRIN
     } finally {
       await reader.end();
     }
+    // and every other snapshot that could still see the deleted ids has ended too
+    await noSnapshotSeesDeletesSoFar();
 
     // when the next run finds those ranges hold nothing expired, it summarizes every range afresh
     // (one read of the registry)

@@ -12,7 +12,7 @@ class PoliciesEnv {
 }
 
 describe('retention bounds', () => {
-  it('are the issue’s: audit events 12 months to 5 years, Keycloak 2–12, access logs and telemetry 1–6', () => {
+  it('are the issue’s: audit events 12 months to 5 years, Keycloak 2–12, access logs, telemetry and dead letters 1–6', () => {
     expect(
       Object.fromEntries(DATA_KINDS.map((k) => [k, [RETENTION_BOUNDS[k].minMonths, RETENTION_BOUNDS[k].maxMonths]])),
     ).toEqual({
@@ -20,6 +20,7 @@ describe('retention bounds', () => {
       authEvents: [2, 12],
       accessLogs: [1, 6],
       telemetryTransmissions: [1, 6],
+      deadLetters: [1, 6],
     });
   });
 

@@ -3,7 +3,7 @@
  * break: kept at least `minMonths` (audits need it), deleted after at most `maxMonths` (privacy
  * demands it). The configured value sits between them; the default is documented in the README.
  */
-export const DATA_KINDS = ['auditEvents', 'authEvents', 'accessLogs', 'telemetryTransmissions'] as const;
+export const DATA_KINDS = ['auditEvents', 'authEvents', 'accessLogs', 'telemetryTransmissions', 'deadLetters'] as const;
 export type DataKind = (typeof DATA_KINDS)[number];
 
 export interface RetentionBounds {
@@ -41,6 +41,15 @@ export const RETENTION_BOUNDS: Readonly<Record<DataKind, RetentionBounds>> = {
   telemetryTransmissions: {
     label: 'telemetry transmission log',
     variable: 'RETENTION_TELEMETRY_TRANSMISSIONS_MONTHS',
+    minMonths: 1,
+    maxMonths: 6,
+    defaultMonths: 3,
+  },
+  // raw copies of refused records of every kind (access lines and Keycloak events among them):
+  // kept no longer than the strictest of those kinds' maxima, the access logs'
+  deadLetters: {
+    label: 'dead letters',
+    variable: 'RETENTION_DEAD_LETTERS_MONTHS',
     minMonths: 1,
     maxMonths: 6,
     defaultMonths: 3,

@@ -28,8 +28,8 @@ describe('planTopics', () => {
       replicationFactor: 3,
       configs: { 'retention.ms': String(168 * 3_600_000), 'cleanup.policy': 'delete' },
     });
-    expect(byName['acme.audit.events.dlq.v1'].configs['retention.ms']).toBe(String(720 * 3_600_000));
-    // access-log dead letters are access logs: never kept longer than the shortest access-log retention (1 month)
+    // dead letters are never kept on a topic longer than the shortest dead-letter retention (1 month)
+    expect(byName['acme.audit.events.dlq.v1'].configs['retention.ms']).toBe(String(28 * 24 * 3_600_000));
     expect(byName['acme.access-logs.dlq.v1'].configs['retention.ms']).toBe(String(28 * 24 * 3_600_000));
     expect(byName['acme.telemetry.otlp.v1'].configs['retention.ms']).toBe(String(24 * 3_600_000));
   });
@@ -60,12 +60,14 @@ describe('topic retention against the retention policies', () => {
     expect(retentionDays('access-logs.v1')).toBe(28);
     expect(retentionDays('audit.events.v1')).toBe(30);
     expect(retentionDays('keycloak.events.raw.v1')).toBe(30);
-    expect(retentionDays('audit.events.dlq.v1')).toBe(30);
+    expect(retentionDays('audit.events.dlq.v1')).toBe(28);
+    expect(retentionDays('access-logs.dlq.v1')).toBe(28);
   });
 
   it('maps every topic to the kind of data it carries', () => {
     expect(Object.keys(TOPIC_DATA_KINDS).sort()).toEqual(Object.values(TOPICS).sort());
     expect(TOPIC_DATA_KINDS['keycloak.events.raw.v1']).toBe('authEvents');
     expect(TOPIC_DATA_KINDS['access-logs.v1']).toBe('accessLogs');
+    expect(TOPIC_DATA_KINDS['audit.events.dlq.v1']).toBe('deadLetters');
   });
 });

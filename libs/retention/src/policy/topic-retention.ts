@@ -8,10 +8,12 @@ import { RETENTION_BOUNDS, type DataKind } from './data-kinds';
 export const TOPIC_DATA_KINDS: Readonly<Record<TopicName, DataKind>> = {
   [TOPICS.auditEvents]: 'auditEvents',
   [TOPICS.accessGrants]: 'auditEvents',
-  [TOPICS.auditEventsDeadLetter]: 'auditEvents',
+  // dead-letter topics carry dead letters (refused audit, Keycloak and access-log records): kept
+  // no longer than dead_letters may keep them
+  [TOPICS.auditEventsDeadLetter]: 'deadLetters',
   [TOPICS.keycloakEventsRaw]: 'authEvents',
   [TOPICS.accessLogs]: 'accessLogs',
-  [TOPICS.accessLogsDeadLetter]: 'accessLogs',
+  [TOPICS.accessLogsDeadLetter]: 'deadLetters',
   [TOPICS.telemetryOtlp]: 'telemetryTransmissions',
   [TOPICS.usageEvents]: 'telemetryTransmissions',
   // commands name the administrator who asked: kept no longer than the trail of what they asked for

@@ -27,11 +27,16 @@ export interface StoreCopy {
   readonly table: string;
 }
 
-/** Where one kind of data is stored. The table is range-partitioned by month on `timeColumn`. */
+/**
+ * Where one kind of data is stored. The table is range-partitioned by month on `timeColumn`
+ * (expired months dropped, the rest deleted in batches), unless `partitioned` is false: a plain
+ * table, whose expired rows are all deleted in batches.
+ */
 export interface RetentionTable {
   readonly kind: DataKind;
   readonly table: string;
   readonly timeColumn: string;
+  readonly partitioned?: false;
   /** Rows of a workspace under legal hold are never deleted; a store without it cannot be held. */
   readonly workspaceColumn?: string;
   readonly idRegistries?: readonly IdRegistry[];
@@ -67,4 +72,7 @@ export const RETENTION_TABLES: readonly RetentionTable[] = [
   { kind: 'authEvents', table: 'auth_events', timeColumn: 'occurred_at' },
   { kind: 'accessLogs', table: 'access_logs', timeColumn: 'requested_at' },
   { kind: 'telemetryTransmissions', table: 'telemetry_transmissions', timeColumn: 'sent_at' },
+  // few rows, listed and replayed by id: one plain table. No workspace column, so legal holds do
+  // not reach it (a refused record's key is no workspace anyone vouched for)
+  { kind: 'deadLetters', table: 'dead_letters', timeColumn: 'dead_lettered_at', partitioned: false },
 ];

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
 import { serviceDatabaseUrl } from '@meshtrail/database';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
@@ -5,6 +6,7 @@ import {
   ensureMonths,
   insertAuditEvent,
   insertAuthEvent,
+  insertDeadLetter,
   insertTransmission,
   partitionsOf,
 } from '../../../../test/support/store-rows';
@@ -164,6 +166,52 @@ describe('enforceRetention with a controlled clock (real PostgreSQL, the real ev
     // and a second run finds nothing more to delete
     const again = await enforceRetention(sql, request(policies, false));
     expect(outcomeOf(again.outcomes, 'auditEvents')).toMatchObject({ rowsDeleted: 0, partitionsDropped: [] });
+  });
+
+  it('deletes dead letters dead-lettered before the cutoff, in batches below a recorded cutoff; the dry run counts them', async () => {
+    // given one month for dead letters (the minimum): the cutoff is 2026-04-17T03:00Z
+    const deadLetters = async () =>
+      (
+        await stack.query<{ source_offset: string }>('SELECT source_offset FROM dead_letters ORDER BY source_offset')
+      ).map((row) => Number(row.source_offset));
+    await insertDeadLetter(stack, { offset: 1, deadLetteredAt: '2025-01-10T00:00:00Z' });
+    await insertDeadLetter(stack, { offset: 2, deadLetteredAt: '2026-04-17T02:59:59Z' });
+    await insertDeadLetter(stack, { offset: 3, deadLetteredAt: '2026-04-17T03:00:01Z' });
+    await insertDeadLetter(stack, { offset: 4, deadLetteredAt: '2026-05-17T02:00:00Z' });
+    // keyed by a held workspace: dead letters carry no workspace, so a hold does not keep them
+    await insertDeadLetter(stack, { offset: 5, deadLetteredAt: '2026-01-01T00:00:00Z', key: 'ws-held' });
+    await insertHold(owner, { workspace: 'ws-held', reason: 'litigation', by: SYSTEM, at: now });
+    // rows over several heap blocks (a few to a block), more than one batch looks at
+    for (let offset = 10; offset < 30; offset++) {
+      const deadLetteredAt = offset % 2 ? '2026-02-01T00:00:00Z' : '2026-05-01T00:00:00Z';
+      // incompressible and under the TOAST threshold: stored inline
+      const message = randomBytes(900).toString('hex');
+      await insertDeadLetter(stack, { offset, deadLetteredAt, message });
+    }
+
+    const dry = await enforceRetention(sql, request({ deadLetters: 1 }, true));
+    expect(outcomeOf(dry.outcomes, 'deadLetters')).toMatchObject({
+      table: 'dead_letters',
+      cutoff: '2026-04-17T03:00:00.000Z',
+      rowsDeleted: 13,
+      deleteStatements: 0,
+    });
+    expect(await deadLetters()).toHaveLength(25);
+    expect(await stack.query(`SELECT 1 FROM retention_purges WHERE store = 'dead_letters'`)).toEqual([]);
+
+    const real = await enforceRetention(sql, request({ deadLetters: 1 }, false));
+
+    const outcome = outcomeOf(real.outcomes, 'deadLetters');
+    expect(deletionFigures(outcome)).toEqual(deletionFigures(outcomeOf(dry.outcomes, 'deadLetters')));
+    expect(outcome).toMatchObject({ rowsDeletedInBatches: 13, partitionsDropped: [], partitionsCreated: 0 });
+    expect(outcome.error).toBeUndefined();
+    // batchRows 2: a statement per heap block, none over the whole table
+    expect(outcome.deleteStatements).toBeGreaterThan(1);
+    expect(await deadLetters()).toEqual([3, 4, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28]);
+    // the cutoff was recorded before anything went
+    expect(await stack.query(`SELECT cutoff FROM retention_purges WHERE store = 'dead_letters'`)).toEqual([
+      { cutoff: new Date('2026-04-17T03:00:00Z') },
+    ]);
   });
 
   it('at the maximum, deletes data just past it and keeps data just inside it', async () => {
