@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
+import { accessibilityProblems } from '../support/accessibility';
 import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
 import { LocalKeycloak, signInAtKeycloak } from '../support/keycloak';
 import { waitFor } from '../support/poll';
@@ -12,7 +13,6 @@ import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
 
 const SHOTS = artifactsDir('admin-pages');
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const MINUTE = 60_000;
 const DAY = 24 * 60 * MINUTE;
 
@@ -51,33 +51,6 @@ async function insertAccessRow(stack: TestStack, row: AccessRow, at: Date): Prom
   );
 }
 
-/** axe-core's serious and critical violations on the page as it is now, as lines to read. */
-async function axeViolations(page: Page): Promise<string[]> {
-  // The page's CSP (script-src 'self') refuses inline scripts, so axe cannot be added as a script
-  // tag. page.evaluate runs the source through the DevTools protocol, which CSP does not govern;
-  // the page's own policy stays as it is for everything else (no bypassCSP on this context).
-  await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<{ violations: AxeViolation[] }> } }).axe;
-    interface AxeViolation {
-      id: string;
-      impact: string | null;
-      help: string;
-      nodes: Array<{ target: string[]; failureSummary?: string }>;
-    }
-    const result = await axe.run(document);
-    return result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      nodes: v.nodes.map((n) => `${n.target.join(' ')}: ${n.failureSummary ?? ''}`),
-    }));
-  });
-  return violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.impact} ${v.id} (${v.help}):\n  ${v.nodes.join('\n  ')}`);
-}
-
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
 }
@@ -94,7 +67,7 @@ async function tableRows(page: Page, table: string): Promise<string[][]> {
 }
 
 async function expectNoSeriousViolations(page: Page): Promise<void> {
-  const violations = await axeViolations(page);
+  const violations = await accessibilityProblems(page);
   // printed in full on failure: which rule, which elements, what to fix
   expect(violations.join('\n')).toBe('');
 }

@@ -3,10 +3,10 @@
 // the page.evaluate callbacks run in the browser
 import fs from 'node:fs';
 import path from 'node:path';
-import type { AxeResults } from 'axe-core';
 import type { Page } from 'playwright-core';
 import { Client } from 'pg';
 import { sealNext, signerFromPem } from '@meshtrail/trail-proof';
+import { accessibilityProblems } from '../support/accessibility';
 import { projectWorkspaceNames, storeAuditEvents, type FixtureEvent } from '../support/audit-events';
 import { artifactsDir, launchBrowser, type TestBrowser } from '../support/browser';
 import { LocalKeycloak, signInAtKeycloak } from '../support/keycloak';
@@ -16,7 +16,6 @@ import { createTestStack, type TestStack } from '../support/test-stack';
 import { asSuperuser } from '../support/as-superuser';
 
 const SHOTS = artifactsDir('event-logs-page');
-const AXE_SOURCE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const PAGE_SIZE = 25;
 
 const anna = { kind: 'user' as const, id: 'u-anna', displayName: 'Anna Admin' };
@@ -236,29 +235,6 @@ async function filter(page: Page, values: Partial<Record<Column, string>>): Prom
 }
 
 const headings = (page: Page) => page.locator('#column-headings th').allTextContents();
-
-/**
- * The serious and critical accessibility problems axe-core finds in the page as it is now.
- * The page's Content-Security-Policy allows scripts from the gateway only, so a script tag with
- * axe would be refused; page.evaluate runs it through the DevTools protocol, which the policy
- * does not govern. That keeps the policy on for everything the page itself does, so axe checks
- * the page as served (a context with bypassCSP would switch the policy off for the page too).
- */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(AXE_SOURCE);
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document): Promise<AxeResults> } }).axe;
-    return (await axe.run(document)).violations.map((violation) => ({
-      id: violation.id,
-      impact: violation.impact,
-      help: violation.help,
-      targets: violation.nodes.map((node) => node.target.join(' ')),
-    }));
-  });
-  return violations
-    .filter((violation) => violation.impact === 'serious' || violation.impact === 'critical')
-    .map((violation) => `${violation.impact} ${violation.id}: ${violation.help} at ${violation.targets.join(', ')}`);
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
