@@ -9,6 +9,7 @@
 // `start` is idempotent: when a Keycloak already serves the meshtrail realm on the port it is reused.
 // Development mode only (plain HTTP, in-memory database, a local admin): never a production server.
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +39,19 @@ function stateDir(port) {
 
 const pidFile = (port) => path.join(stateDir(port), 'keycloak.pid');
 const ownerFile = (port) => path.join(stateDir(port), 'owner');
+const realmHashFile = (port) => path.join(stateDir(port), 'realm.sha256');
+
+/** The realm files of this checkout, as one digest: a Keycloak started from other files serves another realm. */
+function realmDigest() {
+  const hash = createHash('sha256');
+  for (const file of fs
+    .readdirSync(realmDir)
+    .filter((f) => f.endsWith('-realm.json'))
+    .sort()) {
+    hash.update(file).update(fs.readFileSync(path.join(realmDir, file)));
+  }
+  return hash.digest('hex');
+}
 
 export function keycloakUrl(port = defaultPort()) {
   return `http://127.0.0.1:${port}`;
@@ -116,8 +130,17 @@ export async function startKeycloak({ port = defaultPort(), timeoutMs = 240_000,
   const dir = stateDir(port);
   fs.mkdirSync(dir, { recursive: true });
   if (await realmAnswers(port)) {
-    log(`Keycloak already serves realm ${KEYCLOAK_REALM} on ${keycloakUrl(port)}`);
-    return { port, url: keycloakUrl(port), started: false };
+    const importedDigest = fs.existsSync(realmHashFile(port))
+      ? fs.readFileSync(realmHashFile(port), 'utf8')
+      : undefined;
+    const ours = alive(readPid(pidFile(port)) ?? -1);
+    if (!ours || importedDigest === realmDigest()) {
+      log(`Keycloak already serves realm ${KEYCLOAK_REALM} on ${keycloakUrl(port)}`);
+      return { port, url: keycloakUrl(port), started: false };
+    }
+    // dev mode keeps the realm in memory: a changed realm file (a new user, client or role) needs a new start
+    log(`the running Keycloak imported other realm files than ${realmDir} holds now: starting it again`);
+    await stopKeycloak({ port });
   }
   // Several test workers may ask at once: the one that creates the lock starts Keycloak, the others wait.
   const lock = path.join(dir, 'starting.lock');
@@ -143,6 +166,7 @@ export async function startKeycloak({ port = defaultPort(), timeoutMs = 240_000,
       fetchKeycloak();
       installRealms();
       spawnKeycloak(port, dir);
+      fs.writeFileSync(realmHashFile(port), realmDigest());
       // who may stop it again: a test run stops only the Keycloak it started
       fs.writeFileSync(ownerFile(port), owner ?? 'manual');
       started = true;
