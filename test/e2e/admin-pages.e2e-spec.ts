@@ -154,12 +154,16 @@ describe('the Admin Area pages in a real browser (chromium headless, real gatewa
       await open('access-logs', 'Access Logs');
       await waitFor('the first page', async () => (await tableRows(page, 'access-log-table')).length === 50);
       const rows = await tableRows(page, 'access-log-table');
-      expect(rows[0].slice(1, 6)).toEqual([
+      // every field of the access line: address, status, method and path, principal, agent, accept, duration
+      expect(rows[0].slice(1, 9)).toEqual([
         requests[0].method,
         requests[0].path,
         String(requests[0].status),
         requests[0].principal,
         requests[0].remoteIp,
+        'e2e',
+        'application/json',
+        '12',
       ]);
       // the chart: an SVG with a bar segment per series and hour, and its data as a table
       const figure = page.locator('figure.chart');

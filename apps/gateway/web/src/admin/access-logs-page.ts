@@ -10,6 +10,7 @@ import { pagedTable, searchActions } from './paged-table';
 
 const PAGE_SIZE = 50;
 
+/** What the page reads of an access record (libs/contracts' AccessLogRecord, whose module needs Node's types). */
 interface AccessLogRecord {
   id: string;
   time: string;
@@ -19,6 +20,8 @@ interface AccessLogRecord {
   method: string;
   path: string;
   principal: string | null;
+  userAgent: string | null;
+  accept: string | null;
   durationMs: number;
 }
 
@@ -66,6 +69,8 @@ function render(container: HTMLElement, context: ViewContext): void {
     { label: 'Status', numeric: true },
     { label: 'Principal' },
     { label: 'Remote address' },
+    { label: 'Agent' },
+    { label: 'Accept' },
     { label: 'Duration (ms)', numeric: true },
     { label: 'Service' },
   ]);
@@ -84,6 +89,8 @@ function render(container: HTMLElement, context: ViewContext): void {
       { text: String(record.status), numeric: true },
       record.principal ?? '—',
       record.remoteIp,
+      record.userAgent ?? '—',
+      record.accept ?? '—',
       { text: String(record.durationMs), numeric: true },
       record.service,
     ],
