@@ -99,4 +99,45 @@ describe('the settings audit: a changed setting is in the trail after a restart'
     expect(row.settings).toMatchObject({ ACCESS_LOG_ENABLED: 'false', API_KEY_MAX_DAYS: '120' });
     expect(await settingsEvents('admin')).toHaveLength(before);
   });
+
+  it('says in health when the settings cannot be recorded, and why, until a retry records them', async () => {
+    const settingsHealth = async () => {
+      const response = await fetch(`${services.gateway.url}/actuator/health`);
+      const body = (await response.json()) as {
+        components: Record<string, { status: string; details?: { recorded?: boolean; reason?: string } }>;
+      };
+      return body.components.settingsAudit;
+    };
+    expect(await settingsHealth()).toMatchObject({ status: 'UP', details: { enabled: true, recorded: true } });
+
+    // the table out of reach (as a lost grant would leave it) while the gateway starts with other settings
+    await services.stack.query('ALTER TABLE service_settings RENAME TO service_settings_away');
+    try {
+      await services.gateway.stop();
+      services.gateway = await ServiceProcess.start('gateway', { ...services.gatewayEnv, API_KEY_MAX_DAYS: '90' });
+      const down = await waitFor('the settingsAudit component DOWN', async () => {
+        const component = await settingsHealth();
+        return component?.status === 'DOWN' && component;
+      });
+      expect(down.details).toMatchObject({
+        recorded: false,
+        problem: { type: 'settings_not_recorded', severity: 'warning' },
+      });
+      expect(down.details?.reason).toContain('service_settings');
+      // out of readiness: the gateway serves while its settings are not on record
+      expect((await fetch(`${services.gateway.url}/actuator/health/readiness`)).status).toBe(200);
+    } finally {
+      await services.stack.query('ALTER TABLE service_settings_away RENAME TO service_settings');
+    }
+    // the next retry (every 30 s) records them
+    await waitFor(
+      'the settings recorded by a retry',
+      async () => (await settingsHealth())?.details?.recorded === true,
+      { timeoutMs: 45_000 },
+    );
+    const [row] = await services.stack.query<{ settings: Record<string, string> }>(
+      `SELECT settings FROM service_settings WHERE service = 'gateway'`,
+    );
+    expect(row.settings.API_KEY_MAX_DAYS).toBe('90');
+  }, 120_000);
 });

@@ -64,6 +64,7 @@ export class CoreModule {
             DatabaseHealthIndicator,
             KafkaHealthIndicator,
             AccessLogHealthIndicator,
+            SettingsRecorder,
             ...(health?.indicators ?? []),
           ],
         }),
@@ -86,7 +87,7 @@ export class CoreModule {
           inject: [AccessLogCapture],
         },
       ],
-      exports: [SERVICE_CONFIG, SERVICE_NAME, AccessLogCapture, AccessLogHealthIndicator],
+      exports: [SERVICE_CONFIG, SERVICE_NAME, AccessLogCapture, AccessLogHealthIndicator, SettingsRecorder],
     };
   }
 }

@@ -3,7 +3,7 @@ import type { ServiceEnv } from '@meshtrail/config';
 import { AuditEventPublisher } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { KAFKA_OPTIONS, KafkaProducer, type KafkaModuleOptions } from '@meshtrail/kafka';
-import { AppLogger } from '@meshtrail/observability';
+import { AppLogger, type ComponentHealth, type HealthIndicator } from '@meshtrail/observability';
 import { SERVICE_CONFIG, SERVICE_NAME } from '../tokens';
 import { diffSettings, safeguardsOff, safeguardsTurnedOff } from './settings-changes';
 import { settingsChangedEvent } from './settings-event';
@@ -18,14 +18,23 @@ const RETRY_MS = 30_000;
  * without its event). A safeguard that is off (access logging, SIEM forwarding, telemetry) is a
  * WARN line at every start, and an audit event when it was switched off. Replicas starting at
  * once take turns (a transaction lock per service). Runs beside the start-up, retrying while the
- * database or the broker is away.
+ * database or the broker is away; the `settingsAudit` health component says whether the
+ * settings are recorded, and why not (it never takes the service out of readiness: the service
+ * can do its work, its settings are just not on record yet).
  */
 @Injectable()
-export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown {
+export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicationShutdown, HealthIndicator {
+  readonly name = 'settingsAudit';
+  readonly readiness = false;
   private readonly logger = new AppLogger('Settings');
   private readonly publisher: AuditEventPublisher;
   private retry?: NodeJS.Timeout;
   private stopped = false;
+  private state:
+    | { kind: 'off' }
+    | { kind: 'pending' }
+    | { kind: 'recorded'; at: Date; changed: number }
+    | { kind: 'failing'; since: Date; error: string } = { kind: 'pending' };
 
   constructor(
     private readonly database: DatabaseConnection,
@@ -43,6 +52,7 @@ export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicati
 
   onApplicationBootstrap(): void {
     if (!this.config.SETTINGS_AUDIT_ENABLED) {
+      this.state = { kind: 'off' };
       this.logger.warn('Settings Audit Off', {
         detail: 'SETTINGS_AUDIT_ENABLED=false: changed settings are not recorded',
       });
@@ -62,17 +72,60 @@ export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicati
 
   private async attempt(current: SettingsSnapshot): Promise<void> {
     try {
-      await this.record(current);
+      const changed = await this.record(current);
+      this.state = { kind: 'recorded', at: new Date(), changed };
     } catch (error) {
       if (this.stopped) return;
-      this.logger.error('Settings Not Recorded', { error: (error as Error).message, retryInMs: RETRY_MS });
+      const message = (error as Error).message;
+      this.state = {
+        kind: 'failing',
+        since: this.state.kind === 'failing' ? this.state.since : new Date(),
+        error: message,
+      };
+      this.logger.error('Settings Not Recorded', { error: message, retryInMs: RETRY_MS });
       this.retry = setTimeout(() => void this.attempt(current), RETRY_MS);
       this.retry.unref();
     }
   }
 
-  private async record(current: SettingsSnapshot): Promise<void> {
-    await this.database.transaction(async (session) => {
+  async check(): Promise<ComponentHealth> {
+    switch (this.state.kind) {
+      case 'off':
+        return { status: 'UP', details: { enabled: false } };
+      case 'pending':
+        return { status: 'UP', details: { enabled: true, recorded: false } };
+      case 'recorded':
+        return {
+          status: 'UP',
+          details: {
+            enabled: true,
+            recorded: true,
+            recordedAt: this.state.at.toISOString(),
+            changed: this.state.changed,
+          },
+        };
+      case 'failing':
+        return {
+          status: 'DOWN',
+          details: {
+            enabled: true,
+            recorded: false,
+            reason: `the service's settings could not be recorded (retried every ${RETRY_MS / 1000} s): ${this.state.error}`,
+            failingSince: this.state.since.toISOString(),
+            problem: {
+              type: 'settings_not_recorded',
+              severity: 'warning',
+              since: this.state.since.toISOString(),
+              description: 'the settings audit could not record this service settings (database or broker refused)',
+            },
+          },
+        };
+    }
+  }
+
+  /** Records the settings when they changed; returns how many changed (0: as recorded). */
+  private async record(current: SettingsSnapshot): Promise<number> {
+    return this.database.transaction(async (session) => {
       await session.query(`SELECT pg_advisory_xact_lock(hashtext('meshtrail.service_settings'), hashtext($1))`, [
         this.service,
       ]);
@@ -86,7 +139,7 @@ export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicati
       const changes = diffSettings(previous, current);
       if (changes.length === 0) {
         this.logger.info('Settings Unchanged', { recorded: Object.keys(current).length });
-        return;
+        return 0;
       }
       const turnedOff = safeguardsTurnedOff(previous, current);
       await this.publisher.publish(settingsChangedEvent(this.service, changes, turnedOff, previous === undefined));
@@ -99,6 +152,7 @@ export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicati
         this.logger.warn('Safeguard Turned Off', { safeguard: off.safeguard, detail: off.description });
       }
       this.logger.info('Settings Changed', { changed: changes.map((change) => change.field), first: !previous });
+      return changes.length;
     });
   }
 }
