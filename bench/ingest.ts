@@ -28,6 +28,7 @@ import { createKafkaClient, KafkaAdmin, TopicNames } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { benchEvent, toMessage } from './support/bench-events';
 import { CEILING_SHAPES, checkpoint, copyCeilingMs } from './support/copy-ceilings';
+import { DrainCpuMeter, type DrainCpu } from './support/drain-cpu';
 import { GatewayProcess } from './support/gateway-process';
 import { IngestProcesses, allRunning, combined, perSecond, type IngestFigures } from './support/ingest-processes';
 import { LockWaitSampler, describeLockWaits, type LockWaitReport } from './support/lock-waits';
@@ -72,6 +73,8 @@ interface Drain {
   figures: IngestFigures[];
   peaksMiB: number[];
   locks?: LockWaitReport;
+  /** CPU used from the first batch until the read model held every event. */
+  cpu: DrainCpu;
   rate: number;
 }
 
@@ -243,6 +246,7 @@ async function drain(
   });
   try {
     await processes.firstBatch();
+    const cpuMeter = await DrainCpuMeter.start(databaseUrl, processes.pids(), SERVICE);
     const sampler =
       LOCK_SAMPLE_MS > 0
         ? await LockWaitSampler.start(databaseUrl, {
@@ -258,11 +262,13 @@ async function drain(
     } finally {
       locks = await sampler?.stop();
     }
+    await projected(databaseUrl);
+    const cpu = await cpuMeter.stop();
     const peaksMiB = processes.peakMiB();
     // the sealing drain comes after the latency phase, whose events follow the drained ones on the topic
     await expectStored(databaseUrl, sealing.AUDIT_SEAL_INTERVAL_SECONDS === '0');
     const total = combined(figures);
-    return { instances, processes, figures, peaksMiB, locks, rate: perSecond(total.stored, total.ms) };
+    return { instances, processes, figures, peaksMiB, locks, cpu, rate: perSecond(total.stored, total.ms) };
   } catch (error) {
     await processes.stop();
     throw error;
@@ -279,6 +285,23 @@ async function quiesce(databaseUrl: string): Promise<void> {
   try {
     await db.query('VACUUM (ANALYZE)');
     await checkpoint(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Resolves once the read model holds every drained event (the projector has caught up). */
+async function projected(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl, application_name: 'meshtrail-bench-ingest' });
+  await db.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const [{ n }] = (await db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_event_search')).rows;
+      if (Number(n) >= EVENTS) return;
+      if (Date.now() > deadline) throw new Error(`the read model held ${n} of ${EVENTS} events after 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     await db.end();
   }
@@ -359,7 +382,18 @@ function describeDrain(drain: Drain, single?: Drain): string[] {
       );
     }
   }
+  lines.push(describeCpu(drain.cpu));
   return drain.locks ? [...lines, ...indent(describeLockWaits(drain.locks, PROJECTOR_LOCK))] : lines;
+}
+
+/** CPU time per event: what other work on a shared machine leaves nearly untouched, unlike the rates. */
+function describeCpu(cpu: DrainCpu): string {
+  const micros = (s: number) => ((s * 1e6) / EVENTS).toFixed(1);
+  const postgres =
+    cpu.postgresSeconds === undefined
+      ? 'PostgreSQL backends not readable here'
+      : `PostgreSQL ${micros(cpu.postgresSeconds)} µs (${cpu.postgresSeconds.toFixed(2)} s, ${cpu.backends} backends)`;
+  return `  CPU per event    audit-ingest ${micros(cpu.ingestSeconds)} µs (${cpu.ingestSeconds.toFixed(2)} s), ${postgres}: user+sys from the first batch until the read model held every event`;
 }
 
 /** Sealing on, with a key made for this run (the first drains run with sealing off). */
