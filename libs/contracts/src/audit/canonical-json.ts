@@ -31,5 +31,10 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 (hex) of the canonical form: stored beside each event, compared on redelivery. */
 export function canonicalHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex');
+  return sha256Hex(canonicalJson(value));
+}
+
+/** SHA-256 (hex) of a canonical form already made: canonicalHash(value) is sha256Hex(canonicalJson(value)). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
 }
