@@ -1,6 +1,6 @@
 /**
  * npm run bench:ingest [-- --events N] [--instances N] [--latency-rate R] [--latency-seconds S] [--lock-sample-ms MS]
- *                        [--keep] [--profile DIR]
+ *                        [--keep] [--profile DIR] [--no-seal] [--drain-only]
  *
  * End-to-end ingestion rate on this machine: N audit events of about 500 bytes are published to
  * a fresh topic, then --instances real audit-ingest processes (one consumer group) drain them into
@@ -47,6 +47,8 @@ const LATENCY_RATE = flag('latency-rate') >= 0 ? Number(args[flag('latency-rate'
 const LATENCY_SECONDS = flag('latency-seconds') >= 0 ? Number(args[flag('latency-seconds') + 1]) : 30;
 /** --no-seal: skip the drain with the sealer on. */
 const SEAL = flag('no-seal') < 0;
+/** --drain-only: the drain and its figures (rate, memory, CPU per event, lock waits) alone, for comparing builds. */
+const DRAIN_ONLY = flag('drain-only') >= 0;
 /** The sealing drain's checkpoint interval: shorter than the default minute, so a drain of seconds pays for several passes. */
 const SEAL_INTERVAL_SECONDS = 5;
 /** Partitions each instance gets, and consumes at once (AUDIT_INGEST_CONCURRENCY). */
@@ -132,13 +134,16 @@ async function main(): Promise<void> {
     const all = await drain(setting, INSTANCES, databaseUrl);
     try {
       out(...describeDrain(all, single));
-      // publish-to-queryable latency, the same processes ingesting and the gateway answering
-      const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
-      const latency = await measureLatency(setting, databaseUrl, rate);
-      out(...describeLatency(latency, all.processes.peakMiB()));
+      if (!DRAIN_ONLY) {
+        // publish-to-queryable latency, the same processes ingesting and the gateway answering
+        const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
+        const latency = await measureLatency(setting, databaseUrl, rate);
+        out(...describeLatency(latency, all.processes.peakMiB()));
+      }
     } finally {
       await all.processes.stop();
     }
+    if (DRAIN_ONLY) return;
 
     // the ceilings: the same rows, COPYed by one connection into tables of three shapes
     await quiesce(databaseUrl);
