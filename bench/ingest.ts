@@ -1,6 +1,6 @@
 /**
  * npm run bench:ingest [-- --events N] [--instances N] [--latency-rate R] [--latency-seconds S] [--lock-sample-ms MS]
- *                        [--keep] [--profile DIR]
+ *                        [--keep] [--profile DIR] [--no-seal] [--drain-only]
  *
  * End-to-end ingestion rate on this machine: N audit events of about 500 bytes are published to
  * a fresh topic, then --instances real audit-ingest processes (one consumer group) drain them into
@@ -28,6 +28,7 @@ import { createKafkaClient, KafkaAdmin, TopicNames } from '@meshtrail/kafka';
 import { planTopics } from '@meshtrail/retention';
 import { benchEvent, toMessage } from './support/bench-events';
 import { CEILING_SHAPES, checkpoint, copyCeilingMs } from './support/copy-ceilings';
+import { DrainCpuMeter, type DrainCpu } from './support/drain-cpu';
 import { GatewayProcess } from './support/gateway-process';
 import { IngestProcesses, allRunning, combined, perSecond, type IngestFigures } from './support/ingest-processes';
 import { LockWaitSampler, describeLockWaits, type LockWaitReport } from './support/lock-waits';
@@ -46,6 +47,8 @@ const LATENCY_RATE = flag('latency-rate') >= 0 ? Number(args[flag('latency-rate'
 const LATENCY_SECONDS = flag('latency-seconds') >= 0 ? Number(args[flag('latency-seconds') + 1]) : 30;
 /** --no-seal: skip the drain with the sealer on. */
 const SEAL = flag('no-seal') < 0;
+/** --drain-only: the drain and its figures (rate, memory, CPU per event, lock waits) alone, for comparing builds. */
+const DRAIN_ONLY = flag('drain-only') >= 0;
 /** The sealing drain's checkpoint interval: shorter than the default minute, so a drain of seconds pays for several passes. */
 const SEAL_INTERVAL_SECONDS = 5;
 /** Partitions each instance gets, and consumes at once (AUDIT_INGEST_CONCURRENCY). */
@@ -72,6 +75,8 @@ interface Drain {
   figures: IngestFigures[];
   peaksMiB: number[];
   locks?: LockWaitReport;
+  /** CPU used from the first batch until the read model held every event. */
+  cpu: DrainCpu;
   rate: number;
 }
 
@@ -129,13 +134,16 @@ async function main(): Promise<void> {
     const all = await drain(setting, INSTANCES, databaseUrl);
     try {
       out(...describeDrain(all, single));
-      // publish-to-queryable latency, the same processes ingesting and the gateway answering
-      const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
-      const latency = await measureLatency(setting, databaseUrl, rate);
-      out(...describeLatency(latency, all.processes.peakMiB()));
+      if (!DRAIN_ONLY) {
+        // publish-to-queryable latency, the same processes ingesting and the gateway answering
+        const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
+        const latency = await measureLatency(setting, databaseUrl, rate);
+        out(...describeLatency(latency, all.processes.peakMiB()));
+      }
     } finally {
       await all.processes.stop();
     }
+    if (DRAIN_ONLY) return;
 
     // the ceilings: the same rows, COPYed by one connection into tables of three shapes
     await quiesce(databaseUrl);
@@ -243,6 +251,7 @@ async function drain(
   });
   try {
     await processes.firstBatch();
+    const cpuMeter = await DrainCpuMeter.start(databaseUrl, processes.pids(), SERVICE);
     const sampler =
       LOCK_SAMPLE_MS > 0
         ? await LockWaitSampler.start(databaseUrl, {
@@ -258,11 +267,13 @@ async function drain(
     } finally {
       locks = await sampler?.stop();
     }
+    await projected(databaseUrl);
+    const cpu = await cpuMeter.stop();
     const peaksMiB = processes.peakMiB();
     // the sealing drain comes after the latency phase, whose events follow the drained ones on the topic
     await expectStored(databaseUrl, sealing.AUDIT_SEAL_INTERVAL_SECONDS === '0');
     const total = combined(figures);
-    return { instances, processes, figures, peaksMiB, locks, rate: perSecond(total.stored, total.ms) };
+    return { instances, processes, figures, peaksMiB, locks, cpu, rate: perSecond(total.stored, total.ms) };
   } catch (error) {
     await processes.stop();
     throw error;
@@ -279,6 +290,23 @@ async function quiesce(databaseUrl: string): Promise<void> {
   try {
     await db.query('VACUUM (ANALYZE)');
     await checkpoint(db);
+  } finally {
+    await db.end();
+  }
+}
+
+/** Resolves once the read model holds every drained event (the projector has caught up). */
+async function projected(databaseUrl: string): Promise<void> {
+  const db = new Client({ connectionString: databaseUrl, application_name: 'meshtrail-bench-ingest' });
+  await db.connect();
+  try {
+    const deadline = Date.now() + 120_000;
+    for (;;) {
+      const [{ n }] = (await db.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_event_search')).rows;
+      if (Number(n) >= EVENTS) return;
+      if (Date.now() > deadline) throw new Error(`the read model held ${n} of ${EVENTS} events after 120 s`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   } finally {
     await db.end();
   }
@@ -359,7 +387,18 @@ function describeDrain(drain: Drain, single?: Drain): string[] {
       );
     }
   }
+  lines.push(describeCpu(drain.cpu));
   return drain.locks ? [...lines, ...indent(describeLockWaits(drain.locks, PROJECTOR_LOCK))] : lines;
+}
+
+/** CPU time per event: what other work on a shared machine leaves nearly untouched, unlike the rates. */
+function describeCpu(cpu: DrainCpu): string {
+  const micros = (s: number) => ((s * 1e6) / EVENTS).toFixed(1);
+  const postgres =
+    cpu.postgresSeconds === undefined
+      ? 'PostgreSQL backends not readable here'
+      : `PostgreSQL ${micros(cpu.postgresSeconds)} µs (${cpu.postgresSeconds.toFixed(2)} s, ${cpu.backends} backends)`;
+  return `  CPU per event    audit-ingest ${micros(cpu.ingestSeconds)} µs (${cpu.ingestSeconds.toFixed(2)} s), ${postgres}: user+sys from the first batch until the read model held every event`;
 }
 
 /** Sealing on, with a key made for this run (the first drains run with sealing off). */

@@ -151,6 +151,11 @@ export class IngestProcesses {
     return this.figures.map((f) => ({ ...f, batchLog: [...f.batchLog] }));
   }
 
+  /** The processes' ids. */
+  pids(): number[] {
+    return this.children.map((child) => child.pid!);
+  }
+
   /** Each process's peak resident memory so far (VmHWM), in MiB. */
   peakMiB(): number[] {
     return this.children.map((child) => Math.round(processMemoryMiB(child.pid!).peak));

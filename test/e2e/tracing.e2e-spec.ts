@@ -99,6 +99,9 @@ describe('one trace from a gateway request through Kafka to the ingest database 
     expect(process.name).toBe(`process ${auditTopic}`);
     expect(write.attributes).toMatchObject({ 'db.collection.name': 'audit_events', 'meshtrail.batch.rows_written': 1 });
     expect(write.traceId).toBe(process.traceId);
+    // one processing span per batch (not per record), the parent of the batch's write
+    expect(process.attributes['messaging.batch.message_count']).toBe(write.attributes['meshtrail.batch.records']);
+    expect(write.parentSpanId).toBe(process.spanId);
     // the statements of the write are its children: the id registration (an INSERT) and the COPY
     expect(insert.attributes['db.query.text']).toContain('$1');
     expect(copy.attributes).toMatchObject({

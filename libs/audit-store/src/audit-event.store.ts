@@ -1,5 +1,5 @@
 import { inTransaction, type SqlSession } from '@meshtrail/database';
-import { INGEST_ROLE, copyLine, copyLines } from './sql-client';
+import { BEGIN_AS_INGEST, copyLine, copyLines } from './sql-client';
 import {
   AUDIT_EVENT_COLUMNS,
   auditEventFields,
@@ -57,9 +57,10 @@ async function writeAuditEvents(
     a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0,
   );
 
-  const transaction = end === 'commit' ? inTransaction : rolledBack;
-  return transaction(client, async () => {
-    await client.query(`SET LOCAL ROLE ${INGEST_ROLE}`);
+  // BEGIN and the ingest role in one round trip
+  const transaction = <T>(work: () => Promise<T>) =>
+    end === 'commit' ? inTransaction(client, work, BEGIN_AS_INGEST) : rolledBack(client, work);
+  return transaction(async () => {
     const ids = split.unique.map((item) => item.event.id);
     // registers the ids and numbers the new ones in one statement
     const registered = await client.query<{ id: string; seq: string }>(
@@ -71,7 +72,8 @@ async function writeAuditEvents(
       [
         registering.map((item) => item.event.id),
         registering.map((item) => item.hash),
-        registering.map((item) => item.occurredAt),
+        // ISO text: pg's own Date formatting (local time with its offset) costs more per event
+        registering.map((item) => item.occurredAt.toISOString()),
       ],
     );
     const fresh = new Set(registered.rows.map((row) => row.id));
@@ -91,8 +93,11 @@ async function writeAuditEvents(
     outcome.stored = split.unique.filter((item) => fresh.has(item.event.id));
     if (outcome.stored.length === 0) return outcome;
 
-    // the numbers in ascending order, given out in batch order
-    const seqs = registered.rows.map((row) => row.seq).sort((a, b) => (BigInt(a) < BigInt(b) ? -1 : 1));
+    // the numbers in ascending order, given out in batch order (decimal text without leading zeros:
+    // the shorter is the smaller, and of equal length the one first as text)
+    const seqs = registered.rows
+      .map((row) => row.seq)
+      .sort((a, b) => a.length - b.length || (a < b ? -1 : a > b ? 1 : 0));
     await copyLines(
       client,
       'audit_events',
@@ -103,10 +108,10 @@ async function writeAuditEvents(
   });
 }
 
-/** Runs `work` in a transaction that is always rolled back. */
+/** Runs `work` in a transaction as the ingest role that is always rolled back. */
 async function rolledBack<T>(client: SqlSession, work: () => Promise<T>): Promise<T> {
-  await client.query('BEGIN');
   try {
+    await client.query(BEGIN_AS_INGEST);
     return await work();
   } finally {
     await client.query('ROLLBACK').catch(() => undefined);

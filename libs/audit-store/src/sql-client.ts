@@ -7,6 +7,9 @@ import { withSpan } from '@meshtrail/observability';
 /** The role that writes the trail: INSERT and SELECT only on the event tables (see the migration). */
 export const INGEST_ROLE = 'meshtrail_ingest';
 
+/** Opens a transaction as the ingest role: BEGIN and SET LOCAL ROLE in one message, one round trip. */
+export const BEGIN_AS_INGEST = `BEGIN; SET LOCAL ROLE ${INGEST_ROLE}`;
+
 const copyAttributes = (table: string, statement: string, rows: number) => ({
   'db.system.name': 'postgresql',
   'db.operation.name': 'COPY',

@@ -33,7 +33,11 @@ export const AUDIT_EVENT_COLUMNS = [
   'kafka_offset',
 ] as const;
 
-/** The audit_events row of an event without its seq: the values of AUDIT_EVENT_COLUMNS after the first. */
+/**
+ * The audit_events row of an event without its seq: the values of AUDIT_EVENT_COLUMNS after the
+ * first. The event column takes the canonical JSON validation made for the hash (jsonb keeps no
+ * key order, so it stores the same value as serialising the event again would).
+ */
 export function auditEventFields(incoming: IncomingAuditEvent): unknown[] {
   const { event } = incoming;
   const { data } = event;
@@ -55,7 +59,7 @@ export function auditEventFields(incoming: IncomingAuditEvent): unknown[] {
     data.changes ?? [],
     data.sourceIp,
     data.correlationId,
-    event,
+    incoming.json,
     incoming.hash,
     incoming.topic,
     incoming.partition,

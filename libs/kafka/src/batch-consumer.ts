@@ -1,6 +1,6 @@
 import { metrics } from '@opentelemetry/api';
 import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
-import { AppLogger } from '@meshtrail/observability';
+import { AppLogger, traceConsumedBatch } from '@meshtrail/observability';
 import { backoffDelay, type BackoffPolicy } from './backoff';
 import { toConsumedRecord, type ConsumedRecord } from './consumed-record';
 import { consumerRegistry, partitionKey, type ConsumerRegistry, type ConsumerStatus } from './consumer-registry';
@@ -161,11 +161,16 @@ export class BatchConsumer {
   }
 
   private async eachBatch(payload: EachBatchPayload): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale } = payload;
+    const { batch } = payload;
     if (batch.messages.length === 0) return;
     const started = process.hrtime.bigint();
-    const context: BatchContext = { topic: batch.topic, partition: batch.partition, heartbeat };
     const records = batch.messages.map((message) => toConsumedRecord(batch.topic, batch.partition, message));
+    await traceConsumedBatch(batch.topic, batch.partition, records, () => this.handleBatch(payload, records, started));
+  }
+
+  private async handleBatch(payload: EachBatchPayload, records: ConsumedRecord[], started: bigint): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale } = payload;
+    const context: BatchContext = { topic: batch.topic, partition: batch.partition, heartbeat };
     const systemicAfter = this.options.systemicAfter ?? DEFAULT_SYSTEMIC_AFTER;
 
     const handle = async (slice: ConsumedRecord[]) => {

@@ -16,7 +16,7 @@ export type {
 export { startTelemetry, currentTelemetry, type TelemetryHandle, type TelemetryOptions } from './telemetry/telemetry';
 export { MetricsController } from './telemetry/metrics.controller';
 export { OtlpPushReader, type OtlpSink } from './telemetry/otlp-push.reader';
-export { traceBatchWrite, producerLinks, type RecordHeaders } from './telemetry/batch-write.trace';
+export { traceBatchWrite, traceConsumedBatch, producerLinks, type RecordHeaders } from './telemetry/batch-write.trace';
 export { withSpan, errorType } from './telemetry/with-span';
 export { VersionController } from './version/version.controller';
 export { readBuildInfo, type BuildInfo } from './build-info';

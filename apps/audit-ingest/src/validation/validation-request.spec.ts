@@ -1,5 +1,8 @@
+import fc from 'fast-check';
+import { canonicalJson, validateAuditEvent } from '@meshtrail/contracts';
 import type { ConsumedRecord } from '@meshtrail/kafka';
-import { packRequest, unpackOptions, unpackValues } from './validation-request';
+import { propertySeed, someAuditEvent } from '../../../../test/support/storable-arbitraries';
+import { packRequest, packResult, unpackOptions, unpackResult, unpackValues } from './validation-request';
 
 const record = (value: Buffer | null, headers: Record<string, string | undefined> = {}): ConsumedRecord => ({
   topic: 'audit.events.v1',
@@ -39,5 +42,59 @@ describe('packRequest and unpackValues', () => {
 
     const values = unpackValues(structuredClone(request));
     expect(values.map((value) => value?.toString('utf8') ?? null)).toEqual(['{"id":"a"}', null, '', '{"id":"ü-b"}']);
+  });
+});
+
+describe('packResult and unpackResult', () => {
+  const now = new Date('2026-11-23T12:00:00Z');
+  const options = { now, maxFutureSkewMs: 300_000, oldest: new Date('2000-01-01T00:00:00Z') };
+  const seed = propertySeed('packResult');
+
+  it('given a valid event, when it crosses threads without its object, then it arrives whole', () => {
+    const result = validateAuditEvent(
+      {
+        specversion: '1.0',
+        id: 'evt-1',
+        source: 'meshstack/projects',
+        type: 'meshstack.project.created',
+        time: '2026-11-23T11:59:00Z',
+        zeta: { b: [1, { d: null, c: 'ü' }], a: true },
+        data: {
+          objectType: 'project',
+          objectId: 'p-1',
+          action: 'add',
+          workspace: 'acme',
+          actor: { kind: 'user', id: 'u-1', displayName: 'Anna' },
+          change: 'created project p-1',
+        },
+      },
+      options,
+    );
+    const packed = structuredClone(packResult(result));
+    expect(packed).not.toHaveProperty('event');
+    expect(unpackResult(packed)).toEqual(result);
+  });
+
+  it('given a refusal, when it crosses threads, then it arrives as it was', () => {
+    const result = validateAuditEvent({ specversion: '1.0' }, options);
+    expect(result.ok).toBe(false);
+    expect(unpackResult(structuredClone(packResult(result)))).toEqual(result);
+  });
+
+  it('property: any event validation accepts arrives with the same canonical form, time and hash', () => {
+    let accepted = 0;
+    fc.assert(
+      fc.property(someAuditEvent(now), (candidate) => {
+        const result = validateAuditEvent(candidate, options);
+        if (!result.ok) return;
+        accepted++;
+        const back = unpackResult(structuredClone(packResult(result)));
+        if (!back.ok) throw new Error('a valid event arrived as a refusal');
+        expect(canonicalJson(back.event)).toBe(canonicalJson(result.event));
+        expect([back.json, back.hash, back.occurredAt]).toEqual([result.json, result.hash, result.occurredAt]);
+      }),
+      { seed, verbose: true, numRuns: 300 },
+    );
+    expect(accepted).toBeGreaterThan(30);
   });
 });

@@ -1,4 +1,4 @@
-import type { AuditValidationOptions } from '@meshtrail/contracts';
+import type { AuditParseResult, AuditValidationOptions, EventFailure, ValidAuditEvent } from '@meshtrail/contracts';
 import type { ConsumedRecord } from '@meshtrail/kafka';
 
 /**
@@ -56,4 +56,22 @@ export function unpackOptions(request: ValidationRequest): AuditValidationOption
     maxFutureSkewMs: request.maxFutureSkewMs,
     oldest: request.oldest === undefined ? undefined : new Date(request.oldest),
   };
+}
+
+/**
+ * A validation result as it travels back from the thread: a valid event without its object, which
+ * its canonical JSON holds (validation made that text for the hash anyway). Cloning the event's
+ * objects and strings between threads costs more than parsing that text again on this side.
+ */
+export type PackedResult = Omit<ValidAuditEvent, 'event'> | EventFailure;
+
+export function packResult(result: AuditParseResult): PackedResult {
+  if (!result.ok) return result;
+  return { ok: true, occurredAt: result.occurredAt, json: result.json, hash: result.hash };
+}
+
+/** A result again, with the event parsed from its canonical JSON: the same values, keys in sorted order. */
+export function unpackResult(packed: PackedResult): AuditParseResult {
+  if (!packed.ok) return packed;
+  return { ...packed, event: JSON.parse(packed.json) as ValidAuditEvent['event'] };
 }

@@ -5,7 +5,7 @@ import type { ConsumedRecord } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
-import { packRequest, type ValidationRequest } from './validation-request';
+import { packRequest, unpackResult, type PackedResult, type ValidationRequest } from './validation-request';
 import { WorkerPool } from './worker-pool';
 
 /**
@@ -24,7 +24,7 @@ export const VALIDATION_TIMEOUT_MS = 60_000;
 @Injectable()
 export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new AppLogger('ValidationThreads');
-  private pool?: WorkerPool<ValidationRequest, AuditParseResult[]>;
+  private pool?: WorkerPool<ValidationRequest, PackedResult[]>;
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv) {}
 
@@ -37,9 +37,9 @@ export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  validate(records: ConsumedRecord[], options: AuditValidationOptions): Promise<AuditParseResult[]> {
+  async validate(records: ConsumedRecord[], options: AuditValidationOptions): Promise<AuditParseResult[]> {
     const request = packRequest(records, options);
-    return this.pool!.run(request, [request.values]);
+    return (await this.pool!.run(request, [request.values])).map(unpackResult);
   }
 
   /** After the consumers stopped (beforeApplicationShutdown): no batch needs a thread any more. */

@@ -3,10 +3,16 @@
  * audit.events.v1 records with the same parseAuditRecord (class-validator included) the contract
  * defines, off the main thread.
  */
-import { parseAuditRecord, type AuditParseResult } from '@meshtrail/contracts';
-import { unpackOptions, unpackValues, type ValidationRequest } from './validation-request';
+import { parseAuditRecord } from '@meshtrail/contracts';
+import {
+  packResult,
+  unpackOptions,
+  unpackValues,
+  type PackedResult,
+  type ValidationRequest,
+} from './validation-request';
 
-export default function validateBatch(request: ValidationRequest): AuditParseResult[] {
+export default function validateBatch(request: ValidationRequest): PackedResult[] {
   const options = unpackOptions(request);
-  return unpackValues(request).map((value, i) => parseAuditRecord(value, request.headers[i], options));
+  return unpackValues(request).map((value, i) => packResult(parseAuditRecord(value, request.headers[i], options)));
 }

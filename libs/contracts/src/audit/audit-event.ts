@@ -42,11 +42,13 @@ export interface AuditCloudEvent {
   readonly [extension: string]: unknown;
 }
 
-/** A record that passed validation: the event, when it happened, and the hash of its canonical form. */
+/** A record that passed validation: the event, when it happened, its canonical form and that form's hash. */
 export interface ValidAuditEvent {
   ok: true;
   event: AuditCloudEvent;
   occurredAt: Date;
+  /** canonicalJson(event): made once for the hash, and stored as the event's jsonb without serialising it again. */
+  json: string;
   hash: string;
 }
 

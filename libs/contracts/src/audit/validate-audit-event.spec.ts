@@ -7,6 +7,7 @@ import {
   someTime,
   unstorableReasons,
 } from '../../../../test/support/storable-arbitraries';
+import { canonicalHash, canonicalJson } from './canonical-json';
 import { EVENT_FAILURES } from './failure';
 import { parseAuditRecord } from './parse-audit-record';
 import { validateAuditEvent, type AuditValidationOptions } from './validate-audit-event';
@@ -209,6 +210,10 @@ describe('validateAuditEvent: properties', () => {
         if (!result.ok) return typeof result.code === 'string' && result.message.isWellFormed();
         accepted++;
         expect(unstorableReasons(result, options)).toEqual([]);
+        // what the store writes as the event's jsonb is the event, and the hash is that text's
+        expect(result.json).toBe(canonicalJson(result.event));
+        expect(JSON.parse(result.json)).toEqual(result.event);
+        expect(result.hash).toBe(canonicalHash(result.event));
       }),
       { seed, verbose: true, numRuns: 1_000 },
     );

@@ -3,7 +3,7 @@ import { validateSync, type ValidationError } from 'class-validator';
 import { jsonProblem, type JsonProblemKind } from '../storable/storable-json';
 import { INDEXED_TEXT_MAX_BYTES } from '../storable/storable-text';
 import { DEFAULT_OLDEST_EVENT_TIME, parseRfc3339, timeWindowProblem } from '../storable/storable-time';
-import { canonicalHash } from './canonical-json';
+import { canonicalJson, sha256Hex } from './canonical-json';
 import { AUDIT_EVENT_JSON_LIMITS, MAX_ROLE_LENGTH } from './audit-limits';
 import { AuditCloudEventDto, asAuditEventDto } from './audit-event.dto';
 import type { AuditCloudEvent, ValidAuditEvent } from './audit-event';
@@ -152,5 +152,6 @@ export function validateAuditEvent(
     const code = outside.kind === 'FUTURE' ? EVENT_FAILURES.TIME_IN_FUTURE : EVENT_FAILURES.TIME_OUT_OF_RANGE;
     return failure(code, `time: ${event.time} ${outside.message}`);
   }
-  return { ok: true, event, occurredAt: new Date(time.ms), hash: canonicalHash(event) };
+  const json = canonicalJson(event);
+  return { ok: true, event, occurredAt: new Date(time.ms), json, hash: sha256Hex(json) };
 }

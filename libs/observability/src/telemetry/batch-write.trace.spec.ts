@@ -1,6 +1,6 @@
-import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { node, tracing } from '@opentelemetry/sdk-node';
-import { producerLinks, traceBatchWrite } from './batch-write.trace';
+import { producerLinks, traceBatchWrite, traceConsumedBatch } from './batch-write.trace';
 
 const exporter = new tracing.InMemorySpanExporter();
 const provider = new node.NodeTracerProvider({ spanProcessors: [new tracing.SimpleSpanProcessor(exporter)] });
@@ -74,5 +74,45 @@ describe('the span around one batch write', () => {
       headers: { traceparent: traceparent(i.toString(16).padStart(16, '1')) },
     }));
     expect(producerLinks(records)).toHaveLength(128);
+  });
+});
+
+describe('the span around one consumed batch', () => {
+  it('is one consumer span per batch, a trace root linked to the producers, with the writes inside it', async () => {
+    const records = [
+      { headers: { traceparent: traceparent('00f067aa0ba902b7') } },
+      { headers: {} },
+      { headers: { traceparent: traceparent('00f067aa0ba902b8') } },
+    ];
+    // started inside another span (kafkajs' fetch loop may run in one): the batch is still a root
+    const outer = trace.getTracer('test').startSpan('outer');
+    const handled = await trace.getTracer('test').startActiveSpan('outer-active', (active) =>
+      traceConsumedBatch('audit.events.v1', 2, records, () =>
+        traceBatchWrite(
+          'audit_events',
+          records,
+          async () => 'stored',
+          () => 2,
+        ),
+      ).finally(() => active.end()),
+    );
+    outer.end();
+
+    expect(handled).toBe('stored');
+    const spans = exporter.getFinishedSpans();
+    const batch = spans.find((s) => s.name === 'process audit.events.v1')!;
+    const write = spans.find((s) => s.name === 'write audit_events')!;
+    expect(spans.filter((s) => s.name === 'process audit.events.v1')).toHaveLength(1);
+    expect(batch.kind).toBe(SpanKind.CONSUMER);
+    expect(batch.parentSpanContext).toBeUndefined();
+    expect(batch.attributes).toMatchObject({
+      'messaging.system': 'kafka',
+      'messaging.destination.name': 'audit.events.v1',
+      'messaging.destination.partition.id': '2',
+      'messaging.batch.message_count': 3,
+    });
+    expect(batch.links.map((link) => link.context.spanId)).toEqual(['00f067aa0ba902b7', '00f067aa0ba902b8']);
+    expect(write.parentSpanContext?.spanId).toBe(batch.spanContext().spanId);
+    expect(write.spanContext().traceId).toBe(batch.spanContext().traceId);
   });
 });

@@ -1,4 +1,13 @@
-import { ROOT_CONTEXT, metrics, propagation, trace, type Link, type TextMapGetter } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  context,
+  metrics,
+  propagation,
+  trace,
+  type Link,
+  type TextMapGetter,
+} from '@opentelemetry/api';
 import { ATTR_DB_COLLECTION_NAME, ATTR_ERROR_TYPE } from '@opentelemetry/semantic-conventions';
 import { errorType, withSpan } from './with-span';
 
@@ -67,5 +76,39 @@ export function traceBatchWrite<T>(
         writeDuration.record(seconds, failure ? { ...attributes, [ATTR_ERROR_TYPE]: failure } : attributes);
       }
     },
+  );
+}
+
+/**
+ * Runs the handling of one consumed batch in a `process <topic>` consumer span, the root of the
+ * batch's trace (the write spans inside are its children), linked to the spans that produced its
+ * records. One span per batch: kafkajs' own instrumentation would start a span, read the headers
+ * and record a histogram for every record of a batch (see meshtrailInstrumentations).
+ */
+export function traceConsumedBatch<T>(
+  topic: string,
+  partition: number,
+  records: ReadonlyArray<{ headers: RecordHeaders }>,
+  handle: () => Promise<T>,
+): Promise<T> {
+  return context.with(ROOT_CONTEXT, () =>
+    withSpan(
+      `process ${topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
+          'messaging.destination.name': topic,
+          'messaging.destination.partition.id': String(partition),
+          'messaging.batch.message_count': records.length,
+        },
+      },
+      (span) => {
+        if (span.isRecording()) span.addLinks(producerLinks(records));
+        return handle();
+      },
+    ),
   );
 }

@@ -1,5 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import type { Instrumentation } from '@opentelemetry/instrumentation';
+import {
+  isWrapped,
+  type Instrumentation,
+  type InstrumentationNodeModuleDefinition,
+} from '@opentelemetry/instrumentation';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
@@ -24,10 +28,32 @@ export function queryWithoutValues(url: string | undefined): string | undefined 
 }
 
 /**
+ * kafkajs' instrumentation for producers only: `send <topic>` spans and the trace context in each
+ * record's headers. Its consumer side, given an eachBatch handler, starts a span, reads the trace
+ * context from the headers and records a duration histogram for every record of every batch (and
+ * with tracing on, exports a span per record); BatchConsumer traces each batch once instead
+ * (traceConsumedBatch), so consumers are left as kafkajs made them.
+ */
+export class KafkaJsProducerInstrumentation extends KafkaJsInstrumentation {
+  protected override init(): InstrumentationNodeModuleDefinition {
+    const definition = super.init();
+    const patch = definition.patch;
+    definition.patch = (exports: { Kafka?: { prototype: { consumer: unknown } } }, version?: string) => {
+      const patched = patch ? (patch(exports, version) as typeof exports) : exports;
+      const prototype = patched?.Kafka?.prototype;
+      if (prototype && isWrapped(prototype.consumer)) this._unwrap(prototype, 'consumer');
+      return patched;
+    };
+    return definition;
+  }
+}
+
+/**
  * What every service traces and measures through maintained instrumentations: HTTP server and
  * client (with the request duration histogram), Express only to name the matched route, pg
  * (statement text with its $n placeholders, never the values; pool and duration metrics),
- * kafkajs (producer and consumer spans, context carried in the record headers) and the Node.js
+ * kafkajs (producer spans, context carried in the record headers; consumed batches are traced by
+ * BatchConsumer) and the Node.js
  * runtime (event loop, heap, GC).
  */
 export function meshtrailInstrumentations(): Instrumentation[] {
@@ -45,7 +71,7 @@ export function meshtrailInstrumentations(): Instrumentation[] {
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     }),
     new PgInstrumentation({ enhancedDatabaseReporting: false, ignoreConnectSpans: true }),
-    new KafkaJsInstrumentation(),
+    new KafkaJsProducerInstrumentation(),
     new RuntimeNodeInstrumentation(),
   ];
 }
