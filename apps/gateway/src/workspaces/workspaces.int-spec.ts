@@ -2,7 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { projectTrailUntilCaughtUp } from '@meshtrail/audit-store';
 import { ApiKeyStore } from '@meshtrail/auth';
-import { storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
+import { projectWorkspaceNames, storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 
@@ -217,6 +217,34 @@ describe('workspace names over HTTP (real PostgreSQL)', () => {
     ]) {
       const { status, body } = await get(`/workspaces?${query}`, 'admin');
       expect({ query, status, parameter: body.parameter }).toEqual({ query, status: 400, parameter });
+    }
+  });
+
+  it('finds a name in either Unicode normalisation form, and answers with the name as it was sent', async () => {
+    const composed = 'Caf\u00e9 Z\u00fcrich'; // NFC, as most systems send it
+    const decomposed = 'Cafe\u0301 Zu\u0308rich'; // NFD, as macOS file names and some keyboards give it
+    const db = { query: (sql: string, params?: unknown[]) => stack.query(sql, params) };
+    const named = [workspaceEvent('created', 'ws-6', composed), projectEvent('ws-6', 'p-7')];
+    await storeAuditEvents(db, named);
+    const pg = new Client({ connectionString: stack.databaseUrl });
+    await pg.connect();
+    try {
+      await projectWorkspaceNames(pg, named);
+    } finally {
+      await pg.end();
+    }
+    for (const value of [composed, decomposed, decomposed.toUpperCase()]) {
+      expect({ value, found: await projects({ workspace: value }) }).toEqual({
+        value,
+        found: [`p-7@ws-6:${composed}`],
+      });
+    }
+    for (const prefix of ['caf\u00e9', 'CAFE\u0301 z']) {
+      const { body } = await get(`/workspaces?${q({ q: prefix })}`, 'admin');
+      expect({ prefix, workspaces: body.workspaces }).toEqual({
+        prefix,
+        workspaces: [{ id: 'ws-6', name: composed, deleted: false }],
+      });
     }
   });
 });

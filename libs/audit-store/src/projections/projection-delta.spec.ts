@@ -147,4 +147,16 @@ describe('foldEvents (the projections)', () => {
     }
     expect(workspaceNameKey('acme')).not.toBe(workspaceNameKey('acme corp'));
   });
+
+  it('matches a workspace name in either Unicode normalisation form (a name typed on another system)', () => {
+    for (const [a, b] of [
+      ['Caf\u00e9', 'Cafe\u0301'],
+      ['\u00c5ngstr\u00f6m', '\u212Bngstro\u0308m'],
+      ['\u01f0ava', 'J\u030cAVA'],
+      ['\u1e69', 's\u0323\u0307'],
+    ]) {
+      expect({ a, key: workspaceNameKey(b) }).toEqual({ a, key: workspaceNameKey(a) });
+    }
+    expect(workspaceNameKey('Cafe\u0301')).toBe('caf\u00e9');
+  });
 });

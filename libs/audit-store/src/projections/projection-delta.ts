@@ -52,11 +52,13 @@ export interface WorkspaceNameChange {
 
 /**
  * The form a workspace name is matched in: without outer blanks, letter case folded (upper then
- * lower, so that "ß", "SS" and "ss", or "K" and the Kelvin sign, meet). Any letter case of a name
- * gives the same key.
+ * lower, so that "ß", "SS" and "ss", or "K" and the Kelvin sign, meet), in Unicode's composed form
+ * NFC (before and after folding, which may decompose), so that "é" as one character or as "e" and
+ * a combining accent meet. The name itself is kept as it was sent. Any letter case and either
+ * normalisation form of a name give the same key.
  */
 export function workspaceNameKey(name: string): string {
-  return name.trim().toUpperCase().toLowerCase();
+  return name.trim().normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
 }
 
 export function emptyDelta(): ProjectionDelta {
