@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { foldEvents, workspaceNameKey, type ProjectedEvent } from './projection-delta';
+
+const seed = Number(process.env.FC_SEED ?? Date.now());
 
 let seq = 0;
 const at = new Date('2026-11-01T00:00:00Z');
@@ -158,5 +161,27 @@ describe('foldEvents (the projections)', () => {
       expect({ a, key: workspaceNameKey(b) }).toEqual({ a, key: workspaceNameKey(a) });
     }
     expect(workspaceNameKey('Cafe\u0301')).toBe('caf\u00e9');
+  });
+
+  it('keys any name the contract takes in at most 1,536 bytes (an index entry holds it), exactly (a property)', () => {
+    console.log(`workspaceNameKey property seed: ${seed} (FC_SEED=${seed} replays it)`);
+    // Greek letters that upper-case into three, Indic letters that NFC decomposes, CJK, emoji, blanks
+    const unit = fc.oneof(
+      fc.constantFrom(...'\u0390\u03b0\u1fb7\u1fd7\u0958\u095f\u0f43\ufb2c\u00df\ufb03 \u00a0'),
+      fc.integer({ min: 0x4e00, max: 0x9fff }).map((code) => String.fromCharCode(code)),
+      fc.constantFrom('\u{1F468}', '\u{10FFFF}'),
+      fc.string({ unit: 'grapheme', maxLength: 1 }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 512 }), (generated) => {
+        const name = generated.slice(0, 512);
+        const key = workspaceNameKey(name);
+        expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1536);
+        expect(workspaceNameKey(name.toUpperCase())).toBe(key);
+        expect(workspaceNameKey(name.normalize('NFD'))).toBe(key);
+        if (name.trim().length > 1) expect(workspaceNameKey(name.trim().slice(1))).not.toBe(key);
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 });

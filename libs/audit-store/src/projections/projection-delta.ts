@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** What the projections need to know of one stored event, in ingestion (seq) order. */
 export interface ProjectedEvent {
   seq: number;
@@ -58,8 +59,23 @@ export interface WorkspaceNameChange {
  * normalisation form of a name give the same key.
  */
 export function workspaceNameKey(name: string): string {
-  return name.trim().normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+  const folded = name.trim().normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+  if (folded.length <= KEY_MAX_UNITS) return folded;
+  const cut = isHighSurrogate(folded.charCodeAt(KEY_PREFIX_UNITS - 1)) ? KEY_PREFIX_UNITS - 1 : KEY_PREFIX_UNITS;
+  return `${folded.slice(0, cut)}#${createHash('sha256').update(folded).digest('hex')}`;
 }
+
+/**
+ * A key is at most this many UTF-16 code units (so at most 1,536 bytes of UTF-8), which with a
+ * workspace id of 256 fits a btree index entry (2,704 bytes). Folding can make a name of 512
+ * characters longer (Greek letters upper-cased, Indic letters NFC decomposes): such a key is its
+ * first KEY_PREFIX_UNITS units, "#" and the SHA-256 of the whole, still exact and never the key of
+ * a shorter name (those are at most KEY_MAX_UNITS long).
+ */
+const KEY_MAX_UNITS = 512;
+const KEY_PREFIX_UNITS = 480;
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 
 export function emptyDelta(): ProjectionDelta {
   return {
