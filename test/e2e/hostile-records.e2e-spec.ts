@@ -406,7 +406,7 @@ describe('hostile records through the real broker: nothing lost, nothing doubled
     );
     const expected = new Map<string, string | null>();
     for (const { workspace, name, action } of events) {
-      const named = name !== null && name.trim() !== '';
+      const named = name !== null && /[^\p{White_Space}\p{Cc}\p{Cf}]/u.test(name);
       if (named && action !== 'deleted') expected.set(workspace, name);
       else if (named && !expected.get(workspace)) expected.set(workspace, name);
       else if (!expected.has(workspace)) expected.set(workspace, null);

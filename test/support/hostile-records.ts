@@ -179,6 +179,7 @@ const hostileButLegalName = fc.oneof(
     '\u2067isolate\u2069 \u200B\u200Czero\u200Dwidth',
     '   ',
     '\u3000\u00a0\t',
+    '\u200B\u200E\u2060',
     'Cafe\u0301',
     'Caf\u00e9',
     '\ufeffbom',

@@ -100,6 +100,16 @@ describe('foldEvents (the projections)', () => {
       });
     });
 
+    it('given a name of nothing visible (zero-width, bidi and other format characters, blanks), keeps the name', () => {
+      const invisible = ['\u200B', '\u200E\u202E\u202C', '\u2060\uFEFF \u00AD', '\u3000\u2028\t', '\u200D\u200C'];
+      expect(names([ws('created', 'ws-1', 'Acme'), ...invisible.map((name) => ws('updated', 'ws-1', name))])).toEqual({
+        current: { 'ws-1': { name: 'Acme', renamed: true, deleted: false } },
+        held: ['ws-1=Acme'],
+      });
+      // a visible character among them makes it a name, kept as sent
+      expect(names([ws('created', 'ws-1', '\u200BAcme\u200E')]).held).toEqual(['ws-1=\u200BAcme\u200E']);
+    });
+
     it('given a deletion, keeps the name and marks the workspace deleted; a later creation brings it back', () => {
       expect(names([ws('created', 'ws-1', 'Acme'), ws('deleted', 'ws-1', 'Acme (old)')]).current).toEqual({
         'ws-1': { name: 'Acme', renamed: true, deleted: true },

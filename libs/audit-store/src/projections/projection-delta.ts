@@ -148,8 +148,11 @@ export function foldEvents(events: Iterable<ProjectedEvent>, delta: ProjectionDe
   return delta;
 }
 
+/** A character that shows: not a blank, a control or a format character (zero-width, bidi, soft hyphen). */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}]/u;
+
 function foldWorkspaceName(event: ProjectedEvent, delta: ProjectionDelta): void {
-  const named = typeof event.objectName === 'string' && event.objectName.trim() !== '';
+  const named = typeof event.objectName === 'string' && VISIBLE.test(event.objectName);
   const { objectId: workspace, action } = event;
   if (action !== 'created' && action !== 'updated' && action !== 'deleted') return;
   const entry = delta.workspaces.get(workspace) ?? { name: null, renamed: false, deleted: null };
