@@ -27,6 +27,8 @@ import {
   validKeycloakLine,
   type HostileRecord,
 } from '../support/hostile-records';
+import { ApiKeyStore } from '@meshtrail/auth';
+import { startGatewayUnderTest } from '../support/gateway-under-test';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
@@ -372,5 +374,82 @@ describe('hostile records through the real broker: nothing lost, nothing doubled
     }
     expect(problems).toEqual([]);
     noRestarts();
+  }, 300_000);
+
+  it('Workspace events with hostile names: the projection keeps up, holds each latest name, and GET /api/v1/workspaces answers', async () => {
+    // last (its gateway's access lines go to the access-log topic the test before reads); after the audit
+    // events above, whose mix holds Workspace events named hugely, bidi, blank, decomposed, refused
+    const health = async () =>
+      (
+        (await (await fetch(`${ingest.url}/actuator/health`)).json()) as {
+          components: { projection: { status: string; details?: { eventsBehind?: number; error?: string } } };
+        }
+      ).components.projection;
+    const projection = await waitFor(
+      'the projection caught up with every stored event',
+      async () => {
+        const current = await health();
+        return current.status === 'UP' && current.details?.eventsBehind === 0 ? current : undefined;
+      },
+      { timeoutMs: 120_000 },
+    );
+    expect(projection.details?.error).toBeUndefined();
+    const [{ trail, search }] = await stack.query<{ trail: string; search: string }>(
+      'SELECT (SELECT count(*) FROM audit_events)::text AS trail, (SELECT count(*) FROM audit_event_search)::text AS search',
+    );
+    expect(search).toBe(trail);
+
+    // each workspace's latest non-blank name from a created or updated event (commit order), as stored
+    const events = await stack.query<{ workspace: string; name: string | null; action: string }>(
+      `SELECT object_id AS workspace, object_name AS name, action FROM audit_events
+       WHERE object_type = 'Workspace' ORDER BY xact_id, seq`,
+    );
+    const expected = new Map<string, string | null>();
+    for (const { workspace, name, action } of events) {
+      const named = name !== null && /[^\p{White_Space}\p{Cc}\p{Cf}]/u.test(name);
+      if (named && action !== 'deleted') expected.set(workspace, name);
+      else if (named && !expected.get(workspace)) expected.set(workspace, name);
+      else if (!expected.has(workspace)) expected.set(workspace, null);
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    console.log(`workspace names: ${events.length} Workspace events stored, ${expected.size} workspaces`);
+    const names = await stack.query<{ workspace: string; name: string | null }>(
+      'SELECT workspace, name FROM workspace_names',
+    );
+    expect(new Map(names.map((row) => [row.workspace, row.name]))).toEqual(expected);
+
+    // the query API takes every name the projection holds, and lists them
+    const store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const { key } = await store.create('hostile-names', { admin: true, workspaces: [] }, 'test');
+    const { app, base } = await startGatewayUnderTest(stack.env);
+    try {
+      const get = async (path: string) => {
+        const response = await fetch(`${base}${path}`, { headers: { 'x-api-key': key } });
+        return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+      };
+      const listed = await get('/workspaces?limit=1000');
+      expect(listed.status).toBe(200);
+      const ids = (listed.body.workspaces as Array<{ id: string }>).map((w) => w.id).sort();
+      expect(ids).toEqual([...expected.keys()].sort());
+      const problems: string[] = [];
+      for (const [workspace, name] of expected) {
+        if (name === null) continue;
+        for (const path of [
+          `/events?${new URLSearchParams({ workspace: name, limit: '1' })}`,
+          `/events/stats?${new URLSearchParams({ workspace: name })}`,
+          `/workspaces?${new URLSearchParams({ q: name.slice(0, 40) })}`,
+        ]) {
+          const { status, body } = await get(path);
+          if (status !== 200)
+            problems.push(`${path.slice(0, 60)} (${name.length} characters): ${status} ${body.message}`);
+        }
+        const { body } = await get(`/events?${new URLSearchParams({ workspace: name, limit: '1' })}`);
+        const found = (body.events as Array<{ workspace: string }> | undefined)?.[0]?.workspace;
+        if (found === undefined) problems.push(`workspace ${workspace.slice(0, 20)}: nothing found by its name`);
+      }
+      expect(problems).toEqual([]);
+    } finally {
+      await app.close();
+    }
   }, 300_000);
 });

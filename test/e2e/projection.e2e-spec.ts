@@ -127,6 +127,38 @@ describe('the read model follows the trail, and health says when it cannot', () 
     );
     expect(Number(projects)).toBe(65);
   }, 60_000);
+  it('turns DOWN when the workspace names it folds cannot be written, and names the workspace once they can', async () => {
+    await stack.query('REVOKE INSERT ON workspace_name_history FROM meshtrail_ingest');
+    try {
+      await publisher.publish([
+        {
+          data: {
+            objectType: 'Workspace',
+            objectId: 'ws-named',
+            objectName: 'Named Later',
+            action: 'created',
+            workspace: 'ws-named',
+            actor: { kind: 'user', id: 'u-1', displayName: 'Jane' },
+            change: 'created workspace ws-named',
+          },
+        },
+      ]);
+      const down = await waitFor('projection DOWN with the failure', async () => {
+        const health = await projection();
+        return health.status === 'DOWN' && health.details?.error ? health : undefined;
+      });
+      expect(down.details?.error).toMatch(/permission denied.*workspace_name_history/);
+      expect(await stack.query(`SELECT name FROM workspace_names WHERE workspace = 'ws-named'`)).toEqual([]);
+    } finally {
+      await stack.query('GRANT INSERT ON workspace_name_history TO meshtrail_ingest');
+    }
+    await waitFor('projection UP again', async () => (await projection()).status === 'UP');
+    expect(await stack.query(`SELECT name, deleted FROM workspace_names WHERE workspace = 'ws-named'`)).toEqual([
+      { name: 'Named Later', deleted: false },
+    ]);
+    expect(await count('audit_event_search')).toBe(66);
+  }, 60_000);
+
   it('turns DOWN when a step hangs in a statement, and UP once it goes on', async () => {
     const locker = new Client({ connectionString: stack.databaseUrl });
     await locker.connect();

@@ -160,6 +160,92 @@ const auditMutations: Array<fc.Arbitrary<Mutation>> = [
     }),
 ];
 
+/** Characters whose name key is wider in UTF-8 than they are: upper-cased into several (ΐ, ß, ﬃ). */
+const EXPANDING = [...'\u0390\u03b0\u1f52\u1fb7\u1fd7\u1fe7\u1ff7\ufb03\ufb04\u1f80\u0149\u01f0\u00df\u1e96'];
+/** Letters NFC decomposes (क़ into क and a nukta): 3 bytes of UTF-8 in the name, 6 in its key. */
+const DECOMPOSED = [
+  ...'\u0958\u0959\u095a\u095b\u095c\u095d\u095e\u095f\u09dc\u09dd\u09df\u0a33\u0a36\u0a59\u0f43\ufb2c',
+];
+const cjk = fc.integer({ min: 0x4e00, max: 0x9fff }).map((code) => String.fromCharCode(code));
+
+/** Workspace names a producer may send (the contract takes them): huge, folding wider, bidi, blank, decomposed. */
+const hostileButLegalName = fc.oneof(
+  fc.string({ unit: fc.constantFrom(...EXPANDING), minLength: 400, maxLength: 512 }),
+  fc.string({ unit: cjk, minLength: 400, maxLength: 512 }),
+  fc.string({ unit: fc.oneof(cjk, fc.constantFrom(...EXPANDING)), minLength: 512, maxLength: 512 }),
+  fc.constantFrom(
+    '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}'.repeat(64),
+    'right-to-left \u202Eevil\u202C name',
+    '\u2067isolate\u2069 \u200B\u200Czero\u200Dwidth',
+    '   ',
+    '\u3000\u00a0\t',
+    '\u200B\u200E\u2060',
+    'Cafe\u0301',
+    'Caf\u00e9',
+    '\ufeffbom',
+  ),
+  legalText,
+);
+
+/** A Workspace event (created, renamed or deleted) for `workspace`, named `name`. */
+export function workspaceEvent(id: string, action: string, workspace: string, name: string): Record<string, unknown> {
+  return {
+    specversion: '1.0',
+    id,
+    source: 'meshstack/fuzz',
+    type: `meshstack.workspace.${action}`,
+    time: recent(),
+    datacontenttype: 'application/json',
+    data: {
+      objectType: 'Workspace',
+      objectId: workspace,
+      objectName: name,
+      action,
+      workspace,
+      actor: { kind: 'user', id: 'fuzz-user', displayName: 'Fuzz User' },
+      change: `${action} workspace`,
+    },
+  };
+}
+
+/**
+ * Workspace events with hostile names, which the trail projector folds into the workspace-name
+ * projection: legal ones (stored) and names the contract refuses (NUL, a lone surrogate, too long).
+ */
+function workspaceNameRecord(workspaces: string[]): fc.Arbitrary<HostileRecord> {
+  const workspace = fc.oneof(fc.constantFrom(...workspaces), fc.string({ unit: cjk, minLength: 256, maxLength: 256 }));
+  const action = fc.constantFrom('created', 'updated', 'updated', 'deleted');
+  // about 150 widening letters among 512 CJK, for a workspace id of 256: a key too varied to compress and
+  // too wide for a btree entry uncompressed, which once failed the projector's every attempt
+  const widest = fc.noBias(
+    fc.tuple(
+      fc.string({
+        unit: fc.oneof({ weight: 7, arbitrary: cjk }, { weight: 3, arbitrary: fc.constantFrom(...DECOMPOSED) }),
+        minLength: 512,
+        maxLength: 512,
+      }),
+      fc.string({ unit: cjk, minLength: 256, maxLength: 256 }),
+    ),
+  );
+  const named = fc.oneof(fc.tuple(hostileButLegalName, workspace), widest);
+  const legal = fc.tuple(freshId, action, named).map(([id, act, [name, ws]]) => ({
+    value: json(workspaceEvent(id, act, ws, name)),
+    expect: 'stored' as const,
+    label: `Workspace ${act} named ${JSON.stringify(name.slice(0, 12))} (${name.length} characters)`,
+  }));
+  const refused = fc
+    .tuple(freshId, action, workspace, fc.constantFrom('nul', 'surrogate', 'long'))
+    .map(([id, act, ws, kind]) => {
+      const event = workspaceEvent(id, act, ws, kind === 'long' ? 'x'.repeat(513) : kind === 'nul' ? 'a\u0000b' : '@@');
+      return {
+        value: kind === 'surrogate' ? splice(event, '"name \\ud800"') : json(event),
+        expect: 'any' as const,
+        label: `Workspace ${act} with a name that is ${kind}`,
+      };
+    });
+  return fc.oneof({ weight: 3, arbitrary: legal }, { weight: 1, arbitrary: refused });
+}
+
 /** An audit event record: valid, or one hostile mutation of a valid one, or random bytes. */
 export function auditRecord(workspaces: string[]): fc.Arbitrary<HostileRecord> {
   const valid = fc.tuple(freshId, legalText, fc.constantFrom(...workspaces)).map(([id, text, workspace]) => ({
@@ -203,6 +289,7 @@ export function auditRecord(workspaces: string[]): fc.Arbitrary<HostileRecord> {
     { weight: 8, arbitrary: mutated },
     { weight: 1, arbitrary: bytes },
     { weight: 1, arbitrary: binary },
+    { weight: 2, arbitrary: workspaceNameRecord(workspaces) },
   );
 }
 

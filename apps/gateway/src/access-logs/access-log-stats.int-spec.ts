@@ -132,5 +132,7 @@ describe('GET /access-logs/stats (real PostgreSQL, API keys through the whole ga
     expect((await get<{ parameter: string }>('cursor=abc')).body).toMatchObject({ parameter: 'cursor' });
     expect((await get<{ parameter: string }>('status=6xx')).body).toMatchObject({ parameter: 'status' });
     expect((await get('', workspaceKey)).status).toBe(403);
+    // no credential at all
+    expect((await fetch(`${base}/access-logs/stats`)).status).toBe(401);
   });
 });

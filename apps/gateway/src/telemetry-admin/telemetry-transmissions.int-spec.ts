@@ -110,5 +110,7 @@ describe('GET /admin/telemetry/transmissions (real PostgreSQL, API keys through 
       expect(await get<{ parameter: string }>(query)).toMatchObject({ status: 400, body: { parameter } });
     }
     expect((await get('', workspaceKey)).status).toBe(403);
+    // no credential at all
+    expect((await fetch(`${base}/admin/telemetry/transmissions`)).status).toBe(401);
   });
 });

@@ -14,7 +14,10 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /** A workspace name as a producer may send it: any printable text, any script, not blank. */
 const workspaceName = fc
   .oneof(cleanString, fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('Straße', 'İstanbul', 'ΣΊΣΥΦΟΣ'))
-  .filter((name) => name.trim() !== '' && !name.includes('\u0000') && !LONE_SURROGATE.test(name));
+  // a name with something visible: the projector takes one of blanks or format characters only for none
+  .filter(
+    (name) => /[^\p{White_Space}\p{Cc}\p{Cf}]/u.test(name) && !name.includes('\u0000') && !LONE_SURROGATE.test(name),
+  );
 
 /** The same text with each character's letter case chosen by `upper`. */
 function inLetterCase(name: string, upper: boolean[]): string {

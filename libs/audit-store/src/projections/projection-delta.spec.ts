@@ -1,4 +1,7 @@
+import fc from 'fast-check';
 import { foldEvents, workspaceNameKey, type ProjectedEvent } from './projection-delta';
+
+const seed = Number(process.env.FC_SEED ?? Date.now());
 
 let seq = 0;
 const at = new Date('2026-11-01T00:00:00Z');
@@ -97,6 +100,16 @@ describe('foldEvents (the projections)', () => {
       });
     });
 
+    it('given a name of nothing visible (zero-width, bidi and other format characters, blanks), keeps the name', () => {
+      const invisible = ['\u200B', '\u200E\u202E\u202C', '\u2060\uFEFF \u00AD', '\u3000\u2028\t', '\u200D\u200C'];
+      expect(names([ws('created', 'ws-1', 'Acme'), ...invisible.map((name) => ws('updated', 'ws-1', name))])).toEqual({
+        current: { 'ws-1': { name: 'Acme', renamed: true, deleted: false } },
+        held: ['ws-1=Acme'],
+      });
+      // a visible character among them makes it a name, kept as sent
+      expect(names([ws('created', 'ws-1', '\u200BAcme\u200E')]).held).toEqual(['ws-1=\u200BAcme\u200E']);
+    });
+
     it('given a deletion, keeps the name and marks the workspace deleted; a later creation brings it back', () => {
       expect(names([ws('created', 'ws-1', 'Acme'), ws('deleted', 'ws-1', 'Acme (old)')]).current).toEqual({
         'ws-1': { name: 'Acme', renamed: true, deleted: true },
@@ -146,5 +159,39 @@ describe('foldEvents (the projections)', () => {
       expect({ a, key: workspaceNameKey(b) }).toEqual({ a, key: workspaceNameKey(a) });
     }
     expect(workspaceNameKey('acme')).not.toBe(workspaceNameKey('acme corp'));
+  });
+
+  it('matches a workspace name in either Unicode normalisation form (a name typed on another system)', () => {
+    for (const [a, b] of [
+      ['Caf\u00e9', 'Cafe\u0301'],
+      ['\u00c5ngstr\u00f6m', '\u212Bngstro\u0308m'],
+      ['\u01f0ava', 'J\u030cAVA'],
+      ['\u1e69', 's\u0323\u0307'],
+    ]) {
+      expect({ a, key: workspaceNameKey(b) }).toEqual({ a, key: workspaceNameKey(a) });
+    }
+    expect(workspaceNameKey('Cafe\u0301')).toBe('caf\u00e9');
+  });
+
+  it('keys any name the contract takes in at most 1,536 bytes (an index entry holds it), exactly (a property)', () => {
+    console.log(`workspaceNameKey property seed: ${seed} (FC_SEED=${seed} replays it)`);
+    // Greek letters that upper-case into three, Indic letters that NFC decomposes, CJK, emoji, blanks
+    const unit = fc.oneof(
+      fc.constantFrom(...'\u0390\u03b0\u1fb7\u1fd7\u0958\u095f\u0f43\ufb2c\u00df\ufb03 \u00a0'),
+      fc.integer({ min: 0x4e00, max: 0x9fff }).map((code) => String.fromCharCode(code)),
+      fc.constantFrom('\u{1F468}', '\u{10FFFF}'),
+      fc.string({ unit: 'grapheme', maxLength: 1 }),
+    );
+    fc.assert(
+      fc.property(fc.string({ unit, minLength: 1, maxLength: 512 }), (generated) => {
+        const name = generated.slice(0, 512);
+        const key = workspaceNameKey(name);
+        expect(Buffer.byteLength(key)).toBeLessThanOrEqual(1536);
+        expect(workspaceNameKey(name.toUpperCase())).toBe(key);
+        expect(workspaceNameKey(name.normalize('NFD'))).toBe(key);
+        if (name.trim().length > 1) expect(workspaceNameKey(name.trim().slice(1))).not.toBe(key);
+      }),
+      { seed, numRuns: 300 },
+    );
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /** What the projections need to know of one stored event, in ingestion (seq) order. */
 export interface ProjectedEvent {
   seq: number;
@@ -52,12 +53,29 @@ export interface WorkspaceNameChange {
 
 /**
  * The form a workspace name is matched in: without outer blanks, letter case folded (upper then
- * lower, so that "ß", "SS" and "ss", or "K" and the Kelvin sign, meet). Any letter case of a name
- * gives the same key.
+ * lower, so that "ß", "SS" and "ss", or "K" and the Kelvin sign, meet), in Unicode's composed form
+ * NFC (before and after folding, which may decompose), so that "é" as one character or as "e" and
+ * a combining accent meet. The name itself is kept as it was sent. Any letter case and either
+ * normalisation form of a name give the same key.
  */
 export function workspaceNameKey(name: string): string {
-  return name.trim().toUpperCase().toLowerCase();
+  const folded = name.trim().normalize('NFC').toUpperCase().toLowerCase().normalize('NFC');
+  if (folded.length <= KEY_MAX_UNITS) return folded;
+  const cut = isHighSurrogate(folded.charCodeAt(KEY_PREFIX_UNITS - 1)) ? KEY_PREFIX_UNITS - 1 : KEY_PREFIX_UNITS;
+  return `${folded.slice(0, cut)}#${createHash('sha256').update(folded).digest('hex')}`;
 }
+
+/**
+ * A key is at most this many UTF-16 code units (so at most 1,536 bytes of UTF-8), which with a
+ * workspace id of 256 fits a btree index entry (2,704 bytes). Folding can make a name of 512
+ * characters longer (Greek letters upper-cased, Indic letters NFC decomposes): such a key is its
+ * first KEY_PREFIX_UNITS units, "#" and the SHA-256 of the whole, still exact and never the key of
+ * a shorter name (those are at most KEY_MAX_UNITS long).
+ */
+const KEY_MAX_UNITS = 512;
+const KEY_PREFIX_UNITS = 480;
+
+const isHighSurrogate = (unit: number) => unit >= 0xd800 && unit <= 0xdbff;
 
 export function emptyDelta(): ProjectionDelta {
   return {
@@ -130,8 +148,11 @@ export function foldEvents(events: Iterable<ProjectedEvent>, delta: ProjectionDe
   return delta;
 }
 
+/** A character that shows: not a blank, a control or a format character (zero-width, bidi, soft hyphen). */
+const VISIBLE = /[^\p{White_Space}\p{Cc}\p{Cf}]/u;
+
 function foldWorkspaceName(event: ProjectedEvent, delta: ProjectionDelta): void {
-  const named = typeof event.objectName === 'string' && event.objectName.trim() !== '';
+  const named = typeof event.objectName === 'string' && VISIBLE.test(event.objectName);
   const { objectId: workspace, action } = event;
   if (action !== 'created' && action !== 'updated' && action !== 'deleted') return;
   const entry = delta.workspaces.get(workspace) ?? { name: null, renamed: false, deleted: null };

@@ -4,6 +4,7 @@ import { createTestStack, type TestStack } from '../../../../test/support/test-s
 import { storeAuditEvents } from '../audit-event.store';
 import type { IncomingAuditEvent } from '../stored-audit-event';
 import { projectTrailUntilCaughtUp } from './project-trail';
+import { workspaceNameKey } from './projection-delta';
 import { snapshotProjections } from './projection-snapshot';
 import { rebuildProjections } from './rebuild-projections';
 
@@ -32,6 +33,32 @@ function workspaceEvent(id: string, action: string, workspace: string, objectNam
   );
   if (!result.ok) throw new Error(result.message);
   return { ...result, topic: 'audit.events.v1', partition: 0, offset: String(offset++) };
+}
+
+/** Characters whose key is longer in UTF-8 than they are: Greek upper-cased, or an Indic letter NFC decomposes. */
+const WIDENED_BY = {
+  caseFolding: '\u0390\u03b0\u1f52\u1f54\u1f56\u1fb7\u1fc7\u1fd2\u1fd3\u1fd7\u1fe2\u1fe3\u1fe7\u1ff7',
+  composition: '\u0958\u0959\u095a\u095b\u095c\u095d\u095e\u095f\u09dc\u09dd\u09df\u0a33\u0a36\u0a59\u0a5a\u0a5b',
+};
+
+/**
+ * 512 characters (the longest objectName the contract takes): `wide` of them from `alphabet`, the
+ * rest random CJK, shuffled, so that the key is too varied for PostgreSQL to compress an index entry.
+ */
+function widenedName(seed: number, alphabet: string, wide: number): string {
+  let state = seed;
+  const next = (n: number) => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return Math.floor((state / 2147483648) * n);
+  };
+  const chars = Array.from({ length: 512 }, (_, i) =>
+    i < wide ? alphabet[next(alphabet.length)] : String.fromCharCode(0x4e00 + next(20000)),
+  );
+  for (let i = chars.length - 1; i > 0; i--) {
+    const j = next(i + 1);
+    [chars[i], chars[j]] = [chars[j], chars[i]];
+  }
+  return chars.join('');
 }
 
 describe('the workspace-name projection (real PostgreSQL)', () => {
@@ -103,5 +130,33 @@ describe('the workspace-name projection (real PostgreSQL)', () => {
     const report = await rebuildProjections(client);
     expect(report).toMatchObject({ events: 1, workspaces: 3 });
     expect(await names()).toEqual(afterPurge);
+  });
+
+  it('projects the longest names and workspace ids the contract takes, however much folding widens them', async () => {
+    const workspaces = [1, 2].map((seed) => widenedName(seed + 100, '', 0).slice(0, 256));
+    const named = [widenedName(1, WIDENED_BY.caseFolding, 140), widenedName(2, WIDENED_BY.composition, 150)];
+    await storeAuditEvents(client, [
+      workspaceEvent('wide-1', 'created', workspaces[0], named[0]),
+      workspaceEvent('wide-2', 'created', workspaces[1], named[1]),
+    ]);
+    // one such event used to fail the projector's every attempt: an index entry over 2,704 bytes
+    expect(await projectTrailUntilCaughtUp(client)).toBe(2);
+    const rows = await stack.query<{ workspace: string; name: string; name_key: string }>(
+      'SELECT workspace, name, name_key FROM workspace_names WHERE workspace = ANY($1) ORDER BY name',
+      [workspaces],
+    );
+    expect(rows.map((row) => row.name).sort()).toEqual([...named].sort());
+    for (const row of rows) {
+      expect(row.name_key).toBe(workspaceNameKey(row.name));
+      expect(Buffer.byteLength(row.name_key)).toBeLessThanOrEqual(1536);
+    }
+    // still exact: the same name in another letter case has the key; the name one character shorter has not
+    expect(workspaceNameKey(named[0].toUpperCase())).toBe(workspaceNameKey(named[0]));
+    expect(workspaceNameKey(named[0].slice(0, -1))).not.toBe(workspaceNameKey(named[0]));
+    const held = await stack.query<{ workspace: string }>(
+      'SELECT workspace FROM workspace_name_history WHERE name_key = ANY($1) ORDER BY workspace',
+      [named.map(workspaceNameKey)],
+    );
+    expect(held.map((row) => row.workspace).sort()).toEqual([...workspaces].sort());
   });
 });

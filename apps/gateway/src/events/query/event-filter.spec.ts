@@ -90,7 +90,7 @@ describe('filterFromParams', () => {
     expect(badRequest(() => filterFromParams({ to: '2026-02-30' }))).toMatchObject({ parameter: 'to' });
     expect(badRequest(() => filterFromParams({ action: 'explode' }))).toMatchObject({ parameter: 'action' });
     expect(badRequest(() => filterFromParams({ objectId: '  ' }))).toMatchObject({ parameter: 'objectId' });
-    expect(badRequest(() => filterFromParams({ change: 'x'.repeat(501) }))).toMatchObject({ parameter: 'change' });
+    expect(badRequest(() => filterFromParams({ change: 'x'.repeat(513) }))).toMatchObject({ parameter: 'change' });
   });
 
   it('keeps values that look like SQL as values', () => {

@@ -31,7 +31,8 @@ export interface EventFilter extends TimeBounds {
 /** The filter parameters of the REST API, as strings, before they mean anything. */
 export type FilterParams = Partial<Record<FilterField | 'from' | 'to' | 'q', string>>;
 
-export const MAX_VALUE_LENGTH = 500;
+/** The longest text the contract lets a producer send in a filtered field (objectName): each can be asked for whole. */
+export const MAX_VALUE_LENGTH = 512;
 
 /** The two kinds of events in the trail: audit events, and Keycloak's authentication and admin events. */
 const EVENT_KINDS: Record<string, 'audit' | 'auth'> = { audit: 'audit', auth: 'auth', keycloak: 'auth' };

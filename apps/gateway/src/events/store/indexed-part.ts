@@ -83,7 +83,7 @@ export const TRIGRAM_SHARE_LIMIT = 0.02;
 /**
  * Characters a request's part selection may look at (parts built, sampled lines searched; the
  * README has what that costs): the choice runs synchronously on text the client picks
- * (up to 50 terms of 500 characters) against lines it may have written itself, so without a bound
+ * (up to 50 terms of 512 characters) against lines it may have written itself, so without a bound
  * it could hold the gateway for seconds. When the budget is spent the best part found so far is
  * taken (the whole text when none was measured yet): only speed depends on the choice.
  */
