@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { AssignerProtocol, type Admin, type Kafka, type Producer } from 'kafkajs';
 import { Client } from 'pg';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { TOPICS } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { auditEvent, sendAll } from '../support/audit-fixtures';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
+import { apiKeyStoreOf } from '../support/api-keys';
 
 interface FeedEvent {
   id: string;
@@ -87,7 +87,7 @@ describe('two audit-ingest processes on one topic, followed through the gateway 
     const group = `${stack.topicPrefix}meshtrail.audit-ingest`;
     // small batches: many short transactions from both processes, committing interleaved
     const ingestEnv = { ...stack.env, AUDIT_INGEST_MAX_BATCH_BYTES: '65536' };
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     const adminKey = (await keys.create('follower', { admin: true, workspaces: [] }, 'test')).key;
     const started = await Promise.all([
       ServiceProcess.start('audit-ingest', ingestEnv),

@@ -27,11 +27,11 @@ import {
   validKeycloakLine,
   type HostileRecord,
 } from '../support/hostile-records';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { startGatewayUnderTest } from '../support/gateway-under-test';
 import { waitFor } from '../support/poll';
 import { ServiceProcess } from '../support/service-process';
 import { createTestStack, type TestStack } from '../support/test-stack';
+import { apiKeyStoreOf } from '../support/api-keys';
 
 const SEED = Number(process.env.FC_SEED ?? Date.now());
 const PARTITIONS = 3;
@@ -419,7 +419,7 @@ describe('hostile records through the real broker: nothing lost, nothing doubled
     expect(new Map(names.map((row) => [row.workspace, row.name]))).toEqual(expected);
 
     // the query API takes every name the projection holds, and lists them
-    const store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const store = apiKeyStoreOf(stack);
     const { key } = await store.create('hostile-names', { admin: true, workspaces: [] }, 'test');
     const { app, base } = await startGatewayUnderTest(stack.env);
     try {

@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { TOPICS, retentionCommandMessage, type AuditCloudEvent, type EnforceRetention } from '@meshtrail/contracts';
 import { createKafkaClient } from '@meshtrail/kafka';
 import { RETENTION_TABLES } from '@meshtrail/retention';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { waitFor } from '../support/poll';
 import { ServiceProcess, type LogLine } from '../support/service-process';
 import { ensureMonths, insertAuditEvent, insertAuthEvent, insertDeadLetter } from '../support/store-rows';
 import { createTestStack, type TestStack } from '../support/test-stack';
 import { TopicReader } from '../support/topic-reader';
+import { apiKeyStoreOf } from '../support/api-keys';
 
 const YEAR_MS = 365 * 86_400_000;
 
@@ -226,7 +226,7 @@ describe('gateway retention admin endpoints (processes)', () => {
   afterAll(() => stack.teardown());
 
   it('are closed without credentials, and run a dry run for an admin through the retention service', async () => {
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     const admin = await keys.create('ops-admin', { admin: true, workspaces: [], manageKeys: true }, 'test');
     const [gateway, retention] = await Promise.all([
       ServiceProcess.start('gateway', stack.env),

@@ -3,7 +3,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { AuditEventPublisher, canonicalHash, TOPICS, type AuditEventInput } from '@meshtrail/contracts';
 import { createKafkaClient, KafkaProducer } from '@meshtrail/kafka';
 import { checkEventProof, publicKeySet, type EventInclusionProof } from '@meshtrail/trail-proof';
@@ -13,6 +12,7 @@ import { ensureMonths } from '../support/store-rows';
 import { createTestStack, type TestStack } from '../support/test-stack';
 import { TopicReader } from '../support/topic-reader';
 import { asSuperuser as asSuperuserOn } from '../support/as-superuser';
+import { apiKeyStoreOf } from '../support/api-keys';
 
 /** Fails a poll with what it saw, so a timeout says why. */
 function fail(seen: unknown): never {
@@ -159,7 +159,7 @@ describe('tamper evidence: signed checkpoints and admin-cli verify', () => {
     expect(wrongKey.code).not.toBe(0);
 
     // the gateway proves single events against what the real sealer signed
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('auditor', { admin: true, workspaces: [] }, 'test')).key;
     gateway = await ServiceProcess.start('gateway', { ...stack.env, AUDIT_SEAL_PUBLIC_KEYS: stack.sealKey.publicPem });
     for (const objectId of ['ancient-0', 'last-month-3', 'now-0', 'now-19']) {

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { startGatewayUnderTest } from '../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
+import { apiKeyStoreOf } from '../../../test/support/api-keys';
 
 /** The endpoints the Compliance area and the Admin Area pages read, and whether only admins may. */
 const ENDPOINTS: Array<{ path: string; adminOnly: boolean }> = [
@@ -26,7 +26,7 @@ describe('the Compliance endpoints: who may call them (real PostgreSQL)', () => 
 
   beforeAll(async () => {
     stack = await createTestStack('complianceaccess');
-    const store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const store = apiKeyStoreOf(stack);
     keys.readOnlyAdmin = (await store.create('read-only-admin', { admin: true, workspaces: [] }, 'test')).key;
     keys.workspace = (await store.create('ws-1-reader', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     ({ app, base } = await startGatewayUnderTest(stack.env));

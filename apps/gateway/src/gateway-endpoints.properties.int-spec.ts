@@ -1,6 +1,5 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { storeAuditEvents } from '../../../test/support/audit-events';
 import {
   expectAnswered,
@@ -13,6 +12,7 @@ import { propertySeed } from '../../../test/support/storable-arbitraries';
 import { startGatewayUnderTest } from '../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import { FILTER_FIELDS } from './events/query/event-filter';
+import { apiKeyStoreOf } from '../../../test/support/api-keys';
 
 const EVENT_PARAMETERS = [...FILTER_FIELDS, 'from', 'to', 'q', 'limit', 'cursor', 'count', 'format', 'x'];
 const ACCESS_LOG_PARAMETERS = [
@@ -59,7 +59,7 @@ describe('gateway endpoints under hostile input (fast-check over HTTP, real Post
         change: `changed quota of project p-${i} =1+1;`,
       })),
     );
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('props-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('props-ws-1', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     ({ app, base } = await startGatewayUnderTest(stack.env));

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { propertySeed } from '../../../../test/support/storable-arbitraries';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import type { AccessLogStats } from './access-log-search.service';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 /** 2031-03-10, minute by minute: three requests in the 10 o'clock hour, none at 11, two at 12 (one of them jane's). */
 const REQUESTS: Array<[time: string, status: number, principal: string | null]> = [
@@ -33,7 +33,7 @@ describe('GET /access-logs/stats (real PostgreSQL, API keys through the whole ga
         [time, randomUUID(), status, principal],
       );
     }
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('stats-admin', { admin: true, workspaces: [] }, 'test')).key;
     workspaceKey = (await keys.create('stats-ws', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     ({ app, base } = await startGatewayUnderTest(stack.env));

@@ -1,7 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import { ApiKeyStore, AuthModule } from '@meshtrail/auth';
+import { AuthModule } from '@meshtrail/auth';
 import { loadConfig } from '@meshtrail/config';
 import { TOPICS, type AuditCloudEvent } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
@@ -17,6 +17,7 @@ import { authOptionsFrom } from '../auth/auth-options';
 import { GatewayEnv } from '../gateway.env';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { DeadLettersAdminModule } from './dead-letters.module';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 describe('dead-letter endpoints (real PostgreSQL and Kafka, API keys through the real auth guard)', () => {
   let stack: TestStack;
@@ -30,7 +31,7 @@ describe('dead-letter endpoints (real PostgreSQL and Kafka, API keys through the
 
   beforeAll(async () => {
     stack = await createTestStack('deadlettersapi');
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('ws-reader', { admin: false, workspaces: ['ws-7'] }, 'test')).key;
     const config = loadConfig('gateway', GatewayEnv, stack.env);

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { hostileHeaders, queryValue } from '../../../../test/support/http-properties';
 import { propertySeed } from '../../../../test/support/storable-arbitraries';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 /** GET /api/v1/me through the whole gateway over HTTP, real PostgreSQL (API keys) and Kafka. */
 describe('GET /api/v1/me', () => {
@@ -17,7 +17,7 @@ describe('GET /api/v1/me', () => {
 
   beforeAll(async () => {
     stack = await createTestStack('me');
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('me-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('me-ws', { admin: false, workspaces: ['ws-1', 'ws-9'] }, 'test')).key;
     // every wrong credential is a failed authentication from this one address: none may block it here

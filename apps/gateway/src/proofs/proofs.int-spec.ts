@@ -1,7 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { Client } from 'pg';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { TOPICS } from '@meshtrail/contracts';
 import {
   checkEventProof,
@@ -23,6 +22,7 @@ import { startGatewayUnderTest } from '../../../../test/support/gateway-under-te
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import { TopicReader } from '../../../../test/support/topic-reader';
 import { asSuperuser } from '../../../../test/support/as-superuser';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 type Body = Record<string, unknown>;
 
@@ -62,7 +62,7 @@ describe('checkpoints and inclusion proofs (real PostgreSQL and Kafka, API keys 
     stack = await createTestStack('proofsapi');
     db = new Client({ connectionString: stack.databaseUrl });
     await db.connect();
-    const store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const store = apiKeyStoreOf(stack);
     keys.admin = (await store.create('auditor', { admin: true, workspaces: [] }, 'test')).key;
     keys.ws1 = (await store.create('ws-1-owner', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     keys.ws2 = (await store.create('ws-2-owner', { admin: false, workspaces: ['ws-2'] }, 'test')).key;

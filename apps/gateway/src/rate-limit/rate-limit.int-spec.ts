@@ -1,6 +1,6 @@
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
-import { ApiKeyStore, AuthModule } from '@meshtrail/auth';
+import { AuthModule } from '@meshtrail/auth';
 import { loadConfig } from '@meshtrail/config';
 import { DatabaseConnection } from '@meshtrail/database';
 import { CoreModule } from '@meshtrail/runtime';
@@ -12,6 +12,7 @@ import { DeadLettersAdminModule } from '../dead-letters/dead-letters.module';
 import { GatewayEnv } from '../gateway.env';
 import { RateLimitModule } from './rate-limit.module';
 import { RateLimiter } from './rate-limiter';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 const SETTINGS = { perMinute: 6, burst: 3 };
 
@@ -38,7 +39,7 @@ describe('rate limit shared by gateway replicas (real PostgreSQL)', () => {
 
   beforeAll(async () => {
     stack = await createTestStack('ratelimit');
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     busyKey = (await keys.create('busy', { admin: true, workspaces: [] }, 'test')).key;
     calmKey = (await keys.create('calm', { admin: true, workspaces: [] }, 'test')).key;
     replicas = [await startReplica(), await startReplica()];

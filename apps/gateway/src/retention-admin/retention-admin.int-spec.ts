@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { Test } from '@nestjs/testing';
-import { ApiKeyStore, AuthModule } from '@meshtrail/auth';
+import { AuthModule } from '@meshtrail/auth';
 import { loadConfig } from '@meshtrail/config';
 import { TOPICS, type AuditCloudEvent, type EnforceRetention } from '@meshtrail/contracts';
 import { recordRun, type RetentionRun, type StoreOutcome } from '@meshtrail/retention';
@@ -13,6 +13,7 @@ import { authOptionsFrom } from '../auth/auth-options';
 import { GatewayEnv } from '../gateway.env';
 import { RateLimitModule } from '../rate-limit/rate-limit.module';
 import { RetentionAdminModule } from './retention-admin.module';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 describe('retention admin endpoints (real PostgreSQL and Kafka, API keys through the real auth guard)', () => {
   let stack: TestStack;
@@ -26,7 +27,7 @@ describe('retention admin endpoints (real PostgreSQL and Kafka, API keys through
 
   beforeAll(async () => {
     stack = await createTestStack('retentionadmin');
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [], manageKeys: true }, 'test')).key;
     workspaceKey = (await keys.create('ws-reader', { admin: false, workspaces: ['ws-7'] }, 'test')).key;
     readAllKey = (await keys.create('siem-reader', { admin: true, workspaces: [] }, 'test')).key;

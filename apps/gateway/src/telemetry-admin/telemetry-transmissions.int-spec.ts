@@ -1,8 +1,8 @@
 import type { INestApplication } from '@nestjs/common';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
 import type { TransmissionPage } from './telemetry-transmissions.service';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 const RESULTS = ['delivered', 'rejected', 'failed', 'dropped'];
 
@@ -34,7 +34,7 @@ describe('GET /admin/telemetry/transmissions (real PostgreSQL, API keys through 
         ],
       );
     }
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('ops-admin', { admin: true, workspaces: [] }, 'test')).key;
     workspaceKey = (await keys.create('ws-reader', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     ({ app, base } = await startGatewayUnderTest(stack.env));

@@ -1,10 +1,10 @@
 import type { INestApplication } from '@nestjs/common';
 import { Client } from 'pg';
 import { projectTrailUntilCaughtUp } from '@meshtrail/audit-store';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { projectWorkspaceNames, storeAuditEvents, type FixtureEvent } from '../../../../test/support/audit-events';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 const actor = { kind: 'user' as const, id: 'u-1', displayName: 'Jane' };
 let minute = 0;
@@ -79,7 +79,7 @@ describe('workspace names over HTTP (real PostgreSQL)', () => {
     } finally {
       await pg.end();
     }
-    const store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const store = apiKeyStoreOf(stack);
     const key = async (name: string, admin: boolean, workspaces: string[]) =>
       (keys[name] = (await store.create(name, { admin, workspaces }, 'test')).key);
     await key('admin', true, []);

@@ -2,12 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
 import { Client } from 'pg';
 import { applyProjectionDelta, foldEvents } from '@meshtrail/audit-store';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { storeAuditEvents } from '../../../../test/support/audit-events';
 import { expectAnswered, hostileHeaders, pathSegment, queryValue } from '../../../../test/support/http-properties';
 import { cleanString, propertySeed } from '../../../../test/support/storable-arbitraries';
 import { startGatewayUnderTest } from '../../../../test/support/gateway-under-test';
 import { createTestStack, type TestStack } from '../../../../test/support/test-stack';
+import { apiKeyStoreOf } from '../../../../test/support/api-keys';
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
@@ -42,7 +42,7 @@ describe('workspace names under hostile input (fast-check over HTTP, real Postgr
     stack = await createTestStack('wsnameprops');
     pg = new Client({ connectionString: stack.databaseUrl });
     await pg.connect();
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('props-admin', { admin: true, workspaces: [] }, 'test')).key;
     workspaceKey = (await keys.create('props-ws-1', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     ({ app, base } = await startGatewayUnderTest(stack.env));

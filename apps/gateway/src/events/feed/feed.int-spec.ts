@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import type { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import fc from 'fast-check';
-import { ApiKeyStore, AuthModule } from '@meshtrail/auth';
+import { AuthModule } from '@meshtrail/auth';
 import { loadConfig } from '@meshtrail/config';
 import { CoreModule } from '@meshtrail/runtime';
 import { storeAuditEvents, type FixtureEvent } from '../../../../../test/support/audit-events';
@@ -16,6 +16,7 @@ import { readLimitsOf } from '../../read-limits/read-limits-of';
 import { ReadLimitsModule } from '../../read-limits/read-limits.module';
 import { EventsModule } from '../events.module';
 import { READER_SETTINGS, type ReaderSettings } from '../store/event-store.reader';
+import { apiKeyStoreOf } from '../../../../../test/support/api-keys';
 
 interface FeedPage {
   events: Array<{ id: string; workspace: string | null; position: { xactId: string; seq: string } }>;
@@ -63,7 +64,7 @@ describe('GET /api/v1/events/feed (real PostgreSQL and Kafka, API keys through t
     const db = { query: (sql: string, params?: unknown[]) => stack.query(sql, params) };
     contents = storeContents();
     await storeAuditEvents(db, contents, 7);
-    const store = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const store = apiKeyStoreOf(stack);
     const create = async (name: string, workspaces: string[]) =>
       (await store.create(name, { admin: workspaces.length === 0, workspaces }, 'test')).key;
     keys.admin = await create('siem', []);

@@ -1,11 +1,11 @@
 import type { INestApplication } from '@nestjs/common';
 import fc from 'fast-check';
-import { ApiKeyStore } from '@meshtrail/auth';
 import { storeAuditEvents, storeAuthEvents, type FixtureEvent } from '../../../../../test/support/audit-events';
 import { startGatewayUnderTest } from '../../../../../test/support/gateway-under-test';
 import { propertySeed } from '../../../../../test/support/storable-arbitraries';
 import { createTestStack, type TestStack } from '../../../../../test/support/test-stack';
 import type { EventStats } from './daily-stats';
+import { apiKeyStoreOf } from '../../../../../test/support/api-keys';
 
 const actor = { kind: 'user' as const, id: 'u-1', displayName: 'Jane' };
 
@@ -54,7 +54,7 @@ describe('GET /events/stats (real PostgreSQL and Kafka, API keys through the who
       { time: new Date('2026-03-02T08:00:00Z'), kind: 'login', type: 'LOGIN', userId: 'u-1', username: 'jane' },
       { time: new Date('2026-03-02T09:00:00Z'), kind: 'login', type: 'LOGIN', userId: 'u-2', username: 'bob' },
     ]);
-    const keys = new ApiKeyStore({ query: (sql, params) => stack.query(sql, params) as never });
+    const keys = apiKeyStoreOf(stack);
     adminKey = (await keys.create('stats-admin', { admin: true, workspaces: [] }, 'test')).key;
     ws1Key = (await keys.create('stats-ws-1', { admin: false, workspaces: ['ws-1'] }, 'test')).key;
     ({ app, base } = await startGatewayUnderTest(stack.env));
