@@ -83,10 +83,7 @@ export async function copyCeilingMs(db: Client, shape: CeilingShape, source: Cei
     for (let k = i; k < Math.min(source.count, i + source.chunk); k++) {
       const valid = validateAuditEvent(source.event(k), { now, maxFutureSkewMs: 300_000 });
       if (!valid.ok) throw new Error(valid.message);
-      const trailRow = [
-        String(k + 1),
-        ...auditEventFields({ ...valid, topic: source.topic, partition: 0, offset: String(k) }),
-      ];
+      const trailRow = [String(k + 1), ...auditEventFields(valid), source.topic, 0, String(k)];
       rows.push(shape.row(trailRow, xactId, now));
     }
     const copyStart = Date.now();

@@ -1,19 +1,21 @@
 import { inTransaction, type SqlSession } from '@meshtrail/database';
-import { BEGIN_AS_INGEST, copyLine, copyLines } from './sql-client';
+import { BEGIN_AS_INGEST, copyLines } from './sql-client';
 import {
   AUDIT_EVENT_COLUMNS,
-  auditEventFields,
+  auditEventLine,
   splitRepeatsWithinBatch,
+  storableAuditEvent,
   type IncomingAuditEvent,
+  type StorableAuditEvent,
 } from './stored-audit-event';
 
-export interface StoreOutcome {
+export interface StoreOutcome<T = IncomingAuditEvent> {
   /** Newly stored, in seq order. */
-  stored: IncomingAuditEvent[];
+  stored: T[];
   /** Already stored with the same content (a redelivery or a producer's retry): skipped. */
-  duplicates: IncomingAuditEvent[];
+  duplicates: T[];
   /** The id was stored with other content: refused, never overwritten. */
-  conflicts: Array<{ event: IncomingAuditEvent; storedHash: string }>;
+  conflicts: Array<{ event: T; storedHash: string }>;
 }
 
 /**
@@ -25,6 +27,21 @@ export interface StoreOutcome {
  * never update or delete. Throws when the database fails: nothing of the batch is stored.
  */
 export async function storeAuditEvents(client: SqlSession, events: IncomingAuditEvent[]): Promise<StoreOutcome> {
+  const rows = events.map(storableAuditEvent);
+  const given = new Map(rows.map((row, index) => [row, events[index]]));
+  const outcome = await storeAuditRows(client, rows);
+  return {
+    stored: outcome.stored.map((row) => given.get(row)!),
+    duplicates: outcome.duplicates.map((row) => given.get(row)!),
+    conflicts: outcome.conflicts.map(({ event, storedHash }) => ({ event: given.get(event)!, storedHash })),
+  };
+}
+
+/** storeAuditEvents for events whose rows were made elsewhere (the ingest's validation threads). */
+export async function storeAuditRows<T extends StorableAuditEvent>(
+  client: SqlSession,
+  events: T[],
+): Promise<StoreOutcome<T>> {
   return writeAuditEvents(client, events, 'commit');
 }
 
@@ -34,34 +51,30 @@ export async function storeAuditEvents(client: SqlSession, events: IncomingAudit
  * consumer can tell a broken deployment from records that fail on their own. Keeps nothing.
  */
 export async function probeAuditStore(client: SqlSession, event: IncomingAuditEvent): Promise<void> {
-  await writeAuditEvents(client, [event], 'rollback');
+  await writeAuditEvents(client, [storableAuditEvent(event)], 'rollback');
 }
 
-async function writeAuditEvents(
+async function writeAuditEvents<T extends StorableAuditEvent>(
   client: SqlSession,
-  events: IncomingAuditEvent[],
+  events: T[],
   end: 'commit' | 'rollback',
-): Promise<StoreOutcome> {
+): Promise<StoreOutcome<T>> {
   const split = splitRepeatsWithinBatch(events);
-  const outcome: StoreOutcome = {
+  const outcome: StoreOutcome<T> = {
     stored: [],
     duplicates: [...split.repeats],
     conflicts: [...split.conflicts],
   };
   if (split.unique.length === 0) return outcome;
-  // each row's COPY text but its seq, made before the transaction begins
-  const fields = new Map(split.unique.map((item) => [item, copyLine(auditEventFields(item))]));
   // ids registered in one order by every writer: two writers given the same ids (a rebalance
   // redelivering a batch) wait for each other instead of deadlocking
-  const registering = [...split.unique].sort((a, b) =>
-    a.event.id < b.event.id ? -1 : a.event.id > b.event.id ? 1 : 0,
-  );
+  const registering = [...split.unique].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   // BEGIN and the ingest role in one round trip
   const transaction = <T>(work: () => Promise<T>) =>
     end === 'commit' ? inTransaction(client, work, BEGIN_AS_INGEST) : rolledBack(client, work);
   return transaction(async () => {
-    const ids = split.unique.map((item) => item.event.id);
+    const ids = split.unique.map((item) => item.id);
     // registers the ids and numbers the new ones in one statement
     const registered = await client.query<{ id: string; seq: string }>(
       `WITH registered AS (
@@ -70,7 +83,7 @@ async function writeAuditEvents(
          ON CONFLICT (id) DO NOTHING RETURNING id)
        SELECT id, nextval('audit_events_seq')::text AS seq FROM registered`,
       [
-        registering.map((item) => item.event.id),
+        registering.map((item) => item.id),
         registering.map((item) => item.hash),
         // ISO text: pg's own Date formatting (local time with its offset) costs more per event
         registering.map((item) => item.occurredAt.toISOString()),
@@ -84,13 +97,13 @@ async function writeAuditEvents(
       );
       const storedHash = new Map(known.rows.map((row) => [row.id, row.hash]));
       for (const item of split.unique) {
-        if (fresh.has(item.event.id)) continue;
-        const hash = storedHash.get(item.event.id)!;
+        if (fresh.has(item.id)) continue;
+        const hash = storedHash.get(item.id)!;
         if (hash === item.hash) outcome.duplicates.push(item);
         else outcome.conflicts.push({ event: item, storedHash: hash });
       }
     }
-    outcome.stored = split.unique.filter((item) => fresh.has(item.event.id));
+    outcome.stored = split.unique.filter((item) => fresh.has(item.id));
     if (outcome.stored.length === 0) return outcome;
 
     // the numbers in ascending order, given out in batch order (decimal text without leading zeros:
@@ -102,7 +115,7 @@ async function writeAuditEvents(
       client,
       'audit_events',
       AUDIT_EVENT_COLUMNS,
-      outcome.stored.map((item, index) => `${seqs[index]}\t${fields.get(item)!}`),
+      outcome.stored.map((item, index) => auditEventLine(seqs[index], item)),
     );
     return outcome;
   });

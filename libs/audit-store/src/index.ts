@@ -2,11 +2,15 @@ export { INGEST_ROLE, copyRows } from './sql-client';
 export {
   AUDIT_EVENT_COLUMNS,
   auditEventFields,
+  auditRow,
   splitRepeatsWithinBatch,
+  type AuditRow,
   type BatchSplit,
   type IncomingAuditEvent,
+  type KafkaPosition,
+  type StorableAuditEvent,
 } from './stored-audit-event';
-export { probeAuditStore, storeAuditEvents, type StoreOutcome } from './audit-event.store';
+export { probeAuditStore, storeAuditEvents, storeAuditRows, type StoreOutcome } from './audit-event.store';
 export { storeAuthEvents, type AuthEvent, type AuthEventRow } from './auth-event.store';
 export { ensurePartitions, PARTITIONED_TABLES } from './partitions';
 export {

@@ -3,6 +3,7 @@ import { suppressTracing } from '@opentelemetry/core';
 import type { SqlSession } from '@meshtrail/database';
 import { from as copyFrom } from 'pg-copy-streams';
 import { withSpan } from '@meshtrail/observability';
+import { copyLine } from './copy-text';
 
 /** The role that writes the trail: INSERT and SELECT only on the event tables (see the migration). */
 export const INGEST_ROLE = 'meshtrail_ingest';
@@ -17,19 +18,6 @@ const copyAttributes = (table: string, statement: string, rows: number) => ({
   'db.query.text': statement,
   'meshtrail.batch.rows_written': rows,
 });
-
-/** COPY text format: backslash, tab, newline and carriage return escaped; \N is NULL. */
-function copyField(value: unknown): string {
-  if (value === null || value === undefined) return '\\N';
-  const text =
-    value instanceof Date ? value.toISOString() : typeof value === 'object' ? JSON.stringify(value) : String(value);
-  return text.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
-}
-
-/** One row in COPY text format, without its line end. */
-export function copyLine(values: readonly unknown[]): string {
-  return values.map(copyField).join('\t');
-}
 
 /**
  * Streams rows, made by copyLine, into a table with COPY FROM STDIN, PostgreSQL's fastest way in.

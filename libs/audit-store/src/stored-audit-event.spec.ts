@@ -2,7 +2,7 @@ import { splitRepeatsWithinBatch } from './stored-audit-event';
 
 describe('splitRepeatsWithinBatch', () => {
   it('keeps the first of each id, and tells harmless repeats from conflicting ones', () => {
-    const item = (id: string, hash: string) => ({ event: { id }, hash });
+    const item = (id: string, hash: string) => ({ id, hash });
     const split = splitRepeatsWithinBatch([item('a', 'h1'), item('b', 'h2'), item('a', 'h1'), item('a', 'h9')]);
     expect(split.unique).toEqual([item('a', 'h1'), item('b', 'h2')]);
     expect(split.repeats).toEqual([item('a', 'h1')]);

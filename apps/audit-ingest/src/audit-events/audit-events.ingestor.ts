@@ -1,6 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { probeAuditStore, storeAuditEvents, type IncomingAuditEvent } from '@meshtrail/audit-store';
+import {
+  probeAuditStore,
+  storeAuditRows,
+  type IncomingAuditEvent,
+  type StorableAuditEvent,
+} from '@meshtrail/audit-store';
 import { EVENT_FAILURES, TOPICS, grantAuthorityFailure, validateAuditEvent } from '@meshtrail/contracts';
 import { DatabaseConnection } from '@meshtrail/database';
 import { DeadLetterQueue } from '@meshtrail/dead-letters';
@@ -9,9 +14,10 @@ import { AppLogger, traceBatchWrite } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
+import type { ValidatedRecord } from '../validation/validation-request';
 import { ValidationThreads } from '../validation/validation-threads';
 
-type Incoming = IncomingAuditEvent & { record: ConsumedRecord };
+type Incoming = StorableAuditEvent & Pick<ValidatedRecord, 'objectType' | 'action'> & { record: ConsumedRecord };
 
 /**
  * One batch of audit.events.v1 or access.grants.v1: validate every record, refuse WorkspaceAccess
@@ -69,7 +75,7 @@ export class AuditEventsIngestor {
     const grantsTopic = this.topics.topic(TOPICS.accessGrants);
     for (const [index, record] of records.entries()) {
       const result = results[index];
-      const misplaced = result.ok ? grantAuthorityFailure(result.event.data, record.topic === grantsTopic) : undefined;
+      const misplaced = result.ok ? grantAuthorityFailure(result, record.topic === grantsTopic) : undefined;
       if (misplaced) {
         refused.push({ record, reason: misplaced.code, message: misplaced.message });
         this.logger.warn('Grant Refused', {
@@ -79,29 +85,31 @@ export class AuditEventsIngestor {
           offset: record.offset,
         });
       } else if (result.ok) {
-        valid.push({ ...result, topic: record.topic, partition: record.partition, offset: record.offset, record });
+        const { id, occurredAt, hash, rowText, objectType, action } = result;
+        const position = { topic: record.topic, partition: record.partition, offset: record.offset };
+        valid.push({ id, occurredAt, hash, rowText, objectType, action, ...position, record });
       } else refused.push({ record, reason: result.code, message: result.message });
     }
 
     const outcome = await traceBatchWrite(
       'audit_events',
       valid.map((item) => item.record),
-      () => this.database.withClient((client) => storeAuditEvents(client, valid)),
+      () => this.database.withClient((client) => storeAuditRows(client, valid)),
       (written) => written.stored.length,
     );
     for (const { event, storedHash } of outcome.conflicts) {
       refused.push({
-        record: (event as Incoming).record,
+        record: event.record,
         reason: EVENT_FAILURES.CONFLICTING_DUPLICATE,
-        message: `id: "${event.event.id}" was stored before with other content (stored hash ${storedHash}, this one ${event.hash}); the stored event stands`,
+        message: `id: "${event.id}" was stored before with other content (stored hash ${storedHash}, this one ${event.hash}); the stored event stands`,
       });
     }
     await this.deadLetters.send(refused);
 
     const byKind = new Map<string, { object_type: string; action: string; n: number }>();
-    for (const { event } of outcome.stored) {
-      const key = `${event.data.objectType}/${event.data.action}`;
-      const entry = byKind.get(key) ?? { object_type: event.data.objectType, action: event.data.action, n: 0 };
+    for (const { objectType, action } of outcome.stored) {
+      const key = `${objectType}/${action}`;
+      const entry = byKind.get(key) ?? { object_type: objectType, action, n: 0 };
       entry.n++;
       byKind.set(key, entry);
     }

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
-import { canonicalJson, validateAuditEvent } from '@meshtrail/contracts';
+import { validateAuditEvent } from '@meshtrail/contracts';
+import { auditEventFields } from '@meshtrail/audit-store';
 import type { ConsumedRecord } from '@meshtrail/kafka';
 import { propertySeed, someAuditEvent } from '../../../../test/support/storable-arbitraries';
-import { packRequest, packResult, unpackOptions, unpackResult, unpackValues } from './validation-request';
+import { packRequest, toValidationResult, unpackOptions, unpackValues } from './validation-request';
 
 const record = (value: Buffer | null, headers: Record<string, string | undefined> = {}): ConsumedRecord => ({
   topic: 'audit.events.v1',
@@ -45,12 +46,20 @@ describe('packRequest and unpackValues', () => {
   });
 });
 
-describe('packResult and unpackResult', () => {
+/** A COPY text row's fields again: \N is null, the escapes undone. */
+function copyFields(line: string): Array<string | null> {
+  const escapes: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+  return line
+    .split('\t')
+    .map((field) => (field === '\\N' ? null : field.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? c)));
+}
+
+describe('toValidationResult', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   const options = { now, maxFutureSkewMs: 300_000, oldest: new Date('2000-01-01T00:00:00Z') };
-  const seed = propertySeed('packResult');
+  const seed = propertySeed('toValidationResult');
 
-  it('given a valid event, when it crosses threads without its object, then it arrives whole', () => {
+  it('given a valid event, when it crosses threads, then its row arrives without the event object', () => {
     const result = validateAuditEvent(
       {
         specversion: '1.0',
@@ -58,40 +67,60 @@ describe('packResult and unpackResult', () => {
         source: 'meshstack/projects',
         type: 'meshstack.project.created',
         time: '2026-11-23T11:59:00Z',
-        zeta: { b: [1, { d: null, c: 'ü' }], a: true },
+        zeta: { b: [1, { d: null, c: 'ü\tx' }], a: true },
         data: {
           objectType: 'project',
           objectId: 'p-1',
           action: 'add',
           workspace: 'acme',
           actor: { kind: 'user', id: 'u-1', displayName: 'Anna' },
-          change: 'created project p-1',
+          change: 'created project p-1 in acme\\',
         },
       },
       options,
     );
-    const packed = structuredClone(packResult(result));
-    expect(packed).not.toHaveProperty('event');
-    expect(unpackResult(packed)).toEqual(result);
+    if (!result.ok) throw new Error(result.message);
+    const arrived = structuredClone(toValidationResult(result));
+    expect(arrived).not.toHaveProperty('event');
+    expect(arrived).toMatchObject({ ok: true, id: 'evt-1', objectType: 'Project', action: 'created' });
+    expect(arrived).toMatchObject({ occurredAt: result.occurredAt, hash: result.hash });
+    const fields = copyFields((arrived as { rowText: string }).rowText);
+    expect(fields).toHaveLength(auditEventFields(result).length);
+    expect(fields[0]).toBe('evt-1');
+    expect(fields[13]).toBe('created project p-1 in acme\\');
+    expect(fields[17]).toBe(result.json);
   });
 
   it('given a refusal, when it crosses threads, then it arrives as it was', () => {
     const result = validateAuditEvent({ specversion: '1.0' }, options);
     expect(result.ok).toBe(false);
-    expect(unpackResult(structuredClone(packResult(result)))).toEqual(result);
+    expect(structuredClone(toValidationResult(result))).toEqual(result);
   });
 
-  it('property: any event validation accepts arrives with the same canonical form, time and hash', () => {
+  it('property: any event validation accepts arrives as the row of its fields, the canonical JSON among them', () => {
     let accepted = 0;
     fc.assert(
       fc.property(someAuditEvent(now), (candidate) => {
         const result = validateAuditEvent(candidate, options);
         if (!result.ok) return;
         accepted++;
-        const back = unpackResult(structuredClone(packResult(result)));
-        if (!back.ok) throw new Error('a valid event arrived as a refusal');
-        expect(canonicalJson(back.event)).toBe(canonicalJson(result.event));
-        expect([back.json, back.hash, back.occurredAt]).toEqual([result.json, result.hash, result.occurredAt]);
+        const arrived = structuredClone(toValidationResult(result));
+        if (!arrived.ok) throw new Error('a valid event arrived as a refusal');
+        expect([arrived.id, arrived.hash, arrived.occurredAt]).toEqual([
+          result.event.id,
+          result.hash,
+          result.occurredAt,
+        ]);
+        const expected = auditEventFields(result).map((value) =>
+          value === null || value === undefined
+            ? null
+            : value instanceof Date
+              ? value.toISOString()
+              : typeof value === 'object'
+                ? JSON.stringify(value)
+                : String(value),
+        );
+        expect(copyFields(arrived.rowText)).toEqual(expected);
       }),
       { seed, verbose: true, numRuns: 300 },
     );

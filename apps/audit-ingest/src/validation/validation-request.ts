@@ -1,4 +1,5 @@
-import type { AuditParseResult, AuditValidationOptions, EventFailure, ValidAuditEvent } from '@meshtrail/contracts';
+import type { AuditEventData, AuditParseResult, AuditValidationOptions, EventFailure } from '@meshtrail/contracts';
+import { auditRow, type AuditRow } from '@meshtrail/audit-store/stored-audit-event';
 import type { ConsumedRecord } from '@meshtrail/kafka';
 
 /**
@@ -59,19 +60,19 @@ export function unpackOptions(request: ValidationRequest): AuditValidationOption
 }
 
 /**
- * A validation result as it travels back from the thread: a valid event without its object, which
- * its canonical JSON holds (validation made that text for the hash anyway). Cloning the event's
- * objects and strings between threads costs more than parsing that text again on this side.
+ * A valid record as it travels back from the thread: not the event, but its audit_events row
+ * (made there) and the little the ingest decides by here (object type and action, for the grants
+ * rule and the metrics). Cloning the event's objects between threads, or parsing them again on
+ * this side, costs the main thread more than the whole store.
  */
-export type PackedResult = Omit<ValidAuditEvent, 'event'> | EventFailure;
-
-export function packResult(result: AuditParseResult): PackedResult {
-  if (!result.ok) return result;
-  return { ok: true, occurredAt: result.occurredAt, json: result.json, hash: result.hash };
+export interface ValidatedRecord extends AuditRow, Pick<AuditEventData, 'objectType' | 'action'> {
+  ok: true;
 }
 
-/** A result again, with the event parsed from its canonical JSON: the same values, keys in sorted order. */
-export function unpackResult(packed: PackedResult): AuditParseResult {
-  if (!packed.ok) return packed;
-  return { ...packed, event: JSON.parse(packed.json) as ValidAuditEvent['event'] };
+export type ValidationResult = ValidatedRecord | EventFailure;
+
+export function toValidationResult(result: AuditParseResult): ValidationResult {
+  if (!result.ok) return result;
+  const { objectType, action } = result.event.data;
+  return { ok: true, objectType, action, ...auditRow(result) };
 }

@@ -1,11 +1,11 @@
 import path from 'node:path';
 import { Inject, Injectable, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import type { AuditParseResult, AuditValidationOptions } from '@meshtrail/contracts';
+import type { AuditValidationOptions } from '@meshtrail/contracts';
 import type { ConsumedRecord } from '@meshtrail/kafka';
 import { AppLogger } from '@meshtrail/observability';
 import { SERVICE_CONFIG } from '@meshtrail/runtime';
 import type { AuditIngestEnv } from '../audit-ingest.env';
-import { packRequest, unpackResult, type PackedResult, type ValidationRequest } from './validation-request';
+import { packRequest, type ValidationRequest, type ValidationResult } from './validation-request';
 import { WorkerPool } from './worker-pool';
 
 /**
@@ -24,7 +24,7 @@ export const VALIDATION_TIMEOUT_MS = 60_000;
 @Injectable()
 export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new AppLogger('ValidationThreads');
-  private pool?: WorkerPool<ValidationRequest, PackedResult[]>;
+  private pool?: WorkerPool<ValidationRequest, ValidationResult[]>;
 
   constructor(@Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv) {}
 
@@ -37,9 +37,9 @@ export class ValidationThreads implements OnModuleInit, OnApplicationShutdown {
     });
   }
 
-  async validate(records: ConsumedRecord[], options: AuditValidationOptions): Promise<AuditParseResult[]> {
+  async validate(records: ConsumedRecord[], options: AuditValidationOptions): Promise<ValidationResult[]> {
     const request = packRequest(records, options);
-    return (await this.pool!.run(request, [request.values])).map(unpackResult);
+    return this.pool!.run(request, [request.values]);
   }
 
   /** After the consumers stopped (beforeApplicationShutdown): no batch needs a thread any more. */

@@ -1,18 +1,20 @@
 /**
  * A validation thread's task (piscina runs the default export): parses and validates a batch of
  * audit.events.v1 records with the same parseAuditRecord (class-validator included) the contract
- * defines, off the main thread.
+ * defines, and makes the valid ones' rows for the store, off the main thread.
  */
 import { parseAuditRecord } from '@meshtrail/contracts';
 import {
-  packResult,
+  toValidationResult,
   unpackOptions,
   unpackValues,
-  type PackedResult,
   type ValidationRequest,
+  type ValidationResult,
 } from './validation-request';
 
-export default function validateBatch(request: ValidationRequest): PackedResult[] {
+export default function validateBatch(request: ValidationRequest): ValidationResult[] {
   const options = unpackOptions(request);
-  return unpackValues(request).map((value, i) => packResult(parseAuditRecord(value, request.headers[i], options)));
+  return unpackValues(request).map((value, i) =>
+    toValidationResult(parseAuditRecord(value, request.headers[i], options)),
+  );
 }

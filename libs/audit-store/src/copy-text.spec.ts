@@ -1,4 +1,4 @@
-import { copyLine } from './sql-client';
+import { copyLine } from './copy-text';
 
 describe('copyLine', () => {
   it('writes one COPY text row: tabs between fields, \\N for null, special characters escaped', () => {
