@@ -1,3 +1,5 @@
+import fc from 'fast-check';
+import { propertySeed } from '../../../test/support/storable-arbitraries';
 import { copyLine } from './copy-text';
 
 describe('copyLine', () => {
@@ -26,3 +28,41 @@ describe('copyLine', () => {
     ]);
   });
 });
+
+describe('copyLine: properties', () => {
+  const seed = propertySeed('copyLine');
+
+  it('reads back as the fields it was given (any text, null, numbers, times, JSON values)', () => {
+    const field = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: fc.constantFrom('\\', '\t', '\n', '\r', 'N', 'a') }),
+      fc.constant(null),
+      fc.integer(),
+      fc.date({ noInvalidDate: true }),
+      fc.jsonValue().filter((value) => typeof value === 'object' && value !== null),
+    );
+    fc.assert(
+      fc.property(fc.array(field, { minLength: 1, maxLength: 8 }), (values) => {
+        const expected = values.map((value) =>
+          value === null
+            ? null
+            : value instanceof Date
+              ? value.toISOString()
+              : typeof value === 'object'
+                ? JSON.stringify(value)
+                : String(value),
+        );
+        expect(readCopyLine(copyLine(values))).toEqual(expected);
+      }),
+      { seed, verbose: true, numRuns: 1_000 },
+    );
+  });
+});
+
+/** A COPY text line's fields as PostgreSQL reads them: split at tabs, \N is null, escapes undone. */
+function readCopyLine(line: string): Array<string | null> {
+  const escapes: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
+  return line
+    .split('\t')
+    .map((field) => (field === '\\N' ? null : field.replace(/\\(.)/g, (_, c: string) => escapes[c])));
+}
