@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Message, Producer } from 'kafkajs';
+import { Client } from 'pg';
 import { summarise, type LatencySummary } from './percentiles';
 import { QueryableProbe } from './queryable-probe';
 
@@ -13,6 +14,8 @@ export interface PublishToQueryableSettings {
   /** The gateway and an API key that may read every event. */
   gatewayUrl: string;
   apiKey: string;
+  /** The database the ingest writes: where each sample's writer transaction began (audit_events.ingested_at). */
+  databaseUrl: string;
   eventsPerSecond: number;
   seconds: number;
 }
@@ -22,6 +25,13 @@ export interface PublishToQueryableResult {
   publishedPerSecond: number;
   sends: number;
   latency: LatencySummary;
+  /**
+   * The found samples' latency in two parts: from the send resolving to the start of the writer
+   * transaction that stored it (Kafka, the consumer, validation), and from there until the query
+   * API returned it (the write, the projector, the query).
+   */
+  untilWriter: LatencySummary;
+  afterWriter: LatencySummary;
   missed: number;
   /** Query API requests made, and how often one sample was looked up at most. */
   lookups: number;
@@ -63,6 +73,8 @@ export async function publishToQueryable(settings: PublishToQueryableSettings): 
   const started = performance.now();
   let sent = 0;
   let sends = 0;
+  /** Wall-clock time each sample's send resolved, to compare with the database's clock. */
+  const sentAt = new Map<string, number>();
   while (sent < total) {
     const due = Math.min(total, Math.floor((eventsPerSecond * (performance.now() - started)) / 1000)) - sent;
     if (due > 0) {
@@ -71,6 +83,7 @@ export async function publishToQueryable(settings: PublishToQueryableSettings): 
       const messages = Array.from({ length: count }, (_, k) => settings.message(sent + k, k === 0 ? tag : undefined));
       await producer.send({ topic, acks: -1, messages });
       probe.track(tag, performance.now());
+      sentAt.set(tag, Date.now());
       sent += count;
       sends++;
     }
@@ -79,11 +92,24 @@ export async function publishToQueryable(settings: PublishToQueryableSettings): 
   }
   const publishSeconds = (performance.now() - started) / 1000;
   const { latenciesMs, missed } = await probe.finish();
+  const writerStarts = await writerStartsOf(settings.databaseUrl, [...latenciesMs.keys()]);
+  const untilWriter: number[] = [];
+  const afterWriter: number[] = [];
+  for (const [tag, latency] of latenciesMs) {
+    const writerStart = writerStarts.get(tag);
+    if (writerStart === undefined)
+      throw new Error(`sample ${tag} was returned by the query API but is not in audit_event_search`);
+    const until = writerStart - sentAt.get(tag)!;
+    untilWriter.push(until);
+    afterWriter.push(latency - until);
+  }
   return {
     published: sent,
     publishedPerSecond: Math.round(sent / publishSeconds),
     sends,
-    latency: summarise(latenciesMs),
+    latency: summarise([...latenciesMs.values()]),
+    untilWriter: summarise(untilWriter),
+    afterWriter: summarise(afterWriter),
     missed,
     lookups,
     pollers: POLLERS,
@@ -91,6 +117,22 @@ export async function publishToQueryable(settings: PublishToQueryableSettings): 
     benchCpuSeconds: (({ user, system }) => (user + system) / 1e6)(process.cpuUsage(cpuBefore)),
     deadlineSeconds: DEADLINE_MS / 1000,
   };
+}
+
+/** When the transaction that stored each sample began (ingested_at is its now()), in epoch milliseconds. */
+async function writerStartsOf(databaseUrl: string, tags: string[]): Promise<Map<string, number>> {
+  const db = new Client({ connectionString: databaseUrl, application_name: 'meshtrail-bench-ingest' });
+  await db.connect();
+  try {
+    const { rows } = await db.query<{ object_id: string; started_ms: number }>(
+      `SELECT object_id, (extract(epoch FROM ingested_at) * 1000)::float8 AS started_ms
+       FROM audit_event_search WHERE object_id = ANY($1::text[])`,
+      [tags],
+    );
+    return new Map(rows.map((row) => [row.object_id, row.started_ms]));
+  } finally {
+    await db.end();
+  }
 }
 
 async function returnedByQueryApi(settings: PublishToQueryableSettings, tag: string): Promise<boolean> {

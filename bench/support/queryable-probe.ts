@@ -23,7 +23,8 @@ export interface ProbeSettings {
 export class QueryableProbe {
   /** Waiting samples, roughly in the order they are due. */
   private readonly pending: PendingSample[] = [];
-  private readonly latenciesMs: number[] = [];
+  /** Each found sample's latency, by tag. */
+  private readonly found = new Map<string, number>();
   private missed = 0;
   private closed = false;
   private failure: unknown;
@@ -53,13 +54,13 @@ export class QueryableProbe {
     this.signal();
   }
 
-  /** Waits until every tracked sample is found or missed; the latencies in milliseconds and the count missed. */
-  async finish(): Promise<{ latenciesMs: number[]; missed: number }> {
+  /** Waits until every tracked sample is found or missed; the latencies in milliseconds by tag, and the count missed. */
+  async finish(): Promise<{ latenciesMs: Map<string, number>; missed: number }> {
     this.closed = true;
     this.signal();
     await Promise.all(this.pollers);
     if (this.failure) throw this.failure;
-    return { latenciesMs: this.latenciesMs, missed: this.missed };
+    return { latenciesMs: this.found, missed: this.missed };
   }
 
   private signal(): void {
@@ -79,7 +80,7 @@ export class QueryableProbe {
       if (wait > 0) await delay(wait);
       const found = await this.isQueryable(sample.tag);
       const at = performance.now();
-      if (found) this.latenciesMs.push(at - sample.sentAt);
+      if (found) this.found.set(sample.tag, at - sample.sentAt);
       else if (at - sample.sentAt >= this.settings.deadlineMs) this.missed++;
       else this.pending.push({ ...sample, nextPollAt: at + this.settings.pollEveryMs });
     }
