@@ -3,8 +3,8 @@ import { inTransaction, type SqlSession } from '@meshtrail/database';
 import { INGEST_ROLE } from '../sql-client';
 import { AUDIT_EVENT_COLUMNS } from '../stored-audit-event';
 import { applyProjectionDelta, type ObjectCount } from './apply-projection-delta';
-import { foldEvents } from './projection-delta';
-import { compareTrailPositions, type TrailPosition } from '../trail-position';
+import { CHANGES_PROJECTIONS_SQL, foldEvents } from './projection-delta';
+import type { TrailPosition } from '../trail-position';
 
 /** The row of projection_positions that records how far the trail has been projected. */
 export const TRAIL_PROJECTION = 'audit_events';
@@ -57,7 +57,10 @@ export async function projectTrail(client: SqlSession, batchSize = 5000): Promis
 /** One step of projectTrail inside the caller's transaction, which holds PROJECTOR_LOCK. */
 export async function projectNext(client: SqlSession, batchSize: number): Promise<Omit<ProjectionStep, 'ran'>> {
   const position = await readPosition(client);
+  // every row of the step goes into the read model; only those the fold reads come back (and, last,
+  // the step's end position and size): most events are updates of ordinary objects
   const { rows } = await client.query<{
+    last: boolean;
     seq: string;
     xact_id: string;
     occurred_at: Date;
@@ -68,6 +71,7 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
     changes: Array<{ field: string; from?: unknown; to?: unknown }> | null;
     object_name: string | null;
     kafka_topic: string;
+    projected: number | null;
   }>(
     // the topic stays out of the read model; the fold needs it to tell authorised grants apart
     `WITH next AS (
@@ -75,15 +79,21 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
        WHERE (xact_id, seq) > ($1::xid8, $2::bigint) AND xact_id < pg_snapshot_xmin(pg_current_snapshot())
        ORDER BY xact_id, seq
        LIMIT $3),
-     copied AS (INSERT INTO audit_event_search (${SEARCH_COLUMNS}) SELECT ${SEARCH_COLUMNS} FROM next RETURNING seq)
-     SELECT seq::text, xact_id::text, occurred_at, object_type, object_id, action, workspace,
+     copied AS (INSERT INTO audit_event_search (${SEARCH_COLUMNS}) SELECT ${SEARCH_COLUMNS} FROM next RETURNING 1),
+     step_end AS (SELECT xact_id, seq FROM next ORDER BY xact_id DESC, seq DESC LIMIT 1)
+     SELECT false AS last, seq, xact_id, occurred_at, object_type, object_id, action, workspace,
             CASE WHEN object_type = ANY($4::text[]) THEN changes END AS changes,
-            CASE WHEN object_type = 'Workspace' THEN object_name END AS object_name, kafka_topic
-     FROM next`,
+            CASE WHEN object_type = 'Workspace' THEN object_name END AS object_name, kafka_topic,
+            NULL::int AS projected
+     FROM next WHERE ${CHANGES_PROJECTIONS_SQL}
+     UNION ALL
+     SELECT true, seq, xact_id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, (SELECT count(*) FROM copied)::int
+     FROM step_end
+     ORDER BY last, xact_id, seq`,
     [position.xactId, position.seq, Math.max(1, Math.floor(batchSize)), MEMBERSHIP_TYPES],
   );
-  if (rows.length === 0) return { projected: 0, position, objectCounts: [] };
-  rows.sort((a, b) => compareTrailPositions({ xactId: a.xact_id, seq: a.seq }, { xactId: b.xact_id, seq: b.seq }));
+  const end = rows.pop();
+  if (!end) return { projected: 0, position, objectCounts: [] };
   const objectCounts = await applyProjectionDelta(
     client,
     foldEvents(
@@ -100,13 +110,12 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
       })),
     ),
   );
-  const last = rows[rows.length - 1];
-  const next = { xactId: last.xact_id, seq: last.seq };
+  const next = { xactId: end.xact_id, seq: end.seq };
   await client.query(
     `UPDATE projection_positions SET xact_id = $2::xid8, seq = $3::bigint, projected_at = now() WHERE projection = $1`,
     [TRAIL_PROJECTION, next.xactId, next.seq],
   );
-  return { projected: rows.length, position: next, objectCounts };
+  return { projected: end.projected!, position: next, objectCounts };
 }
 
 /**

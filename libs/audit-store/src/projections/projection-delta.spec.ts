@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { foldEvents, workspaceNameKey, type ProjectedEvent } from './projection-delta';
+import { changesProjections, foldEvents, workspaceNameKey, type ProjectedEvent } from './projection-delta';
 
 const seed = Number(process.env.FC_SEED ?? Date.now());
 
@@ -193,5 +193,37 @@ describe('foldEvents (the projections)', () => {
       }),
       { seed, numRuns: 300 },
     );
+  });
+});
+
+describe('changesProjections (which events the projector reads back)', () => {
+  const objectTypes = fc.constantFrom('WorkspaceAccess', 'Workspace', 'User', 'Project', 'Tenant', 'LandingZone');
+  const actions = fc.constantFrom('created', 'updated', 'deleted', 'granted', 'revoked', 'runs_requested');
+  const someEvent = fc.record({
+    seq: fc.nat(),
+    occurredAt: fc.date({ noInvalidDate: true }),
+    objectType: objectTypes,
+    objectId: fc.constantFrom('u-1', 'ws-1', 'ws-2', 'p-1'),
+    action: actions,
+    workspace: fc.option(fc.constantFrom('ws-1', 'ws-2'), { nil: undefined }),
+    objectName: fc.option(fc.constantFrom('Acme', ' ', 'Beta'), { nil: null }),
+    changes: fc.constantFrom(null, [], [{ field: 'role', to: 'owner' }], [{ field: 'role', from: 'manager' }]),
+    fromGrantsTopic: fc.boolean(),
+  });
+
+  it('property: leaving out the events it says no to folds into the same delta', () => {
+    fc.assert(
+      fc.property(fc.array(someEvent, { maxLength: 30 }), (events) => {
+        expect(foldEvents(events.filter(changesProjections))).toEqual(foldEvents(events));
+      }),
+      { seed, numRuns: 2_000 },
+    );
+  });
+
+  it('says no to updates of ordinary objects, the bulk of a trail', () => {
+    expect(changesProjections({ objectType: 'Project', action: 'updated' })).toBe(false);
+    expect(changesProjections({ objectType: 'Project', action: 'created' })).toBe(true);
+    expect(changesProjections({ objectType: 'Workspace', action: 'updated' })).toBe(true);
+    expect(changesProjections({ objectType: 'WorkspaceAccess', action: 'granted' })).toBe(true);
   });
 });

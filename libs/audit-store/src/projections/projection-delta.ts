@@ -96,6 +96,25 @@ function roleOf(event: ProjectedEvent, side: 'from' | 'to'): string | undefined 
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** Object types whose every event the fold reads (memberships, workspace names). */
+const ALWAYS_FOLDED_TYPES = ['WorkspaceAccess', 'Workspace'] as const;
+/** Actions the fold reads of any object (existence; users and workspaces deleted). */
+const FOLDED_ACTIONS = ['created', 'deleted'] as const;
+
+/**
+ * Whether foldEvents can change anything for this event: an event of which this is false leaves
+ * any delta as it was (most events are updates), so the projector need not read it back.
+ */
+export function changesProjections(event: Pick<ProjectedEvent, 'objectType' | 'action'>): boolean {
+  return (
+    (ALWAYS_FOLDED_TYPES as readonly string[]).includes(event.objectType) ||
+    (FOLDED_ACTIONS as readonly string[]).includes(event.action)
+  );
+}
+
+/** changesProjections as an SQL condition on an audit_events or audit_event_search row. */
+export const CHANGES_PROJECTIONS_SQL = `(object_type IN (${ALWAYS_FOLDED_TYPES.map((t) => `'${t}'`).join(', ')}) OR action IN (${FOLDED_ACTIONS.map((a) => `'${a}'`).join(', ')}))`;
+
 /**
  * Folds events (in seq order) into the delta: the projections' evolve function. Workspace
  * memberships follow WorkspaceAccess granted/revoked read from the grants topic (user = objectId,
