@@ -177,4 +177,23 @@ describe('the read model follows the trail, and health says when it cannot', () 
     }
     await waitFor('projection UP again', async () => (await projection()).status === 'UP');
   }, 60_000);
+
+  it("projects what this process's writers commit at once, not after the projector's idle pause", async () => {
+    await service?.kill();
+    // a pause far longer than the deadlines below: only the writers' commits can start the steps
+    service = await ServiceProcess.start('audit-ingest', { ...stack.env, AUDIT_PROJECTION_IDLE_MS: '10000' });
+    const before = await count('audit_event_search');
+    await publish(3);
+    await waitFor('the first events projected', async () => (await count('audit_event_search')) === before + 3, {
+      timeoutMs: 30_000,
+    });
+    // the projector has just begun its idle pause: the next commit must end it
+    await publish(2);
+    await waitFor('the next events stored', async () => (await count('audit_events')) === before + 5);
+    await waitFor(
+      'the next events projected well within the idle pause',
+      async () => (await count('audit_event_search')) === before + 5,
+      { timeoutMs: 4_000 },
+    );
+  }, 60_000);
 });

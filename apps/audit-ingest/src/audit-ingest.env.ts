@@ -110,7 +110,7 @@ export class AuditIngestEnv extends ServiceEnv {
   @Max(100_000, { message: 'must be at most 100000' })
   AUDIT_PROJECTION_BATCH = 5000;
 
-  /** The projector's pause when it found less than a batch: what a quiet trail adds to publish-to-queryable. */
+  /** The projector's pause when it found less than a batch; a commit by this process's writers ends it (other replicas' commits wait for it). */
   @EnvInt()
   @IsInt({ message: 'must be an integer number of milliseconds' })
   @Min(1, { message: 'must be at least 1 ms' })

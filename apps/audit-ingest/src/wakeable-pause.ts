@@ -1,4 +1,4 @@
-/** A pause a shutdown can cut short: the loops of the projector and the sealer wait on one. */
+/** A pause a shutdown (or, for the projector, a commit) can cut short: the loops of the projector and the sealer wait on one. */
 export class WakeablePause {
   private wakeUp?: () => void;
 

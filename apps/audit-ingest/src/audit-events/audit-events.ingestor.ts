@@ -16,6 +16,7 @@ import { eventTimeWindow, type AuditIngestEnv } from '../audit-ingest.env';
 import { duplicatesSkipped, eventsIngested } from '../ingest/audit.metrics';
 import type { ValidatedRecord } from '../validation/validation-request';
 import { ValidationThreads } from '../validation/validation-threads';
+import { TrailProjector } from '../projection/trail-projector';
 
 type Incoming = StorableAuditEvent & Pick<ValidatedRecord, 'objectType' | 'action'> & { record: ConsumedRecord };
 
@@ -35,6 +36,7 @@ export class AuditEventsIngestor {
     private readonly validation: ValidationThreads,
     @Inject(SERVICE_CONFIG) private readonly config: AuditIngestEnv,
     private readonly topics: TopicNames,
+    private readonly projector: TrailProjector,
   ) {}
 
   /**
@@ -104,6 +106,7 @@ export class AuditEventsIngestor {
         message: `id: "${event.id}" was stored before with other content (stored hash ${storedHash}, this one ${event.hash}); the stored event stands`,
       });
     }
+    if (outcome.stored.length > 0) this.projector.trailCommitted();
     await this.deadLetters.send(refused);
 
     const byKind = new Map<string, { object_type: string; action: string; n: number }>();

@@ -48,6 +48,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
   private lastLagCheck = 0;
   /** When the step in progress began; undefined between steps. */
   private stepStartedAt?: number;
+  /** A writer of this process committed events since the current step began. */
+  private committedSinceStep = false;
 
   constructor(
     private readonly database: DatabaseConnection,
@@ -70,11 +72,22 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
     await this.loop;
   }
 
+  /**
+   * A writer of this process committed events: the projector steps at once instead of after its
+   * idle pause (one the step in progress may not have seen is projected by the next). Not while it
+   * is failing: then it keeps its pause between attempts.
+   */
+  trailCommitted(): void {
+    this.committedSinceStep = true;
+    if (!this.lastError) this.pause.wake();
+  }
+
   private async run(): Promise<void> {
     const batch = this.config.AUDIT_PROJECTION_BATCH;
     while (this.running) {
       let full = false;
       try {
+        this.committedSinceStep = false;
         this.stepStartedAt = Date.now();
         const step = await this.database
           .withClient((client) => projectTrail(client, batch))
@@ -98,7 +111,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
         if (!this.lastError) this.logger.warn('Projection Failed', { error: message });
         this.lastError = { message, at: new Date(), since: this.lastError?.since ?? new Date() };
       }
-      if (!full && this.running) await this.pause.wait(this.lastError ? 1000 : this.config.AUDIT_PROJECTION_IDLE_MS);
+      const more = full || (this.committedSinceStep && !this.lastError);
+      if (!more && this.running) await this.pause.wait(this.lastError ? 1000 : this.config.AUDIT_PROJECTION_IDLE_MS);
     }
   }
 
