@@ -434,7 +434,7 @@ function describeLatency(latency: PublishToQueryableResult, peaksMiB: number[]):
   const { latency: l } = latency;
   return [
     `  queryable after  p50 ${l.p50.toFixed(0)} ms, p99 ${l.p99.toFixed(0)} ms, max ${l.max.toFixed(0)} ms (target: p99 under 1000 ms)`,
-    `                   of which until the writer's transaction began p50 ${latency.untilWriter.p50.toFixed(0)} ms, p99 ${latency.untilWriter.p99.toFixed(0)} ms (Kafka, consumer, validation); after it p50 ${latency.afterWriter.p50.toFixed(0)} ms, p99 ${latency.afterWriter.p99.toFixed(0)} ms (write, projector, query)`,
+    `                   in two parts, until the writer's transaction began p50 ${latency.untilWriter.p50.toFixed(0)} ms, p99 ${latency.untilWriter.p99.toFixed(0)} ms (Kafka, consumer, validation); after it p50 ${latency.afterWriter.p50.toFixed(0)} ms, p99 ${latency.afterWriter.p99.toFixed(0)} ms (write, projector, query)`,
     `                   ${l.count} samples found, ${latency.missed} missed (not returned within ${latency.deadlineSeconds} s): the first event of each send, one in about ${Math.round(latency.published / latency.sends)}, looked up every ${latency.pollEveryMs} ms by ${latency.pollers} pollers (${latency.lookups} lookups)`,
     `                   while ${latency.published} events were published at ${latency.publishedPerSecond} events/s for ${LATENCY_SECONDS} s; the bench itself used ${latency.benchCpuSeconds.toFixed(1)} s of CPU, audit-ingest peaked at ${peaksMiB.map((mib) => `${mib} MiB`).join(', ')}`,
   ];

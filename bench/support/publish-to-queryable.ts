@@ -28,7 +28,9 @@ export interface PublishToQueryableResult {
   /**
    * The found samples' latency in two parts: from the send resolving to the start of the writer
    * transaction that stored it (Kafka, the consumer, validation), and from there until the query
-   * API returned it (the write, the projector, the query).
+   * API returned it (the write, the projector, the query). Read against PostgreSQL's clock, so
+   * only with it on this machine; each part summarised on its own (their p99s need not add up),
+   * and the first may be slightly negative (a writer can begin before the producer hears the ack).
    */
   untilWriter: LatencySummary;
   afterWriter: LatencySummary;

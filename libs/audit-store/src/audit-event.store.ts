@@ -46,7 +46,7 @@ export async function storeAuditRows<T extends StorableAuditEvent>(
 }
 
 /**
- * Writes one event exactly as a batch would (write lock, role, id registry, COPY, projections) and
+ * Writes one event exactly as a batch would (role, id registry, COPY) and
  * rolls it back: throws when the write path is broken (a missing column, a lost privilege), so a
  * consumer can tell a broken deployment from records that fail on their own. Keeps nothing.
  */

@@ -29,6 +29,12 @@ describe('copyLine', () => {
   });
 });
 
+describe('copyLine of no fields', () => {
+  it('is the empty line', () => {
+    expect(copyLine([])).toBe('');
+  });
+});
+
 describe('copyLine: properties', () => {
   const seed = propertySeed('copyLine');
 

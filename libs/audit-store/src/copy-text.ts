@@ -19,6 +19,7 @@ export function copyField(value: unknown): string {
 
 /** One row in COPY text format, without its line end. */
 export function copyLine(values: readonly unknown[]): string {
+  if (values.length === 0) return '';
   let line = copyField(values[0]);
   for (let i = 1; i < values.length; i++) line += '\t' + copyField(values[i]);
   return line;

@@ -32,7 +32,8 @@ interface Lag {
 /**
  * Keeps the read model (audit_event_search) and the projections up with the trail: projects what
  * writers committed, in commit order, as soon as it is committed (a step as long as there is a
- * full batch, a short pause otherwise). Several instances share the work safely: one projects
+ * full batch, a short pause otherwise, which a commit by this process's writers ends; commits
+ * elsewhere wait for it). Several instances share the work safely: one projects
  * at a time (projectTrail's lock). Reports, as the `projection` health component and the
  * meshtrail.projection.lag gauge, how far the read model is behind and what holds it back.
  */
@@ -86,6 +87,7 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
     const batch = this.config.AUDIT_PROJECTION_BATCH;
     while (this.running) {
       let full = false;
+      let ran = false;
       try {
         this.committedSinceStep = false;
         this.stepStartedAt = Date.now();
@@ -95,6 +97,7 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
             this.stepStartedAt = undefined;
           });
         full = step.projected === batch;
+        ran = step.ran;
         if (step.projected > 0) {
           projectedEvents.add(step.projected);
           this.objectCounts.update(step.objectCounts);
@@ -111,7 +114,8 @@ export class TrailProjector implements HealthIndicator, OnApplicationBootstrap, 
         if (!this.lastError) this.logger.warn('Projection Failed', { error: message });
         this.lastError = { message, at: new Date(), since: this.lastError?.since ?? new Date() };
       }
-      const more = full || (this.committedSinceStep && !this.lastError);
+      // not after a step another replica's lock skipped: every commit would cost an empty step
+      const more = full || (this.committedSinceStep && ran && !this.lastError);
       if (!more && this.running) await this.pause.wait(this.lastError ? 1000 : this.config.AUDIT_PROJECTION_IDLE_MS);
     }
   }

@@ -62,8 +62,7 @@ export function unpackOptions(request: ValidationRequest): AuditValidationOption
 /**
  * A valid record as it travels back from the thread: not the event, but its audit_events row
  * (made there) and the little the ingest decides by here (object type and action, for the grants
- * rule and the metrics). Cloning the event's objects between threads, or parsing them again on
- * this side, costs the main thread more than the whole store.
+ * rule and the metrics), so the main thread neither clones the event's objects nor parses them again.
  */
 export interface ValidatedRecord extends AuditRow, Pick<AuditEventData, 'objectType' | 'action'> {
   ok: true;

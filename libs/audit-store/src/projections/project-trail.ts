@@ -94,6 +94,8 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
   );
   const end = rows.pop();
   if (!end) return { projected: 0, position, objectCounts: [] };
+  if (!end.last || end.projected === null)
+    throw new Error('a projection step read no end position: its query is broken');
   const objectCounts = await applyProjectionDelta(
     client,
     foldEvents(
@@ -115,7 +117,7 @@ export async function projectNext(client: SqlSession, batchSize: number): Promis
     `UPDATE projection_positions SET xact_id = $2::xid8, seq = $3::bigint, projected_at = now() WHERE projection = $1`,
     [TRAIL_PROJECTION, next.xactId, next.seq],
   );
-  return { projected: end.projected!, position: next, objectCounts };
+  return { projected: end.projected, position: next, objectCounts };
 }
 
 /**
