@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { copiedText, readCopyLine } from '../../../test/support/copy-text';
 import { propertySeed } from '../../../test/support/storable-arbitraries';
 import { copyLine } from './copy-text';
 
@@ -49,26 +50,9 @@ describe('copyLine: properties', () => {
     );
     fc.assert(
       fc.property(fc.array(field, { minLength: 1, maxLength: 8 }), (values) => {
-        const expected = values.map((value) =>
-          value === null
-            ? null
-            : value instanceof Date
-              ? value.toISOString()
-              : typeof value === 'object'
-                ? JSON.stringify(value)
-                : String(value),
-        );
-        expect(readCopyLine(copyLine(values))).toEqual(expected);
+        expect(readCopyLine(copyLine(values))).toEqual(values.map(copiedText));
       }),
       { seed, verbose: true, numRuns: 1_000 },
     );
   });
 });
-
-/** A COPY text line's fields as PostgreSQL reads them: split at tabs, \N is null, escapes undone. */
-function readCopyLine(line: string): Array<string | null> {
-  const escapes: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
-  return line
-    .split('\t')
-    .map((field) => (field === '\\N' ? null : field.replace(/\\(.)/g, (_, c: string) => escapes[c])));
-}

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { validateAuditEvent } from '@meshtrail/contracts';
 import { auditEventFields } from '@meshtrail/audit-store';
 import type { ConsumedRecord } from '@meshtrail/kafka';
+import { copiedText, readCopyLine } from '../../../../test/support/copy-text';
 import { propertySeed, someAuditEvent } from '../../../../test/support/storable-arbitraries';
 import { packRequest, toValidationResult, unpackOptions, unpackValues } from './validation-request';
 
@@ -46,14 +47,6 @@ describe('packRequest and unpackValues', () => {
   });
 });
 
-/** A COPY text row's fields again: \N is null, the escapes undone. */
-function copyFields(line: string): Array<string | null> {
-  const escapes: Record<string, string> = { '\\': '\\', t: '\t', n: '\n', r: '\r' };
-  return line
-    .split('\t')
-    .map((field) => (field === '\\N' ? null : field.replace(/\\(.)/g, (_, c: string) => escapes[c] ?? c)));
-}
-
 describe('toValidationResult', () => {
   const now = new Date('2026-11-23T12:00:00Z');
   const options = { now, maxFutureSkewMs: 300_000, oldest: new Date('2000-01-01T00:00:00Z') };
@@ -84,7 +77,7 @@ describe('toValidationResult', () => {
     expect(arrived).not.toHaveProperty('event');
     expect(arrived).toMatchObject({ ok: true, id: 'evt-1', objectType: 'Project', action: 'created' });
     expect(arrived).toMatchObject({ occurredAt: result.occurredAt, hash: result.hash });
-    const fields = copyFields((arrived as { rowText: string }).rowText);
+    const fields = readCopyLine((arrived as { rowText: string }).rowText);
     expect(fields).toHaveLength(auditEventFields(result).length);
     expect(fields[0]).toBe('evt-1');
     expect(fields[13]).toBe('created project p-1 in acme\\');
@@ -111,16 +104,7 @@ describe('toValidationResult', () => {
           result.hash,
           result.occurredAt,
         ]);
-        const expected = auditEventFields(result).map((value) =>
-          value === null || value === undefined
-            ? null
-            : value instanceof Date
-              ? value.toISOString()
-              : typeof value === 'object'
-                ? JSON.stringify(value)
-                : String(value),
-        );
-        expect(copyFields(arrived.rowText)).toEqual(expected);
+        expect(readCopyLine(arrived.rowText)).toEqual(auditEventFields(result).map(copiedText));
       }),
       { seed, verbose: true, numRuns: 300 },
     );
