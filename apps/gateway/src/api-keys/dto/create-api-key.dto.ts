@@ -5,6 +5,8 @@ export class CreateApiKeyDto {
   @ApiProperty({ description: 'What the key is for', example: 'splunk-pull' })
   @IsString({ message: '$property must be a string' })
   @Length(1, 200, { message: '$property must be 1 to 200 characters' })
+  // the name is part of the ApiKeyCreated event's change line, which the trail takes as one line only
+  @Matches(/^[^\r\n]*$/, { message: '$property must be one line (no line breaks)' })
   name: string;
 
   @ApiPropertyOptional({
