@@ -179,7 +179,9 @@ describe('the read model follows the trail, and health says when it cannot', () 
   }, 60_000);
 
   it("projects what this process's writers commit at once, not after the projector's idle pause", async () => {
-    await service?.kill();
+    // stopped, not killed: a member that leaves the group lets the next one in at once, where a
+    // killed one holds the group's rebalance for its whole session timeout
+    await service?.stop();
     // a pause far longer than the deadlines below: only the writers' commits can start the steps
     service = await ServiceProcess.start('audit-ingest', { ...stack.env, AUDIT_PROJECTION_IDLE_MS: '10000' });
     const before = await count('audit_event_search');
