@@ -176,6 +176,15 @@ describe('API keys: scopes, expiry and their audit trail', () => {
     );
   });
 
+  it('refuses an admin-cli key whose name the trail would refuse, before the key exists', async () => {
+    const before = await services.stack.query<{ n: number }>('SELECT count(*)::int AS n FROM api_keys');
+    const run = promisify(execFile)(process.execPath, [CLI, 'create-api-key', '--name', 'two\nlines', '--admin'], {
+      env: { PATH: process.env.PATH ?? '', ...services.stack.env, LOG_LEVEL: 'warn' },
+    });
+    await expect(run).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--name must be one line') });
+    expect(await services.stack.query('SELECT count(*)::int AS n FROM api_keys')).toEqual(before);
+  });
+
   it('lets admin-cli create the first key-managing key, expiring, with its creation in the trail', async () => {
     const { stdout } = await promisify(execFile)(
       process.execPath,

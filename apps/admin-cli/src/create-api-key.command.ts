@@ -4,6 +4,7 @@ import {
   ApiKeyStore,
   DEFAULT_API_KEY_LIFETIME,
   apiKeyCreatedEvent,
+  apiKeyNameProblem,
   decideApiKey,
   type ApiKeyInfo,
   type Principal,
@@ -11,6 +12,7 @@ import {
 import { withAdminDatabase } from './admin-database';
 import type { AdminEnv } from './admin.env';
 import { withProducer } from './command-producer';
+import { UsageError } from './usage-error';
 
 export const CREATE_API_KEY_USAGE =
   'usage: admin-cli create-api-key --name <name> (--admin | [--read-all | --workspace <id>...] [--manage-keys]) [--expires-in-days <1..365>]';
@@ -46,7 +48,10 @@ export async function createApiKeyCommand(env: AdminEnv, args: string[]): Promis
     strict: true,
   });
   const days = values['expires-in-days'];
-  if (!values.name || (days !== undefined && !/^\d{1,6}$/.test(days))) throw new Error(CREATE_API_KEY_USAGE);
+  if (!values.name || (days !== undefined && !/^\d{1,6}$/.test(days))) throw new UsageError(CREATE_API_KEY_USAGE);
+  // refused before the key exists: a name the trail refuses would fail at publishing, after it
+  const nameProblem = apiKeyNameProblem(values.name);
+  if (nameProblem) throw new UsageError(`--name ${nameProblem}\n${CREATE_API_KEY_USAGE}`);
   const decision = decideApiKey(
     {
       admin: values.admin || values['read-all'] === true,
@@ -58,7 +63,7 @@ export async function createApiKeyCommand(env: AdminEnv, args: string[]): Promis
     DEFAULT_API_KEY_LIFETIME,
     new Date(),
   );
-  if (!decision.ok) throw new Error(`${decision.field}: ${decision.message}\n${CREATE_API_KEY_USAGE}`);
+  if (!decision.ok) throw new UsageError(`${decision.field}: ${decision.message}\n${CREATE_API_KEY_USAGE}`);
   const name = values.name;
   return withAdminDatabase(env, async (database) => {
     const store = new ApiKeyStore(database);

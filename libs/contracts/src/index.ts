@@ -31,7 +31,13 @@ export {
   type AuditEventData,
   type ValidAuditEvent,
 } from './audit/audit-event';
-export { AuditActorDto, AuditChangeDto, AuditCloudEventDto, AuditEventDataDto } from './audit/audit-event.dto';
+export {
+  AuditActorDto,
+  AuditChangeDto,
+  AuditCloudEventDto,
+  AuditEventDataDto,
+  ONE_LINE,
+} from './audit/audit-event.dto';
 export { validateAuditEvent, type AuditValidationOptions } from './audit/validate-audit-event';
 export { MAX_AUDIT_EVENT_BYTES, parseAuditRecord, type AuditParseResult } from './audit/parse-audit-record';
 export { AUDIT_EVENT_JSON_LIMITS, MAX_ROLE_LENGTH } from './audit/audit-limits';

@@ -1,3 +1,4 @@
+import { ONE_LINE } from '@meshtrail/contracts';
 import type { Principal } from '../principal';
 import type { ApiKeyScope } from './api-key.store';
 
@@ -8,6 +9,21 @@ export interface ApiKeyLifetime {
 }
 
 export const DEFAULT_API_KEY_LIFETIME: ApiKeyLifetime = { defaultDays: 90, maxDays: 365 };
+
+/** The longest name a key may have. */
+export const API_KEY_NAME_MAX_LENGTH = 200;
+
+/**
+ * Why a key's name is refused, or undefined when it is not; the same wherever keys are made (the
+ * API's body check states the same rules). The name goes into the ApiKeyCreated event's change
+ * line, which the trail takes as one line only.
+ */
+export function apiKeyNameProblem(name: string): string | undefined {
+  if (name.length < 1 || name.length > API_KEY_NAME_MAX_LENGTH)
+    return `must be 1 to ${API_KEY_NAME_MAX_LENGTH} characters`;
+  if (!ONE_LINE.test(name)) return 'must be one line (no line breaks)';
+  return undefined;
+}
 
 /** What a caller asks for. */
 export interface ApiKeyRequest {

@@ -49,7 +49,8 @@ function OptionalText(max: number): PropertyDecorator {
   };
 }
 
-const ONE_LINE = /^[^\r\n]*$/;
+/** Text the trail takes as one line: its change line, and what goes into it (an API key's name). */
+export const ONE_LINE = /^[^\r\n]*$/;
 
 /** Who did it: a person, an API key, or the platform itself. */
 export class AuditActorDto {

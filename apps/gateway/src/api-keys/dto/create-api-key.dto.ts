@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { API_KEY_NAME_MAX_LENGTH } from '@meshtrail/auth';
+import { ONE_LINE } from '@meshtrail/contracts';
 import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
 
 export class CreateApiKeyDto {
   @ApiProperty({ description: 'What the key is for', example: 'splunk-pull' })
   @IsString({ message: '$property must be a string' })
-  @Length(1, 200, { message: '$property must be 1 to 200 characters' })
-  // the name is part of the ApiKeyCreated event's change line, which the trail takes as one line only
-  @Matches(/^[^\r\n]*$/, { message: '$property must be one line (no line breaks)' })
+  // the rules of apiKeyNameProblem, which admin-cli applies
+  @Length(1, API_KEY_NAME_MAX_LENGTH, { message: `$property must be 1 to ${API_KEY_NAME_MAX_LENGTH} characters` })
+  @Matches(ONE_LINE, { message: '$property must be one line (no line breaks)' })
   name: string;
 
   @ApiPropertyOptional({
