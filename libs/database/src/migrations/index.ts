@@ -20,6 +20,7 @@ import { ProjectionSnapshots1763990000450 } from './1763990000450-projection-sna
 import { LeastPrivilege1763990000500 } from './1763990000500-least-privilege';
 import { WorkspaceNames1763990000600 } from './1763990000600-workspace-names';
 import { DeadLetterRetention1763990000700 } from './1763990000700-dead-letter-retention';
+import { ServiceSettingsOwnRows1763990000800 } from './1763990000800-service-settings-own-rows';
 
 /** Every migration, in order. Migrations are never edited once released: add a new one. */
 export const MIGRATIONS: Function[] = [
@@ -45,4 +46,5 @@ export const MIGRATIONS: Function[] = [
   LeastPrivilege1763990000500,
   WorkspaceNames1763990000600,
   DeadLetterRetention1763990000700,
+  ServiceSettingsOwnRows1763990000800,
 ];

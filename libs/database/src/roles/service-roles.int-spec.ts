@@ -266,6 +266,42 @@ describe('the services’ database roles (real PostgreSQL)', () => {
     expect(left).toBeNull();
   });
 
+  it('lets each service see and rewrite only the settings record its own role made', async () => {
+    const recorded = { RETENTION_AUDIT_MAX_DAYS: '400' };
+    const retention = await loginAs('retention');
+    const [{ role }] = (await retention.query<{ role: string }>('SELECT current_user AS role')).rows;
+    await retention.query(`INSERT INTO service_settings (service, settings) VALUES ('retention', $1)`, [recorded]);
+    await retention.query('COMMIT');
+    try {
+      const gateway = await loginAs('gateway');
+      // another service's record is not there for it: not read, and an UPDATE finds nothing to rewrite
+      expect((await gateway.query(`SELECT settings FROM service_settings WHERE service = 'retention'`)).rows).toEqual(
+        [],
+      );
+      expect(
+        (await gateway.query(`UPDATE service_settings SET settings = '{}' WHERE service = 'retention'`)).rowCount,
+      ).toBe(0);
+      expect(await outcome(gateway, `DELETE FROM service_settings`)).toBe(INSUFFICIENT_PRIVILEGE);
+      // nor can it record settings in another role's name
+      expect(
+        await outcome(
+          gateway,
+          `INSERT INTO service_settings (service, settings, recorded_by) VALUES ('retention', '{}', $1)`,
+          [role],
+        ),
+      ).toBe(INSUFFICIENT_PRIVILEGE);
+      // what it records under another service's name is its own row, which that service never reads
+      expect(
+        await outcome(gateway, `INSERT INTO service_settings (service, settings) VALUES ('retention', '{}')`),
+      ).toBe('ok');
+      expect(
+        await stack.query(`SELECT settings, recorded_by FROM service_settings WHERE service = 'retention'`),
+      ).toEqual([{ settings: recorded, recorded_by: role }]);
+    } finally {
+      await stack.query(`DELETE FROM service_settings WHERE service = 'retention'`);
+    }
+  });
+
   it('provisions the same roles for several databases at once, and again, without failing', async () => {
     const other = await createTestStack('roles2');
     try {

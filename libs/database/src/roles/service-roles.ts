@@ -51,8 +51,8 @@ const TRAIL_READ = [
 
 /**
  * Every service records its own non-secret settings at start (libs/runtime's settings recorder),
- * one row per service. Any service's role could rewrite another's row: a changed setting still
- * reaches the trail as the ServiceSettings event the changing service publishes.
+ * one row per service and recording role; row-level security holds each role to the rows it
+ * recorded (migration 1763990000800), so no service can rewrite another's record.
  */
 const SETTINGS: TableGrant = {
   privileges: 'SELECT, INSERT, UPDATE (settings, recorded_at)',

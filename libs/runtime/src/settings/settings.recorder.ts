@@ -131,7 +131,8 @@ export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicati
       ]);
       const [row] = (
         await session.query<{ settings: SettingsSnapshot }>(
-          'SELECT settings FROM service_settings WHERE service = $1',
+          // its own role's record (row-level security holds a service role to it; the owner too, here)
+          'SELECT settings FROM service_settings WHERE service = $1 AND recorded_by = current_user',
           [this.service],
         )
       ).rows;
@@ -145,7 +146,7 @@ export class SettingsRecorder implements OnApplicationBootstrap, BeforeApplicati
       await this.publisher.publish(settingsChangedEvent(this.service, changes, turnedOff, previous === undefined));
       await session.query(
         `INSERT INTO service_settings (service, settings, recorded_at) VALUES ($1, $2, now())
-         ON CONFLICT (service) DO UPDATE SET settings = EXCLUDED.settings, recorded_at = EXCLUDED.recorded_at`,
+         ON CONFLICT (service, recorded_by) DO UPDATE SET settings = EXCLUDED.settings, recorded_at = EXCLUDED.recorded_at`,
         [this.service, JSON.stringify(current)],
       );
       for (const off of turnedOff) {
