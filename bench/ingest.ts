@@ -137,6 +137,8 @@ async function main(): Promise<void> {
       if (!DRAIN_ONLY) {
         // publish-to-queryable latency, the same processes ingesting and the gateway answering
         const rate = LATENCY_RATE ?? Math.max(100, Math.round(all.rate / 2));
+        // like every phase, it does not pay for the one before: the drain's rows vacuumed, its writes checkpointed
+        await quiesce(databaseUrl);
         const latency = await measureLatency(setting, databaseUrl, rate);
         out(...describeLatency(latency, all.processes.peakMiB()));
       }
