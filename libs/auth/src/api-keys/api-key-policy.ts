@@ -10,16 +10,18 @@ export interface ApiKeyLifetime {
 
 export const DEFAULT_API_KEY_LIFETIME: ApiKeyLifetime = { defaultDays: 90, maxDays: 365 };
 
-/** The longest name a key may have. */
+/** The longest name a key may have, in characters (code points, as PostgreSQL counts them). */
 export const API_KEY_NAME_MAX_LENGTH = 200;
 
 /**
  * Why a key's name is refused, or undefined when it is not; the same wherever keys are made (the
- * API's body check states the same rules). The name goes into the ApiKeyCreated event's change
- * line, which the trail takes as one line only.
+ * API's body check calls it too). Characters are counted as the api_keys table's check counts
+ * them. The name goes into the ApiKeyCreated event's change line, which the trail takes as one
+ * line only.
  */
 export function apiKeyNameProblem(name: string): string | undefined {
-  if (name.length < 1 || name.length > API_KEY_NAME_MAX_LENGTH)
+  const characters = [...name].length;
+  if (characters < 1 || characters > API_KEY_NAME_MAX_LENGTH)
     return `must be 1 to ${API_KEY_NAME_MAX_LENGTH} characters`;
   if (!ONE_LINE.test(name)) return 'must be one line (no line breaks)';
   return undefined;

@@ -20,13 +20,28 @@ describe("an API key's name", () => {
     expect(apiKeyNameProblem('siem\rkey')).toBe('must be one line (no line breaks)');
   });
 
+  it('counts characters as the api_keys table does (code points), not UTF-16 units or what a font draws', () => {
+    expect(apiKeyNameProblem('\u{1F600}'.repeat(200))).toBeUndefined();
+    expect(apiKeyNameProblem('\u{1F600}'.repeat(201))).toBe('must be 1 to 200 characters');
+    expect(apiKeyNameProblem('a\uFE0F'.repeat(100))).toBeUndefined();
+    expect(apiKeyNameProblem('a\uFE0F'.repeat(101))).toBe('must be 1 to 200 characters');
+    expect(nameRefusedByBody('a\uFE0F'.repeat(101))).toBe(true);
+  });
+
   it('gets the same verdict from the API body check as from admin-cli (property)', () => {
     const seed = propertySeed('api key name');
-    const name = fc.oneof(
-      hostileString,
-      fc.constantFrom('', '\n', 'a\r\nb', 'x'.repeat(200), 'x'.repeat(201)),
-      fc.string({ minLength: 190, maxLength: 210 }),
-    );
+    // around the limit, from characters counted differently by UTF-16, by code point and by grapheme;
+    // line breaks only here and there, or they would decide every verdict
+    const nearTheLimit = fc
+      .array(fc.constantFrom('a', '\u{1F600}', '\uFE0F', 'e\u0301'), { minLength: 95, maxLength: 260 })
+      .map((parts) => parts.join(''));
+    const broken = fc
+      .tuple(nearTheLimit, fc.constantFrom('\n', '\r', '\u2028'), fc.nat())
+      .map(([text, lineBreak, at]) => {
+        const split = at % (text.length + 1);
+        return `${text.slice(0, split)}${lineBreak}${text.slice(split)}`;
+      });
+    const name = fc.oneof(hostileString, fc.constantFrom('', '\n', 'a\r\nb'), nearTheLimit, broken);
     fc.assert(
       fc.property(name, (candidate) => {
         expect(nameRefusedByBody(candidate)).toBe(apiKeyNameProblem(candidate) !== undefined);

@@ -1,14 +1,34 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { API_KEY_NAME_MAX_LENGTH } from '@meshtrail/auth';
-import { ONE_LINE } from '@meshtrail/contracts';
-import { ArrayMaxSize, IsArray, IsBoolean, IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { apiKeyNameProblem } from '@meshtrail/auth';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Min,
+  ValidateBy,
+  type ValidationArguments,
+} from 'class-validator';
+
+/** apiKeyNameProblem as a body check: the API and admin-cli refuse the same names, for the same reason. */
+function IsApiKeyName(): PropertyDecorator {
+  return ValidateBy({
+    name: 'apiKeyName',
+    validator: {
+      validate: (value: unknown) => typeof value !== 'string' || apiKeyNameProblem(value) === undefined,
+      defaultMessage: (args?: ValidationArguments) =>
+        `${args?.property ?? 'name'} ${apiKeyNameProblem(String(args?.value)) ?? 'is not a valid name'}`,
+    },
+  });
+}
 
 export class CreateApiKeyDto {
   @ApiProperty({ description: 'What the key is for', example: 'splunk-pull' })
   @IsString({ message: '$property must be a string' })
-  // the rules of apiKeyNameProblem, which admin-cli applies
-  @Length(1, API_KEY_NAME_MAX_LENGTH, { message: `$property must be 1 to ${API_KEY_NAME_MAX_LENGTH} characters` })
-  @Matches(ONE_LINE, { message: '$property must be one line (no line breaks)' })
+  @IsApiKeyName()
   name: string;
 
   @ApiPropertyOptional({
