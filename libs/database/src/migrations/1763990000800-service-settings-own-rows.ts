@@ -31,10 +31,17 @@ export class ServiceSettingsOwnRows1763990000800 implements MigrationInterface {
     await runner.query(`DROP POLICY IF EXISTS service_settings_own_rows ON service_settings`);
     await runner.query(`ALTER TABLE service_settings DISABLE ROW LEVEL SECURITY`);
     await runner.query(`ALTER TABLE service_settings DROP CONSTRAINT service_settings_pkey`);
-    // one row per service again: the latest record of each
+    // one row per service again: the one its default role recorded (a row another role recorded
+    // under its name may claim any time); failing that, the latest, ties broken by role
     await runner.query(
-      `DELETE FROM service_settings s WHERE EXISTS (
-         SELECT 1 FROM service_settings t WHERE t.service = s.service AND t.recorded_at > s.recorded_at)`,
+      `DELETE FROM service_settings s USING (
+         SELECT service, recorded_by,
+                row_number() OVER (
+                  PARTITION BY service
+                  ORDER BY recorded_by = 'meshtrail_' || replace(service, '-', '_') DESC, recorded_at DESC, recorded_by
+                ) AS rank
+         FROM service_settings) ranked
+       WHERE s.service = ranked.service AND s.recorded_by = ranked.recorded_by AND ranked.rank > 1`,
     );
     await runner.query(`ALTER TABLE service_settings DROP COLUMN recorded_by`);
     await runner.query(`ALTER TABLE service_settings ADD PRIMARY KEY (service)`);
