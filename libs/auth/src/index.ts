@@ -15,7 +15,6 @@ export { Authenticator } from './authenticator';
 export { credentialsFrom, type Credentials } from './credentials';
 export { ApiKeyStore, type ApiKeyCreator, type ApiKeyInfo, type ApiKeyScope } from './api-keys/api-key.store';
 export {
-  API_KEY_NAME_MAX_LENGTH,
   DEFAULT_API_KEY_LIFETIME,
   apiKeyNameProblem,
   decideApiKey,

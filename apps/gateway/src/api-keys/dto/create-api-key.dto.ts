@@ -19,8 +19,8 @@ function IsApiKeyName(): PropertyDecorator {
     name: 'apiKeyName',
     validator: {
       validate: (value: unknown) => typeof value !== 'string' || apiKeyNameProblem(value) === undefined,
-      defaultMessage: (args?: ValidationArguments) =>
-        `${args?.property ?? 'name'} ${apiKeyNameProblem(String(args?.value)) ?? 'is not a valid name'}`,
+      // called only for a name validate refused, so there is a problem to name
+      defaultMessage: (args?: ValidationArguments) => `${args?.property} ${apiKeyNameProblem(String(args?.value))}`,
     },
   });
 }
