@@ -1,0 +1,46 @@
+import { TOPICS } from '@meshtrail/contracts';
+import { RequestQueue, type PatchedRequestQueue } from '../../../test/support/kafkajs-request-queue';
+import { createTestStack, type TestStack } from '../../../test/support/test-stack';
+import { createKafkaClient } from './kafka-client.factory';
+
+/**
+ * Unpatched, kafkajs 2.2.4 armed a 1 ms timer on every broker connection once it had answered a
+ * request, and re-armed it for as long as the connection lived (with a TimeoutNegativeWarning on
+ * Node 24): an idle service woke a thousand times a second per connection. patches/ removes it.
+ */
+describe('an idle kafkajs client (real Kafka)', () => {
+  let stack: TestStack;
+  beforeAll(async () => {
+    stack = await createTestStack('kafkaidle');
+  });
+  afterAll(() => stack.teardown());
+
+  it('keeps no timer armed on its connections once their requests are answered', async () => {
+    const queues = new Set<PatchedRequestQueue>();
+    const push = RequestQueue.prototype.push;
+    const spy = jest.spyOn(RequestQueue.prototype, 'push').mockImplementation(function (
+      this: PatchedRequestQueue,
+      request,
+    ) {
+      queues.add(this);
+      return push.call(this, request);
+    });
+    const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'kafka-idle-test');
+    const producer = kafka.producer();
+    const admin = kafka.admin();
+    try {
+      await producer.connect();
+      await admin.connect();
+      const topic = stack.topic(TOPICS.usageEvents);
+      await producer.send({ topic, messages: [{ key: 'k', value: 'idle' }] });
+      await admin.listTopics();
+      // the metadata and produce requests went through at least two connections
+      expect(queues.size).toBeGreaterThanOrEqual(2);
+      for (const queue of queues) expect(queue.throttleCheckTimeoutId).toBeNull();
+    } finally {
+      spy.mockRestore();
+      await producer.disconnect();
+      await admin.disconnect();
+    }
+  });
+});
