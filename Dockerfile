@@ -10,8 +10,9 @@ ARG NODE_IMAGE=node:24-bookworm-slim@sha256:6f7b03f7c2c8e2e784dcf9295400527b9b12
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-# patches to dependencies, applied by npm ci's postinstall (patch-package)
+# patches to dependencies, applied by npm ci's postinstall (patch-package, then its stamp)
 COPY patches ./patches
+COPY scripts/lib/patches-stamp.mjs ./scripts/lib/
 RUN npm ci --no-audit --no-fund
 COPY . .
 ARG GIT_COMMIT=unknown

@@ -2,6 +2,7 @@ import { TOPICS } from '@meshtrail/contracts';
 import { RequestQueue, type PatchedRequestQueue } from '../../../test/support/kafkajs-request-queue';
 import { createTestStack, type TestStack } from '../../../test/support/test-stack';
 import { createKafkaClient } from './kafka-client.factory';
+import { KafkaProducer } from './producer';
 
 /**
  * Unpatched, kafkajs 2.2.4 armed a 1 ms timer on every broker connection once it had answered a
@@ -26,20 +27,20 @@ describe('an idle kafkajs client (real Kafka)', () => {
       return push.call(this, request);
     });
     const kafka = createKafkaClient({ KAFKA_BROKERS: stack.brokers, KAFKA_SSL: false }, 'kafka-idle-test');
-    const producer = kafka.producer();
+    // meshtrail's producer, as the services use it (idempotent, one request in flight)
+    const producer = new KafkaProducer(kafka);
     const admin = kafka.admin();
     try {
-      await producer.connect();
       await admin.connect();
       const topic = stack.topic(TOPICS.usageEvents);
-      await producer.send({ topic, messages: [{ key: 'k', value: 'idle' }] });
+      await Promise.all([1, 2, 3].map((n) => producer.send(topic, [{ key: `k${n}`, value: 'idle' }])));
       await admin.listTopics();
       // the metadata and produce requests went through at least two connections
       expect(queues.size).toBeGreaterThanOrEqual(2);
       for (const queue of queues) expect(queue.throttleCheckTimeoutId).toBeNull();
     } finally {
       spy.mockRestore();
-      await producer.disconnect();
+      await producer.close();
       await admin.disconnect();
     }
   });

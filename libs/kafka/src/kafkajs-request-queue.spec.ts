@@ -66,6 +66,24 @@ describe("kafkajs' request queue (as patched)", () => {
     await waitFor('the throttle check to end', () => queue.throttleCheckTimeoutId === null, { timeoutMs: 5000 });
   });
 
+  it('sends a request waiting behind the in-flight limit once a throttle that came meanwhile ends', async () => {
+    queue = newQueue(1);
+    const first = push(queue);
+    const second = push(queue);
+    // the broker's answer to the first asks for a throttle (kafkajs applies it after the answer)
+    queue.fulfillRequest({ correlationId: first.id, payload: Buffer.alloc(0), size: 0 });
+    expect(second.at).toBeDefined();
+    const third = push(queue);
+    queue.maybeThrottle(80);
+    const throttledFrom = Date.now();
+    queue.fulfillRequest({ correlationId: second.id, payload: Buffer.alloc(0), size: 0 });
+    expect(third.at).toBeUndefined();
+    await waitFor('the third request to be sent', () => third.at !== undefined, { timeoutMs: 5000, intervalMs: 5 });
+    expect(third.at! - throttledFrom).toBeGreaterThanOrEqual(70);
+    queue.fulfillRequest({ correlationId: third.id, payload: Buffer.alloc(0), size: 0 });
+    await waitFor('the throttle check to end', () => queue.throttleCheckTimeoutId === null, { timeoutMs: 5000 });
+  });
+
   it('sends a request held back by the in-flight limit when one in flight is answered', async () => {
     queue = newQueue(1);
     const first = push(queue);
