@@ -27,7 +27,10 @@ export function patchesApplied(root) {
   return fs.existsSync(stamp) && fs.readFileSync(stamp, 'utf8') === patchesDigest(root);
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export function writePatchesStamp(root) {
   fs.writeFileSync(patchesStamp(root), patchesDigest(root));
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  writePatchesStamp(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..'));
 }
