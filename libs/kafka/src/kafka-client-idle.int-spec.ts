@@ -5,9 +5,10 @@ import { createKafkaClient } from './kafka-client.factory';
 import { KafkaProducer } from './producer';
 
 /**
- * Unpatched, kafkajs 2.2.4 armed a 1 ms timer on every broker connection once it had answered a
- * request, and re-armed it for as long as the connection lived (with a TimeoutNegativeWarning on
- * Node 24): an idle service woke a thousand times a second per connection. patches/ removes it.
+ * Unpatched, kafkajs 2.2.4 armed a 1 ms timer on a broker connection once a request on it was
+ * answered, and the timer re-armed itself for as long as the connection lived (Node 24 warned of
+ * its negative delay): every process ran each connection's check a thousand times a second, idle
+ * or not. patches/ removes the loop.
  */
 describe('an idle kafkajs client (real Kafka)', () => {
   let stack: TestStack;

@@ -21,7 +21,7 @@ describe("kafkajs' request queue (as patched)", () => {
       logger: silent,
     });
 
-  /** Pushes a request; resolves to whether it was handed to the socket. */
+  /** Pushes a request; its `at` is set when the queue hands it to the socket. */
   const push = (target: PatchedRequestQueue) => {
     const id = ++correlationId;
     const sent = { id, at: undefined as number | undefined };
@@ -70,12 +70,12 @@ describe("kafkajs' request queue (as patched)", () => {
     queue = newQueue(1);
     const first = push(queue);
     const second = push(queue);
-    // the broker's answer to the first asks for a throttle (kafkajs applies it after the answer)
     queue.fulfillRequest({ correlationId: first.id, payload: Buffer.alloc(0), size: 0 });
     expect(second.at).toBeDefined();
-    const third = push(queue);
+    // the answer to the first asked for a throttle (kafkajs applies it right after the answer)
     queue.maybeThrottle(80);
     const throttledFrom = Date.now();
+    const third = push(queue);
     queue.fulfillRequest({ correlationId: second.id, payload: Buffer.alloc(0), size: 0 });
     expect(third.at).toBeUndefined();
     await waitFor('the third request to be sent', () => third.at !== undefined, { timeoutMs: 5000, intervalMs: 5 });
