@@ -81,6 +81,12 @@ const batchDuration = meter.createHistogram('meshtrail.kafka.consumer.batch.dura
   advice: { explicitBucketBoundaries: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] },
 });
 
+/**
+ * How long the broker holds a fetch that found nothing, and kafkajs sleeps while every partition is
+ * paused: stop() waits for either and a resume for the sleep, so kafkajs' default made every stop
+ * and retry slow (README: "How long an idle fetch waits"). The Java client's default.
+ */
+const FETCH_MAX_WAIT_MS = 500;
 const DEFAULT_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
 const DEFAULT_SYSTEMIC_AFTER = 3;
 /**
@@ -129,6 +135,7 @@ export class BatchConsumer {
       groupId,
       maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1_048_576,
       maxBytes: this.options.maxBytes ?? 10_485_760,
+      maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
       // heartbeats continue during long handling (we call heartbeat()), so a modest timeout suffices
       sessionTimeout: this.options.sessionTimeoutMs ?? 30_000,
       heartbeatInterval: Math.min(3_000, Math.floor((this.options.sessionTimeoutMs ?? 30_000) / 3)),
