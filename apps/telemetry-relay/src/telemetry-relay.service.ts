@@ -123,6 +123,8 @@ export class TelemetryRelayService implements OnModuleInit, OnApplicationBootstr
         name: 'Usage',
         groupId: this.topics.group('telemetry-relay.usage'),
         topics: [this.topics.topic(TOPICS.usageEvents)],
+        // an endpoint outside: paced as the delivery loop paces the operations center
+        retry: { initialMs: config.TELEMETRY_RETRY_INITIAL_MS, maxMs: config.TELEMETRY_RETRY_MAX_MS },
         handle: (records) => usage.handle(records),
         deadLetter: (letters) => this.deadLetters.send(letters),
       });

@@ -247,30 +247,43 @@ describe('BatchConsumer (real Kafka)', () => {
     );
   });
 
-  it('with no evidence either way (no probe, nothing ever worked), drops the systemic verdict after a few retries rather than halting for ever', async () => {
+  it('with no evidence either way (no probe, nothing ever worked), drops the systemic verdict after a few retries and its time rather than halting for ever', async () => {
     const letters: DeadLetter[] = [];
+    let firstLetterAt: number | undefined;
+    const registry = new ConsumerRegistry();
+    const groupId = `${stack.topicPrefix}group-g`;
+    const window = 5000;
     const consumer = new BatchConsumer({
       kafka,
       name: 'Test',
-      groupId: `${stack.topicPrefix}group-g`,
+      groupId,
       topics: [topic],
       retry: { initialMs: 20, maxMs: 50 },
+      systemicWithoutEvidenceMs: window,
+      registry,
       handle: async () => {
         throw new Error('every record here is refused');
       },
       deadLetter: async (batch) => {
+        firstLetterAt ??= Date.now();
         letters.push(...batch);
       },
     });
     await consumer.start();
+    const verdict = await waitFor('the verdict to be systemic', () => registry.get(groupId)?.systemic, {
+      timeoutMs: 30_000,
+      intervalMs: 10,
+    });
     await waitFor(
       'every record dead-lettered',
       () => new Set(letters.map((l) => l.record.value!.toString())).size >= 180,
-      {
-        timeoutMs: 60_000,
-      },
+      { timeoutMs: 60_000 },
     );
     await consumer.stop();
+    // five retries (each waiting for kafkajs to resume the paused partitions) drop it within about
+    // three seconds: the window held it
+    // (the verdict's time is taken a moment after the window's start)
+    expect(firstLetterAt! - verdict.since).toBeGreaterThanOrEqual(window - 100);
   });
 
   it('asks the probe, not the records, whether the deployment works', async () => {

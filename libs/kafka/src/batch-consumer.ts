@@ -59,6 +59,11 @@ export interface BatchConsumerOptions {
    * Without one, the consumer handles the last record that worked once more (idempotently).
    */
   probe?: () => Promise<void>;
+  /**
+   * With neither a probe nor a record that worked, how long the verdict stays systemic at one offset
+   * (and at least five retries) before the records there are taken for the bad ones.
+   */
+  systemicWithoutEvidenceMs?: number;
   registry?: ConsumerRegistry;
 }
 
@@ -83,18 +88,20 @@ const batchDuration = meter.createHistogram('meshtrail.kafka.consumer.batch.dura
 
 /**
  * How long the broker holds a fetch that found nothing, and kafkajs sleeps while every partition is
- * paused: stop() waits for either and a resume for the sleep, so kafkajs' default made every stop
- * and retry slow (README: "How long an idle fetch waits"). The Java client's default.
+ * paused: stop() and a resume wait for either, so kafkajs' default made every stop and retry slow
+ * (README: "How long an idle fetch waits"). The Java client's default.
  */
 const FETCH_MAX_WAIT_MS = 500;
 const DEFAULT_RETRY: BackoffPolicy = { initialMs: 200, maxMs: 10_000 };
 const DEFAULT_SYSTEMIC_AFTER = 3;
 /**
  * With neither a probe nor a record that worked (a fresh start on bad records), the consumer cannot
- * tell; after this many systemic retries at the same offset it takes the records for the bad ones,
- * so that no record stops a partition for ever.
+ * tell; after this many systemic retries at the same offset, and systemicWithoutEvidenceMs since the
+ * first, it takes the records for the bad ones, so that no record stops a partition for ever.
  */
 const SYSTEMIC_RETRIES_WITHOUT_EVIDENCE = 5;
+/** Long enough for a broken deployment to show as systemic in health and alerts before anything is dead-lettered. */
+const DEFAULT_SYSTEMIC_WITHOUT_EVIDENCE_MS = 30_000;
 
 /**
  * kafkajs batch consumption with the guarantees meshtrail relies on:
@@ -118,7 +125,7 @@ export class BatchConsumer {
   private failuresWithoutSuccess = 0;
   private readonly attempts = new Map<string, number>();
   /** Systemic verdicts given without evidence, by partition, at the offset they were given for. */
-  private readonly unprovenVerdicts = new Map<string, { offset: string; count: number }>();
+  private readonly unprovenVerdicts = new Map<string, { offset: string; count: number; since: number }>();
   /** The last record handled successfully: handled again (idempotently) to tell a bad run of records from a broken deployment. */
   private lastGood?: ConsumedRecord;
   private readonly resumeTimers = new Set<NodeJS.Timeout>();
@@ -240,7 +247,8 @@ export class BatchConsumer {
    * Whether a run of isolated failures is systemic (true: pause) or the records' own (false). The
    * handler's probe decides when there is one; otherwise the record that last worked is handled
    * once more: if it fails too, the deployment is broken. With neither, the verdict is systemic
-   * until SYSTEMIC_RETRIES_WITHOUT_EVIDENCE retries at the same offset have passed.
+   * until SYSTEMIC_RETRIES_WITHOUT_EVIDENCE retries and systemicWithoutEvidenceMs at the same offset
+   * have passed.
    */
   private async confirmSystemic(context: BatchContext, first: ConsumedRecord): Promise<boolean> {
     const canary = this.lastGood;
@@ -256,14 +264,17 @@ export class BatchConsumer {
     }
     const key = partitionKey(first.topic, first.partition);
     const previous = this.unprovenVerdicts.get(key);
-    const count = previous?.offset === first.offset ? previous.count + 1 : 1;
-    this.unprovenVerdicts.set(key, { offset: first.offset, count });
-    if (count <= SYSTEMIC_RETRIES_WITHOUT_EVIDENCE) return true;
+    const same = previous?.offset === first.offset;
+    const count = same ? previous.count + 1 : 1;
+    const since = same ? previous.since : Date.now();
+    this.unprovenVerdicts.set(key, { offset: first.offset, count, since });
+    const window = this.options.systemicWithoutEvidenceMs ?? DEFAULT_SYSTEMIC_WITHOUT_EVIDENCE_MS;
+    if (count <= SYSTEMIC_RETRIES_WITHOUT_EVIDENCE || Date.now() - since < window) return true;
     this.logger.warn('Systemic Verdict Dropped', {
       topic: first.topic,
       partition: first.partition,
       offset: first.offset,
-      reason: `nothing shows the deployment works, but ${count - 1} retries changed nothing: the records are taken for the bad ones`,
+      reason: `nothing shows the deployment works, but ${count - 1} retries in ${Math.round((Date.now() - since) / 1000)} s changed nothing: the records are taken for the bad ones`,
     });
     this.unprovenVerdicts.delete(key);
     this.recordCaused();
