@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export function patchesDigest(root) {
+function patchesDigest(root) {
   const dir = path.join(root, 'patches');
   const hash = crypto.createHash('sha256');
   const names = fs.existsSync(dir) ? fs.readdirSync(dir).sort() : [];
@@ -18,7 +18,7 @@ export function patchesDigest(root) {
   return hash.digest('hex');
 }
 
-export function patchesStamp(root) {
+function patchesStamp(root) {
   return path.join(root, 'node_modules', '.meshtrail-patches');
 }
 

@@ -100,7 +100,7 @@ const DEFAULT_SYSTEMIC_AFTER = 3;
  * first, it takes the records for the bad ones, so that no record stops a partition for ever.
  */
 const SYSTEMIC_RETRIES_WITHOUT_EVIDENCE = 5;
-/** Long enough for a broken deployment to show as systemic in health and alerts before anything is dead-lettered. */
+/** Long enough for readiness to show a broken deployment as systemic before anything is dead-lettered. */
 const DEFAULT_SYSTEMIC_WITHOUT_EVIDENCE_MS = 30_000;
 
 /**

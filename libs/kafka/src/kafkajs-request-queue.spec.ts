@@ -42,13 +42,17 @@ describe("kafkajs' request queue (as patched)", () => {
     return sent;
   };
 
+  /** The broker's answer to a request `push` made. */
+  const answer = (target: PatchedRequestQueue, sent: { id: number }) =>
+    target.fulfillRequest({ correlationId: sent.id, payload: Buffer.alloc(0), size: 0 });
+
   afterEach(() => queue?.destroy());
 
   it('leaves no timer armed once its requests are answered', () => {
     queue = newQueue(null);
     const sent = push(queue);
     expect(sent.at).toBeDefined();
-    queue.fulfillRequest({ correlationId: sent.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, sent);
     // unpatched, a 1 ms timer was armed here, and it re-armed itself from then on
     expect(queue.throttleCheckTimeoutId).toBeNull();
   });
@@ -62,7 +66,7 @@ describe("kafkajs' request queue (as patched)", () => {
     expect(queue.throttleCheckTimeoutId).not.toBeNull();
     await waitFor('the throttled request to be sent', () => sent.at !== undefined, { timeoutMs: 5000, intervalMs: 5 });
     expect(sent.at! - throttledFrom).toBeGreaterThanOrEqual(70);
-    queue.fulfillRequest({ correlationId: sent.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, sent);
     await waitFor('the throttle check to end', () => queue.throttleCheckTimeoutId === null, { timeoutMs: 5000 });
   });
 
@@ -70,17 +74,17 @@ describe("kafkajs' request queue (as patched)", () => {
     queue = newQueue(1);
     const first = push(queue);
     const second = push(queue);
-    queue.fulfillRequest({ correlationId: first.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, first);
     expect(second.at).toBeDefined();
     // the answer to the first asked for a throttle (kafkajs applies it right after the answer)
     queue.maybeThrottle(80);
     const throttledFrom = Date.now();
     const third = push(queue);
-    queue.fulfillRequest({ correlationId: second.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, second);
     expect(third.at).toBeUndefined();
     await waitFor('the third request to be sent', () => third.at !== undefined, { timeoutMs: 5000, intervalMs: 5 });
     expect(third.at! - throttledFrom).toBeGreaterThanOrEqual(70);
-    queue.fulfillRequest({ correlationId: third.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, third);
     await waitFor('the throttle check to end', () => queue.throttleCheckTimeoutId === null, { timeoutMs: 5000 });
   });
 
@@ -90,9 +94,9 @@ describe("kafkajs' request queue (as patched)", () => {
     const second = push(queue);
     expect(first.at).toBeDefined();
     expect(second.at).toBeUndefined();
-    queue.fulfillRequest({ correlationId: first.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, first);
     expect(second.at).toBeDefined();
-    queue.fulfillRequest({ correlationId: second.id, payload: Buffer.alloc(0), size: 0 });
+    answer(queue, second);
     // the check that was armed while the second request waited fires once and is not re-armed
     await waitFor('the pending check to end', () => queue.throttleCheckTimeoutId === null, { timeoutMs: 5000 });
   });
